@@ -1,0 +1,145 @@
+//! A returned form, read and normalized: what the later stages work on.
+
+use crate::issue::Issue;
+use crate::normalize::Value;
+use crate::schema::{self, org, unit};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// One data row of a table sheet, normalized, indexed by the schema's column order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// 0-based row in the original sheet.
+    pub row: u32,
+    /// One slot per schema column: `None` when empty (or when the column is absent).
+    pub values: Vec<Option<Value>>,
+    /// Bit `i` set when column `i` held something that could not be normalized.
+    pub invalid: u64,
+}
+
+impl Record {
+    pub fn new(row: u32, columns: usize) -> Record {
+        Record {
+            row,
+            values: vec![None; columns],
+            invalid: 0,
+        }
+    }
+    pub fn get(&self, col: usize) -> Option<&Value> {
+        self.values.get(col).and_then(Option::as_ref)
+    }
+    pub fn is_invalid(&self, col: usize) -> bool {
+        self.invalid & (1 << col) != 0
+    }
+    pub fn mark_invalid(&mut self, col: usize) {
+        self.invalid |= 1 << col;
+    }
+    pub fn text(&self, col: usize) -> Option<&str> {
+        self.get(col).and_then(Value::as_text)
+    }
+    pub fn int(&self, col: usize) -> Option<i64> {
+        self.get(col).and_then(Value::as_int)
+    }
+    pub fn number(&self, col: usize) -> Option<f64> {
+        self.get(col).and_then(Value::as_number)
+    }
+    pub fn bool(&self, col: usize) -> Option<bool> {
+        self.get(col).and_then(Value::as_bool)
+    }
+    pub fn date(&self, col: usize) -> Option<NaiveDate> {
+        self.get(col).and_then(Value::as_date)
+    }
+    pub fn choice(&self, col: usize) -> Option<&'static str> {
+        self.get(col).and_then(Value::as_choice)
+    }
+    /// The organization's name (党组织情况 rows).
+    pub fn org_name(&self) -> Option<&str> {
+        self.text(org::NAME)
+    }
+}
+
+/// Why a row under the header was not read as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SkipReason {
+    /// Nothing but (perhaps) a 序号.
+    Blank,
+    /// A 合计 / 总计 / 小计 row.
+    Total,
+}
+
+impl SkipReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipReason::Blank => "空行",
+            SkipReason::Total => "合计行",
+        }
+    }
+}
+
+/// A row skipped while reading, kept so every row read is accounted for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkippedRow {
+    pub sheet: String,
+    /// 1-based row number in the original sheet.
+    pub row: u32,
+    pub reason: SkipReason,
+}
+
+/// Where a table was found in the file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TableLocation {
+    /// The sheet's name as found in the file.
+    pub sheet: String,
+    /// 0-based header row (the lower row of a two-row header).
+    pub header_row: u32,
+    /// For each schema column, the 0-based sheet column it was found in.
+    pub columns: Vec<Option<u32>>,
+}
+
+/// A returned form after reading, normalizing and validating.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub path: PathBuf,
+    /// 单位信息 values, indexed like [`schema::UNIT_INFO`].
+    pub unit: Vec<Option<Value>>,
+    pub template_version: Option<String>,
+    pub organizations: Vec<Record>,
+    pub org_table: Option<TableLocation>,
+    pub coverage: Vec<Record>,
+    pub coverage_table: Option<TableLocation>,
+    pub skipped: Vec<SkippedRow>,
+    pub issues: Vec<Issue>,
+}
+
+impl Form {
+    fn unit_value(&self, field: usize) -> Option<&Value> {
+        self.unit.get(field).and_then(Option::as_ref)
+    }
+    pub fn unit_name(&self) -> Option<&str> {
+        self.unit_value(unit::NAME).and_then(Value::as_text)
+    }
+    pub fn unit_code(&self) -> Option<&str> {
+        self.unit_value(unit::CODE).and_then(Value::as_text)
+    }
+    pub fn stage(&self) -> Option<&'static str> {
+        self.unit_value(unit::STAGE).and_then(Value::as_choice)
+    }
+    pub fn filled_on(&self) -> Option<NaiveDate> {
+        self.unit_value(unit::FILLED_ON).and_then(Value::as_date)
+    }
+    pub fn errors(&self) -> usize {
+        self.issues.iter().filter(|i| i.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.issues.len() - self.errors()
+    }
+    /// An empty form for `path`, with one slot per 单位信息 field.
+    pub fn empty(path: PathBuf) -> Form {
+        Form {
+            path,
+            unit: vec![None; schema::UNIT_INFO.columns.len()],
+            ..Form::default()
+        }
+    }
+}

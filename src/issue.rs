@@ -1,0 +1,204 @@
+//! Findings: what a stage found wrong or suspicious, as data.
+//!
+//! Every finding has a stable code from [`CODES`], one static table holding each code's
+//! severity and Chinese title. The README's code table and `taizhang codes` are generated from
+//! it, so the documentation cannot drift from the code.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The value (or the file) cannot be used as it is.
+    Error,
+    /// Usable, but suspicious: worth a look.
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $sev:ident, $title:literal, $when:literal;)*) => {
+        /// A finding's kind. The string form (`E101`) is stable across versions.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        /// The code table: every code, its severity, its Chinese title and when it is raised.
+        pub static CODES: &[CodeInfo] = &[
+            $(CodeInfo { code: Code::$variant, id: $code, severity: Severity::$sev, title: $title, when: $when },)*
+        ];
+    };
+}
+
+/// One entry of the code table.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: Code,
+    pub id: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub when: &'static str,
+}
+
+codes! {
+    FileUnreadable = "E001", Error, "文件无法读取", "文件不是有效的电子表格，或已损坏、下载不完整";
+    FileEncrypted = "E002", Error, "文件设有打开密码", "工作簿加密，无法读取";
+    FileUnsupported = "E003", Error, "文件格式不支持", "WPS（.et/.ett/.wps）、Numbers、CSV 等格式，需另存为 .xlsx";
+    FileTooLarge = "E004", Error, "文件超出调查表的合理规模", "压缩包条目、解压大小、共享字符串数或表格范围超出限制（可能是压缩炸弹）";
+    NotTheForm = "E005", Error, "不是本调查表", "找不到“党组织情况”表及其表头";
+    MissingUnitInfo = "E006", Error, "缺少单位信息", "找不到“单位信息”表或其中的填报单位、单位代码等项目";
+    MissingColumn = "E007", Error, "缺少必填列", "表头中找不到必填列";
+    NoData = "E008", Error, "没有填报数据", "“党组织情况”表中没有任何党组织";
+    ExtraColumn = "W009", Warning, "多余的列", "表头中有调查表以外的列，该列已忽略";
+    DuplicateColumn = "W010", Warning, "重复的列", "同一列出现两次，只读取第一次出现的列";
+    MissingValue = "E101", Error, "必填项为空", "必填的单元格为空";
+    WrongType = "E102", Error, "填写格式不正确", "应填数字、日期或是/否的单元格填了无法识别的内容";
+    OutOfRange = "E103", Error, "数值超出范围", "负数，或百分比超出 0–100";
+    NotAChoice = "E104", Error, "不在可选范围内", "下拉选项列填了列表以外的内容";
+    InvalidMobile = "E105", Error, "手机号不正确", "不是 11 位、以 13–19 开头的手机号";
+    InvalidPhone = "E106", Error, "联系电话不正确", "既不是手机号，也不是带区号的座机号";
+    InvalidUscc = "E107", Error, "统一社会信用代码格式错误", "不是 18 位，或含有不允许的字符（I、O、Z、S、V）";
+    UsccCheckDigit = "W108", Warning, "统一社会信用代码校验位不符", "第 18 位校验码与 GB 32100-2015 计算结果不符（部分早期代码如此）";
+    DuplicateName = "E109", Error, "党组织名称重复", "同一文件中两行党组织名称相同";
+    DuplicateCode = "E110", Error, "党组织编码重复", "同一文件中两行党组织编码相同";
+    LaggardPlanMissing = "E111", Error, "后进党组织缺少整改内容", "自评等次为后进，但主要问题、整改措施或整改时限为空";
+    DeadlineBeforeFiled = "E112", Error, "整改时限早于填报日期", "整改时限应不早于填报日期";
+    CoverageMismatch = "E113", Error, "党组织覆盖情况前后矛盾", "是否建立党组织与覆盖方式不一致";
+    SoloTooFewMembers = "E114", Error, "单独组建党员不足 3 人", "覆盖方式为单独组建，但党员人数少于 3 人";
+    SecretaryPhoneMissing = "E115", Error, "缺少书记手机号", "填了书记姓名，但书记手机号为空";
+    SelfTierDiffers = "W201", Warning, "自评等次与核定等次不一致", "按评分标准核定的等次与单位自评不同";
+    LaggardWithoutPlan = "W202", Warning, "核定为后进但无整改计划", "按标准核定为后进，但主要问题、整改措施、整改时限未填全";
+}
+
+impl Code {
+    pub fn info(self) -> &'static CodeInfo {
+        CODES
+            .iter()
+            .find(|i| i.code == self)
+            .expect("every code is in the table")
+    }
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// One finding, located as precisely as it can be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    pub severity: Severity,
+    pub code: Code,
+    /// Sheet name as found in the file; empty for file-level issues.
+    pub sheet: String,
+    /// Real A1 reference in the original sheet.
+    pub cell: Option<String>,
+    /// 1-based row number in the original sheet.
+    pub row: Option<u32>,
+    /// Schema key of the column, when the issue is about one.
+    pub field: Option<&'static str>,
+    /// What the clerk wrote, as text.
+    pub value: Option<String>,
+    /// What is wrong and what is expected, in Chinese.
+    pub message: String,
+}
+
+impl Issue {
+    /// A file-level issue (no sheet, no cell).
+    pub fn file(code: Code, message: impl Into<String>) -> Issue {
+        Issue {
+            severity: code.severity(),
+            code,
+            sheet: String::new(),
+            cell: None,
+            row: None,
+            field: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+
+    /// A sheet-level issue.
+    pub fn sheet(code: Code, sheet: &str, message: impl Into<String>) -> Issue {
+        Issue {
+            sheet: sheet.to_string(),
+            ..Issue::file(code, message)
+        }
+    }
+
+    /// An issue on one cell (0-based absolute row and column).
+    pub fn cell(
+        code: Code,
+        sheet: &str,
+        (row, col): (u32, u32),
+        field: &'static str,
+        value: Option<String>,
+        message: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            cell: Some(crate::cellref::a1(row, col)),
+            row: Some(row + 1),
+            field: Some(field),
+            value,
+            ..Issue::sheet(code, sheet, message)
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The code table as a Markdown table (for README and `taizhang codes`).
+pub fn code_table_markdown() -> String {
+    let mut out = String::from("| 代码 | 级别 | 问题 | 何时出现 |\n|---|---|---|---|\n");
+    for c in CODES {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            c.id,
+            c.severity.label(),
+            c.title,
+            c.when
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_ids_are_unique_and_prefixed_by_severity() {
+        let mut ids: Vec<_> = CODES.iter().map(|c| c.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), CODES.len());
+        for c in CODES {
+            let prefix = if c.severity == Severity::Error { 'E' } else { 'W' };
+            assert!(c.id.starts_with(prefix), "{}", c.id);
+        }
+    }
+}

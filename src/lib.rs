@@ -1,0 +1,14 @@
+//! taizhang (台账): the county organization department's classification ledger.
+//!
+//! Data flows one way: discover → read → locate → normalize → validate → classify →
+//! consolidate → write. Each stage is a module with a function from typed input to typed
+//! output; none prints, and findings are returned as [`Issue`] values.
+
+pub mod cellref;
+pub mod dates;
+pub mod form;
+pub mod issue;
+pub mod normalize;
+pub mod schema;
+
+pub use issue::{Code, Issue, Severity};
