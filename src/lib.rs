@@ -12,3 +12,7 @@ pub mod normalize;
 pub mod schema;
 
 pub use issue::{Code, Issue, Severity};
+pub mod builder;
+pub mod read;
+pub mod rules;
+pub mod template;

@@ -1,0 +1,1 @@
+//! Checks a file before any parser touches it.

@@ -1,0 +1,3 @@
+//! Guarded file opening, sheet and header location.
+
+pub mod guard;

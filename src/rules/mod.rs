@@ -1,0 +1,1 @@
+//! Tier rules: serde config, compile, evaluate, trail.

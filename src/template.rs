@@ -1,0 +1,1 @@
+//! The issued form writer.
