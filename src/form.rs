@@ -143,3 +143,31 @@ impl Form {
         }
     }
 }
+
+impl Form {
+    /// Order issues as a clerk reads the file: file-level first, then 单位信息, the organizations
+    /// and the coverage sheet, each top to bottom, left to right.
+    pub fn sort_issues(&mut self) {
+        let org_sheet = self.org_table.as_ref().map(|t| t.sheet.clone());
+        let cov_sheet = self.coverage_table.as_ref().map(|t| t.sheet.clone());
+        let rank = |sheet: &str| -> u8 {
+            if sheet.is_empty() {
+                0
+            } else if Some(sheet) == org_sheet.as_deref() {
+                2
+            } else if Some(sheet) == cov_sheet.as_deref() {
+                3
+            } else {
+                1
+            }
+        };
+        self.issues.sort_by_cached_key(|i| {
+            let (row, col) = i
+                .cell
+                .as_deref()
+                .and_then(crate::cellref::parse_a1)
+                .unwrap_or((0, 0));
+            (rank(&i.sheet), i.sheet.clone(), row, col, i.code)
+        });
+    }
+}

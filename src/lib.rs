@@ -5,7 +5,9 @@
 //! output; none prints, and findings are returned as [`Issue`] values.
 
 pub mod cellref;
+pub mod check;
 pub mod dates;
+pub mod discover;
 pub mod form;
 pub mod issue;
 pub mod normalize;
@@ -14,5 +16,7 @@ pub mod schema;
 pub use issue::{Code, Issue, Severity};
 pub mod builder;
 pub mod read;
+pub mod report;
 pub mod rules;
 pub mod template;
+pub mod validate;

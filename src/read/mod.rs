@@ -1,3 +1,102 @@
-//! Guarded file opening, sheet and header location.
+//! Reading a returned file: guarded opening, sheet and header location, row extraction.
+//!
+//! [`read_form`] is the whole per-file stage: it never panics and never prints; a file that
+//! cannot be read at all comes back as a [`ReadError`], everything else as a [`Form`] whose
+//! `issues` say what is wrong. Files are independent, so callers run it in parallel.
 
+pub mod extract;
+pub mod grid;
 pub mod guard;
+pub mod locate;
+pub mod unit_info;
+
+use crate::form::Form;
+use crate::issue::Code;
+use crate::validate;
+pub use grid::{Grid, Workbook};
+pub use guard::Limits;
+use std::path::Path;
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The guard refused the file before any parser saw it.
+    #[error("{0}")]
+    Rejected(#[from] guard::Rejection),
+    /// The parser could not open the workbook (corrupt, truncated, password-protected).
+    #[error("无法打开工作簿：{source}")]
+    Open {
+        #[source]
+        source: calamine::Error,
+    },
+    /// A sheet could not be read.
+    #[error("无法读取工作表“{sheet}”：{source}")]
+    Sheet {
+        sheet: String,
+        #[source]
+        source: calamine::Error,
+    },
+    /// A sheet holds a cell beyond the limits set for a survey form.
+    #[error("工作表“{sheet}”的单元格 {cell} 超出调查表的合理范围")]
+    TooLarge { sheet: String, cell: String },
+}
+
+impl ReadError {
+    /// The file-level issue code for this failure.
+    pub fn code(&self) -> Code {
+        match self {
+            ReadError::Rejected(r) => r.code(),
+            ReadError::Open { source } | ReadError::Sheet { source, .. } if is_password(source) => {
+                Code::FileEncrypted
+            }
+            ReadError::Open { .. } | ReadError::Sheet { .. } => Code::FileUnreadable,
+            ReadError::TooLarge { .. } => Code::FileTooLarge,
+        }
+    }
+
+    /// What a clerk should read: what happened and what to do.
+    pub fn message(&self) -> String {
+        match self {
+            ReadError::Rejected(r) => r.message(),
+            _ if self.code() == Code::FileEncrypted => {
+                "文件设有打开密码，请取消密码后重新报送".to_string()
+            }
+            ReadError::Open { .. } | ReadError::Sheet { .. } => format!(
+                "{self}。文件可能已损坏或下载不完整，请用 Excel 或 WPS 打开确认后另存为 .xlsx 重新报送"
+            ),
+            ReadError::TooLarge { sheet, cell } => format!(
+                "工作表“{sheet}”在 {cell} 处有内容，超出调查表的合理范围，请删除多余的行列后重新报送"
+            ),
+        }
+    }
+
+    pub fn to_issue(&self) -> crate::Issue {
+        crate::Issue::file(self.code(), self.message())
+    }
+}
+
+fn is_password(e: &calamine::Error) -> bool {
+    matches!(e, calamine::Error::Xls(calamine::XlsError::Password))
+        || e.to_string().to_lowercase().contains("password")
+        || e.to_string().to_lowercase().contains("encrypt")
+}
+
+/// Read, normalize and validate one returned form.
+pub fn read_form(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+    let mut workbook = Workbook::open(path, limits)?;
+    let mut form = Form::empty(path.to_path_buf());
+    form.template_version = workbook.template_version();
+    let mut found = locate::find_tables(&mut workbook)?;
+    form.issues.append(&mut found.issues);
+    unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
+    if let Some(table) = found.organizations {
+        extract::extract(&table, &crate::schema::ORGANIZATIONS, &mut form, true);
+        form.org_table = Some(table.location);
+    }
+    if let Some(table) = found.coverage {
+        extract::extract(&table, &crate::schema::COVERAGE, &mut form, false);
+        form.coverage_table = Some(table.location);
+    }
+    validate::validate(&mut form);
+    Ok(form)
+}

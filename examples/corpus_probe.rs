@@ -1,0 +1,324 @@
+//! Corpus probe: runs the file guard and calamine over every file of a folder, each file in a
+//! child process with a time limit and an address-space limit, and prints one line per file
+//! and totals, so that an abort, a hang or a memory blow-up shows up as that file's outcome.
+//!
+//! ```text
+//! cargo run --release --example corpus_probe -- ../shared/corpus          # guard, then read
+//! cargo run --release --example corpus_probe -- --raw ../shared/corpus    # calamine alone
+//! ```
+//!
+//! `PROBE_SECS` (default 10) and `PROBE_MEM_MB` (default 3072) set the per-file limits.
+//! Outcomes: `accepted-read-ok`, `rejected:<code>:<reason>`, `reader-bound` (a cell beyond
+//! `max_rows`/`max_cols` while streaming), `calamine-error`, `PANIC`, `ABORT`, `OOM` (an
+//! allocation failure under the address-space limit), `TIMEOUT`, `CRASH`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calamine::{Data, Ods, Reader, Xls, Xlsb, Xlsx};
+use rayon::prelude::*;
+use taizhang::read::guard::{inspect, Format, Limits};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [mode, path] if mode == "--child" => child(Path::new(path), false),
+        [mode, path] if mode == "--child-raw" => child(Path::new(path), true),
+        [flag, dir] if flag == "--raw" => parent(Path::new(dir), true),
+        [dir] => parent(Path::new(dir), false),
+        _ => {
+            eprintln!("usage: corpus_probe [--raw] <folder>");
+            std::process::exit(2);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ child: one file
+
+fn child(path: &Path, raw: bool) {
+    let limits = Limits::default();
+    let result = std::panic::catch_unwind(|| {
+        if raw {
+            return read_raw(path);
+        }
+        match inspect(path, &limits) {
+            Err(rejection) => {
+                let reason = format!("{rejection:?}");
+                let reason: String = reason.chars().take_while(|c| c.is_alphanumeric()).collect();
+                format!("rejected:{}:{reason}", rejection.code())
+            }
+            Ok(format) => read_guarded(path, format, &limits),
+        }
+    });
+    match result {
+        Ok(line) => println!("{line}"),
+        Err(_) => {
+            println!("PANIC");
+            std::process::exit(3);
+        }
+    }
+}
+
+enum ReadError {
+    Calamine(String),
+    Bound((u32, u32)),
+}
+
+impl<E: std::fmt::Display> From<E> for ReadError {
+    fn from(e: E) -> Self {
+        ReadError::Calamine(e.to_string())
+    }
+}
+
+fn outcome(format: &str, result: Result<u64, ReadError>) -> String {
+    match result {
+        Ok(cells) => format!("accepted-read-ok:{format}:{cells}"),
+        Err(ReadError::Bound((row, col))) => format!("reader-bound:{format}:({row},{col})"),
+        Err(ReadError::Calamine(e)) => {
+            let e: String = e.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
+            format!("calamine-error:{format}:{e}")
+        }
+    }
+}
+
+/// The reader the lead's `read` module should use: streaming cells for `.xlsx`/`.xlsb` with a
+/// bound check, whole ranges for `.xls`/`.ods` (checked by the guard beforehand).
+fn read_guarded(path: &Path, format: Format, limits: &Limits) -> String {
+    let bound = (limits.max_rows, limits.max_cols);
+    let result = (|| -> Result<u64, ReadError> {
+        let file = BufReader::new(File::open(path)?);
+        match format {
+            Format::Xlsx => {
+                let mut book = Xlsx::new(file)?;
+                let mut cells = 0;
+                for name in book.sheet_names() {
+                    let mut reader = book.worksheet_cells_reader(&name)?;
+                    while let Some(cell) = reader.next_cell()? {
+                        cells += within(cell.get_position(), bound)?;
+                    }
+                }
+                Ok(cells)
+            }
+            Format::Xlsb => {
+                let mut book = Xlsb::new(file)?;
+                let mut cells = 0;
+                for name in book.sheet_names() {
+                    let mut reader = book.worksheet_cells_reader(&name)?;
+                    while let Some(cell) = reader.next_cell()? {
+                        cells += within(cell.get_position(), bound)?;
+                    }
+                }
+                Ok(cells)
+            }
+            Format::Xls => ranges(Xls::new(file)?),
+            Format::Ods => ranges(Ods::new(file)?),
+        }
+    })();
+    outcome(&format!("{format:?}"), result)
+}
+
+fn within(pos: (u32, u32), (max_rows, max_cols): (u32, u32)) -> Result<u64, ReadError> {
+    if pos.0 >= max_rows || pos.1 >= max_cols {
+        return Err(ReadError::Bound(pos));
+    }
+    Ok(1)
+}
+
+fn ranges<R: Reader<BufReader<File>>>(mut book: R) -> Result<u64, ReadError>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut cells = 0;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name)?;
+        cells += range.used_cells().filter(|(_, _, v)| **v != Data::Empty).count() as u64;
+    }
+    Ok(cells)
+}
+
+/// What a naive reader does: `open_workbook_auto` by extension, then every range.
+fn read_raw(path: &Path) -> String {
+    let result = (|| -> Result<u64, ReadError> {
+        let mut book = calamine::open_workbook_auto(path)?;
+        let mut cells = 0;
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name)?;
+            cells += range.used_cells().count() as u64;
+        }
+        Ok(cells)
+    })();
+    outcome("auto", result)
+}
+
+// ------------------------------------------------------------------ parent: the sweep
+
+struct Run {
+    path: PathBuf,
+    outcome: String,
+    ms: u128,
+    peak_mb: u64,
+}
+
+fn parent(dir: &Path, raw: bool) {
+    let secs: u64 = env_number("PROBE_SECS", 10);
+    let mem_mb: u64 = env_number("PROBE_MEM_MB", 3072);
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_none_or(|e| e != "md"))
+        .collect();
+    files.sort();
+    let exe = std::env::current_exe().expect("own executable");
+    let runs: Vec<Run> = files
+        .par_iter()
+        .map(|path| run_child(&exe, path, raw, Duration::from_secs(secs), mem_mb))
+        .collect();
+    for run in &runs {
+        let shown = run.path.strip_prefix(dir).unwrap_or(&run.path);
+        println!("{}\t{} ms\t{} MB\t{}", run.outcome, run.ms, run.peak_mb, shown.display());
+    }
+    print_totals(&runs);
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn run_child(exe: &Path, path: &Path, raw: bool, limit: Duration, mem_mb: u64) -> Run {
+    let mode = if raw { "--child-raw" } else { "--child" };
+    let mut command = Command::new(exe);
+    command
+        .arg(mode)
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let bytes = mem_mb.saturating_mul(1024 * 1024);
+    // SAFETY: only async-signal-safe setrlimit between fork and exec.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(move || {
+            let rlim = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &rlim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let start = Instant::now();
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return finished(path, format!("SPAWN-FAILED:{e}"), start, 0),
+    };
+    let pid = child.id() as libc::pid_t;
+    let (status, rusage, timed_out) = wait_with_limit(pid, limit);
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut stdout);
+    }
+    if let Some(mut err) = child.stderr.take() {
+        let _ = err.read_to_string(&mut stderr);
+    }
+    let peak_mb = (rusage.ru_maxrss as u64) / 1024;
+    let outcome = classify(status, timed_out, &stdout, &stderr);
+    finished(path, outcome, start, peak_mb)
+}
+
+fn finished(path: &Path, outcome: String, start: Instant, peak_mb: u64) -> Run {
+    Run {
+        path: path.to_path_buf(),
+        outcome,
+        ms: start.elapsed().as_millis(),
+        peak_mb,
+    }
+}
+
+/// Polls the child with `wait4` (which also gives its peak RSS); kills it past `limit`.
+fn wait_with_limit(pid: libc::pid_t, limit: Duration) -> (i32, libc::rusage, bool) {
+    let start = Instant::now();
+    let mut status = 0;
+    // SAFETY: rusage is plain old data; zeroed is a valid value.
+    let mut rusage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: pid is our own child; status and rusage are valid out-pointers.
+        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut rusage) };
+        if done == pid {
+            return (status, rusage, false);
+        }
+        if done < 0 {
+            return (status, rusage, false);
+        }
+        if start.elapsed() > limit {
+            // SAFETY: killing and reaping our own child.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::wait4(pid, &mut status, 0, &mut rusage);
+            }
+            return (status, rusage, true);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn classify(status: i32, timed_out: bool, stdout: &str, stderr: &str) -> String {
+    if timed_out {
+        return "TIMEOUT".into();
+    }
+    if libc::WIFSIGNALED(status) {
+        let signal = libc::WTERMSIG(status);
+        return if signal == libc::SIGABRT && stderr.contains("memory allocation") {
+            "OOM".into()
+        } else if signal == libc::SIGABRT {
+            "ABORT".into()
+        } else {
+            format!("CRASH(signal {signal})")
+        };
+    }
+    let line = stdout.lines().next().unwrap_or("").trim();
+    if line.is_empty() || line == "PANIC" {
+        let first = stderr.lines().find(|l| l.contains("panicked")).unwrap_or("");
+        return format!("PANIC:{}", first.chars().take(120).collect::<String>());
+    }
+    line.to_string()
+}
+
+fn print_totals(runs: &[Run]) {
+    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
+    for run in runs {
+        let kind = match run.outcome.split(':').collect::<Vec<_>>().as_slice() {
+            ["rejected", code, reason, ..] => format!("rejected:{code}:{reason}"),
+            ["calamine-error", format, ..] => format!("calamine-error:{format}"),
+            ["accepted-read-ok", format, ..] => format!("accepted-read-ok:{format}"),
+            ["reader-bound", format, ..] => format!("reader-bound:{format}"),
+            [first, ..] => first.to_string(),
+            [] => String::new(),
+        };
+        *by_kind.entry(kind).or_default() += 1;
+    }
+    println!("== totals: {} files", runs.len());
+    for (kind, count) in &by_kind {
+        println!("{count:6}  {kind}");
+    }
+    let dangerous = ["ABORT", "OOM", "TIMEOUT", "CRASH", "PANIC", "SPAWN"];
+    let bad = runs
+        .iter()
+        .filter(|r| dangerous.iter().any(|d| r.outcome.starts_with(d)))
+        .count();
+    if let Some(slowest) = runs.iter().max_by_key(|r| r.ms) {
+        println!("worst time: {} ms ({})", slowest.ms, slowest.path.display());
+    }
+    if let Some(biggest) = runs.iter().max_by_key(|r| r.peak_mb) {
+        println!("worst memory: {} MB ({})", biggest.peak_mb, biggest.path.display());
+    }
+    println!("dangerous (abort/oom/timeout/crash/panic): {bad}");
+}

@@ -1,0 +1,105 @@
+//! The pre-submission check: read, normalize, validate and classify files, one report each.
+
+use crate::form::Form;
+use crate::issue::{Code, Issue};
+use crate::read::{self, Limits};
+use crate::rules::Rules;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// What the check of one file found.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// The form, when the file could be opened at all.
+    pub form: Option<Form>,
+    /// The file-level issue when it could not.
+    pub failure: Option<Issue>,
+}
+
+impl FileReport {
+    pub fn issues(&self) -> &[Issue] {
+        match (&self.form, &self.failure) {
+            (Some(form), _) => &form.issues,
+            (None, Some(failure)) => std::slice::from_ref(failure),
+            (None, None) => &[],
+        }
+    }
+    pub fn errors(&self) -> usize {
+        self.issues().iter().filter(|i| i.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.issues().len() - self.errors()
+    }
+    pub fn organizations(&self) -> usize {
+        self.form.as_ref().map_or(0, |f| f.organizations.len())
+    }
+    /// Whether the file could not be opened at all.
+    pub fn is_unreadable(&self) -> bool {
+        self.form.is_none()
+    }
+}
+
+/// Settings of a check run.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    pub limits: Limits,
+    pub rules: Rules,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            limits: Limits::default(),
+            rules: Rules::embedded(),
+        }
+    }
+}
+
+/// Check one file: read it, then add the rules' findings (self-assessment, rectification plan).
+pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
+    match read::read_form(path, &options.limits) {
+        Ok(mut form) => {
+            add_rule_findings(&mut form, &options.rules);
+            form.sort_issues();
+            FileReport {
+                path: path.to_path_buf(),
+                form: Some(form),
+                failure: None,
+            }
+        }
+        Err(e) => FileReport {
+            path: path.to_path_buf(),
+            form: None,
+            failure: Some(e.to_issue()),
+        },
+    }
+}
+
+/// Check files in parallel; reports come back in the order of `paths`.
+pub fn check_files(paths: &[PathBuf], options: &CheckOptions) -> Vec<FileReport> {
+    paths.par_iter().map(|p| check_file(p, options)).collect()
+}
+
+fn add_rule_findings(form: &mut Form, rules: &Rules) {
+    let Some(table) = form.org_table.clone() else {
+        return;
+    };
+    let findings: Vec<Issue> = form
+        .organizations
+        .iter()
+        .flat_map(|record| {
+            let classification = rules.classify(record);
+            rules.findings(record, &classification, &table.sheet, &table)
+        })
+        .collect();
+    form.issues.extend(findings);
+}
+
+/// Whether an issue is one of the file-level failures that make a file unusable.
+pub fn is_file_failure(code: Code) -> bool {
+    matches!(
+        code,
+        Code::FileUnreadable | Code::FileEncrypted | Code::FileUnsupported | Code::FileTooLarge
+    )
+}

@@ -1,0 +1,89 @@
+//! Rows under a located header → normalized records, skipped rows, and cell issues.
+
+use super::locate::FoundTable;
+use crate::form::{Form, Record, SkipReason, SkippedRow};
+use crate::issue::Issue;
+use crate::normalize::{self, raw_text};
+use crate::schema::{SheetSchema, TOTAL_MARKERS};
+
+/// Read every row below the header. `organizations` picks which list of `form` is filled.
+pub fn extract(table: &FoundTable, schema: &'static SheetSchema, form: &mut Form, organizations: bool) {
+    let location = &table.location;
+    let grid = &table.grid;
+    let mapped: Vec<(usize, u32)> = location
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (i, c)))
+        .collect();
+    let first_data_row = location.header_row + 1;
+    for row in first_data_row..grid.height() {
+        if let Some(reason) = skip_reason(grid, row, &mapped, schema) {
+            form.skipped.push(SkippedRow {
+                sheet: location.sheet.clone(),
+                row: row + 1,
+                reason,
+            });
+            continue;
+        }
+        let record = read_row(table, schema, row, &mapped, &mut form.issues);
+        if organizations {
+            form.organizations.push(record);
+        } else {
+            form.coverage.push(record);
+        }
+    }
+}
+
+/// Blank rows (nothing but a 序号) and 合计 rows are not data.
+fn skip_reason(
+    grid: &super::Grid,
+    row: u32,
+    mapped: &[(usize, u32)],
+    schema: &SheetSchema,
+) -> Option<SkipReason> {
+    let mut filled = mapped
+        .iter()
+        .filter(|(i, _)| schema.columns[*i].key != "seq")
+        .map(|(_, c)| grid.get(row, *c))
+        .filter(|cell| !normalize::is_blank(cell))
+        .peekable();
+    if filled.peek().is_none() {
+        return Some(SkipReason::Blank);
+    }
+    let is_total = mapped.iter().take(4).any(|(_, c)| {
+        let text: String = normalize::text(grid.get(row, *c)).chars().filter(|c| !c.is_whitespace()).collect();
+        TOTAL_MARKERS.iter().any(|m| text.starts_with(m)) && text.chars().count() <= 6
+    });
+    is_total.then_some(SkipReason::Total)
+}
+
+fn read_row(
+    table: &FoundTable,
+    schema: &'static SheetSchema,
+    row: u32,
+    mapped: &[(usize, u32)],
+    issues: &mut Vec<Issue>,
+) -> Record {
+    let mut record = Record::new(row, schema.columns.len());
+    for &(i, col) in mapped {
+        let column = &schema.columns[i];
+        let cell = table.grid.get(row, col);
+        match normalize::normalize(&column.kind, cell) {
+            Ok(value) => record.values[i] = value,
+            Err(problem) => {
+                record.mark_invalid(i);
+                let raw = raw_text(cell);
+                issues.push(Issue::cell(
+                    problem.code,
+                    &table.location.sheet,
+                    (row, col),
+                    column.key,
+                    Some(raw.clone()),
+                    format!("{}：填写的是“{raw}”，{}", column.header, problem.expected),
+                ));
+            }
+        }
+    }
+    record
+}

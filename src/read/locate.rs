@@ -1,0 +1,222 @@
+//! Finding the form's tables: which sheet, which header row, which column is which.
+//!
+//! Sheets are found by name, or by their headers when renamed. The header row is the row of the
+//! first 15 whose cells (or, for a two-row header, the cells merged above them) name the most
+//! schema columns.
+
+use super::grid::{Grid, Workbook};
+use super::ReadError;
+use crate::cellref::a1;
+use crate::form::TableLocation;
+use crate::issue::{Code, Issue};
+use crate::normalize;
+use crate::schema::{self, fold_header, Need, SheetSchema};
+
+/// How far down a header may sit.
+pub const HEADER_SEARCH_ROWS: u32 = 15;
+
+/// A table found in a sheet: where, and the sheet's cells.
+pub struct FoundTable {
+    pub location: TableLocation,
+    pub grid: Grid,
+}
+
+/// What [`find_tables`] found.
+pub struct Found {
+    pub organizations: Option<FoundTable>,
+    pub coverage: Option<FoundTable>,
+    pub issues: Vec<Issue>,
+}
+
+/// A header row matched against a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderMatch {
+    /// 0-based header row (the lower row of a two-row header).
+    pub row: u32,
+    /// Sheet column of each schema column.
+    pub columns: Vec<Option<u32>>,
+    /// Header cells that name no schema column: (row, column, text).
+    pub extras: Vec<(u32, u32, String)>,
+    /// Header cells naming a column already found: (row, column, schema index).
+    pub duplicates: Vec<(u32, u32, usize)>,
+}
+
+impl HeaderMatch {
+    pub fn score(&self) -> usize {
+        self.columns.iter().filter(|c| c.is_some()).count()
+    }
+}
+
+/// Sheets never read as data: the instructions, the example and the version sheet.
+fn is_reserved(name: &str) -> bool {
+    let folded = fold_header(name);
+    folded == schema::SHEET_INSTRUCTIONS
+        || folded.contains("示例")
+        || folded.contains("说明")
+        || name == schema::SHEET_META
+}
+
+/// Find the 党组织情况 and 两新组织覆盖 tables and report header problems.
+pub fn find_tables(workbook: &mut Workbook) -> Result<Found, ReadError> {
+    let candidates: Vec<String> = workbook
+        .infos
+        .iter()
+        .filter(|s| s.visible && s.is_worksheet && !is_reserved(&s.name))
+        .map(|s| s.name.clone())
+        .collect();
+    let mut issues = Vec::new();
+    let organizations = find_table(workbook, &candidates, &schema::ORGANIZATIONS, 6)?;
+    let coverage = find_table(workbook, &candidates, &schema::COVERAGE, 4)?;
+    match &organizations {
+        Some((table, header)) => header_issues(&table.location.sheet, header, &schema::ORGANIZATIONS, &mut issues),
+        None => issues.push(not_the_form(workbook)),
+    }
+    if let Some((table, header)) = &coverage {
+        header_issues(&table.location.sheet, header, &schema::COVERAGE, &mut issues);
+    }
+    Ok(Found {
+        organizations: organizations.map(|(t, _)| t),
+        coverage: coverage.map(|(t, _)| t),
+        issues,
+    })
+}
+
+/// The sheet named after the schema if its header is found, else the sheet whose header
+/// matches best (at least `min_score` columns).
+fn find_table(
+    workbook: &mut Workbook,
+    candidates: &[String],
+    schema: &SheetSchema,
+    min_score: usize,
+) -> Result<Option<(FoundTable, HeaderMatch)>, ReadError> {
+    let (named, others): (Vec<&String>, Vec<&String>) =
+        candidates.iter().partition(|n| schema.matches_name(n));
+    let mut best: Option<(FoundTable, HeaderMatch)> = None;
+    for name in named.into_iter().chain(others) {
+        let grid = workbook.load(name)?;
+        let Some(header) = match_header(&grid, schema) else {
+            continue;
+        };
+        let better = best.as_ref().is_none_or(|(_, b)| header.score() > b.score());
+        if header.score() >= min_score && better {
+            let named_sheet = schema.matches_name(name);
+            let location = TableLocation {
+                sheet: name.clone(),
+                header_row: header.row,
+                columns: header.columns.clone(),
+            };
+            best = Some((FoundTable { location, grid }, header));
+            if named_sheet {
+                break;
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// Match the first rows of a sheet against a schema; `None` when no row names any column.
+pub fn match_header(grid: &Grid, schema: &SheetSchema) -> Option<HeaderMatch> {
+    let (first_col, last_col) = grid.cols()?;
+    let last_row = grid.height().min(HEADER_SEARCH_ROWS);
+    (0..last_row)
+        .map(|row| match_row(grid, schema, row, first_col, last_col))
+        .filter(|m| m.score() > 0)
+        .max_by(|a, b| a.score().cmp(&b.score()).then(b.row.cmp(&a.row)))
+}
+
+fn header_text(grid: &Grid, row: u32, col: u32) -> String {
+    fold_header(&normalize::text(grid.get(row, col)))
+}
+
+fn match_row(grid: &Grid, schema: &SheetSchema, row: u32, first: u32, last: u32) -> HeaderMatch {
+    let mut m = HeaderMatch {
+        row,
+        columns: vec![None; schema.columns.len()],
+        extras: Vec::new(),
+        duplicates: Vec::new(),
+    };
+    let groups: Vec<String> = schema.columns.iter().filter_map(|c| c.group).map(fold_header).collect();
+    for col in first..=last {
+        let own = header_text(grid, row, col);
+        // A cell merged over two header rows keeps its text in the upper row.
+        let above = if row > 0 { header_text(grid, row - 1, col) } else { String::new() };
+        let (text, text_row) = if own.is_empty() && schema.match_header(&above).is_some() {
+            (above, row - 1)
+        } else {
+            (own, row)
+        };
+        if text.is_empty() || groups.contains(&text) {
+            continue;
+        }
+        match schema.match_header(&text) {
+            Some(i) if m.columns[i].is_none() => m.columns[i] = Some(col),
+            Some(i) => m.duplicates.push((text_row, col, i)),
+            None => m.extras.push((text_row, col, normalize::text(grid.get(text_row, col)))),
+        }
+    }
+    m
+}
+
+fn header_issues(sheet: &str, header: &HeaderMatch, schema: &SheetSchema, issues: &mut Vec<Issue>) {
+    for (i, column) in schema.columns.iter().enumerate() {
+        if header.columns[i].is_none() && column.need != Need::Optional {
+            issues.push(Issue::sheet(
+                Code::MissingColumn,
+                sheet,
+                format!(
+                    "“{sheet}”表第 {} 行的表头中找不到“{}”列，请按下发的调查表补上该列并填写",
+                    header.row + 1,
+                    column.header
+                ),
+            ));
+        }
+    }
+    for (row, col, text) in &header.extras {
+        let mut issue = Issue::cell(
+            Code::ExtraColumn,
+            sheet,
+            (*row, *col),
+            "",
+            Some(text.clone()),
+            format!("“{}”不是调查表中的列，该列内容不会被汇总", text.replace('\n', "")),
+        );
+        issue.field = None;
+        issues.push(issue);
+    }
+    for (row, col, i) in &header.duplicates {
+        let first = header.columns[*i].map(|c| a1(header.row, c)).unwrap_or_default();
+        let mut issue = Issue::cell(
+            Code::DuplicateColumn,
+            sheet,
+            (*row, *col),
+            schema.columns[*i].key,
+            None,
+            format!(
+                "“{}”列出现了两次，只读取 {first} 所在的第一列，本列已忽略",
+                schema.columns[*i].header
+            ),
+        );
+        issue.value = None;
+        issues.push(issue);
+    }
+}
+
+fn not_the_form(workbook: &Workbook) -> Issue {
+    let names: Vec<&str> = workbook.infos.iter().map(|s| s.name.as_str()).collect();
+    let wanted: Vec<&str> = schema::ORGANIZATIONS
+        .columns
+        .iter()
+        .filter(|c| c.need == Need::Required)
+        .take(4)
+        .map(|c| c.header)
+        .collect();
+    Issue::file(
+        Code::NotTheForm,
+        format!(
+            "不是基层党组织分类定级摸底调查表：找不到“{}”表（工作簿中的工作表：{}），也没有哪张表的前 {HEADER_SEARCH_ROWS} 行含有“{}”等表头。请使用下发的调查表填报",
+            schema::ORGANIZATIONS.name,
+            if names.is_empty() { "无".to_string() } else { names.join("、") },
+            wanted.join("”“")
+        ),
+    )
+}

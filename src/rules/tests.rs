@@ -1,0 +1,1 @@
+//! Tests of the rules: loading, scoring, tiers, trail, findings, description.
