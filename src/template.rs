@@ -449,10 +449,12 @@ fn unit_info_sheet(options: &TemplateOptions, styles: &Styles) -> Result<Workshe
         let row = 1 + i as u32;
         sheet.write_with_format(row, 0, column.header, &styles.label)?;
         sheet.set_row_height(row, 22)?;
-        match prefilled(options, column) {
-            Some(value) => sheet.write_with_format(row, 1, value, &styles.fixed_value)?,
-            None => sheet.write_blank(row, 1, &styles.data(column.kind))?,
-        };
+        // A pre-filled value is fixed: locked, and without an input hint asking to fill it.
+        if let Some(value) = prefilled(options, column) {
+            sheet.write_with_format(row, 1, value, &styles.fixed_value)?;
+            continue;
+        }
+        sheet.write_blank(row, 1, &styles.data(column.kind))?;
         if let Some(validation) = validation(column)? {
             sheet.add_data_validation(row, 1, row, 1, &validation)?;
         }
@@ -483,7 +485,7 @@ fn organizations_sheet(options: &TemplateOptions, styles: &Styles) -> Result<Wor
 }
 
 fn coverage_sheet(styles: &Styles) -> Result<Worksheet, XlsxError> {
-    let title = format!("{}党建覆盖情况", COVERAGE.name);
+    let title = format!("{}情况", COVERAGE.name);
     let mut sheet = table_sheet(&COVERAGE, &title, styles)?;
     add_validations(&mut sheet, &COVERAGE, COVERAGE_LAST_ROW)?;
     sheet.set_freeze_panes(header_rows(&COVERAGE) + 1, 1)?;

@@ -136,13 +136,19 @@ fn match_row(grid: &Grid, schema: &SheetSchema, row: u32, first: u32, last: u32)
         duplicates: Vec::new(),
     };
     let groups: Vec<String> = schema.columns.iter().filter_map(|c| c.group).map(fold_header).collect();
+    let mut unmatched_above = Vec::new();
+    let mut used_above = false;
     for col in first..=last {
         let own = header_text(grid, row, col);
         // A cell merged over two header rows keeps its text in the upper row.
         let above = if row > 0 { header_text(grid, row - 1, col) } else { String::new() };
         let (text, text_row) = if own.is_empty() && schema.match_header(&above).is_some() {
+            used_above = true;
             (above, row - 1)
         } else {
+            if own.is_empty() && !above.is_empty() && !groups.contains(&above) {
+                unmatched_above.push(col);
+            }
             (own, row)
         };
         if text.is_empty() || groups.contains(&text) {
@@ -153,6 +159,13 @@ fn match_row(grid: &Grid, schema: &SheetSchema, row: u32, first: u32, last: u32)
             Some(i) => m.duplicates.push((text_row, col, i)),
             None => m.extras.push((text_row, col, normalize::text(grid.get(text_row, col)))),
         }
+    }
+    // In a two-row header, an unknown column's text sits merged in the upper row.
+    if used_above {
+        for col in unmatched_above {
+            m.extras.push((row - 1, col, normalize::text(grid.get(row - 1, col))));
+        }
+        m.extras.sort_by_key(|e| e.1);
     }
     m
 }

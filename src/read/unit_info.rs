@@ -114,8 +114,12 @@ fn label_at(grid: &Grid, row: u32, col: u32) -> Option<(usize, Option<String>)> 
 }
 
 /// The value next to a label: to its right, else one row lower (right or under it).
+/// The row below is only looked at when it holds no label of its own (else its value is its own).
 fn value_for(grid: &Grid, row: u32, col: u32) -> Option<((u32, u32), Data)> {
-    let candidates = [(row, col + 1), (row, col + 2), (row + 1, col + 1), (row + 1, col)];
+    let beside = [(row, col + 1), (row, col + 2)];
+    let below = [(row + 1, col + 1), (row + 1, col)];
+    let below_is_free = label_at(grid, row + 1, col).is_none();
+    let candidates = beside.into_iter().chain(below.into_iter().filter(|_| below_is_free));
     candidates.into_iter().find_map(|(r, c)| {
         let cell = grid.get(r, c);
         let usable = !normalize::is_blank(cell) && label_at(grid, r, c).is_none();

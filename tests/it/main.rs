@@ -1,4 +1,5 @@
 //! The one integration test binary.
 
+mod check;
 mod support;
 mod template;

@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook, Data, Dimensions, Reader, SheetVisible, Xlsx};
 use rust_xlsxwriter::utility::column_number_to_name;
+use taizhang::check::{check_file, CheckOptions};
 use taizhang::rules::{Rules, FOUR_GRADE_TOML};
 use taizhang::schema::{self, fold_header, Column, Kind, Need, SheetSchema};
 use taizhang::schema::{COVERAGE, ORGANIZATIONS, UNIT_INFO};
 use taizhang::template::{write_template, TemplateOptions, VERSION_PROPERTY};
+use taizhang::Code;
 
 use crate::support::{root, temp_dir};
 
@@ -348,6 +350,19 @@ fn prefilled_form_carries_the_unit() {
     assert_eq!(text(&unit, row_of("unit_code"), 1), "510001");
     let orgs = book.worksheet_range(ORGANIZATIONS.name).expect("sheet");
     assert_eq!(text(&orgs, 0, 0), format!("白马镇{}", schema::FORM_TITLE));
+    let hinted: Vec<String> = validations(&path, UNIT_INFO.name)
+        .into_iter()
+        .map(|v| v.sqref)
+        .collect();
+    for key in ["unit_name", "unit_code"] {
+        let cell = format!("B{}", row_of(key) + 1);
+        assert!(!hinted.contains(&cell), "{cell} is fixed, no input hint");
+    }
+    let xml = zip_entry(&path, "xl/worksheets/sheet2.xml");
+    assert!(
+        xml.contains("<sheetProtection"),
+        "locked cells need a protected sheet"
+    );
 }
 
 #[test]
@@ -403,6 +418,33 @@ fn instructions_describe_the_scoring_standard_in_use() {
             assert!(lines.contains(&line), "填报说明 lacks {line}");
         }
     }
+}
+
+#[test]
+fn the_reader_finds_every_column_of_the_issued_form() {
+    let dir = temp_dir();
+    let options = TemplateOptions::for_unit("510001", "白马镇");
+    let path = write_template(dir.path(), &options).expect("write");
+    let report = check_file(&path, &CheckOptions::default());
+    let form = report.form.as_ref().expect("readable");
+    assert_eq!(
+        form.template_version.as_deref(),
+        Some(schema::TEMPLATE_VERSION)
+    );
+    assert_eq!(
+        (form.unit_code(), form.unit_name()),
+        (Some("510001"), Some("白马镇"))
+    );
+    assert!(form.org_table.is_some() && form.coverage_table.is_some());
+    for issue in report.issues() {
+        let layout = [
+            Code::MissingColumn,
+            Code::ExtraColumn,
+            Code::DuplicateColumn,
+        ];
+        assert!(!layout.contains(&issue.code), "{issue:?}");
+    }
+    assert!(report.issues().iter().any(|i| i.code == Code::NoData));
 }
 
 #[test]
