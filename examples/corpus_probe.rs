@@ -79,7 +79,11 @@ fn outcome(format: &str, result: Result<u64, ReadError>) -> String {
         Ok(cells) => format!("accepted-read-ok:{format}:{cells}"),
         Err(ReadError::Bound((row, col))) => format!("reader-bound:{format}:({row},{col})"),
         Err(ReadError::Calamine(e)) => {
-            let e: String = e.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
+            let e: String = e
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .take(120)
+                .collect();
             format!("calamine-error:{format}:{e}")
         }
     }
@@ -135,7 +139,10 @@ where
     let mut cells = 0;
     for name in book.sheet_names() {
         let range = book.worksheet_range(&name)?;
-        cells += range.used_cells().filter(|(_, _, v)| **v != Data::Empty).count() as u64;
+        cells += range
+            .used_cells()
+            .filter(|(_, _, v)| **v != Data::Empty)
+            .count() as u64;
     }
     Ok(cells)
 }
@@ -181,13 +188,22 @@ fn parent(dir: &Path, raw: bool) {
         .collect();
     for run in &runs {
         let shown = run.path.strip_prefix(dir).unwrap_or(&run.path);
-        println!("{}\t{} ms\t{} MB\t{}", run.outcome, run.ms, run.peak_mb, shown.display());
+        println!(
+            "{}\t{} ms\t{} MB\t{}",
+            run.outcome,
+            run.ms,
+            run.peak_mb,
+            shown.display()
+        );
     }
     print_totals(&runs);
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn run_child(exe: &Path, path: &Path, raw: bool, limit: Duration, mem_mb: u64) -> Run {
@@ -286,7 +302,10 @@ fn classify(status: i32, timed_out: bool, stdout: &str, stderr: &str) -> String 
     }
     let line = stdout.lines().next().unwrap_or("").trim();
     if line.is_empty() || line == "PANIC" {
-        let first = stderr.lines().find(|l| l.contains("panicked")).unwrap_or("");
+        let first = stderr
+            .lines()
+            .find(|l| l.contains("panicked"))
+            .unwrap_or("");
         return format!("PANIC:{}", first.chars().take(120).collect::<String>());
     }
     line.to_string()
@@ -318,7 +337,11 @@ fn print_totals(runs: &[Run]) {
         println!("worst time: {} ms ({})", slowest.ms, slowest.path.display());
     }
     if let Some(biggest) = runs.iter().max_by_key(|r| r.peak_mb) {
-        println!("worst memory: {} MB ({})", biggest.peak_mb, biggest.path.display());
+        println!(
+            "worst memory: {} MB ({})",
+            biggest.peak_mb,
+            biggest.path.display()
+        );
     }
     println!("dangerous (abort/oom/timeout/crash/panic): {bad}");
 }

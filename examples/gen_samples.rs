@@ -1,7 +1,7 @@
 //! Generates the fictional county 青山县's returned baseline (摸底) forms into samples/.
 //!
 //! ```text
-//! cargo run --example gen_samples                 # samples/*.xlsx, samples/planted.json
+//! cargo run --example gen_samples                 # samples/*.xlsx, tests/data/planted.json
 //! cargo run --example gen_samples -- --convert    # also re-saves the office units via LibreOffice
 //! ```
 //!
@@ -11,7 +11,7 @@
 //! `--convert` runs that when soffice is installed; otherwise the commands are printed.
 //!
 //! Most rows are clean. The mistakes clerks make are planted on purpose and listed with their
-//! cells in samples/planted.json, computed from where the builder put them; the tolerated
+//! cells in tests/data/planted.json (kept out of samples/ so samples/* holds only forms), computed from where the builder put them; the tolerated
 //! layout variations (title rows, one-row header, column order, blank rows, 合计 rows, "１２人",
 //! "95%", 是 as "√", dates as text, renamed sheets) must produce no issue at all.
 
@@ -231,8 +231,8 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
     let mut out = Vec::new();
     match spec.kind {
         Kind::Street => {
-            out.push(seed(format!("{u}机关第一党支部"), "机关", (15, 30)));
-            out.push(seed(format!("{u}机关第二党支部"), "机关", (12, 25)));
+            out.push(seed(format!("{u}机关第一"), "机关", (15, 30)));
+            out.push(seed(format!("{u}机关第二"), "机关", (12, 25)));
             for _ in 0..names.rng.range(10, 13) {
                 let village = names.village();
                 let members = if names.rng.chance(30) {
@@ -253,12 +253,12 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
                 "国有企业",
                 (8, 25),
             ));
-            let mut joint = seed(format!("{u}商圈联合党支部"), "非公有制企业", (3, 9));
+            let mut joint = seed(format!("{u}商圈"), "非公有制企业", (3, 9));
             joint.joint = true;
             out.push(joint);
         }
         Kind::Town => {
-            out.push(seed(format!("{u}机关党支部"), "机关", (15, 40)));
+            out.push(seed(format!("{u}机关"), "机关", (15, 40)));
             for _ in 0..names.rng.range(18, 24) {
                 let village = names.village();
                 let members = if names.rng.chance(15) {
@@ -272,13 +272,13 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
             let firm = names.firm(u);
             out.push(seed(firm, "非公有制企业", (3, 12)));
             if names.rng.chance(60) {
-                let mut joint = seed(format!("{u}非公企业联合党支部"), "非公有制企业", (3, 8));
+                let mut joint = seed(format!("{u}非公企业"), "非公有制企业", (3, 8));
                 joint.joint = true;
                 out.push(joint);
             }
         }
         Kind::Education => {
-            out.push(seed(format!("{u}机关党支部"), "机关", (15, 30)));
+            out.push(seed(format!("{u}机关"), "机关", (15, 30)));
             out.push(seed("青山县第一中学".into(), "学校", (60, 95)));
             out.push(seed("青山县第二中学".into(), "学校", (30, 48)));
             out.push(seed("青山县职业高级中学".into(), "学校", (20, 40)));
@@ -291,7 +291,7 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
             out.push(seed("青山县教师进修学校".into(), "事业单位", (8, 15)));
         }
         Kind::Health => {
-            out.push(seed(format!("{u}机关党支部"), "机关", (12, 25)));
+            out.push(seed(format!("{u}机关"), "机关", (12, 25)));
             out.push(seed("青山县人民医院".into(), "事业单位", (110, 160)));
             out.push(seed("青山县中医医院".into(), "事业单位", (55, 85)));
             out.push(seed("青山县妇幼保健院".into(), "事业单位", (12, 30)));
@@ -1008,6 +1008,7 @@ fn crate_tier(rules: &taizhang::rules::Rules, row: &OrgRow) -> Option<&'static s
 
 struct Args {
     out: PathBuf,
+    planted: PathBuf,
     office: PathBuf,
     convert: bool,
 }
@@ -1016,6 +1017,7 @@ fn args() -> Args {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut a = Args {
         out: root.join("samples"),
+        planted: root.join("tests").join("data").join("planted.json"),
         office: root.join("target").join("samples-office"),
         convert: false,
     };
@@ -1139,7 +1141,7 @@ fn main() {
             form.coverage_rows().len()
         );
     }
-    write_planted(&args.out.join("planted.json"), &mut planted);
+    write_planted(&args.planted, &mut planted);
     println!(
         "共 {} 个单位、{total_orgs} 个党组织；按标准核定（未计埋设错误）：优秀 {}、一般 {}、后进 {}；埋设 {} 处问题",
         UNITS.len(),

@@ -21,7 +21,7 @@
 //! # }
 //! ```
 
-use crate::cellref::{a1, column_letters};
+use crate::cellref::a1;
 use crate::normalize::format_number;
 use crate::schema::{self, cov, org, unit, Kind, SheetSchema, COVERAGE, ORGANIZATIONS, UNIT_INFO};
 use chrono::{Datelike, NaiveDate};
@@ -1295,11 +1295,6 @@ fn write_cell(
         }
     }
     Ok(())
-}
-
-/// Column letters of a 0-based index, re-exported for tests that build their own refs.
-pub fn column_name(col: u32) -> String {
-    column_letters(col)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::read::{self, Limits};
-use crate::rules::Rules;
+use crate::rules::{Classification, Rules};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +15,10 @@ pub struct FileReport {
     pub form: Option<Form>,
     /// The file-level issue when it could not.
     pub failure: Option<Issue>,
+    /// The classification of each organization, parallel to `form.organizations`.
+    pub classifications: Vec<Classification>,
+    /// Set when the file is one of taizhang's own outputs (a ledger or feedback workbook).
+    pub own_output: bool,
 }
 
 impl FileReport {
@@ -60,18 +64,22 @@ impl Default for CheckOptions {
 pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
     match read::read_form(path, &options.limits) {
         Ok(mut form) => {
-            add_rule_findings(&mut form, &options.rules);
+            let classifications = classify(&mut form, &options.rules);
             form.sort_issues();
             FileReport {
                 path: path.to_path_buf(),
                 form: Some(form),
                 failure: None,
+                classifications,
+                own_output: false,
             }
         }
         Err(e) => FileReport {
             path: path.to_path_buf(),
             form: None,
             failure: Some(e.to_issue()),
+            classifications: Vec::new(),
+            own_output: matches!(e, read::ReadError::OwnOutput { .. }),
         },
     }
 }
@@ -81,19 +89,23 @@ pub fn check_files(paths: &[PathBuf], options: &CheckOptions) -> Vec<FileReport>
     paths.par_iter().map(|p| check_file(p, options)).collect()
 }
 
-fn add_rule_findings(form: &mut Form, rules: &Rules) {
-    let Some(table) = form.org_table.clone() else {
-        return;
-    };
-    let findings: Vec<Issue> = form
+/// Classify every organization and add the rules' findings to the form's issues.
+fn classify(form: &mut Form, rules: &Rules) -> Vec<Classification> {
+    let classifications: Vec<Classification> = form
         .organizations
         .iter()
-        .flat_map(|record| {
-            let classification = rules.classify(record);
-            rules.findings(record, &classification, &table.sheet, &table)
-        })
+        .map(|r| rules.classify(r))
         .collect();
-    form.issues.extend(findings);
+    if let Some(table) = &form.org_table {
+        let findings: Vec<Issue> = form
+            .organizations
+            .iter()
+            .zip(&classifications)
+            .flat_map(|(record, c)| rules.findings(record, c, &table.sheet, table))
+            .collect();
+        form.issues.extend(findings);
+    }
+    classifications
 }
 
 /// Whether an issue is one of the file-level failures that make a file unusable.

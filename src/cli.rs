@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "taizhang", version, about = "基层党组织分类定级台账：下发调查表、报送前检查、汇总分类台账")]
+#[command(
+    name = "taizhang",
+    version,
+    about = "基层党组织分类定级台账：下发调查表、报送前检查、汇总分类台账"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -32,6 +36,20 @@ pub enum Command {
         /// 评分标准文件（默认使用内置标准）
         #[arg(long)]
         rules: Option<PathBuf>,
+    },
+    /// 汇总收件文件夹中的全部报表，生成全县分类管理台账
+    Ledger {
+        /// 收件文件夹（含子文件夹）
+        inbox: PathBuf,
+        /// 台账文件
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// 评分标准文件（默认使用内置标准）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// 用中文列出将要使用的评分标准
     Rules {

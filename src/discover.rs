@@ -51,7 +51,10 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| inbox.to_path_buf());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| inbox.to_path_buf());
                 found.unlisted.push((path, e.to_string()));
                 continue;
             }
@@ -132,7 +135,11 @@ mod tests {
         assert_eq!(names, ["白马镇/白马镇.xlsx", "青山镇.et"]);
         assert_eq!(found.ignored.len(), 5);
         assert_eq!(found.found(), 7);
-        let lock = found.ignored.iter().find(|i| i.path.ends_with("~$白马镇.xlsx")).unwrap();
+        let lock = found
+            .ignored
+            .iter()
+            .find(|i| i.path.ends_with("~$白马镇.xlsx"))
+            .unwrap();
         assert!(lock.reason.contains("锁定"));
     }
 }

@@ -197,7 +197,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), CODES.len());
         for c in CODES {
-            let prefix = if c.severity == Severity::Error { 'E' } else { 'W' };
+            let prefix = if c.severity == Severity::Error {
+                'E'
+            } else {
+                'W'
+            };
             assert!(c.id.starts_with(prefix), "{}", c.id);
         }
     }

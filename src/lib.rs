@@ -10,11 +10,14 @@ pub mod dates;
 pub mod discover;
 pub mod form;
 pub mod issue;
+pub mod ledger;
+pub mod marker;
 pub mod normalize;
 pub mod schema;
 
 pub use issue::{Code, Issue, Severity};
 pub mod builder;
+pub mod feedback;
 pub mod read;
 pub mod report;
 pub mod rules;

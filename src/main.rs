@@ -2,8 +2,12 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 use taizhang::check::{self, CheckOptions};
+use taizhang::ledger::{Ledger, LedgerOptions};
 use taizhang::{report, rules::Rules, template};
 
 mod cli;
@@ -18,7 +22,12 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            // A rules file's own message is complete (path, line, what is wrong, in Chinese);
+            // the TOML parser's English source would only add noise.
+            match e.downcast_ref::<taizhang::rules::RulesError>() {
+                Some(rules_error) => eprintln!("错误：{rules_error}"),
+                None => eprintln!("错误：{e:#}"),
+            }
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -34,29 +43,58 @@ fn load_rules(path: Option<&std::path::Path>) -> Result<Rules> {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Template { out } => {
-            std::fs::create_dir_all(&out).with_context(|| format!("无法创建目录 {}", out.display()))?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("无法创建目录 {}", out.display()))?;
             let path = template::write_template(&out, &template::TemplateOptions::default())?;
             println!("已生成调查表：{}", path.display());
             Ok(0)
         }
-        Command::Check { files, format, feedback, rules } => {
-            let options = CheckOptions { rules: load_rules(rules.as_deref())?, ..CheckOptions::default() };
+        Command::Check {
+            files,
+            format,
+            feedback,
+            rules,
+        } => {
+            let options = CheckOptions {
+                rules: load_rules(rules.as_deref())?,
+                ..CheckOptions::default()
+            };
             let reports = check::check_files(&files, &options);
             match format {
                 Format::Text => print!("{}", report::check_text(&reports)),
                 Format::Json => println!("{}", report::check_json(&reports)),
             }
+            let mut feedback_failed = false;
             if let Some(dir) = feedback {
-                let _ = dir; // feedback workbooks: see taizhang::feedback
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("无法创建反馈目录 {}", dir.display()))?;
+                for report in reports.iter().filter(|r| !r.issues().is_empty()) {
+                    match taizhang::feedback::write_feedback(report, &options.limits, &dir) {
+                        Ok(Some(path)) => eprintln!("已生成反馈：{}", path.display()),
+                        Ok(None) => {}
+                        Err(e) => {
+                            eprintln!("错误：{}：反馈文件未生成：{e}", report.path.display());
+                            feedback_failed = true;
+                        }
+                    }
+                }
             }
-            Ok(if reports.iter().any(|r| r.is_unreadable()) {
-                EXIT_FAILURE
-            } else if reports.iter().any(|r| r.errors() > 0) {
-                EXIT_FINDINGS
-            } else {
-                0
-            })
+            Ok(
+                if feedback_failed || reports.iter().any(|r| r.is_unreadable()) {
+                    EXIT_FAILURE
+                } else if reports.iter().any(|r| r.errors() > 0) {
+                    EXIT_FINDINGS
+                } else {
+                    0
+                },
+            )
         }
+        Command::Ledger {
+            inbox,
+            out,
+            rules,
+            format,
+        } => ledger(&inbox, &out, rules.as_deref(), format),
         Command::Rules { rules } => {
             for line in load_rules(rules.as_deref())?.describe() {
                 println!("{line}");
@@ -68,4 +106,40 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
     }
+}
+
+fn ledger(inbox: &Path, out: &Path, rules: Option<&Path>, format: Format) -> Result<u8> {
+    let rules = load_rules(rules)?;
+    let options = LedgerOptions {
+        check: CheckOptions {
+            rules: rules.clone(),
+            ..CheckOptions::default()
+        },
+        exclude: vec![out.to_path_buf()],
+    };
+    let progress = progress_bar(inbox);
+    let (discovery, reports) =
+        taizhang::ledger::collect_with_progress(inbox, &options, &|| progress.inc(1))?;
+    progress.finish_and_clear();
+    let ledger = Ledger::build(&rules, inbox, &discovery, reports);
+    taizhang::ledger::write(&ledger, out)?;
+    let summary = taizhang::ledger::summarize(&ledger, out);
+    match format {
+        Format::Text => print!("{}", summary.to_text()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+    }
+    Ok(0)
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise.
+fn progress_bar(inbox: &Path) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let total = taizhang::discover::discover(inbox, &[]).candidates.len() as u64;
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} 个文件 {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
 }

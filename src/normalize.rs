@@ -191,12 +191,7 @@ pub fn code(cell: &Data) -> String {
 }
 
 fn int(cell: &Data, units: &[&str]) -> Result<i64, Problem> {
-    let expected = || {
-        problem(
-            Code::WrongType,
-            "应填写不小于 0 的整数，如 12".to_string(),
-        )
-    };
+    let expected = || problem(Code::WrongType, "应填写不小于 0 的整数，如 12".to_string());
     let n = match cell {
         Data::Int(i) => *i as f64,
         Data::Float(f) => *f,
@@ -208,14 +203,25 @@ fn int(cell: &Data, units: &[&str]) -> Result<i64, Problem> {
         return Err(expected());
     }
     if n < 0.0 {
-        return Err(problem(Code::OutOfRange, "不能为负数，应填写不小于 0 的整数"));
+        return Err(problem(
+            Code::OutOfRange,
+            "不能为负数，应填写不小于 0 的整数",
+        ));
     }
     Ok(n as i64)
 }
 
 fn decimal(cell: &Data, units: &[&str]) -> Result<f64, Problem> {
-    let unit_hint = units.first().map(|u| format!("（单位：{u}）")).unwrap_or_default();
-    let expected = || problem(Code::WrongType, format!("应填写不小于 0 的数{unit_hint}，如 3.5"));
+    let unit_hint = units
+        .first()
+        .map(|u| format!("（单位：{u}）"))
+        .unwrap_or_default();
+    let expected = || {
+        problem(
+            Code::WrongType,
+            format!("应填写不小于 0 的数{unit_hint}，如 3.5"),
+        )
+    };
     let n = match cell {
         Data::Int(i) => *i as f64,
         Data::Float(f) => *f,
@@ -232,7 +238,12 @@ fn decimal(cell: &Data, units: &[&str]) -> Result<f64, Problem> {
 }
 
 fn percent(cell: &Data) -> Result<f64, Problem> {
-    let expected = || problem(Code::WrongType, "应填写 0 到 100 之间的百分数，如 95 或 95%");
+    let expected = || {
+        problem(
+            Code::WrongType,
+            "应填写 0 到 100 之间的百分数，如 95 或 95%",
+        )
+    };
     let (n, had_sign) = match cell {
         Data::Int(i) => (*i as f64, false),
         Data::Float(f) => (*f, false),
@@ -247,7 +258,11 @@ fn percent(cell: &Data) -> Result<f64, Problem> {
         }
         _ => return Err(expected()),
     };
-    let n = if !had_sign && n > 0.0 && n <= 1.0 { n * 100.0 } else { n };
+    let n = if !had_sign && n > 0.0 && n <= 1.0 {
+        n * 100.0
+    } else {
+        n
+    };
     if !n.is_finite() {
         return Err(expected());
     }
@@ -319,7 +334,9 @@ fn boolean(cell: &Data) -> Result<bool, Problem> {
         Data::String(s) => {
             let folded = fold(s).to_lowercase();
             match folded.as_str() {
-                "是" | "有" | "y" | "yes" | "√" | "✓" | "✔" | "1" | "true" | "对" => Ok(true),
+                "是" | "有" | "y" | "yes" | "√" | "✓" | "✔" | "1" | "true" | "对" => {
+                    Ok(true)
+                }
                 "否" | "无" | "n" | "no" | "×" | "✗" | "✘" | "x" | "0" | "false" | "没有" => {
                     Ok(false)
                 }
@@ -399,7 +416,9 @@ fn phone(cell: &Data) -> Result<String, Problem> {
 }
 
 const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 fn uscc(cell: &Data) -> Result<String, Problem> {
     let code = code(cell).to_uppercase();
@@ -456,56 +475,131 @@ mod tests {
     fn s(text: &str) -> Data {
         Data::String(text.to_string())
     }
-    const PEOPLE: Kind = Kind::Int { units: &["人", "次"] };
+    const PEOPLE: Kind = Kind::Int {
+        units: &["人", "次"],
+    };
 
     #[test]
     fn integers_accept_units_width_and_grouping() {
-        for (raw, want) in [("12", 12), ("１２", 12), ("12人", 12), ("12 次", 12), ("1,200", 1200), (" 7 ", 7), ("12.0", 12)] {
-            assert_eq!(normalize(&PEOPLE, &s(raw)), Ok(Some(Value::Int(want))), "{raw}");
+        for (raw, want) in [
+            ("12", 12),
+            ("１２", 12),
+            ("12人", 12),
+            ("12 次", 12),
+            ("1,200", 1200),
+            (" 7 ", 7),
+            ("12.0", 12),
+        ] {
+            assert_eq!(
+                normalize(&PEOPLE, &s(raw)),
+                Ok(Some(Value::Int(want))),
+                "{raw}"
+            );
         }
-        assert_eq!(normalize(&PEOPLE, &Data::Float(12.0)), Ok(Some(Value::Int(12))));
+        assert_eq!(
+            normalize(&PEOPLE, &Data::Float(12.0)),
+            Ok(Some(Value::Int(12)))
+        );
         for raw in ["若干", "12.5", "1,20", "约12人", "12个月"] {
-            assert_eq!(normalize(&PEOPLE, &s(raw)).unwrap_err().code, Code::WrongType, "{raw}");
+            assert_eq!(
+                normalize(&PEOPLE, &s(raw)).unwrap_err().code,
+                Code::WrongType,
+                "{raw}"
+            );
         }
-        assert_eq!(normalize(&PEOPLE, &s("-3")).unwrap_err().code, Code::OutOfRange);
+        assert_eq!(
+            normalize(&PEOPLE, &s("-3")).unwrap_err().code,
+            Code::OutOfRange
+        );
     }
 
     #[test]
     fn decimals_accept_their_unit_only() {
         let money = Kind::Decimal { units: &["万元"] };
-        assert_eq!(normalize(&money, &s("3.5万元")), Ok(Some(Value::Number(3.5))));
-        assert_eq!(normalize(&money, &Data::Float(0.8)), Ok(Some(Value::Number(0.8))));
+        assert_eq!(
+            normalize(&money, &s("3.5万元")),
+            Ok(Some(Value::Number(3.5)))
+        );
+        assert_eq!(
+            normalize(&money, &Data::Float(0.8)),
+            Ok(Some(Value::Number(0.8)))
+        );
         assert!(normalize(&money, &s("5000元")).is_err());
-        let area = Kind::Decimal { units: &["平方米", "m2"] };
-        assert_eq!(normalize(&area, &s("120㎡")), Ok(Some(Value::Number(120.0))));
-        assert_eq!(normalize(&area, &s("120平方米")), Ok(Some(Value::Number(120.0))));
+        let area = Kind::Decimal {
+            units: &["平方米", "m2"],
+        };
+        assert_eq!(
+            normalize(&area, &s("120㎡")),
+            Ok(Some(Value::Number(120.0)))
+        );
+        assert_eq!(
+            normalize(&area, &s("120平方米")),
+            Ok(Some(Value::Number(120.0)))
+        );
     }
 
     #[test]
     fn percents_accept_signs_and_fractions() {
-        for (cell, want) in [(s("95"), 95.0), (s("95%"), 95.0), (s("95％"), 95.0), (Data::Float(0.95), 95.0), (Data::Int(88), 88.0), (s("0.9"), 90.0)] {
-            assert_eq!(normalize(&Kind::Percent, &cell), Ok(Some(Value::Number(want))), "{cell:?}");
+        for (cell, want) in [
+            (s("95"), 95.0),
+            (s("95%"), 95.0),
+            (s("95％"), 95.0),
+            (Data::Float(0.95), 95.0),
+            (Data::Int(88), 88.0),
+            (s("0.9"), 90.0),
+        ] {
+            assert_eq!(
+                normalize(&Kind::Percent, &cell),
+                Ok(Some(Value::Number(want))),
+                "{cell:?}"
+            );
         }
-        assert_eq!(normalize(&Kind::Percent, &s("120")).unwrap_err().code, Code::OutOfRange);
-        assert_eq!(normalize(&Kind::Percent, &s("很满意")).unwrap_err().code, Code::WrongType);
+        assert_eq!(
+            normalize(&Kind::Percent, &s("120")).unwrap_err().code,
+            Code::OutOfRange
+        );
+        assert_eq!(
+            normalize(&Kind::Percent, &s("很满意")).unwrap_err().code,
+            Code::WrongType
+        );
     }
 
     #[test]
     fn booleans_accept_every_listed_spelling() {
         for t in ["是", "有", "Y", "yes", "√", "✓", "1", "TRUE"] {
-            assert_eq!(normalize(&Kind::Bool, &s(t)), Ok(Some(Value::Bool(true))), "{t}");
+            assert_eq!(
+                normalize(&Kind::Bool, &s(t)),
+                Ok(Some(Value::Bool(true))),
+                "{t}"
+            );
         }
         for t in ["否", "无", "N", "no", "×", "✗", "0", "false"] {
-            assert_eq!(normalize(&Kind::Bool, &s(t)), Ok(Some(Value::Bool(false))), "{t}");
+            assert_eq!(
+                normalize(&Kind::Bool, &s(t)),
+                Ok(Some(Value::Bool(false))),
+                "{t}"
+            );
         }
-        assert_eq!(normalize(&Kind::Bool, &Data::Bool(true)), Ok(Some(Value::Bool(true))));
+        assert_eq!(
+            normalize(&Kind::Bool, &Data::Bool(true)),
+            Ok(Some(Value::Bool(true)))
+        );
         assert!(normalize(&Kind::Bool, &s("可能")).is_err());
     }
 
     #[test]
     fn dates_accept_every_listed_form() {
-        let want = Ok(Some(Value::Date(NaiveDate::from_ymd_opt(2023, 4, 30).unwrap())));
-        for t in ["2023-04-30", "2023/4/30", "2023.4.30", "2023年4月30日", "20230430", "２０２３-04-30"] {
+        let want = Ok(Some(Value::Date(
+            NaiveDate::from_ymd_opt(2023, 4, 30).unwrap(),
+        )));
+        for t in [
+            "2023-04-30",
+            "2023/4/30",
+            "2023.4.30",
+            "2023年4月30日",
+            "20230430",
+            "２０２３-04-30",
+        ] {
             assert_eq!(normalize(&Kind::Date, &s(t)), want, "{t}");
         }
         assert_eq!(normalize(&Kind::Date, &Data::Float(45046.0)), want);
@@ -517,16 +611,40 @@ mod tests {
     #[test]
     fn choices_resolve_synonyms_and_reject_the_rest() {
         let org = Kind::Choice(&ORG_TYPES);
-        assert_eq!(normalize(&org, &s(" 总支 ")), Ok(Some(Value::Choice("党总支"))));
-        assert_eq!(normalize(&Kind::Choice(&DOMAINS), &s("村")), Ok(Some(Value::Choice("农村"))));
-        assert_eq!(normalize(&Kind::Choice(&TIERS), &s("较好")), Ok(Some(Value::Choice("一般"))));
-        assert_eq!(normalize(&org, &s("党小组")).unwrap_err().code, Code::NotAChoice);
+        assert_eq!(
+            normalize(&org, &s(" 总支 ")),
+            Ok(Some(Value::Choice("党总支")))
+        );
+        assert_eq!(
+            normalize(&Kind::Choice(&DOMAINS), &s("村")),
+            Ok(Some(Value::Choice("农村")))
+        );
+        assert_eq!(
+            normalize(&Kind::Choice(&TIERS), &s("较好")),
+            Ok(Some(Value::Choice("一般")))
+        );
+        assert_eq!(
+            normalize(&org, &s("党小组")).unwrap_err().code,
+            Code::NotAChoice
+        );
     }
 
     #[test]
     fn mobiles_come_out_as_eleven_digits() {
-        for cell in [s("138 1234 5678"), s("+86 13812345678"), s("8613812345678"), s("138-1234-5678"), Data::Float(13812345678.0), Data::Int(13812345678), s("１３８１２３４５６７８")] {
-            assert_eq!(normalize(&Kind::Mobile, &cell), Ok(Some(Value::Text("13812345678".into()))), "{cell:?}");
+        for cell in [
+            s("138 1234 5678"),
+            s("+86 13812345678"),
+            s("8613812345678"),
+            s("138-1234-5678"),
+            Data::Float(13812345678.0),
+            Data::Int(13812345678),
+            s("１３８１２３４５６７８"),
+        ] {
+            assert_eq!(
+                normalize(&Kind::Mobile, &cell),
+                Ok(Some(Value::Text("13812345678".into()))),
+                "{cell:?}"
+            );
         }
         assert!(normalize(&Kind::Mobile, &s("1381234567")).is_err());
         assert!(normalize(&Kind::Mobile, &s("12812345678")).is_err());
@@ -534,7 +652,12 @@ mod tests {
 
     #[test]
     fn phones_accept_landlines_with_area_code() {
-        for t in ["0831-1234567", "(0831)1234567", "（0831）1234567", "0831 12345678"] {
+        for t in [
+            "0831-1234567",
+            "(0831)1234567",
+            "（0831）1234567",
+            "0831 12345678",
+        ] {
             assert!(normalize(&Kind::Phone, &s(t)).is_ok(), "{t}");
         }
         assert!(normalize(&Kind::Phone, &s("1234567")).is_err());
@@ -542,18 +665,37 @@ mod tests {
 
     #[test]
     fn codes_never_show_float_artifacts() {
-        assert_eq!(normalize(&Kind::Code, &Data::Float(1234567890.0)), Ok(Some(Value::Text("1234567890".into()))));
-        assert_eq!(normalize(&Kind::Code, &Data::Float(5.11e17)), Ok(Some(Value::Text("511000000000000000".into()))));
-        assert_eq!(normalize(&Kind::Code, &s("ＡＢ１２")), Ok(Some(Value::Text("AB12".into()))));
+        assert_eq!(
+            normalize(&Kind::Code, &Data::Float(1234567890.0)),
+            Ok(Some(Value::Text("1234567890".into())))
+        );
+        assert_eq!(
+            normalize(&Kind::Code, &Data::Float(5.11e17)),
+            Ok(Some(Value::Text("511000000000000000".into())))
+        );
+        assert_eq!(
+            normalize(&Kind::Code, &s("ＡＢ１２")),
+            Ok(Some(Value::Text("AB12".into())))
+        );
     }
 
     #[test]
     fn uscc_format_and_check_character() {
         let good = "91510000MA6CGTEN5J"; // computed below
-        let ok = normalize(&Kind::Uscc, &s(&good.to_lowercase())).unwrap().unwrap();
+        let ok = normalize(&Kind::Uscc, &s(&good.to_lowercase()))
+            .unwrap()
+            .unwrap();
         assert_eq!(ok, Value::Text(good.into()));
-        assert_eq!(normalize(&Kind::Uscc, &s("9151000MA6CG")).unwrap_err().code, Code::InvalidUscc);
-        assert_eq!(normalize(&Kind::Uscc, &s("91510000MA6CGTENOJ")).unwrap_err().code, Code::InvalidUscc);
+        assert_eq!(
+            normalize(&Kind::Uscc, &s("9151000MA6CG")).unwrap_err().code,
+            Code::InvalidUscc
+        );
+        assert_eq!(
+            normalize(&Kind::Uscc, &s("91510000MA6CGTENOJ"))
+                .unwrap_err()
+                .code,
+            Code::InvalidUscc
+        );
         // Known-good published code: 91350100M000100Y43.
         assert!(uscc_check_ok("91350100M000100Y43"));
         assert!(!uscc_check_ok("91350100M000100Y44"));

@@ -51,10 +51,10 @@ pub fn field_header(field: Option<&str>) -> &'static str {
 
 /// One line saying whether the file can be submitted.
 pub fn verdict(report: &FileReport) -> String {
-    let name = report
-        .path
-        .file_name()
-        .map_or_else(|| report.path.display().to_string(), |n| n.to_string_lossy().to_string());
+    let name = report.path.file_name().map_or_else(
+        || report.path.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    );
     let Some(form) = &report.form else {
         return format!("{name}：无法读取，请按下面的说明处理后重新报送");
     };
@@ -100,7 +100,10 @@ fn issue_line(issue: &Issue) -> String {
 
 fn totals(reports: &[FileReport]) -> String {
     let unreadable = reports.iter().filter(|r| r.is_unreadable()).count();
-    let with_errors = reports.iter().filter(|r| !r.is_unreadable() && r.errors() > 0).count();
+    let with_errors = reports
+        .iter()
+        .filter(|r| !r.is_unreadable() && r.errors() > 0)
+        .count();
     let passed = reports.len() - unreadable - with_errors;
     let errors: usize = reports.iter().map(FileReport::errors).sum();
     let warnings: usize = reports.iter().map(FileReport::warnings).sum();

@@ -18,13 +18,28 @@ pub fn validate(form: &mut Form) {
             required_values(record, table, &ORGANIZATIONS, &mut issues);
             deadline_after_filing(record, table, form, &mut issues);
         }
-        duplicates(&form.organizations, table, org::NAME, Code::DuplicateName, &mut issues);
-        duplicates(&form.organizations, table, org::CODE, Code::DuplicateCode, &mut issues);
+        duplicates(
+            &form.organizations,
+            table,
+            org::NAME,
+            Code::DuplicateName,
+            &mut issues,
+        );
+        duplicates(
+            &form.organizations,
+            table,
+            org::CODE,
+            Code::DuplicateCode,
+            &mut issues,
+        );
         if form.organizations.is_empty() {
             issues.push(Issue::sheet(
                 Code::NoData,
                 &table.sheet,
-                format!("“{}”表中没有填写任何党组织，请每个基层党组织填写一行", table.sheet),
+                format!(
+                    "“{}”表中没有填写任何党组织，请每个基层党组织填写一行",
+                    table.sheet
+                ),
             ));
         }
     }
@@ -47,13 +62,16 @@ fn is_required(column: &Column, record: &Record, schema: &SheetSchema) -> bool {
         Need::Required => true,
         Need::Optional | Need::ZeroIfEmpty | Need::EmptyMeans(_) => false,
         Need::WhenFilled(key) => record.get(schema.index_of(key)).is_some(),
-        Need::WhenEquals(key, choice) => {
-            record.choice(schema.index_of(key)) == Some(choice)
-        }
+        Need::WhenEquals(key, choice) => record.choice(schema.index_of(key)) == Some(choice),
     }
 }
 
-fn required_values(record: &Record, table: &TableLocation, schema: &SheetSchema, out: &mut Vec<Issue>) {
+fn required_values(
+    record: &Record,
+    table: &TableLocation,
+    schema: &SheetSchema,
+    out: &mut Vec<Issue>,
+) {
     for (i, column) in schema.columns.iter().enumerate() {
         if record.get(i).is_some() || record.is_invalid(i) || !is_required(column, record, schema) {
             continue;
@@ -64,19 +82,43 @@ fn required_values(record: &Record, table: &TableLocation, schema: &SheetSchema,
         let (code, message) = match column.need {
             Need::WhenFilled(key) => (
                 Code::SecretaryPhoneMissing,
-                format!("{}已填写，{}不能为空（{}）", schema.column(key).header, column.header, column.hint),
+                format!(
+                    "{}已填写，{}不能为空（{}）",
+                    schema.column(key).header,
+                    column.header,
+                    column.hint
+                ),
             ),
             Need::WhenEquals(key, choice) => (
                 Code::LaggardPlanMissing,
-                format!("{}为“{choice}”，必须填写{}", schema.column(key).header, column.header),
+                format!(
+                    "{}为“{choice}”，必须填写{}",
+                    schema.column(key).header,
+                    column.header
+                ),
             ),
-            _ => (Code::MissingValue, format!("{}未填写（{}）", column.header, column.hint)),
+            _ => (
+                Code::MissingValue,
+                format!("{}未填写（{}）", column.header, column.hint),
+            ),
         };
-        out.push(Issue::cell(code, &table.sheet, cell, column.key, None, message));
+        out.push(Issue::cell(
+            code,
+            &table.sheet,
+            cell,
+            column.key,
+            None,
+            message,
+        ));
     }
 }
 
-fn deadline_after_filing(record: &Record, table: &TableLocation, form: &Form, out: &mut Vec<Issue>) {
+fn deadline_after_filing(
+    record: &Record,
+    table: &TableLocation,
+    form: &Form,
+    out: &mut Vec<Issue>,
+) {
     let (Some(deadline), Some(filed)) = (record.date(org::DEADLINE), form.filled_on()) else {
         return;
     };
@@ -100,14 +142,26 @@ fn deadline_after_filing(record: &Record, table: &TableLocation, form: &Form, ou
 
 /// The key by which two rows name the same thing: text without inner spaces.
 pub fn identity_key(value: &Value) -> String {
-    value.to_string().chars().filter(|c| !c.is_whitespace()).collect()
+    value
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
-fn duplicates(records: &[Record], table: &TableLocation, col: usize, code: Code, out: &mut Vec<Issue>) {
+fn duplicates(
+    records: &[Record],
+    table: &TableLocation,
+    col: usize,
+    code: Code,
+    out: &mut Vec<Issue>,
+) {
     let mut first_seen: HashMap<String, u32> = HashMap::new();
     let column = &ORGANIZATIONS.columns[col];
     for record in records {
-        let Some(value) = record.get(col) else { continue };
+        let Some(value) = record.get(col) else {
+            continue;
+        };
         let key = identity_key(value);
         match first_seen.get(&key) {
             Some(first_row) => {
@@ -141,19 +195,32 @@ fn coverage_consistency(record: &Record, table: &TableLocation, out: &mut Vec<Is
     let mut push = |code, col: usize, message: String| {
         if let Some(cell) = at(record, table, col) {
             let value = record.get(col).map(ToString::to_string);
-            out.push(Issue::cell(code, &table.sheet, cell, COVERAGE.columns[col].key, value, message));
+            out.push(Issue::cell(
+                code,
+                &table.sheet,
+                cell,
+                COVERAGE.columns[col].key,
+                value,
+                message,
+            ));
         }
     };
     match (record.bool(cov::HAS_PARTY_ORG), mode) {
         (Some(true), Some(m)) if !organized => push(
             Code::CoverageMismatch,
             cov::COVERAGE,
-            format!("是否建立党组织为“是”，{}却为“{m}”，应为单独组建或联合组建", column.header),
+            format!(
+                "是否建立党组织为“是”，{}却为“{m}”，应为单独组建或联合组建",
+                column.header
+            ),
         ),
         (Some(false), Some(m)) if organized => push(
             Code::CoverageMismatch,
             cov::COVERAGE,
-            format!("是否建立党组织为“否”，{}却为“{m}”，应为派驻党建指导员或未覆盖", column.header),
+            format!(
+                "是否建立党组织为“否”，{}却为“{m}”，应为派驻党建指导员或未覆盖",
+                column.header
+            ),
         ),
         _ => {}
     }

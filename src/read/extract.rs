@@ -7,7 +7,12 @@ use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
 
 /// Read every row below the header. `organizations` picks which list of `form` is filled.
-pub fn extract(table: &FoundTable, schema: &'static SheetSchema, form: &mut Form, organizations: bool) {
+pub fn extract(
+    table: &FoundTable,
+    schema: &'static SheetSchema,
+    form: &mut Form,
+    organizations: bool,
+) {
     let location = &table.location;
     let grid = &table.grid;
     let mapped: Vec<(usize, u32)> = location
@@ -52,7 +57,10 @@ fn skip_reason(
         return Some(SkipReason::Blank);
     }
     let is_total = mapped.iter().take(4).any(|(_, c)| {
-        let text: String = normalize::text(grid.get(row, *c)).chars().filter(|c| !c.is_whitespace()).collect();
+        let text: String = normalize::text(grid.get(row, *c))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         TOTAL_MARKERS.iter().any(|m| text.starts_with(m)) && text.chars().count() <= 6
     });
     is_total.then_some(SkipReason::Total)

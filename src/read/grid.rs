@@ -3,7 +3,7 @@
 use super::guard::{self, Format, Limits};
 use super::ReadError;
 use crate::cellref;
-use calamine::{Cell, Data, Range, Reader, Sheets, SheetType, SheetVisible};
+use calamine::{Cell, Data, Range, Reader, SheetType, SheetVisible, Sheets};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -67,10 +67,18 @@ impl Workbook {
         let file = File::open(path).map_err(|e| ReadError::Open { source: e.into() })?;
         let reader = BufReader::new(file);
         let sheets = match format {
-            Format::Xlsx => calamine::Xlsx::new(reader).map(Sheets::Xlsx).map_err(Into::into),
-            Format::Xls => calamine::Xls::new(reader).map(Sheets::Xls).map_err(Into::into),
-            Format::Ods => calamine::Ods::new(reader).map(Sheets::Ods).map_err(Into::into),
-            Format::Xlsb => calamine::Xlsb::new(reader).map(Sheets::Xlsb).map_err(Into::into),
+            Format::Xlsx => calamine::Xlsx::new(reader)
+                .map(Sheets::Xlsx)
+                .map_err(Into::into),
+            Format::Xls => calamine::Xls::new(reader)
+                .map(Sheets::Xls)
+                .map_err(Into::into),
+            Format::Ods => calamine::Ods::new(reader)
+                .map(Sheets::Ods)
+                .map_err(Into::into),
+            Format::Xlsb => calamine::Xlsb::new(reader)
+                .map(Sheets::Xlsb)
+                .map_err(Into::into),
         }
         .map_err(|source: calamine::Error| ReadError::Open { source })?;
         let infos = sheets
@@ -124,6 +132,11 @@ impl Workbook {
 
     /// The template version the issued form recorded in its hidden `_meta` sheet, if any.
     pub fn template_version(&mut self) -> Option<String> {
+        self.meta_value("template_version")
+    }
+
+    /// A value of the hidden `_meta` sheet (key in column A, value in column B).
+    pub fn meta_value(&mut self, key: &str) -> Option<String> {
         let meta = self
             .infos
             .iter()
@@ -133,8 +146,8 @@ impl Workbook {
         let grid = self.load(&meta).ok()?;
         let (first, last) = grid.rows()?;
         (first..=last).find_map(|r| {
-            let key = crate::normalize::text(grid.get(r, 0));
-            (key == "template_version").then(|| crate::normalize::text(grid.get(r, 1)))
+            let found = crate::normalize::text(grid.get(r, 0));
+            (found == key).then(|| crate::normalize::text(grid.get(r, 1)))
         })
     }
 }

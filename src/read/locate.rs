@@ -68,11 +68,21 @@ pub fn find_tables(workbook: &mut Workbook) -> Result<Found, ReadError> {
     let organizations = find_table(workbook, &candidates, &schema::ORGANIZATIONS, 6)?;
     let coverage = find_table(workbook, &candidates, &schema::COVERAGE, 4)?;
     match &organizations {
-        Some((table, header)) => header_issues(&table.location.sheet, header, &schema::ORGANIZATIONS, &mut issues),
+        Some((table, header)) => header_issues(
+            &table.location.sheet,
+            header,
+            &schema::ORGANIZATIONS,
+            &mut issues,
+        ),
         None => issues.push(not_the_form(workbook)),
     }
     if let Some((table, header)) = &coverage {
-        header_issues(&table.location.sheet, header, &schema::COVERAGE, &mut issues);
+        header_issues(
+            &table.location.sheet,
+            header,
+            &schema::COVERAGE,
+            &mut issues,
+        );
     }
     Ok(Found {
         organizations: organizations.map(|(t, _)| t),
@@ -97,7 +107,9 @@ fn find_table(
         let Some(header) = match_header(&grid, schema) else {
             continue;
         };
-        let better = best.as_ref().is_none_or(|(_, b)| header.score() > b.score());
+        let better = best
+            .as_ref()
+            .is_none_or(|(_, b)| header.score() > b.score());
         if header.score() >= min_score && better {
             let named_sheet = schema.matches_name(name);
             let location = TableLocation {
@@ -135,13 +147,22 @@ fn match_row(grid: &Grid, schema: &SheetSchema, row: u32, first: u32, last: u32)
         extras: Vec::new(),
         duplicates: Vec::new(),
     };
-    let groups: Vec<String> = schema.columns.iter().filter_map(|c| c.group).map(fold_header).collect();
+    let groups: Vec<String> = schema
+        .columns
+        .iter()
+        .filter_map(|c| c.group)
+        .map(fold_header)
+        .collect();
     let mut unmatched_above = Vec::new();
     let mut used_above = false;
     for col in first..=last {
         let own = header_text(grid, row, col);
         // A cell merged over two header rows keeps its text in the upper row.
-        let above = if row > 0 { header_text(grid, row - 1, col) } else { String::new() };
+        let above = if row > 0 {
+            header_text(grid, row - 1, col)
+        } else {
+            String::new()
+        };
         let (text, text_row) = if own.is_empty() && schema.match_header(&above).is_some() {
             used_above = true;
             (above, row - 1)
@@ -157,13 +178,16 @@ fn match_row(grid: &Grid, schema: &SheetSchema, row: u32, first: u32, last: u32)
         match schema.match_header(&text) {
             Some(i) if m.columns[i].is_none() => m.columns[i] = Some(col),
             Some(i) => m.duplicates.push((text_row, col, i)),
-            None => m.extras.push((text_row, col, normalize::text(grid.get(text_row, col)))),
+            None => m
+                .extras
+                .push((text_row, col, normalize::text(grid.get(text_row, col)))),
         }
     }
     // In a two-row header, an unknown column's text sits merged in the upper row.
     if used_above {
         for col in unmatched_above {
-            m.extras.push((row - 1, col, normalize::text(grid.get(row - 1, col))));
+            m.extras
+                .push((row - 1, col, normalize::text(grid.get(row - 1, col))));
         }
         m.extras.sort_by_key(|e| e.1);
     }
@@ -191,13 +215,18 @@ fn header_issues(sheet: &str, header: &HeaderMatch, schema: &SheetSchema, issues
             (*row, *col),
             "",
             Some(text.clone()),
-            format!("“{}”不是调查表中的列，该列内容不会被汇总", text.replace('\n', "")),
+            format!(
+                "“{}”不是调查表中的列，该列内容不会被汇总",
+                text.replace('\n', "")
+            ),
         );
         issue.field = None;
         issues.push(issue);
     }
     for (row, col, i) in &header.duplicates {
-        let first = header.columns[*i].map(|c| a1(header.row, c)).unwrap_or_default();
+        let first = header.columns[*i]
+            .map(|c| a1(header.row, c))
+            .unwrap_or_default();
         let mut issue = Issue::cell(
             Code::DuplicateColumn,
             sheet,

@@ -36,6 +36,9 @@ pub enum ReadError {
         #[source]
         source: calamine::Error,
     },
+    /// The workbook is one of taizhang's own outputs (a ledger or a feedback file).
+    #[error("{}", crate::marker::describe(kind))]
+    OwnOutput { kind: String },
     /// A sheet holds a cell beyond the limits set for a survey form.
     #[error("工作表“{sheet}”的单元格 {cell} 超出调查表的合理范围")]
     TooLarge { sheet: String, cell: String },
@@ -51,6 +54,7 @@ impl ReadError {
             }
             ReadError::Open { .. } | ReadError::Sheet { .. } => Code::FileUnreadable,
             ReadError::TooLarge { .. } => Code::FileTooLarge,
+            ReadError::OwnOutput { .. } => Code::NotTheForm,
         }
     }
 
@@ -64,6 +68,7 @@ impl ReadError {
             ReadError::Open { .. } | ReadError::Sheet { .. } => format!(
                 "{self}。文件可能已损坏或下载不完整，请用 Excel 或 WPS 打开确认后另存为 .xlsx 重新报送"
             ),
+            ReadError::OwnOutput { .. } => self.to_string(),
             ReadError::TooLarge { sheet, cell } => format!(
                 "工作表“{sheet}”在 {cell} 处有内容，超出调查表的合理范围，请删除多余的行列后重新报送"
             ),
@@ -84,6 +89,9 @@ fn is_password(e: &calamine::Error) -> bool {
 /// Read, normalize and validate one returned form.
 pub fn read_form(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     let mut workbook = Workbook::open(path, limits)?;
+    if let Some(kind) = workbook.meta_value(crate::marker::OUTPUT_KEY) {
+        return Err(ReadError::OwnOutput { kind });
+    }
     let mut form = Form::empty(path.to_path_buf());
     form.template_version = workbook.template_version();
     let mut found = locate::find_tables(&mut workbook)?;

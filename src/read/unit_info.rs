@@ -26,7 +26,11 @@ struct Located {
 }
 
 /// Fill `form.unit` from the workbook and report what is missing or malformed.
-pub fn read_unit_info(workbook: &mut Workbook, found: &Found, form: &mut Form) -> Result<(), ReadError> {
+pub fn read_unit_info(
+    workbook: &mut Workbook,
+    found: &Found,
+    form: &mut Form,
+) -> Result<(), ReadError> {
     let sheet_name = workbook
         .infos
         .iter()
@@ -42,7 +46,12 @@ pub fn read_unit_info(workbook: &mut Workbook, found: &Found, form: &mut Form) -
     if located.is_empty() {
         if let Some(table) = &found.organizations {
             let grid = &table.grid;
-            located = scan(grid, table.location.header_row, &mut labels_at, &table.location.sheet);
+            located = scan(
+                grid,
+                table.location.header_row,
+                &mut labels_at,
+                &table.location.sheet,
+            );
             if !located.is_empty() {
                 sheet_used = table.location.sheet.clone();
             }
@@ -119,7 +128,9 @@ fn value_for(grid: &Grid, row: u32, col: u32) -> Option<((u32, u32), Data)> {
     let beside = [(row, col + 1), (row, col + 2)];
     let below = [(row + 1, col + 1), (row + 1, col)];
     let below_is_free = label_at(grid, row + 1, col).is_none();
-    let candidates = beside.into_iter().chain(below.into_iter().filter(|_| below_is_free));
+    let candidates = beside
+        .into_iter()
+        .chain(below.into_iter().filter(|_| below_is_free));
     candidates.into_iter().find_map(|(r, c)| {
         let cell = grid.get(r, c);
         let usable = !normalize::is_blank(cell) && label_at(grid, r, c).is_none();
@@ -166,7 +177,10 @@ fn report_missing(sheet: &str, labels_at: &[Option<(String, (u32, u32))>], form:
             None => Issue::sheet(
                 Code::MissingUnitInfo,
                 sheet,
-                format!("单位信息中找不到“{}”一项，请按下发的调查表填写", column.header),
+                format!(
+                    "单位信息中找不到“{}”一项，请按下发的调查表填写",
+                    column.header
+                ),
             ),
         };
         form.issues.push(issue);

@@ -13,10 +13,7 @@ impl Rules {
     /// the vetoes, the tier cut-offs and the targets.
     pub fn describe(&self) -> Vec<String> {
         let f = &self.file;
-        let mut lines = vec![
-            format!("评分标准：{}（来源：{}）", f.name, self.origin),
-            self.overview(),
-        ];
+        let mut lines = vec![format!("评分标准：{}", f.name), self.overview()];
         let sections = [setup(f), leadership(f), life(f), support(f), role(f)];
         let names = self.survey_point_names();
         let maxima = self.survey_point_maxima();
@@ -60,7 +57,7 @@ impl Rules {
             } else {
                 String::new()
             };
-            lines.push(format!("总分{reach}：{}{form}", level.name));
+            lines.push(format!("总分 {reach}为“{}”{form}。", level.name));
         }
         lines.push(format!(
             "评分所需的项目未填或填写有误的，等次为“{}”，不作推测；改正后重新汇总即可定级。",
@@ -95,7 +92,11 @@ fn setup(f: &RulesFile) -> Vec<String> {
 
 fn leadership(f: &RulesFile) -> Vec<String> {
     let l = &f.leadership;
-    let veto = if l.vacant_veto { "，并一票否决" } else { "" };
+    let veto = if l.vacant_veto {
+        "，并一票否决"
+    } else {
+        ""
+    };
     vec![
         format!("书记空缺（书记姓名未填）的，本项得 0 分{veto}。"),
         format!(
@@ -108,7 +109,10 @@ fn leadership(f: &RulesFile) -> Vec<String> {
 
 fn life(f: &RulesFile) -> Vec<String> {
     let mut lines: Vec<String> = f.life.items.iter().map(life_item).collect();
-    lines.push("次数达到要求的得满分，达到要求次数的一半（向上取整）的得一半分（向下取整），否则不得分。".into());
+    lines.push(
+        "次数达到要求的得满分，达到要求次数的一半（向上取整）的得一半分（向下取整），否则不得分。"
+            .into(),
+    );
     lines
 }
 
@@ -159,10 +163,17 @@ fn role(f: &RulesFile) -> Vec<String> {
         .map(|b| format!("{}% 及以上得 {} 分", format_number(b.min), b.points))
         .collect();
     let lowest = r.bands.last().map_or(0.0, |b| b.min);
-    let veto = if r.veto_below { "，并一票否决" } else { "" };
+    let veto = if r.veto_below {
+        "，并一票否决"
+    } else {
+        ""
+    };
     vec![
         format!("按群众满意度计分：{}。", bands.join("，")),
-        format!("群众满意度低于 {}% 的，得 0 分{veto}。", format_number(lowest)),
+        format!(
+            "群众满意度低于 {}% 的，得 0 分{veto}。",
+            format_number(lowest)
+        ),
     ]
 }
 
@@ -175,10 +186,13 @@ fn targets(f: &RulesFile) -> Vec<String> {
             format_number(c.above_scale_rate_percent)
         ),
         format!(
-            "后进党组织转化率不低于 {}%，降位的党组织不超过 {} 个。",
-            format_number(u.laggard_conversion_percent),
-            u.max_demotions
+            "摸底时的后进党组织，年终转为一般及以上的比例（后进转化率）不低于 {}%。",
+            format_number(u.laggard_conversion_percent)
         ),
+        match u.max_demotions {
+            0 => "年终等次不得低于摸底等次（不得降位）。".to_string(),
+            n => format!("年终等次低于摸底等次（降位）的党组织不超过 {n} 个。"),
+        },
     ];
     if u.targets_met {
         lines.push("每个党组织都应实现摸底时填写的争创目标。".into());

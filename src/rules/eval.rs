@@ -138,7 +138,9 @@ impl<'a> Scorer<'a> {
     }
 
     fn number(&mut self, col: usize) -> Option<f64> {
-        self.need(col, |r, c| r.number(c).filter(|n| n.is_finite() && *n >= 0.0))
+        self.need(col, |r, c| {
+            r.number(c).filter(|n| n.is_finite() && *n >= 0.0)
+        })
     }
 
     /// Whether the secretary post is vacant: an empty 书记姓名 is a fact, not a gap.
@@ -168,7 +170,9 @@ impl<'a> Scorer<'a> {
         let listed = |types: &[String]| types.iter().any(|t| t == kind);
         if listed(&s.min_members.types) && members < i64::from(s.min_members.members) {
             let need = s.min_members.members;
-            self.trail.push(format!("{kind}正式党员 {members} 人，不足 {need} 人，得 0 分"));
+            self.trail.push(format!(
+                "{kind}正式党员 {members} 人，不足 {need} 人，得 0 分"
+            ));
             return Some(0);
         }
         let mut points = s.max;

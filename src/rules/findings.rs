@@ -32,10 +32,17 @@ impl Rules {
     /// "核定为“一般”（总分 78 分；支委会次数 5/12，得 4/8 分）".
     fn computed(&self, c: &Classification) -> String {
         let name = self.tier_name(c.tier);
-        let mut why: Vec<String> = c.total.map(|t| format!("总分 {t} 分")).into_iter().collect();
+        let mut why: Vec<String> = c
+            .total
+            .map(|t| format!("总分 {t} 分"))
+            .into_iter()
+            .collect();
         why.extend(c.trail.iter().cloned());
         match self.form_tier(c.tier).filter(|f| *f != name) {
-            Some(form) => format!("核定为“{name}”（对应调查表等次“{form}”；{}）", why.join("；")),
+            Some(form) => format!(
+                "核定为“{name}”（对应调查表等次“{form}”；{}）",
+                why.join("；")
+            ),
             None => format!("核定为“{name}”（{}）", why.join("；")),
         }
     }
@@ -61,9 +68,15 @@ impl Rules {
         if !self.is_lagging(c.tier) || rec.choice(org::SELF_TIER) == TIERS.values.last().copied() {
             return None;
         }
-        let missing: Vec<usize> = PLAN.into_iter().filter(|&col| rec.get(col).is_none()).collect();
+        let missing: Vec<usize> = PLAN
+            .into_iter()
+            .filter(|&col| rec.get(col).is_none())
+            .collect();
         let first = *missing.first()?;
-        let names: Vec<&str> = missing.iter().map(|&col| ORGANIZATIONS.columns[col].header).collect();
+        let names: Vec<&str> = missing
+            .iter()
+            .map(|&col| ORGANIZATIONS.columns[col].header)
+            .collect();
         let message = format!(
             "按评分标准{}，但{}未填写；后进党组织须填写主要问题、整改措施和整改时限",
             self.computed(c),
@@ -85,9 +98,14 @@ impl Row<'_> {
     fn issue(&self, col: usize, code: Code, value: Option<String>, message: String) -> Issue {
         let field = ORGANIZATIONS.columns[col].key;
         match self.table.columns.get(col).copied().flatten() {
-            Some(sheet_col) => {
-                Issue::cell(code, self.sheet, (self.rec.row, sheet_col), field, value, message)
-            }
+            Some(sheet_col) => Issue::cell(
+                code,
+                self.sheet,
+                (self.rec.row, sheet_col),
+                field,
+                value,
+                message,
+            ),
             None => Issue {
                 row: Some(self.rec.row + 1),
                 field: Some(field),

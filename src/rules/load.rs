@@ -25,7 +25,7 @@ pub enum RulesError {
         line: usize,
         message: String,
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     /// Valid TOML whose settings contradict each other or the form (bands out of order, points
     /// above a maximum, a tier referenced but not defined).
@@ -62,7 +62,7 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<RulesFile, RulesError> {
         origin: origin.to_string(),
         line: source.span().map_or(1, |s| line_of(text, s.start)),
         message: translate(source.message()),
-        source,
+        source: Box::new(source),
     })?;
     validate::check(&file).map_err(|fault| invalid(text, origin, fault))?;
     Ok(file)
@@ -86,16 +86,33 @@ fn translate(message: &str) -> String {
     } else if message.starts_with("missing field") {
         format!("缺少设置项“{}”", quoted.first().copied().unwrap_or(""))
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        format!("取值类型不对（{}）", message.trim())
+        format!("取值类型不对：{}（{}）", expected(message), message.trim())
     } else {
         format!("不是有效的 TOML 格式（{}）", message.trim())
+    }
+}
+
+/// What a value of the wrong type should have been, from the end of serde's message.
+fn expected(message: &str) -> &'static str {
+    let wanted = message.rsplit("expected ").next().unwrap_or("");
+    match wanted.trim() {
+        "u32" => "应填不小于 0 的整数",
+        "f64" => "应填数字",
+        "a boolean" => "应填 true 或 false",
+        "a string" => "应填带英文双引号的文字",
+        "a sequence" => "应填方括号列表 [ ... ]",
+        _ => "请对照默认标准文件的写法",
     }
 }
 
 /// 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The span of the deepest part of `path` found in the document: the key when the path ends
@@ -164,6 +181,9 @@ mod tests {
     #[test]
     fn unknown_field_message_is_chinese_and_names_the_key() {
         let m = translate("unknown field `maxx`, expected one of `name`, `max`");
-        assert_eq!(m, "未知的设置项“maxx”（可能拼写错误；此处可用的设置项：name、max）");
+        assert_eq!(
+            m,
+            "未知的设置项“maxx”（可能拼写错误；此处可用的设置项：name、max）"
+        );
     }
 }

@@ -81,7 +81,12 @@ impl Rules {
             .life
             .items
             .iter()
-            .filter_map(|item| ORGANIZATIONS.columns.iter().position(|c| c.key == item.field))
+            .filter_map(|item| {
+                ORGANIZATIONS
+                    .columns
+                    .iter()
+                    .position(|c| c.key == item.field)
+            })
             .collect();
         let veto_tier = file
             .tiers
@@ -143,7 +148,12 @@ impl Rules {
 
     /// Every rated tier's name, highest first (without 待定).
     pub fn tier_names(&self) -> Vec<&str> {
-        self.file.tiers.levels.iter().map(|l| l.name.as_str()).collect()
+        self.file
+            .tiers
+            .levels
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect()
     }
 
     /// The tier's name; 待定 for pending.

@@ -66,7 +66,10 @@ fn check_total(f: &RulesFile) -> Checked {
 }
 
 fn check_org_types(path: &[Seg], types: &[String]) -> Checked {
-    match types.iter().find(|t| !ORG_TYPES.values.contains(&t.as_str())) {
+    match types
+        .iter()
+        .find(|t| !ORG_TYPES.values.contains(&t.as_str()))
+    {
         None => Ok(()),
         Some(t) => fault(
             path,
@@ -82,14 +85,14 @@ fn check_deduct(path: &[Seg], deduct: u32, point: &str, max: u32) -> Checked {
     if deduct <= max {
         return Ok(());
     }
-    fault(
-        path,
-        format!("扣分 {deduct} 超过“{point}”的满分 {max} 分"),
-    )
+    fault(path, format!("扣分 {deduct} 超过“{point}”的满分 {max} 分"))
 }
 
 fn check_setup(s: &Setup) -> Checked {
-    check_org_types(&[Key("setup"), Key("min_members"), Key("types")], &s.min_members.types)?;
+    check_org_types(
+        &[Key("setup"), Key("min_members"), Key("types")],
+        &s.min_members.types,
+    )?;
     for (i, rule) in s.oversize.iter().enumerate() {
         let at = |k| [Key("setup"), Key("oversize"), Index(i), Key(k)];
         check_org_types(&at("types"), &rule.types)?;
@@ -125,12 +128,18 @@ fn is_count_column(key: &str) -> bool {
 
 fn check_life(life: &Life) -> Checked {
     if life.items.is_empty() {
-        return fault(&[Key("life")], "“组织制度”至少要有一个考核项（[[life.items]]）".into());
+        return fault(
+            &[Key("life")],
+            "“组织制度”至少要有一个考核项（[[life.items]]）".into(),
+        );
     }
     for (i, item) in life.items.iter().enumerate() {
         let at = |k| [Key("life"), Key("items"), Index(i), Key(k)];
         if !is_count_column(&item.field) {
-            return fault(&at("field"), format!("“{}”不是调查表中的次数列", item.field));
+            return fault(
+                &at("field"),
+                format!("“{}”不是调查表中的次数列", item.field),
+            );
         }
         if life.items[..i].iter().any(|x| x.field == item.field) {
             return fault(&at("field"), format!("考核项“{}”重复", item.field));
@@ -163,13 +172,29 @@ fn check_sum(path: &[Seg], sum: u32, point: &str, max: u32) -> Checked {
 
 fn check_support(f: &RulesFile) -> Checked {
     let s = &f.support;
-    for (key, value) in [("funding_above", s.funding_above), ("venue_at_least", s.venue_at_least)] {
+    for (key, value) in [
+        ("funding_above", s.funding_above),
+        ("venue_at_least", s.venue_at_least),
+    ] {
         if !(value.is_finite() && value >= 0.0) {
-            return fault(&[Key("support"), Key(key)], format!("{key} 应为不小于 0 的数"));
+            return fault(
+                &[Key("support"), Key(key)],
+                format!("{key} 应为不小于 0 的数"),
+            );
         }
     }
-    check_points(&[Key("support"), Key("funding_points")], s.funding_points, &s.name, s.max)?;
-    check_points(&[Key("support"), Key("venue_points")], s.venue_points, &s.name, s.max)?;
+    check_points(
+        &[Key("support"), Key("funding_points")],
+        s.funding_points,
+        &s.name,
+        s.max,
+    )?;
+    check_points(
+        &[Key("support"), Key("venue_points")],
+        s.venue_points,
+        &s.name,
+        s.max,
+    )?;
     let sum = s.funding_points + s.venue_points;
     check_sum(&[Key("support"), Key("max")], sum, &s.name, s.max)
 }
@@ -177,7 +202,10 @@ fn check_support(f: &RulesFile) -> Checked {
 fn check_role(f: &RulesFile) -> Checked {
     let r = &f.role;
     let Some(first) = r.bands.first() else {
-        return fault(&[Key("role"), Key("bands")], "满意度分档 bands 不能为空".into());
+        return fault(
+            &[Key("role"), Key("bands")],
+            "满意度分档 bands 不能为空".into(),
+        );
     };
     for (i, band) in r.bands.iter().enumerate() {
         let at = [Key("role"), Key("bands"), Index(i)];
@@ -185,7 +213,10 @@ fn check_role(f: &RulesFile) -> Checked {
         check_band(&at, band, i.checked_sub(1).map(|p| &r.bands[p]))?;
     }
     if first.points != r.max {
-        let message = format!("第一档得分 {} 应等于“{}”的满分 {} 分", first.points, r.name, r.max);
+        let message = format!(
+            "第一档得分 {} 应等于“{}”的满分 {} 分",
+            first.points, r.name, r.max
+        );
         return fault(&[Key("role"), Key("bands"), Index(0)], message);
     }
     Ok(())
@@ -198,11 +229,17 @@ fn check_band(at: &[Seg], band: &Band, previous: Option<&Band>) -> Checked {
     match previous {
         Some(p) if band.min >= p.min => fault(
             at,
-            format!("满意度分档应从高到低排列：{} 不应排在 {} 之后", band.min, p.min),
+            format!(
+                "满意度分档应从高到低排列：{} 不应排在 {} 之后",
+                band.min, p.min
+            ),
         ),
         Some(p) if band.points > p.points => fault(
             at,
-            format!("满意度较低的一档得分 {} 高于上一档的 {}", band.points, p.points),
+            format!(
+                "满意度较低的一档得分 {} 高于上一档的 {}",
+                band.points, p.points
+            ),
         ),
         _ => Ok(()),
     }
@@ -215,18 +252,36 @@ pub(crate) fn form_rank(form_tier: &str) -> Option<usize> {
 
 fn check_tiers(t: &TierScheme, total: u32) -> Checked {
     let Some(last) = t.levels.last() else {
-        return fault(&[Key("tiers")], "至少要定义一个等次（[[tiers.levels]]）".into());
+        return fault(
+            &[Key("tiers")],
+            "至少要定义一个等次（[[tiers.levels]]）".into(),
+        );
     };
     for i in 0..t.levels.len() {
         check_level(t, i, total)?;
     }
     if last.min != 0 {
-        let at = [Key("tiers"), Key("levels"), Index(t.levels.len() - 1), Key("min")];
-        return fault(&at, format!("最低等次“{}”的 min 应为 0，否则低分的党组织没有等次", last.name));
+        let at = [
+            Key("tiers"),
+            Key("levels"),
+            Index(t.levels.len() - 1),
+            Key("min"),
+        ];
+        return fault(
+            &at,
+            format!(
+                "最低等次“{}”的 min 应为 0，否则低分的党组织没有等次",
+                last.name
+            ),
+        );
     }
     if !t.levels.iter().any(|l| l.name == t.veto) {
         let names: Vec<&str> = t.levels.iter().map(|l| l.name.as_str()).collect();
-        let message = format!("一票否决等次“{}”没有定义（已定义：{}）", t.veto, names.join("、"));
+        let message = format!(
+            "一票否决等次“{}”没有定义（已定义：{}）",
+            t.veto,
+            names.join("、")
+        );
         return fault(&[Key("tiers"), Key("veto")], message);
     }
     Ok(())
@@ -237,7 +292,10 @@ fn check_level(t: &TierScheme, i: usize, total: u32) -> Checked {
     let at = |k| [Key("tiers"), Key("levels"), Index(i), Key(k)];
     let previous = i.checked_sub(1).map(|p| &t.levels[p]);
     if level.name == super::PENDING || t.levels[..i].iter().any(|l| l.name == level.name) {
-        return fault(&at("name"), format!("等次名称“{}”重复或与“待定”相同", level.name));
+        return fault(
+            &at("name"),
+            format!("等次名称“{}”重复或与“待定”相同", level.name),
+        );
     }
     if level.min > total {
         return fault(&at("min"), format!("分数线 {} 超过总分 {total}", level.min));
@@ -268,13 +326,26 @@ fn check_level(t: &TierScheme, i: usize, total: u32) -> Checked {
 
 fn check_targets(f: &RulesFile) -> Checked {
     let targets = [
-        ("coverage", "party_org_rate_percent", f.coverage.party_org_rate_percent),
-        ("coverage", "above_scale_rate_percent", f.coverage.above_scale_rate_percent),
-        ("upgrade", "laggard_conversion_percent", f.upgrade.laggard_conversion_percent),
+        (
+            "coverage",
+            "party_org_rate_percent",
+            f.coverage.party_org_rate_percent,
+        ),
+        (
+            "coverage",
+            "above_scale_rate_percent",
+            f.coverage.above_scale_rate_percent,
+        ),
+        (
+            "upgrade",
+            "laggard_conversion_percent",
+            f.upgrade.laggard_conversion_percent,
+        ),
     ];
     for (section, key, value) in targets {
         if !(0.0..=100.0).contains(&value) {
-            let message = format!("{key} 是百分数，应在 0 到 100 之间（60 表示 60%），现为 {value}");
+            let message =
+                format!("{key} 是百分数，应在 0 到 100 之间（60 表示 60%），现为 {value}");
             return fault(&[Key(section), Key(key)], message);
         }
     }

@@ -10,7 +10,9 @@ use taizhang::Code;
 /// Write `form` to a temp dir and check it.
 fn check(form: &FormBuilder) -> FileReport {
     let dir = temp_dir();
-    let path = form.write(dir.path().join("白马镇.xlsx")).expect("form written");
+    let path = form
+        .write(dir.path().join("白马镇.xlsx"))
+        .expect("form written");
     check_file(&path, &CheckOptions::default())
 }
 
@@ -35,14 +37,23 @@ fn found(report: &FileReport) -> Vec<(String, String)> {
 
 fn assert_clean(form: FormBuilder) -> FileReport {
     let report = check(&form);
-    assert!(report.issues().is_empty(), "expected no issue, got {:#?}", report.issues());
+    assert!(
+        report.issues().is_empty(),
+        "expected no issue, got {:#?}",
+        report.issues()
+    );
     assert_eq!(report.organizations(), form.org_rows().len());
     report
 }
 
 fn assert_only(form: &FormBuilder, code: Code, cell: &str) -> FileReport {
     let report = check(form);
-    assert_eq!(found(&report), [(code.to_string(), cell.to_string())], "{:#?}", report.issues());
+    assert_eq!(
+        found(&report),
+        [(code.to_string(), cell.to_string())],
+        "{:#?}",
+        report.issues()
+    );
     report
 }
 
@@ -55,7 +66,10 @@ fn the_issued_layout_reads_cleanly() {
     assert_eq!(form.unit_name(), Some("白马镇"));
     assert_eq!(form.unit_code(), Some("511101001"));
     assert_eq!(form.coverage.len(), 1);
-    assert_eq!(form.template_version.as_deref(), Some(taizhang::schema::TEMPLATE_VERSION));
+    assert_eq!(
+        form.template_version.as_deref(),
+        Some(taizhang::schema::TEMPLATE_VERSION)
+    );
 }
 
 #[test]
@@ -64,7 +78,11 @@ fn title_rows_above_the_header_are_skipped() {
         let form = base().title_rows(rows);
         let report = assert_clean(form.clone());
         let table = report.form.unwrap().org_table.unwrap();
-        assert_eq!(table.header_row + 1, form.org_header_row(), "{rows} title rows");
+        assert_eq!(
+            table.header_row + 1,
+            form.org_header_row(),
+            "{rows} title rows"
+        );
     }
 }
 
@@ -75,9 +93,15 @@ fn a_one_row_header_without_the_group_row_is_read() {
 
 #[test]
 fn columns_in_another_order_are_read() {
-    let mut keys: Vec<&str> = taizhang::schema::ORGANIZATIONS.columns.iter().map(|c| c.key).collect();
+    let mut keys: Vec<&str> = taizhang::schema::ORGANIZATIONS
+        .columns
+        .iter()
+        .map(|c| c.key)
+        .collect();
     keys.reverse();
-    let form = base().org_columns(&keys).org(|o| o.name("新村党支部").members(Cell::text("若干")));
+    let form = base()
+        .org_columns(&keys)
+        .org(|o| o.name("新村党支部").members(Cell::text("若干")));
     let cell = form.org_cell(3, "full_members");
     assert_only(&form, Code::WrongType, &cell);
 }
@@ -95,7 +119,12 @@ fn header_spellings_with_breaks_brackets_and_units_are_read() {
 
 #[test]
 fn extra_columns_are_a_warning_and_ignored() {
-    let form = base().extra_column(Sheet::Org, Some("secretary"), "联系人", vec![Cell::text("张三")]);
+    let form = base().extra_column(
+        Sheet::Org,
+        Some("secretary"),
+        "联系人",
+        vec![Cell::text("张三")],
+    );
     let cell = form.header_cell(Sheet::Org, "联系人");
     let report = assert_only(&form, Code::ExtraColumn, &cell);
     assert_eq!(report.organizations(), 3);
@@ -103,17 +132,30 @@ fn extra_columns_are_a_warning_and_ignored() {
 
 #[test]
 fn blank_rows_total_rows_and_prenumbered_rows_are_skipped_and_counted() {
-    let form = base().blank_rows_after(0, 2).total_row("合计").numbered_empty_rows(5);
+    let form = base()
+        .blank_rows_after(0, 2)
+        .total_row("合计")
+        .numbered_empty_rows(5);
     let report = assert_clean(form);
     let form = report.form.unwrap();
-    let totals = form.skipped.iter().filter(|s| s.reason == taizhang::form::SkipReason::Total).count();
-    let blanks = form.skipped.iter().filter(|s| s.reason == taizhang::form::SkipReason::Blank).count();
+    let totals = form
+        .skipped
+        .iter()
+        .filter(|s| s.reason == taizhang::form::SkipReason::Total)
+        .count();
+    let blanks = form
+        .skipped
+        .iter()
+        .filter(|s| s.reason == taizhang::form::SkipReason::Blank)
+        .count();
     assert_eq!((totals, blanks), (1, 7));
 }
 
 #[test]
 fn renamed_sheets_are_found_by_their_headers() {
-    let form = base().sheet_name(Sheet::Org, "Sheet1").sheet_name(Sheet::Coverage, "Sheet2");
+    let form = base()
+        .sheet_name(Sheet::Org, "Sheet1")
+        .sheet_name(Sheet::Coverage, "Sheet2");
     let report = assert_clean(form);
     assert_eq!(report.form.unwrap().coverage.len(), 1);
 }
@@ -146,7 +188,12 @@ fn values_typed_as_text_with_units_and_full_width_digits_are_normalized() {
             .members(Cell::text("１２人"))
             .probationary(Cell::Empty)
             .committee(Cell::text("3 人"))
-            .meetings(Cell::text("4次"), Cell::text("12 次"), Cell::text("４"), Cell::text("1,2"))
+            .meetings(
+                Cell::text("4次"),
+                Cell::text("12 次"),
+                Cell::text("４"),
+                Cell::text("1,2"),
+            )
             .funding(Cell::text("2.5万元"))
             .venue(Cell::text("120㎡"))
             .satisfaction(Cell::text("95％"))
@@ -169,14 +216,19 @@ fn values_typed_as_text_with_units_and_full_width_digits_are_normalized() {
 
 #[test]
 fn numbers_that_are_codes_or_phones_never_show_float_artifacts() {
-    let form = base()
-        .code(Cell::Number(511101001.0))
-        .org(|o| o.name("新村党支部").code(Cell::Number(1234567890.0)).secretary_phone(Cell::Number(13812345678.0)));
+    let form = base().code(Cell::Number(511101001.0)).org(|o| {
+        o.name("新村党支部")
+            .code(Cell::Number(1234567890.0))
+            .secretary_phone(Cell::Number(13812345678.0))
+    });
     let report = assert_clean(form);
     let form = report.form.unwrap();
     assert_eq!(form.unit_code(), Some("511101001"));
     assert_eq!(form.organizations[3].text(org::CODE), Some("1234567890"));
-    assert_eq!(form.organizations[3].text(org::SECRETARY_PHONE), Some("13812345678"));
+    assert_eq!(
+        form.organizations[3].text(org::SECRETARY_PHONE),
+        Some("13812345678")
+    );
 }
 
 #[test]
@@ -196,7 +248,11 @@ fn dates_as_cells_serials_and_text_are_read() {
         });
         let report = assert_clean(form);
         let date = report.form.unwrap().organizations[3].date(org::DEADLINE);
-        assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2026, 10, 31), "{deadline:?}");
+        assert_eq!(
+            date,
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 31),
+            "{deadline:?}"
+        );
     }
 }
 
@@ -232,7 +288,11 @@ fn e104_value_not_in_choice_list() {
 #[test]
 fn e105_invalid_mobile() {
     let form = base().edit_org(0, |o| o.secretary_phone(Cell::text("1381234567")));
-    assert_only(&form, Code::InvalidMobile, &form.org_cell(0, "secretary_phone"));
+    assert_only(
+        &form,
+        Code::InvalidMobile,
+        &form.org_cell(0, "secretary_phone"),
+    );
 }
 
 #[test]
@@ -255,38 +315,75 @@ fn e107_and_w108_uscc_format_and_check_character() {
 fn e109_e110_duplicate_names_and_codes() {
     let form = base().edit_org(2, |o| o.name("白马村党支部"));
     let report = assert_only(&form, Code::DuplicateName, &form.org_cell(2, "org_name"));
-    assert!(report.issues()[0].message.contains(&format!("第 {} 行", form.org_row_number(0))));
-    let form = base().edit_org(0, |o| o.code("A1")).edit_org(1, |o| o.code(Cell::text("Ａ1")));
+    assert!(report.issues()[0]
+        .message
+        .contains(&format!("第 {} 行", form.org_row_number(0))));
+    let form = base()
+        .edit_org(0, |o| o.code("A1"))
+        .edit_org(1, |o| o.code(Cell::text("Ａ1")));
     assert_only(&form, Code::DuplicateCode, &form.org_cell(1, "org_code"));
 }
 
 #[test]
 fn e111_laggard_needs_a_plan_and_e112_deadline_not_before_filing() {
-    let form = base().edit_org(1, |o| o.satisfaction(50).self_tier("后进").plan("问题", Cell::Empty, Cell::date(2026, 12, 31)));
-    assert_only(&form, Code::LaggardPlanMissing, &form.org_cell(1, "measures"));
-    let form = base()
-        .filled_on(Cell::date(2026, 4, 10))
-        .edit_org(1, |o| o.satisfaction(50).self_tier("后进").plan("问题", "措施", Cell::date(2026, 3, 1)));
-    assert_only(&form, Code::DeadlineBeforeFiled, &form.org_cell(1, "deadline"));
+    let form = base().edit_org(1, |o| {
+        o.satisfaction(50)
+            .self_tier("后进")
+            .plan("问题", Cell::Empty, Cell::date(2026, 12, 31))
+    });
+    assert_only(
+        &form,
+        Code::LaggardPlanMissing,
+        &form.org_cell(1, "measures"),
+    );
+    let form = base().filled_on(Cell::date(2026, 4, 10)).edit_org(1, |o| {
+        o.satisfaction(50)
+            .self_tier("后进")
+            .plan("问题", "措施", Cell::date(2026, 3, 1))
+    });
+    assert_only(
+        &form,
+        Code::DeadlineBeforeFiled,
+        &form.org_cell(1, "deadline"),
+    );
 }
 
 #[test]
 fn e113_e114_coverage_consistency() {
-    let form = base().edit_coverage(0, |c| c.set("has_party_org", "是").set("coverage", "未覆盖"));
-    assert_only(&form, Code::CoverageMismatch, &form.coverage_cell(0, "coverage"));
+    let form = base().edit_coverage(0, |c| {
+        c.set("has_party_org", "是").set("coverage", "未覆盖")
+    });
+    assert_only(
+        &form,
+        Code::CoverageMismatch,
+        &form.coverage_cell(0, "coverage"),
+    );
     let form = base().edit_coverage(0, |c| c.set("members", 2).set("coverage", "单独组建"));
-    assert_only(&form, Code::SoloTooFewMembers, &form.coverage_cell(0, "members"));
+    assert_only(
+        &form,
+        Code::SoloTooFewMembers,
+        &form.coverage_cell(0, "members"),
+    );
 }
 
 #[test]
 fn e115_secretary_named_without_mobile() {
     let form = base().edit_org(2, |o| o.secretary_phone(Cell::Empty));
-    assert_only(&form, Code::SecretaryPhoneMissing, &form.org_cell(2, "secretary_phone"));
+    assert_only(
+        &form,
+        Code::SecretaryPhoneMissing,
+        &form.org_cell(2, "secretary_phone"),
+    );
 }
 
 #[test]
 fn a_vacant_secretary_is_not_a_missing_value() {
-    let form = base().edit_org(2, |o| o.vacant_secretary().satisfaction(95).self_tier("后进").plan("书记空缺", "尽快选配", Cell::date(2026, 12, 31)));
+    let form = base().edit_org(2, |o| {
+        o.vacant_secretary()
+            .satisfaction(95)
+            .self_tier("后进")
+            .plan("书记空缺", "尽快选配", Cell::date(2026, 12, 31))
+    });
     assert_clean(form);
 }
 
@@ -303,17 +400,34 @@ fn e007_missing_required_column_is_reported_once() {
 fn w010_duplicate_column_keeps_the_first() {
     let form = base().extra_column(Sheet::Org, None, "正式党员数", vec![Cell::text("若干")]);
     let report = check(&form);
-    let dup: Vec<_> = found(&report).into_iter().filter(|(c, _)| c == "W010").collect();
+    let dup: Vec<_> = found(&report)
+        .into_iter()
+        .filter(|(c, _)| c == "W010")
+        .collect();
     assert_eq!(dup.len(), 1, "{:#?}", report.issues());
     let first = form.org_cell(0, "full_members");
-    let letters = |a1: &str| a1.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
-    assert_ne!(letters(&dup[0].1), letters(&first), "the duplicate is the second occurrence");
-    assert_eq!(report.errors(), 0, "the ignored duplicate's 若干 is not read");
+    let letters = |a1: &str| {
+        a1.trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_string()
+    };
+    assert_ne!(
+        letters(&dup[0].1),
+        letters(&first),
+        "the duplicate is the second occurrence"
+    );
+    assert_eq!(
+        report.errors(),
+        0,
+        "the ignored duplicate's 若干 is not read"
+    );
 }
 
 #[test]
 fn e008_no_organizations() {
-    let form = FormBuilder::new().unit("白马镇").code("511101001").coverage(|c| c);
+    let form = FormBuilder::new()
+        .unit("白马镇")
+        .code("511101001")
+        .coverage(|c| c);
     let report = check(&form);
     assert_eq!(found(&report), [("E008".to_string(), String::new())]);
 }
@@ -323,9 +437,15 @@ fn e006_missing_unit_information() {
     let form = base().sheet_name(Sheet::Unit, "备用").no_unit_title();
     let dir = temp_dir();
     // Replace the unit sheet by an unrelated one: write a form whose unit labels are unknown.
-    let path = form.unit_field("unit_name", Cell::Empty).write(dir.path().join("x.xlsx")).unwrap();
+    let path = form
+        .unit_field("unit_name", Cell::Empty)
+        .write(dir.path().join("x.xlsx"))
+        .unwrap();
     let report = check_file(&path, &CheckOptions::default());
-    assert!(report.issues().iter().any(|i| i.code == Code::MissingUnitInfo || i.code == Code::MissingValue));
+    assert!(report
+        .issues()
+        .iter()
+        .any(|i| i.code == Code::MissingUnitInfo || i.code == Code::MissingValue));
 }
 
 #[test]
@@ -348,7 +468,10 @@ fn e001_unreadable_files_are_one_file_level_issue() {
     let dir = temp_dir();
     let good = base().to_bytes().unwrap();
     let cases: [(&str, Vec<u8>); 3] = [
-        ("random.xlsx", (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect()),
+        (
+            "random.xlsx",
+            (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
         ("empty.xlsx", Vec::new()),
         ("truncated.xlsx", good[..good.len() / 2].to_vec()),
     ];
@@ -358,7 +481,12 @@ fn e001_unreadable_files_are_one_file_level_issue() {
         let report = check_file(&path, &CheckOptions::default());
         assert!(report.is_unreadable(), "{name}");
         assert_eq!(report.issues().len(), 1, "{name}");
-        assert_eq!(report.issues()[0].code, Code::FileUnreadable, "{name}: {:?}", report.issues());
+        assert_eq!(
+            report.issues()[0].code,
+            Code::FileUnreadable,
+            "{name}: {:?}",
+            report.issues()
+        );
     }
 }
 
@@ -366,7 +494,9 @@ fn e001_unreadable_files_are_one_file_level_issue() {
 fn cell_references_are_those_of_the_original_sheet_even_with_empty_leading_columns() {
     // Title rows and a value far down: calamine's range starts at the first used cell, the
     // report must still say the real A1 cell.
-    let form = base().title_rows(4).edit_org(2, |o| o.committee(Cell::text("三")));
+    let form = base()
+        .title_rows(4)
+        .edit_org(2, |o| o.committee(Cell::text("三")));
     let cell = form.org_cell(2, "committee_size");
     let report = assert_only(&form, Code::WrongType, &cell);
     assert_eq!(report.issues()[0].row, Some(form.org_row_number(2)));

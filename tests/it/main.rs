@@ -1,5 +1,6 @@
 //! The one integration test binary.
 
 mod check;
+mod feedback;
 mod support;
 mod template;

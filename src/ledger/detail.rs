@@ -1,0 +1,162 @@
+//! 台账明细: one row per organization, with its normalized values, scores, tier and trail.
+
+use super::model::{unit_key, Ledger};
+use super::style::{col, header_row, write_value, Col, Styles};
+use crate::check::FileReport;
+use crate::form::Record;
+use crate::issue::Severity;
+use crate::rules::Classification;
+use crate::schema::{org, Column, ORGANIZATIONS};
+use rust_xlsxwriter::{Worksheet, XlsxError};
+use std::collections::HashMap;
+
+pub const SHEET: &str = "台账明细";
+
+/// Form columns shown after the identifying ones, in schema order (seq and the tiers are
+/// placed elsewhere).
+pub fn value_columns() -> impl Iterator<Item = (usize, &'static Column)> {
+    let placed = [
+        org::SEQ,
+        org::NAME,
+        org::CODE,
+        org::TYPE,
+        org::DOMAIN,
+        org::SELF_TIER,
+        org::TARGET_TIER,
+    ];
+    ORGANIZATIONS
+        .columns
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| !placed.contains(i))
+}
+
+/// The sheet's columns, derived from the schema and the rules' survey points.
+pub fn columns(ledger: &Ledger) -> Vec<Col> {
+    let mut cols = vec![col("单位代码", 12.0), col("单位名称", 14.0)];
+    for i in [org::NAME, org::CODE, org::TYPE, org::DOMAIN] {
+        let c = &ORGANIZATIONS.columns[i];
+        cols.push(col(c.header, c.width));
+    }
+    cols.extend(value_columns().map(|(_, c)| col(c.header, c.width.min(20.0))));
+    for (name, max) in ledger
+        .rules
+        .survey_point_names()
+        .iter()
+        .zip(ledger.rules.survey_point_maxima())
+    {
+        cols.push(col(format!("{name}（{max}分）"), 9.0));
+    }
+    for (header, width) in [
+        ("总分", 7.0),
+        ("核定等次", 9.0),
+        ("自评等次", 9.0),
+        ("争创目标", 9.0),
+        ("扣分说明", 48.0),
+        ("校验状态", 9.0),
+        ("来源文件", 22.0),
+        ("来源行", 7.0),
+    ] {
+        cols.push(col(header, width));
+    }
+    cols
+}
+
+/// Errors and warnings per 0-based row of the organizations sheet.
+fn row_status(report: &FileReport) -> HashMap<u32, (usize, usize)> {
+    let mut status: HashMap<u32, (usize, usize)> = HashMap::new();
+    let Some(table) = report.form.as_ref().and_then(|f| f.org_table.as_ref()) else {
+        return status;
+    };
+    for issue in report.issues().iter().filter(|i| i.sheet == table.sheet) {
+        if let Some(row) = issue.row {
+            let entry = status.entry(row - 1).or_default();
+            match issue.severity {
+                Severity::Error => entry.0 += 1,
+                Severity::Warning => entry.1 += 1,
+            }
+        }
+    }
+    status
+}
+
+pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<u32, XlsxError> {
+    sheet.set_name(SHEET)?;
+    let cols = columns(ledger);
+    header_row(sheet, 0, &cols, styles)?;
+    let mut row = 1;
+    for report in &ledger.reports {
+        let Some(form) = &report.form else { continue };
+        let status = row_status(report);
+        let (code, name) = unit_key(report);
+        let source = ledger.display_path(&report.path);
+        for (record, c) in form.organizations.iter().zip(&report.classifications) {
+            let line = RowContext {
+                code: &code,
+                name: &name,
+                source: &source,
+                status: status.get(&record.row).copied().unwrap_or_default(),
+            };
+            write_row(sheet, row, record, c, &line, ledger, styles)?;
+            row += 1;
+        }
+    }
+    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), cols.len() as u16 - 1)?;
+    Ok(row - 1)
+}
+
+struct RowContext<'a> {
+    code: &'a str,
+    name: &'a str,
+    source: &'a str,
+    status: (usize, usize),
+}
+
+fn write_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    record: &Record,
+    c: &Classification,
+    line: &RowContext,
+    ledger: &Ledger,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(row, 0, line.code, &styles.text)?;
+    sheet.write_string(row, 1, line.name)?;
+    let mut col: u16 = 2;
+    let placed = [org::NAME, org::CODE, org::TYPE, org::DOMAIN].into_iter();
+    for i in placed.chain(value_columns().map(|(i, _)| i)) {
+        write_value(sheet, row, col, record.get(i), styles)?;
+        col += 1;
+    }
+    for point in &c.points {
+        if let Some(p) = point.points {
+            sheet.write_number(row, col, p as f64)?;
+        }
+        col += 1;
+    }
+    if let Some(total) = c.total {
+        sheet.write_number(row, col, total as f64)?;
+    }
+    sheet.write_string_with_format(
+        row,
+        col + 1,
+        ledger.rules.tier_name(c.tier),
+        &styles.tier(ledger.rules, c.tier),
+    )?;
+    write_value(sheet, row, col + 2, record.get(org::SELF_TIER), styles)?;
+    write_value(sheet, row, col + 3, record.get(org::TARGET_TIER), styles)?;
+    sheet.write_string(row, col + 4, c.trail_text())?;
+    let (status, format) = match line.status {
+        (0, 0) => ("通过", None),
+        (0, _) => ("有警告", Some(&styles.warning)),
+        _ => ("有错误", Some(&styles.error)),
+    };
+    match format {
+        Some(f) => sheet.write_string_with_format(row, col + 5, status, f)?,
+        None => sheet.write_string(row, col + 5, status)?,
+    };
+    sheet.write_string(row, col + 6, line.source)?;
+    sheet.write_number(row, col + 7, (record.row + 1) as f64)?;
+    Ok(())
+}

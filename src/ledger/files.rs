@@ -1,0 +1,84 @@
+//! 文件清单: every file found in the inbox and what became of it, with the reconciliation.
+
+use super::model::{FileStatus, Ledger};
+use super::style::{col, header_row, Styles};
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+pub const SHEET: &str = "文件清单";
+
+pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET)?;
+    let cols = [
+        col("文件", 30.0),
+        col("状态", 9.0),
+        col("单位代码", 12.0),
+        col("单位名称", 14.0),
+        col("党组织数", 8.0),
+        col("跳过行数", 8.0),
+        col("错误", 6.0),
+        col("警告", 6.0),
+        col("说明", 60.0),
+    ];
+    header_row(sheet, 0, &cols, styles)?;
+    let mut row = 1;
+    for entry in &ledger.files {
+        sheet.write_string(row, 0, &entry.path)?;
+        let format = match entry.status {
+            FileStatus::Read if entry.errors > 0 => Some(&styles.warning),
+            FileStatus::Read => None,
+            FileStatus::Failed => Some(&styles.error),
+            FileStatus::Ignored(_) => Some(&styles.total),
+        };
+        match format {
+            Some(f) => sheet.write_string_with_format(row, 1, entry.status.label(), f)?,
+            None => sheet.write_string(row, 1, entry.status.label())?,
+        };
+        sheet.write_string_with_format(row, 2, &entry.unit_code, &styles.text)?;
+        sheet.write_string(row, 3, &entry.unit_name)?;
+        if entry.status == FileStatus::Read {
+            sheet.write_number(row, 4, entry.organizations as f64)?;
+            sheet.write_number(row, 5, (entry.blank_rows + entry.total_rows) as f64)?;
+        }
+        if !matches!(entry.status, FileStatus::Ignored(_)) {
+            sheet.write_number(row, 6, entry.errors as f64)?;
+            sheet.write_number(row, 7, entry.warnings as f64)?;
+        }
+        sheet.write_string(row, 8, &entry.detail)?;
+        row += 1;
+    }
+    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), cols.len() as u16 - 1)?;
+    reconciliation(sheet, row + 1, ledger, styles)
+}
+
+/// Files found = read + failed + ignored; rows under the headers = organizations + skipped.
+fn reconciliation(
+    sheet: &mut Worksheet,
+    row: u32,
+    ledger: &Ledger,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let organizations: usize = ledger.files.iter().map(|f| f.organizations).sum();
+    let coverage: usize = ledger.files.iter().map(|f| f.coverage_rows).sum();
+    let skipped: usize = ledger
+        .files
+        .iter()
+        .map(|f| f.blank_rows + f.total_rows)
+        .sum();
+    let lines = [
+        format!(
+            "共发现文件 {} 个 = 已读取 {} + 读取失败 {} + 已忽略 {}",
+            ledger.files.len(),
+            ledger.read_files(),
+            ledger.failed_files(),
+            ledger.ignored_files()
+        ),
+        format!(
+            "表头以下的数据行 {} = 列入台账的党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}",
+            organizations + coverage + skipped
+        ),
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        sheet.write_string_with_format(row + i as u32, 0, line, &styles.total)?;
+    }
+    Ok(())
+}

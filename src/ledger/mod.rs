@@ -1,0 +1,213 @@
+//! The county-wide classification ledger (分类管理台账): discover → check in parallel →
+//! consolidate → write one workbook, atomically.
+
+pub mod coverage;
+pub mod detail;
+pub mod files;
+pub mod issues;
+pub mod laggards;
+pub mod model;
+pub mod style;
+pub mod summary;
+
+use crate::check::{self, CheckOptions, FileReport};
+use crate::discover::{self, Discovery};
+use crate::rules::Tier;
+pub use model::Ledger;
+use rayon::prelude::*;
+use rust_xlsxwriter::{Workbook, XlsxError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Why no ledger could be written.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("找不到收件文件夹 {path}")]
+    NoInbox { path: PathBuf },
+    #[error("输出文件 {path} 是一份已填报的调查表，不能覆盖；请换一个输出文件名")]
+    OutputIsInput { path: PathBuf },
+    #[error("无法在 {dir} 中创建临时文件：{source}")]
+    CreateTemp {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("写入台账失败：{source}")]
+    Write {
+        #[source]
+        source: XlsxError,
+    },
+    #[error("无法把台账保存为 {path}：{source}")]
+    Persist {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Settings of a ledger run.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerOptions {
+    pub check: CheckOptions,
+    /// Files never read as input (the run's own outputs).
+    pub exclude: Vec<PathBuf>,
+}
+
+/// The run's figures (the `--format json` document).
+#[derive(Debug, Serialize)]
+pub struct LedgerSummary {
+    pub output: String,
+    pub files: FileCounts,
+    pub organizations: usize,
+    pub tiers: serde_json::Map<String, serde_json::Value>,
+    pub issues: IssueCounts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileCounts {
+    pub found: usize,
+    pub read: usize,
+    pub failed: usize,
+    pub ignored: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IssueCounts {
+    pub error: usize,
+    pub warning: usize,
+}
+
+/// Find the inbox's files and check them in parallel, in path order.
+pub fn collect(
+    inbox: &Path,
+    options: &LedgerOptions,
+) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
+    collect_with_progress(inbox, options, &|| {})
+}
+
+/// Like [`collect`], calling `tick` after each file (for a progress bar).
+pub fn collect_with_progress(
+    inbox: &Path,
+    options: &LedgerOptions,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
+    if !inbox.is_dir() {
+        return Err(LedgerError::NoInbox {
+            path: inbox.to_path_buf(),
+        });
+    }
+    for output in &options.exclude {
+        refuse_overwriting_a_form(output, &options.check)?;
+    }
+    let discovery = discover::discover(inbox, &options.exclude);
+    let reports = discovery
+        .candidates
+        .par_iter()
+        .map(|path| {
+            let report = check::check_file(path, &options.check);
+            tick();
+            report
+        })
+        .collect();
+    Ok((discovery, reports))
+}
+
+/// An output path must never be a returned form: writing there would destroy the input.
+fn refuse_overwriting_a_form(output: &Path, options: &CheckOptions) -> Result<(), LedgerError> {
+    if !output.is_file() {
+        return Ok(());
+    }
+    let is_form = crate::read::read_form(output, &options.limits)
+        .map(|form| form.org_table.is_some() && !form.organizations.is_empty())
+        .unwrap_or(false);
+    if is_form {
+        return Err(LedgerError::OutputIsInput {
+            path: output.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Write the ledger workbook to `output`, through a temporary file renamed into place.
+pub fn write(ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
+    let dir = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".taizhang-")
+        .suffix(".xlsx.tmp")
+        .tempfile_in(&dir)
+        .map_err(|source| LedgerError::CreateTemp {
+            dir: dir.clone(),
+            source,
+        })?;
+    let mut workbook = build_workbook(ledger).map_err(|source| LedgerError::Write { source })?;
+    workbook
+        .save(temp.path())
+        .map_err(|source| LedgerError::Write { source })?;
+    temp.persist(output).map_err(|e| LedgerError::Persist {
+        path: output.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+fn build_workbook(ledger: &Ledger) -> Result<Workbook, XlsxError> {
+    let styles = style::Styles::new();
+    let mut workbook = Workbook::new();
+    summary::write(workbook.add_worksheet(), ledger, &styles)?;
+    detail::write(workbook.add_worksheet(), ledger, &styles)?;
+    laggards::write(workbook.add_worksheet(), ledger, &styles)?;
+    coverage::write(workbook.add_worksheet(), ledger, &styles)?;
+    issues::write(workbook.add_worksheet(), ledger, &styles)?;
+    files::write(workbook.add_worksheet(), ledger, &styles)?;
+    workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
+    Ok(workbook)
+}
+
+/// The run's figures for `--format json` and the text summary.
+pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
+    let mut tiers = serde_json::Map::new();
+    for (tier, count) in ledger.rules.tiers().zip(&ledger.county.tiers.rated) {
+        tiers.insert(ledger.rules.tier_name(tier).to_string(), (*count).into());
+    }
+    tiers.insert(
+        ledger.rules.tier_name(Tier::Pending).to_string(),
+        ledger.county.tiers.pending.into(),
+    );
+    LedgerSummary {
+        output: output.display().to_string(),
+        files: FileCounts {
+            found: ledger.files.len(),
+            read: ledger.read_files(),
+            failed: ledger.failed_files(),
+            ignored: ledger.ignored_files(),
+        },
+        organizations: ledger.county.organizations(),
+        tiers,
+        issues: IssueCounts {
+            error: ledger.county.errors,
+            warning: ledger.county.warnings,
+        },
+    }
+}
+
+impl LedgerSummary {
+    /// A few lines for the clerk's terminal.
+    pub fn to_text(&self) -> String {
+        let tiers: Vec<String> = self.tiers.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        format!(
+            "已生成台账：{}\n文件：共 {} 个，已读取 {}，读取失败 {}，已忽略 {}\n党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n",
+            self.output,
+            self.files.found,
+            self.files.read,
+            self.files.failed,
+            self.files.ignored,
+            self.organizations,
+            tiers.join("，"),
+            self.issues.error,
+            self.issues.warning
+        )
+    }
+}

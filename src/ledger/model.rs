@@ -1,0 +1,393 @@
+//! Consolidation: checked files → per-unit and county figures, and the file inventory.
+//!
+//! Nothing here writes; the sheet writers read these structs.
+
+use crate::check::FileReport;
+use crate::discover::Discovery;
+use crate::form::{Form, SkipReason};
+use crate::rules::{Rules, Tier};
+use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Counts of organizations per tier: one slot per rated tier, then 待定.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TierCounts {
+    pub rated: Vec<usize>,
+    pub pending: usize,
+}
+
+impl TierCounts {
+    fn new(tiers: usize) -> TierCounts {
+        TierCounts {
+            rated: vec![0; tiers],
+            pending: 0,
+        }
+    }
+    pub fn add(&mut self, tier: Tier) {
+        match tier {
+            Tier::Rated(i) => self.rated[i] += 1,
+            Tier::Pending => self.pending += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.rated.iter().sum::<usize>() + self.pending
+    }
+    fn merge(&mut self, other: &TierCounts) {
+        for (a, b) in self.rated.iter_mut().zip(&other.rated) {
+            *a += b;
+        }
+        self.pending += other.pending;
+    }
+}
+
+/// 两新组织 coverage counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoverageCounts {
+    pub total: usize,
+    pub organized: usize,
+    pub above_scale: usize,
+    pub above_scale_organized: usize,
+    /// Rows per 覆盖方式, in the order of [`COVERAGE_MODES`]; rows without one are not counted.
+    pub by_mode: Vec<usize>,
+}
+
+impl CoverageCounts {
+    fn new() -> CoverageCounts {
+        CoverageCounts {
+            by_mode: vec![0; COVERAGE_MODES.values.len()],
+            ..CoverageCounts::default()
+        }
+    }
+    fn add_form(&mut self, form: &Form) {
+        for record in &form.coverage {
+            let organized = record.bool(cov::HAS_PARTY_ORG) == Some(true);
+            let above = record.bool(cov::ABOVE_SCALE) == Some(true);
+            self.total += 1;
+            self.organized += organized as usize;
+            self.above_scale += above as usize;
+            self.above_scale_organized += (above && organized) as usize;
+            if let Some(mode) = record.choice(cov::COVERAGE) {
+                if let Some(i) = COVERAGE_MODES.values.iter().position(|m| *m == mode) {
+                    self.by_mode[i] += 1;
+                }
+            }
+        }
+    }
+    fn merge(&mut self, other: &CoverageCounts) {
+        self.total += other.total;
+        self.organized += other.organized;
+        self.above_scale += other.above_scale;
+        self.above_scale_organized += other.above_scale_organized;
+        for (a, b) in self.by_mode.iter_mut().zip(&other.by_mode) {
+            *a += b;
+        }
+    }
+    /// 建党率, as a fraction; `None` when there is no row.
+    pub fn rate(&self) -> Option<f64> {
+        ratio(self.organized, self.total)
+    }
+    /// 规模以上建党率.
+    pub fn above_scale_rate(&self) -> Option<f64> {
+        ratio(self.above_scale_organized, self.above_scale)
+    }
+}
+
+pub fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// One unit's (or the county's) figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSummary {
+    pub code: String,
+    pub name: String,
+    pub files: usize,
+    pub tiers: TierCounts,
+    pub errors: usize,
+    pub warnings: usize,
+    pub coverage: CoverageCounts,
+    /// 双分类: per tier (rated, then 待定) the count per 发展等次 (好, 中, 差, 未填).
+    pub cross: Vec<Vec<usize>>,
+}
+
+impl UnitSummary {
+    fn new(code: String, name: String, tiers: usize) -> UnitSummary {
+        UnitSummary {
+            code,
+            name,
+            files: 0,
+            tiers: TierCounts::new(tiers),
+            errors: 0,
+            warnings: 0,
+            coverage: CoverageCounts::new(),
+            cross: vec![vec![0; DEVELOPMENT.values.len() + 1]; tiers + 1],
+        }
+    }
+
+    pub fn organizations(&self) -> usize {
+        self.tiers.total()
+    }
+
+    fn add_report(&mut self, report: &FileReport) {
+        self.files += 1;
+        self.errors += report.errors();
+        self.warnings += report.warnings();
+        let Some(form) = &report.form else { return };
+        let tiers = self.tiers.rated.len();
+        for (record, c) in form.organizations.iter().zip(&report.classifications) {
+            self.tiers.add(c.tier);
+            let row = match c.tier {
+                Tier::Rated(i) => i,
+                Tier::Pending => tiers,
+            };
+            let dev = record
+                .choice(org::DEVELOPMENT)
+                .and_then(|d| DEVELOPMENT.values.iter().position(|v| *v == d))
+                .unwrap_or(DEVELOPMENT.values.len());
+            self.cross[row][dev] += 1;
+        }
+        self.coverage.add_form(form);
+    }
+
+    fn merge(&mut self, other: &UnitSummary) {
+        self.files += other.files;
+        self.tiers.merge(&other.tiers);
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.coverage.merge(&other.coverage);
+        for (a, b) in self.cross.iter_mut().zip(&other.cross) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// What became of one file found in the inbox.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileStatus {
+    Read,
+    Failed,
+    Ignored(&'static str),
+}
+
+impl FileStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            FileStatus::Read => "已读取",
+            FileStatus::Failed => "读取失败",
+            FileStatus::Ignored(_) => "已忽略",
+        }
+    }
+}
+
+/// One line of 文件清单.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEntry {
+    /// Path relative to the inbox.
+    pub path: String,
+    pub status: FileStatus,
+    pub detail: String,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub organizations: usize,
+    /// Rows of 两新组织覆盖.
+    pub coverage_rows: usize,
+    pub blank_rows: usize,
+    pub total_rows: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+/// The consolidated ledger: units in a stable order, the county total, and every file.
+pub struct Ledger<'a> {
+    pub rules: &'a Rules,
+    pub inbox: PathBuf,
+    pub reports: Vec<FileReport>,
+    pub units: Vec<UnitSummary>,
+    pub county: UnitSummary,
+    pub files: Vec<FileEntry>,
+}
+
+/// The unit a form belongs to: its code, else its name, else the file's stem.
+pub fn unit_key(report: &FileReport) -> (String, String) {
+    let stem = || {
+        report
+            .path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().to_string())
+    };
+    match &report.form {
+        Some(form) => (
+            form.unit_code().unwrap_or_default().to_string(),
+            form.unit_name().map_or_else(stem, str::to_string),
+        ),
+        None => (String::new(), stem()),
+    }
+}
+
+impl<'a> Ledger<'a> {
+    /// Consolidate checked reports. `reports` must be in discovery (path) order.
+    pub fn build(
+        rules: &'a Rules,
+        inbox: &Path,
+        discovery: &Discovery,
+        reports: Vec<FileReport>,
+    ) -> Ledger<'a> {
+        let tiers = rules.tier_names().len();
+        let (own_outputs, reports): (Vec<FileReport>, Vec<FileReport>) =
+            reports.into_iter().partition(|r| r.own_output);
+        let mut by_unit: BTreeMap<(String, String), UnitSummary> = BTreeMap::new();
+        for report in reports.iter().filter(|r| r.form.is_some()) {
+            let (code, name) = unit_key(report);
+            by_unit
+                .entry((code.clone(), name.clone()))
+                .or_insert_with(|| UnitSummary::new(code, name, tiers))
+                .add_report(report);
+        }
+        let units: Vec<UnitSummary> = by_unit.into_values().collect();
+        let mut county = UnitSummary::new(String::new(), "合计".to_string(), tiers);
+        for unit in &units {
+            county.merge(unit);
+        }
+        for failed in reports.iter().filter(|r| r.form.is_none()) {
+            county.errors += failed.errors();
+        }
+        let mut files = file_entries(inbox, discovery, &reports);
+        for own in &own_outputs {
+            files.push(FileEntry {
+                path: relative(inbox, &own.path),
+                status: FileStatus::Ignored("本程序生成的台账或反馈表"),
+                detail: own
+                    .issues()
+                    .first()
+                    .map(|i| i.message.clone())
+                    .unwrap_or_default(),
+                ..empty_entry()
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ledger {
+            rules,
+            inbox: inbox.to_path_buf(),
+            reports,
+            units,
+            county,
+            files,
+        }
+    }
+
+    /// The path of a file as shown in the ledger: relative to the inbox.
+    pub fn display_path(&self, path: &Path) -> String {
+        relative(&self.inbox, path)
+    }
+
+    pub fn read_files(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.status == FileStatus::Read)
+            .count()
+    }
+    pub fn failed_files(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.status == FileStatus::Failed)
+            .count()
+    }
+    pub fn ignored_files(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.status, FileStatus::Ignored(_)))
+            .count()
+    }
+}
+
+fn relative(inbox: &Path, path: &Path) -> String {
+    path.strip_prefix(inbox)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn file_entries(inbox: &Path, discovery: &Discovery, reports: &[FileReport]) -> Vec<FileEntry> {
+    let mut entries: Vec<FileEntry> = reports.iter().map(|r| report_entry(inbox, r)).collect();
+    for ignored in &discovery.ignored {
+        entries.push(FileEntry {
+            path: relative(inbox, &ignored.path),
+            status: FileStatus::Ignored(ignored.reason),
+            detail: ignored.reason.to_string(),
+            ..empty_entry()
+        });
+    }
+    for (path, why) in &discovery.unlisted {
+        entries.push(FileEntry {
+            path: relative(inbox, path),
+            status: FileStatus::Ignored("无法访问"),
+            detail: format!("无法访问：{why}"),
+            ..empty_entry()
+        });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    entries
+}
+
+fn empty_entry() -> FileEntry {
+    FileEntry {
+        path: String::new(),
+        status: FileStatus::Read,
+        detail: String::new(),
+        unit_code: String::new(),
+        unit_name: String::new(),
+        organizations: 0,
+        coverage_rows: 0,
+        blank_rows: 0,
+        total_rows: 0,
+        errors: 0,
+        warnings: 0,
+    }
+}
+
+fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
+    let (unit_code, unit_name) = unit_key(report);
+    let base = FileEntry {
+        path: relative(inbox, &report.path),
+        unit_code,
+        unit_name,
+        errors: report.errors(),
+        warnings: report.warnings(),
+        ..empty_entry()
+    };
+    match &report.form {
+        None => FileEntry {
+            status: FileStatus::Failed,
+            detail: report
+                .issues()
+                .first()
+                .map(|i| i.message.clone())
+                .unwrap_or_default(),
+            ..base
+        },
+        Some(form) => {
+            let count = |reason| form.skipped.iter().filter(|s| s.reason == reason).count();
+            let (blank_rows, total_rows) = (count(SkipReason::Blank), count(SkipReason::Total));
+            FileEntry {
+                organizations: form.organizations.len(),
+                coverage_rows: form.coverage.len(),
+                blank_rows,
+                total_rows,
+                detail: skipped_detail(blank_rows, total_rows),
+                ..base
+            }
+        }
+    }
+}
+
+fn skipped_detail(blank: usize, total: usize) -> String {
+    match (blank, total) {
+        (0, 0) => String::new(),
+        (b, 0) => format!("跳过空行 {b} 行"),
+        (0, t) => format!("跳过合计行 {t} 行"),
+        (b, t) => format!("跳过空行 {b} 行、合计行 {t} 行"),
+    }
+}

@@ -1,0 +1,184 @@
+//! 汇总: per unit and county figures, the tier-mix chart, and the 双分类 cross table.
+
+use super::model::{ratio, Ledger, UnitSummary};
+use super::style::{col, header_row, write_rate, Col, Styles};
+use crate::rules::{Tier, PENDING};
+use crate::schema::DEVELOPMENT;
+use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
+
+pub const SHEET: &str = "汇总";
+const HEADER_ROW: u32 = 2;
+
+fn columns(ledger: &Ledger) -> Vec<Col> {
+    let mut cols = vec![
+        col("单位代码", 12.0),
+        col("单位名称", 16.0),
+        col("党组织数", 9.0),
+    ];
+    for name in ledger.rules.tier_names() {
+        cols.push(col(name, 7.0));
+        cols.push(col(format!("{name}占比"), 9.0));
+    }
+    for (h, w) in [
+        (PENDING, 7.0),
+        ("错误", 7.0),
+        ("警告", 7.0),
+        ("两新建党率", 10.0),
+        ("规模以上建党率", 12.0),
+    ] {
+        cols.push(col(h, w));
+    }
+    cols
+}
+
+pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(SHEET)?;
+    sheet.write_string_with_format(0, 0, "基层党组织分类定级汇总", &styles.title)?;
+    sheet.write_string(
+        1,
+        0,
+        format!(
+            "评分标准：{}；共 {} 个单位、{} 个党组织；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
+            ledger.rules.name(),
+            ledger.units.len(),
+            ledger.county.organizations(),
+            ledger.rules.config().coverage.party_org_rate_percent,
+            ledger.rules.config().coverage.above_scale_rate_percent
+        ),
+    )?;
+    let cols = columns(ledger);
+    header_row(sheet, HEADER_ROW, &cols, styles)?;
+    let mut row = HEADER_ROW + 1;
+    for unit in &ledger.units {
+        unit_row(sheet, row, unit, ledger, styles, false)?;
+        row += 1;
+    }
+    unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
+    let chart_row = row + 2;
+    if !ledger.units.is_empty() {
+        tier_chart(sheet, chart_row, row - 1, ledger)?;
+    }
+    cross_table(sheet, chart_row + 22, ledger, styles)
+}
+
+fn unit_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    unit: &UnitSummary,
+    ledger: &Ledger,
+    styles: &Styles,
+    total: bool,
+) -> Result<(), XlsxError> {
+    let (plain, percent) = if total {
+        (&styles.total, &styles.total_percent)
+    } else {
+        (&styles.text, &styles.percent)
+    };
+    let number = if total {
+        &styles.total
+    } else {
+        &styles.decimal
+    };
+    sheet.write_string_with_format(row, 0, &unit.code, plain)?;
+    sheet.write_string_with_format(row, 1, &unit.name, plain)?;
+    let orgs = unit.organizations();
+    sheet.write_number_with_format(row, 2, orgs as f64, number)?;
+    let mut col = 3;
+    for count in &unit.tiers.rated {
+        sheet.write_number_with_format(row, col, *count as f64, number)?;
+        write_rate(sheet, row, col + 1, ratio(*count, orgs), percent)?;
+        col += 2;
+    }
+    for n in [unit.tiers.pending, unit.errors, unit.warnings] {
+        sheet.write_number_with_format(row, col, n as f64, number)?;
+        col += 1;
+    }
+    let targets = &ledger.rules.config().coverage;
+    for (rate, target) in [
+        (unit.coverage.rate(), targets.party_org_rate_percent),
+        (
+            unit.coverage.above_scale_rate(),
+            targets.above_scale_rate_percent,
+        ),
+    ] {
+        let format = match rate {
+            Some(r) if r * 100.0 + 1e-9 < target => &styles.below_target,
+            _ => percent,
+        };
+        write_rate(sheet, row, col, rate, format)?;
+        col += 1;
+    }
+    Ok(())
+}
+
+/// A stacked column per unit: how many organizations in each tier.
+fn tier_chart(
+    sheet: &mut Worksheet,
+    at: u32,
+    last_unit_row: u32,
+    ledger: &Ledger,
+) -> Result<(), XlsxError> {
+    let mut chart = Chart::new(ChartType::ColumnStacked);
+    chart.title().set_name("各单位党组织等次分布");
+    let first = HEADER_ROW + 1;
+    for (i, name) in ledger.rules.tier_names().iter().enumerate() {
+        let col = 3 + 2 * i as u16;
+        chart
+            .add_series()
+            .set_name(*name)
+            .set_categories((SHEET, first, 1, last_unit_row, 1))
+            .set_values((SHEET, first, col, last_unit_row, col));
+    }
+    chart.x_axis().set_name("单位");
+    chart.y_axis().set_name("党组织数");
+    let width = (ledger.units.len() as u32 * 60).clamp(640, 1600);
+    chart.set_width(width).set_height(400);
+    sheet.insert_chart(at, 0, &chart)?;
+    Ok(())
+}
+
+/// 双分类: computed tier × 发展等次, county-wide.
+fn cross_table(
+    sheet: &mut Worksheet,
+    first: u32,
+    ledger: &Ledger,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(
+        first,
+        0,
+        "双分类（核定等次 × 发展等次），全县",
+        &styles.title,
+    )?;
+    let header = first + 1;
+    sheet.write_string_with_format(header, 0, "核定等次", &styles.header)?;
+    let dev_labels: Vec<&str> = DEVELOPMENT
+        .values
+        .iter()
+        .copied()
+        .chain(["未填", "合计"])
+        .collect();
+    for (i, label) in dev_labels.iter().enumerate() {
+        sheet.write_string_with_format(header, 1 + i as u16, *label, &styles.header)?;
+    }
+    let tiers: Vec<Tier> = ledger.rules.tiers().chain([Tier::Pending]).collect();
+    for (i, (tier, counts)) in tiers.iter().zip(&ledger.county.cross).enumerate() {
+        let row = header + 1 + i as u32;
+        sheet.write_string_with_format(
+            row,
+            0,
+            ledger.rules.tier_name(*tier),
+            &styles.tier(ledger.rules, *tier),
+        )?;
+        for (j, n) in counts.iter().enumerate() {
+            sheet.write_number(row, 1 + j as u16, *n as f64)?;
+        }
+        sheet.write_number_with_format(
+            row,
+            1 + counts.len() as u16,
+            counts.iter().sum::<usize>() as f64,
+            &styles.total,
+        )?;
+    }
+    Ok(())
+}

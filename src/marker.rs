@@ -1,0 +1,31 @@
+//! The mark taizhang leaves on the workbooks it writes (ledgers, feedback), so that a ledger or
+//! a feedback file dropped into an inbox is never read back as a returned form.
+
+use crate::schema::SHEET_META;
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+/// Key in the hidden `_meta` sheet naming which kind of output a workbook is.
+pub const OUTPUT_KEY: &str = "taizhang_output";
+pub const LEDGER: &str = "ledger";
+pub const FEEDBACK: &str = "feedback";
+
+/// A hidden `_meta` sheet saying the workbook is taizhang's own `kind` of output.
+pub fn meta_sheet(kind: &str) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    sheet.set_name(SHEET_META)?;
+    sheet.write_string(0, 0, OUTPUT_KEY)?;
+    sheet.write_string(0, 1, kind)?;
+    sheet.write_string(1, 0, "taizhang_version")?;
+    sheet.write_string(1, 1, env!("CARGO_PKG_VERSION"))?;
+    sheet.set_hidden(true);
+    Ok(sheet)
+}
+
+/// What a clerk is told about one of our own outputs.
+pub fn describe(kind: &str) -> &'static str {
+    match kind {
+        LEDGER => "这是本程序生成的分类管理台账，不是报送的调查表",
+        FEEDBACK => "这是本程序生成的反馈表，请修改原报表后报送原报表，不要报送反馈表",
+        _ => "这是本程序生成的文件，不是报送的调查表",
+    }
+}
