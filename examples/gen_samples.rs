@@ -1016,7 +1016,7 @@ struct Args {
 fn args() -> Args {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut a = Args {
-        out: root.join("samples"),
+        out: root.join("samples").join("摸底"),
         planted: root.join("tests").join("data").join("planted.json"),
         office: root.join("target").join("samples-office"),
         convert: false,

@@ -76,6 +76,18 @@ impl Styles {
     }
 }
 
+/// A saturated color per tier for charts: green for the highest, red for the lowest.
+pub fn tier_chart_color(rules: &Rules, tier: Tier) -> Color {
+    let last = rules.tier_names().len().saturating_sub(1);
+    Color::RGB(match tier {
+        Tier::Pending => 0x808080,
+        Tier::Rated(0) => 0x4CAF50,
+        Tier::Rated(i) if i == last => 0xE53935,
+        Tier::Rated(i) if i * 2 < last => 0x8BC34A,
+        Tier::Rated(_) => 0xFFB300,
+    })
+}
+
 impl Default for Styles {
     fn default() -> Self {
         Styles::new()
@@ -109,6 +121,8 @@ pub fn header_row(
     }
     sheet.set_row_height(row, 30)?;
     sheet.set_freeze_panes(row + 1, 0)?;
+    sheet.set_landscape();
+    sheet.set_repeat_rows(row, row)?;
     Ok(())
 }
 

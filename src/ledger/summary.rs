@@ -4,7 +4,7 @@ use super::model::{ratio, Ledger, UnitSummary};
 use super::style::{col, header_row, write_rate, Col, Styles};
 use crate::rules::{Tier, PENDING};
 use crate::schema::DEVELOPMENT;
-use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Worksheet, XlsxError};
 
 pub const SHEET: &str = "汇总";
 const HEADER_ROW: u32 = 2;
@@ -33,6 +33,8 @@ fn columns(ledger: &Ledger) -> Vec<Col> {
 
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
     sheet.write_string_with_format(0, 0, "基层党组织分类定级汇总", &styles.title)?;
     sheet.write_string(
         1,
@@ -123,8 +125,10 @@ fn tier_chart(
     let first = HEADER_ROW + 1;
     for (i, name) in ledger.rules.tier_names().iter().enumerate() {
         let col = 3 + 2 * i as u16;
+        let color = super::style::tier_chart_color(ledger.rules, Tier::Rated(i));
         chart
             .add_series()
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(color)))
             .set_name(*name)
             .set_categories((SHEET, first, 1, last_unit_row, 1))
             .set_values((SHEET, first, col, last_unit_row, col));
