@@ -1,13 +1,13 @@
-//! Generates the fictional county 青山县's returned baseline (摸底) forms into samples/.
+//! Generates the fictional county 青山县's returned baseline (摸底) forms into samples/摸底/.
 //!
 //! ```text
-//! cargo run --example gen_samples                 # samples/*.xlsx, tests/data/planted.json
+//! cargo run --example gen_samples                 # samples/摸底/*.xlsx, tests/data/planted.json
 //! cargo run --example gen_samples -- --convert    # also re-saves the office units via LibreOffice
 //! ```
 //!
 //! Deterministic: a fixed seed and a tiny PRNG, so the same code writes the same files. Two
 //! units are returned "through an office suite": their .xlsx goes to target/samples-office/
-//! and is converted by LibreOffice (`soffice --headless --convert-to xls|ods`) into samples/.
+//! and is converted by LibreOffice (`soffice --headless --convert-to xls|ods`) into samples/摸底/.
 //! `--convert` runs that when soffice is installed; otherwise the commands are printed.
 //!
 //! Most rows are clean. The mistakes clerks make are planted on purpose and listed with their
