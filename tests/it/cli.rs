@@ -1,0 +1,141 @@
+//! The binary as a user runs it: exit codes, the JSON contracts, the report wording.
+
+use crate::support::{root, temp_dir};
+use assert_cmd::Command;
+use taizhang::builder::{Cell, FormBuilder};
+
+fn taizhang() -> Command {
+    Command::cargo_bin("taizhang").unwrap()
+}
+
+/// A form with three typical mistakes and one warning.
+fn form_with_mistakes() -> FormBuilder {
+    FormBuilder::new()
+        .unit("白马镇")
+        .code("511101001")
+        .org(|o| o.name("白马村党支部"))
+        .org(|o| o.name("石桥村党支部").members(Cell::text("若干")))
+        .org(|o| {
+            o.name("白马社区党支部")
+                .secretary_phone(Cell::text("1381234567"))
+        })
+        .org(|o| o.name("机关党支部").self_tier("一般"))
+        .coverage(|c| c.set("has_party_org", "是").set("coverage", "未覆盖"))
+}
+
+fn stdout_of(cmd: &mut Command, expected_code: i32, dir: &std::path::Path) -> String {
+    let output = cmd.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(expected_code),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .replace(&dir.display().to_string(), "[DIR]")
+}
+
+#[test]
+fn check_json_matches_the_contract() {
+    let dir = temp_dir();
+    let path = form_with_mistakes()
+        .write(dir.path().join("白马镇.xlsx"))
+        .unwrap();
+    let json = stdout_of(
+        taizhang().args(["check", "--format", "json"]).arg(&path),
+        1,
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let file = &doc["files"][0];
+    let keys: Vec<&str> = file
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "path",
+            "unit_code",
+            "unit_name",
+            "organizations",
+            "errors",
+            "warnings",
+            "issues"
+        ]
+    );
+    let issue_keys: Vec<&str> = file["issues"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        issue_keys,
+        ["severity", "code", "sheet", "cell", "row", "field", "value", "message"]
+    );
+    insta::assert_snapshot!("check_json", json);
+}
+
+#[test]
+fn check_text_report_reads_like_a_clerks_list() {
+    let dir = temp_dir();
+    let path = form_with_mistakes()
+        .write(dir.path().join("白马镇.xlsx"))
+        .unwrap();
+    let text = stdout_of(taizhang().arg("check").arg(&path), 1, dir.path());
+    insta::assert_snapshot!("check_text", text);
+}
+
+#[test]
+fn check_exit_codes_say_clean_findings_or_unreadable() {
+    let dir = temp_dir();
+    let clean = FormBuilder::new()
+        .org(|o| o)
+        .coverage(|c| c)
+        .write(dir.path().join("clean.xlsx"))
+        .unwrap();
+    taizhang().arg("check").arg(&clean).assert().code(0);
+    let warned = FormBuilder::new()
+        .org(|o| o.self_tier("一般"))
+        .write(dir.path().join("warn.xlsx"))
+        .unwrap();
+    taizhang().arg("check").arg(&warned).assert().code(0);
+    let bad = dir.path().join("bad.xlsx");
+    std::fs::write(&bad, b"not a workbook").unwrap();
+    let output = taizhang()
+        .arg("check")
+        .arg(&clean)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("bad.xlsx：无法读取") && text.contains("错误 E00"),
+        "{text}"
+    );
+    taizhang().arg("check").assert().code(2); // usage error: no file
+}
+
+#[test]
+fn readme_code_table_is_current() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let table = taizhang::issue::code_table_markdown();
+    assert!(
+        readme.contains(&table),
+        "README's code table is stale; paste the output of `taizhang codes`:\n{table}"
+    );
+}
+
+#[test]
+fn codes_command_prints_the_table() {
+    let output = taizhang().arg("codes").output().unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        taizhang::issue::code_table_markdown()
+    );
+}
