@@ -1,6 +1,7 @@
 //! The one integration test binary.
 
 mod check;
+mod ledger;
 mod cli;
 mod samples;
 mod feedback;

@@ -1,0 +1,370 @@
+//! The county ledger: sheets and columns read back with calamine, hand-computed rows, the JSON
+//! contract, determinism, other tier schemes, ignored files.
+
+use crate::support::{root, temp_dir};
+use assert_cmd::Command;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use std::path::{Path, PathBuf};
+use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::rules::Rules;
+
+fn samples() -> PathBuf {
+    root().join("samples/摸底")
+}
+
+/// Build and write a ledger of `inbox` with `rules`, on a pool of `threads` threads.
+fn write_ledger(inbox: &Path, out: &Path, rules: &Rules, threads: usize) {
+    let options = LedgerOptions {
+        check: taizhang::check::CheckOptions {
+            rules: rules.clone(),
+            ..Default::default()
+        },
+        exclude: vec![out.to_path_buf()],
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let (discovery, reports) = pool.install(|| ledger::collect(inbox, &options)).unwrap();
+    let ledger = Ledger::build(rules, inbox, &discovery, reports);
+    ledger::write(&ledger, out).unwrap();
+}
+
+fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    book.worksheet_range(name).unwrap()
+}
+
+fn text(cell: Option<&Data>) -> String {
+    match cell {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => taizhang::normalize::format_number(*f),
+        Some(Data::Int(i)) => i.to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn header(range: &calamine::Range<Data>, row: usize) -> Vec<String> {
+    (0..range.width())
+        .map(|c| text(range.get((row, c))))
+        .collect()
+}
+
+#[test]
+fn the_sheets_are_there_in_order_with_their_columns() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
+    let book: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "汇总",
+            "台账明细",
+            "后进整改",
+            "两新覆盖",
+            "校验问题",
+            "文件清单",
+            "_meta"
+        ]
+    );
+    let detail = sheet(&out, "台账明细");
+    let cols = header(&detail, 0);
+    for expected in [
+        "单位代码",
+        "单位名称",
+        "党组织名称",
+        "党组织编码",
+        "组织类型",
+        "所属领域",
+        "正式党员数",
+        "组织设置（10分）",
+        "作用发挥（30分）",
+        "总分",
+        "核定等次",
+        "自评等次",
+        "争创目标",
+        "扣分说明",
+        "校验状态",
+        "来源文件",
+        "来源行",
+    ] {
+        assert!(
+            cols.iter().any(|c| c == expected),
+            "台账明细 lacks {expected}: {cols:?}"
+        );
+    }
+    assert_eq!(detail.height() - 1, 321, "one row per organization");
+    let issues = sheet(&out, "校验问题");
+    assert_eq!(
+        header(&issues, 0),
+        [
+            "来源文件",
+            "单位名称",
+            "工作表",
+            "单元格",
+            "列",
+            "填写内容",
+            "级别",
+            "代码",
+            "问题说明"
+        ]
+    );
+    assert_eq!(issues.height() - 1, 21, "every planted issue");
+}
+
+/// Find a 台账明细 row by source file and row; return the cells by header.
+fn detail_row(
+    detail: &calamine::Range<Data>,
+    file: &str,
+    row: u32,
+) -> std::collections::HashMap<String, String> {
+    let cols = header(detail, 0);
+    let at = |name: &str| cols.iter().position(|c| c == name).unwrap();
+    let found = (1..detail.height())
+        .find(|r| {
+            text(detail.get((*r, at("来源文件")))) == file
+                && text(detail.get((*r, at("来源行")))) == row.to_string()
+        })
+        .unwrap_or_else(|| panic!("{file} row {row} not in 台账明细"));
+    cols.iter()
+        .enumerate()
+        .map(|(c, h)| (h.clone(), text(detail.get((found, c)))))
+        .collect()
+}
+
+#[test]
+fn tiers_and_totals_match_a_hand_computation() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
+    let detail = sheet(&out, "台账明细");
+    // (file, row, [组织设置, 领导班子, 组织制度, 经费场所保障, 作用发挥], total, tier), each worked
+    // out by hand from the row's values:
+    let cases = [
+        // 党支部 42 人, 班子 3, 未按期换届, 会议 2/4/0/4, 经费 0, 场所 2㎡, 满意度 60:
+        // 10 | 20-10 | 4+0+0+0 | 0+0 | 12 = 36, 后进 (<65).
+        ("双河镇.xlsx", 7, [10, 10, 4, 0, 12], 36, "后进"),
+        // 联合党支部 6 人 (no 3-member rule), 班子 1 (<7 members: no committee deduction; 支委会
+        // not assessed: full 8), 未换届, 会议 3/5/0/2, 经费 0, 场所 9, 满意度 72:
+        // 10 | 10 | 4+8+0+0 | 0 | 18 = 50, 后进.
+        ("金竹乡.xlsx", 26, [10, 10, 12, 0, 18], 50, "后进"),
+        // 党员大会 0 次 vetoes whatever the total: 10 | 20 | 0+8+7+7 | 10 | 30 = 92, 后进.
+        ("双河镇.xlsx", 8, [10, 20, 22, 10, 30], 92, "后进"),
+        // 社区党支部 17 人, 班子 6, 未换届, 会议 6/10/4/8, 满意度 83:
+        // 10 | 10 | 8+4+7+3 | 10 | 24 = 76, 一般.
+        ("城关街道.xlsx", 6, [10, 10, 22, 10, 24], 76, "一般"),
+        // 书记空缺: 领导班子 0 and a veto: 10 | 0 | 30 | 10 | 30 = 80, 后进.
+        ("双河镇.xlsx", 14, [10, 0, 30, 10, 30], 80, "后进"),
+    ];
+    let points = [
+        "组织设置（10分）",
+        "领导班子（20分）",
+        "组织制度（30分）",
+        "经费场所保障（10分）",
+        "作用发挥（30分）",
+    ];
+    for (file, row, expected_points, total, tier) in cases {
+        let got = detail_row(&detail, file, row);
+        let got_points: Vec<String> = points.iter().map(|p| got[*p].clone()).collect();
+        let want: Vec<String> = expected_points.iter().map(u32::to_string).collect();
+        assert_eq!(got_points, want, "{file} row {row}");
+        assert_eq!(got["总分"], total.to_string(), "{file} row {row}");
+        assert_eq!(got["核定等次"], tier, "{file} row {row}");
+    }
+    let vacant = detail_row(&detail, "双河镇.xlsx", 14);
+    assert_eq!(vacant["扣分说明"], "书记空缺（一票否决）");
+}
+
+#[test]
+fn the_same_inputs_give_the_same_cells_whatever_the_thread_count() {
+    let dir = temp_dir();
+    let (one, two) = (dir.path().join("1.xlsx"), dir.path().join("2.xlsx"));
+    write_ledger(&samples(), &one, &Rules::embedded(), 1);
+    write_ledger(&samples(), &two, &Rules::embedded(), 2);
+    let names: Vec<String> = open_workbook::<Xlsx<_>, _>(&one).unwrap().sheet_names();
+    for name in names {
+        assert_eq!(sheet(&one, &name), sheet(&two, &name), "sheet {name}");
+    }
+}
+
+#[test]
+fn ledger_json_matches_the_contract() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    let output = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(samples())
+        .arg("-o")
+        .arg(&out)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["output", "files", "organizations", "tiers", "issues"]
+    );
+    assert_eq!(doc["files"]["found"], 14);
+    assert_eq!(doc["files"]["read"], 14);
+    assert_eq!(doc["organizations"], 321);
+    let tiers: Vec<&str> = doc["tiers"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(tiers, ["优秀", "一般", "后进", "待定"]);
+    let sum: u64 = doc["tiers"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(sum, 321);
+    assert_eq!(doc["issues"]["error"], 15);
+    assert_eq!(doc["issues"]["warning"], 6);
+    assert!(out.is_file());
+}
+
+#[test]
+fn the_four_grade_scheme_runs_through_the_whole_pipeline() {
+    let dir = temp_dir();
+    let rules_file = dir.path().join("rules-4grade.toml");
+    std::fs::copy(root().join("templates/rules-4grade.toml"), &rules_file).unwrap();
+    let out = dir.path().join("台账.xlsx");
+    let output = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(samples())
+        .arg("-o")
+        .arg(&out)
+        .arg("--rules")
+        .arg(&rules_file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tiers: Vec<&str> = doc["tiers"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(tiers, ["好", "较好", "一般", "较差", "待定"]);
+    let summary = sheet(&out, "汇总");
+    let cols = header(&summary, 2);
+    assert!(cols.contains(&"较好占比".to_string()), "{cols:?}");
+    let detail = sheet(&out, "台账明细");
+    // 92 points but 党员大会 0 次: vetoed to the lowest grade of this scheme.
+    assert_eq!(detail_row(&detail, "双河镇.xlsx", 8)["核定等次"], "较差");
+}
+
+#[test]
+fn a_bad_rules_file_is_refused_once_with_its_line() {
+    let dir = temp_dir();
+    let rules_file = dir.path().join("rules.toml");
+    let text = std::fs::read_to_string(root().join("templates/rules.toml")).unwrap();
+    std::fs::write(
+        &rules_file,
+        text.replacen("[coverage]", "[coverage]\nunknown_setting = 1", 1),
+    )
+    .unwrap();
+    let output = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(samples())
+        .arg("-o")
+        .arg(dir.path().join("x.xlsx"))
+        .arg("--rules")
+        .arg(&rules_file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("行") && stderr.contains("rules.toml"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("x.xlsx").exists());
+}
+
+#[test]
+fn lock_files_and_stray_documents_are_listed_as_ignored_and_outputs_never_read_back() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件箱");
+    std::fs::create_dir_all(inbox.join("白马镇")).unwrap();
+    std::fs::copy(
+        samples().join("白马镇.xlsx"),
+        inbox.join("白马镇/白马镇.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(samples().join("龙泉镇.xlsx"), inbox.join("龙泉镇.xlsx")).unwrap();
+    std::fs::write(inbox.join("~$龙泉镇.xlsx"), b"lock").unwrap();
+    std::fs::write(inbox.join("Thumbs.db"), b"x").unwrap();
+    std::fs::write(inbox.join("说明.txt"), "请查收").unwrap();
+    let out = inbox.join("台账.xlsx");
+    for _ in 0..2 {
+        write_ledger(&inbox, &out, &Rules::embedded(), 2);
+    }
+    // A copy of the ledger under another name is recognized as ours too.
+    std::fs::copy(&out, inbox.join("旧台账.xlsx")).unwrap();
+    write_ledger(&inbox, &out, &Rules::embedded(), 2);
+    let files = sheet(&out, "文件清单");
+    let status: Vec<(String, String)> = (1..files.height())
+        .map(|r| (text(files.get((r, 0))), text(files.get((r, 1)))))
+        .filter(|(p, _)| !p.is_empty() && !p.starts_with("共") && !p.starts_with("表头"))
+        .collect();
+    let read = status.iter().filter(|(_, s)| s == "已读取").count();
+    let ignored = status.iter().filter(|(_, s)| s == "已忽略").count();
+    assert_eq!((read, ignored), (2, 5), "{status:#?}");
+    let detail = sheet(&out, "台账明细");
+    let orgs_in = |file: &str| {
+        (1..detail.height())
+            .filter(|r| text(detail.get((*r, detail.width() - 2))) == file)
+            .count()
+    };
+    assert_eq!(orgs_in("白马镇/白马镇.xlsx"), 28);
+    assert_eq!(
+        detail.height() - 1,
+        28 + 21,
+        "the old ledger's rows are not read again"
+    );
+}
+
+#[test]
+fn an_output_path_that_is_a_returned_form_is_refused() {
+    let dir = temp_dir();
+    let form = dir.path().join("白马镇.xlsx");
+    std::fs::copy(samples().join("白马镇.xlsx"), &form).unwrap();
+    let before = std::fs::read(&form).unwrap();
+    let output = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(dir.path())
+        .arg("-o")
+        .arg(&form)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr)
+        .unwrap()
+        .contains("不能覆盖"));
+    assert_eq!(std::fs::read(&form).unwrap(), before);
+}
