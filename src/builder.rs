@@ -42,6 +42,8 @@ pub enum Cell {
     Bool(bool),
     /// A real date cell (a serial number with a date format).
     Date(NaiveDate),
+    /// A formula with the value Excel cached for it (what a reader sees without recalculating).
+    Formula { formula: String, cached: f64 },
 }
 
 impl Cell {
@@ -66,6 +68,7 @@ impl Cell {
             Cell::Number(n) => format_number(*n),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Formula { cached, .. } => format_number(*cached),
         }
     }
 
@@ -1292,6 +1295,10 @@ fn write_cell(
         Cell::Date(d) => {
             let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             sheet.write_datetime_with_format(row, col, &date, &f.date)?;
+        }
+        Cell::Formula { formula, cached } => {
+            let formula = rust_xlsxwriter::Formula::new(formula).set_result(format_number(*cached));
+            sheet.write_formula(row, col, formula)?;
         }
     }
     Ok(())

@@ -434,18 +434,40 @@ fn e008_no_organizations() {
 
 #[test]
 fn e006_missing_unit_information() {
-    let form = base().sheet_name(Sheet::Unit, "备用").no_unit_title();
+    let form = base().sheet_name(Sheet::Unit, "备用");
+    let report = check(&form);
+    let codes: Vec<Code> = report.issues().iter().map(|i| i.code).collect();
+    assert_eq!(codes, [Code::MissingUnitInfo], "{:#?}", report.issues());
+    assert!(report.issues()[0].message.contains("单位信息"));
+}
+
+#[test]
+fn formula_cells_are_read_by_their_cached_values() {
+    let form = base().org(|o| {
+        o.name("新村党支部")
+            .members(Cell::Formula {
+                formula: "=5+7".into(),
+                cached: 12.0,
+            })
+            .satisfaction(Cell::Formula {
+                formula: "=190/2".into(),
+                cached: 95.0,
+            })
+    });
+    let report = assert_clean(form);
+    let record = &report.form.unwrap().organizations[3];
+    assert_eq!(record.int(org::FULL_MEMBERS), Some(12));
+    assert_eq!(record.number(org::SATISFACTION), Some(95.0));
+}
+
+#[test]
+fn an_xlsm_file_is_read_like_an_xlsx() {
     let dir = temp_dir();
-    // Replace the unit sheet by an unrelated one: write a form whose unit labels are unknown.
-    let path = form
-        .unit_field("unit_name", Cell::Empty)
-        .write(dir.path().join("x.xlsx"))
-        .unwrap();
+    let path = dir.path().join("白马镇.xlsm");
+    std::fs::write(&path, base().to_bytes().unwrap()).unwrap();
     let report = check_file(&path, &CheckOptions::default());
-    assert!(report
-        .issues()
-        .iter()
-        .any(|i| i.code == Code::MissingUnitInfo || i.code == Code::MissingValue));
+    assert!(report.issues().is_empty(), "{:#?}", report.issues());
+    assert_eq!(report.organizations(), 3);
 }
 
 #[test]
