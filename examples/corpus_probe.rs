@@ -49,7 +49,7 @@ fn child(path: &Path, raw: bool) {
             Err(rejection) => {
                 let reason = format!("{rejection:?}");
                 let reason: String = reason.chars().take_while(|c| c.is_alphanumeric()).collect();
-                format!("rejected:{}:{reason}", rejection.code())
+                format!("rejected:{}:{reason}:{rejection}", rejection.code())
             }
             Ok(format) => read_guarded(path, format, &limits),
         }

@@ -105,19 +105,12 @@ impl Workbook {
         };
         let range = match &mut self.sheets {
             Sheets::Xlsx(xlsx) => {
-                let mut reader = xlsx
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| sheet_error(e.into()))?;
-                let mut cells = Vec::new();
-                while let Some(cell) = reader.next_cell().map_err(|e| sheet_error(e.into()))? {
-                    let (row, col) = cell.get_position();
-                    check_bounds(name, row, col, &self.limits)?;
-                    let value: Data = cell.get_value().clone().into();
-                    if value != Data::Empty {
-                        cells.push(Cell::new((row, col), value));
-                    }
-                }
-                Range::from_sparse(cells)
+                let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| sheet_error(e.into()))?;
+                bounded_cells(name, &self.limits, || reader.next_cell())?
+            }
+            Sheets::Xlsb(xlsb) => {
+                let mut reader = xlsb.worksheet_cells_reader(name).map_err(|e| sheet_error(e.into()))?;
+                bounded_cells(name, &self.limits, || reader.next_cell())?
             }
             other => {
                 let range = other.worksheet_range(name).map_err(sheet_error)?;
@@ -150,6 +143,47 @@ impl Workbook {
             (found == key).then(|| crate::normalize::text(grid.get(r, 1)))
         })
     }
+}
+
+/// Stream a sheet's cells, refusing one beyond the limits before anything is allocated for it.
+fn bounded_cells<'a, E: Into<calamine::Error>>(
+    sheet: &str,
+    limits: &Limits,
+    mut next: impl FnMut() -> Result<Option<Cell<calamine::DataRef<'a>>>, E>,
+) -> Result<Range<Data>, ReadError> {
+    let mut cells = Vec::new();
+    while let Some(cell) = next().map_err(|e| ReadError::Sheet {
+        sheet: sheet.to_string(),
+        source: e.into(),
+    })? {
+        let (row, col) = cell.get_position();
+        check_bounds(sheet, row, col, limits)?;
+        let value: Data = cell.get_value().clone().into();
+        if value != Data::Empty {
+            cells.push(Cell::new((row, col), value));
+        }
+    }
+    check_area(sheet, &cells, limits)?;
+    Ok(Range::from_sparse(cells))
+}
+
+/// `Range::from_sparse` allocates the bounding box of the cells: refuse one larger than the
+/// limit (two cells far apart) before it is allocated.
+fn check_area(sheet: &str, cells: &[Cell<Data>], limits: &Limits) -> Result<(), ReadError> {
+    let positions = || cells.iter().map(Cell::get_position);
+    let (Some(top), Some(bottom)) = (positions().map(|p| p.0).min(), positions().map(|p| p.0).max()) else {
+        return Ok(());
+    };
+    let left = positions().map(|p| p.1).min().unwrap_or(0);
+    let right = positions().map(|p| p.1).max().unwrap_or(0);
+    let area = (bottom - top + 1) as u64 * (right - left + 1) as u64;
+    if area > limits.max_cells {
+        return Err(ReadError::TooLarge {
+            sheet: sheet.to_string(),
+            cell: cellref::a1(bottom, right),
+        });
+    }
+    Ok(())
 }
 
 fn check_bounds(sheet: &str, row: u32, col: u32, limits: &Limits) -> Result<(), ReadError> {

@@ -161,7 +161,8 @@ pub enum Rejection {
     /// A zip that holds no workbook (a `.zip` of forms, or an unrelated archive).
     #[error("zip holds no workbook")]
     NoWorkbook,
-    /// An OLE file with `EncryptionInfo`/`EncryptedPackage`: an `.xlsx` with an open password.
+    /// An OLE file with `EncryptionInfo`/`EncryptedPackage` (an `.xlsx` with an open password),
+    /// or an `.ods` whose manifest lists encryption data.
     #[error("encrypted OOXML package")]
     EncryptedPackage,
     /// An `.xls` whose workbook stream has a FILEPASS record.
@@ -205,8 +206,8 @@ pub enum Rejection {
         count: u64,
         limit: u64,
     },
-    /// A sheet's extent (an `.xlsx` `<dimension>` claim, an `.xls` DIMENSIONS record or cell
-    /// positions, `.ods` repeated rows/columns) exceeds the row, column or cell limits.
+    /// A sheet's extent (an `.xls` DIMENSIONS record or the bounding box of its cells, an
+    /// `.ods` table after repeated rows/columns) exceeds the row, column or cell limits.
     #[error("sheet {sheet} spans {rows} rows x {cols} columns")]
     SheetTooLarge {
         sheet: String,
@@ -470,6 +471,9 @@ fn inspect_zip(file: File, size: u64, ext: &str, limits: &Limits) -> Result<Form
         }
     }
     if format == Format::Ods {
+        if let Some(index) = names.iter().position(|n| n == "META-INF/manifest.xml") {
+            check_ods_manifest(&mut zip, index)?;
+        }
         if let Some(index) = names.iter().position(|n| n == "content.xml") {
             check_ods_content(&mut zip, index, limits)?;
         }
@@ -531,9 +535,13 @@ fn zip_format<R: Read + Seek>(
     ext: &str,
 ) -> Result<Format, Rejection> {
     let has = |pred: &dyn Fn(&str) -> bool| {
-        names
-            .iter()
-            .any(|n| pred(&n.trim_start_matches('/').to_ascii_lowercase()))
+        names.iter().any(|n| {
+            pred(
+                &n.replace('\\', "/")
+                    .trim_start_matches('/')
+                    .to_ascii_lowercase(),
+            )
+        })
     };
     if let Some(index) = names.iter().position(|n| n == "mimetype") {
         let mut mime = Vec::new();
@@ -549,9 +557,11 @@ fn zip_format<R: Read + Seek>(
             return Err(Rejection::Unsupported(Unsupported::OpenDocumentOther));
         }
     }
-    if has(&|n| n == "xl/workbook.bin") {
+    // calamine finds the workbook part through `_rels/.rels`, wherever it lies; some writers
+    // put it at the root or use backslashes.
+    if has(&|n| n.ends_with("workbook.bin")) {
         Ok(Format::Xlsb)
-    } else if has(&|n| n.starts_with("xl/") && n.ends_with("workbook.xml")) {
+    } else if has(&|n| n == "workbook.xml" || n.ends_with("/workbook.xml")) {
         Ok(Format::Xlsx)
     } else if has(&|n| n.starts_with("word/")) {
         Err(Rejection::Unsupported(Unsupported::WordDocument))
@@ -574,7 +584,12 @@ fn broken_part(part: &str, source: io::Error) -> Rejection {
 }
 
 /// Inflates the first [`HEAD_BYTES`] of an XML part and checks its prolog (no DOCTYPE),
-/// a shared-string table's counts and a worksheet's `<dimension>` claim.
+/// and a shared-string table's `uniqueCount`.
+///
+/// A worksheet's `<dimension ref>` is deliberately not checked: calamine 0.38 reserves from
+/// it only below 100 000 cells, and real files claim `A1:XFD1048576` or `A1:XFD23` after
+/// formatting whole rows (calamine's issue_174, POI's 53105, 51585). The reader's streaming
+/// bound judges the cells that are really there.
 fn check_xml_head<R: Read + Seek>(
     zip: &mut ZipArchive<R>,
     index: usize,
@@ -599,7 +614,6 @@ fn check_xml_head<R: Read + Seek>(
                 seen_root = true;
                 match e.local_name().as_ref() {
                     "sst" => check_shared_strings(&e, name, limits)?,
-                    "dimension" => check_dimension(&e, name, limits)?,
                     "sheetData" => break,
                     _ => {}
                 }
@@ -625,8 +639,9 @@ fn attr_u64(e: &BytesStart<'_>, name: &str) -> Option<u64> {
 }
 
 fn check_shared_strings(e: &BytesStart<'_>, part: &str, limits: &Limits) -> Result<(), Rejection> {
-    let claims = [attr_u64(e, "uniqueCount"), attr_u64(e, "count")];
-    match claims.into_iter().flatten().max() {
+    // Only `uniqueCount` is trusted by calamine (it reserves that many strings); `count` is
+    // the number of string cells and is wrong in some real files (POI's MalformedSSTCount).
+    match attr_u64(e, "uniqueCount") {
         Some(count) if count > limits.max_shared_strings => Err(Rejection::SharedStrings {
             part: part.into(),
             count,
@@ -634,44 +649,6 @@ fn check_shared_strings(e: &BytesStart<'_>, part: &str, limits: &Limits) -> Resu
         }),
         _ => Ok(()),
     }
-}
-
-fn check_dimension(e: &BytesStart<'_>, part: &str, limits: &Limits) -> Result<(), Rejection> {
-    let Ok(Some(attr)) = e.try_get_attribute("ref") else {
-        return Ok(());
-    };
-    let Some((first, last)) = parse_ref(&attr.value) else {
-        return Ok(()); // malformed: calamine reports it itself
-    };
-    let rows = u64::from(last.0.saturating_sub(first.0)) + 1;
-    let cols = u64::from(last.1.saturating_sub(first.1)) + 1;
-    check_extent(format!(" {part} "), rows, cols, limits)
-}
-
-/// `A1` or `A1:XFD1048576` to 0-based ((row, col), (row, col)).
-fn parse_ref(text: &str) -> Option<((u32, u32), (u32, u32))> {
-    let mut parts = text.trim().split(':');
-    let first = parse_cell(parts.next()?)?;
-    let last = parts.next().map_or(Some(first), parse_cell)?;
-    Some((first, last))
-}
-
-fn parse_cell(cell: &str) -> Option<(u32, u32)> {
-    let cell = cell.trim().trim_start_matches('$');
-    let letters = cell.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
-    let (col_text, row_text) = cell.split_at(letters);
-    let row_text = row_text.trim_start_matches('$');
-    if letters == 0 || letters > 7 || row_text.is_empty() {
-        return None;
-    }
-    let col = col_text.bytes().fold(0u64, |acc, b| {
-        acc * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
-    });
-    let row: u64 = row_text.parse().ok()?;
-    Some((
-        u32::try_from(row.checked_sub(1)?).ok()?,
-        u32::try_from(col - 1).ok()?,
-    ))
 }
 
 fn check_extent(sheet: String, rows: u64, cols: u64, limits: &Limits) -> Result<(), Rejection> {
@@ -789,6 +766,24 @@ fn check_ods_content<R: Read + Seek>(
             _ => {}
         }
     }
+}
+
+/// An ODF package with an open password lists `<manifest:encryption-data>` for its parts.
+fn check_ods_manifest<R: Read + Seek>(
+    zip: &mut ZipArchive<R>,
+    index: usize,
+) -> Result<(), Rejection> {
+    let mut manifest = Vec::new();
+    let mut entry = zip.by_index(index).map_err(Rejection::BrokenZip)?;
+    (&mut entry)
+        .take(MIB)
+        .read_to_end(&mut manifest)
+        .map_err(|source| broken_part("META-INF/manifest.xml", source))?;
+    let needle = b"encryption-data";
+    if manifest.windows(needle.len()).any(|w| w == needle) {
+        return Err(Rejection::EncryptedPackage);
+    }
+    Ok(())
 }
 
 fn is_ods_cell(e: &BytesStart<'_>) -> bool {
@@ -1120,20 +1115,38 @@ mod tests {
     }
 
     #[test]
-    fn a_dimension_claiming_the_whole_grid_is_refused() {
+    fn a_dimension_claim_alone_is_not_refused() {
+        // Real files claim the whole grid after formatting whole rows; calamine does not
+        // allocate from the claim, and the reader bounds the cells actually present.
         let dir = temp();
         let sheet = br#"<worksheet><sheetPr/><dimension ref="A1:XFD1048576"/><sheetData><row r="1"/></sheetData></worksheet>"#;
         let path = xlsx_with(dir.path(), "xl/worksheets/sheet1.xml", sheet);
-        let rejection = rejected(&path, &Limits::default());
-        assert!(matches!(
-            rejection,
-            Rejection::SheetTooLarge {
-                rows: 1_048_576,
-                cols: 16_384,
-                ..
-            }
-        ));
-        assert_eq!(rejection.code(), Code::FileTooLarge);
+        assert_eq!(inspect(&path, &Limits::default()).ok(), Some(Format::Xlsx));
+    }
+
+    #[test]
+    fn a_huge_count_with_a_small_unique_count_passes() {
+        let dir = temp();
+        let sst = br#"<sst count="8876876876876" uniqueCount="8"/>"#;
+        let path = xlsx_with(dir.path(), "xl/sharedStrings.xml", sst);
+        assert_eq!(inspect(&path, &Limits::default()).ok(), Some(Format::Xlsx));
+    }
+
+    #[test]
+    fn workbooks_at_the_root_or_with_backslashes_are_xlsx() {
+        let dir = temp();
+        for name in ["workbook.xml", "xl\\workbook.xml"] {
+            let path = write_zip(
+                dir.path(),
+                "odd.xlsx",
+                &[("[content_types].xml", b"<Types/>"), (name, b"<workbook/>")],
+            );
+            assert_eq!(
+                inspect(&path, &Limits::default()).ok(),
+                Some(Format::Xlsx),
+                "{name}"
+            );
+        }
     }
 
     #[test]
@@ -1313,6 +1326,25 @@ mod tests {
     }
 
     #[test]
+    fn an_ods_with_an_open_password_is_encrypted() {
+        let dir = temp();
+        let manifest = br#"<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1"/></manifest:file-entry></manifest:manifest>"#;
+        let path = write_zip(
+            dir.path(),
+            "secret.ods",
+            &[
+                (
+                    "mimetype",
+                    b"application/vnd.oasis.opendocument.spreadsheet",
+                ),
+                ("META-INF/manifest.xml", manifest),
+                ("content.xml", b"\x00\x01binary"),
+            ],
+        );
+        assert_eq!(code(&path), Code::FileEncrypted);
+    }
+
+    #[test]
     fn an_ods_repeating_a_filled_row_a_million_times_is_refused() {
         let dir = temp();
         let body = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string" table:number-columns-repeated="1000"><text:p>x</text:p></table:table-cell></table:table-row>"#;
@@ -1325,17 +1357,5 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn cell_references_parse() {
-        assert_eq!(
-            parse_ref("A1:XFD1048576"),
-            Some(((0, 0), (1_048_575, 16_383)))
-        );
-        assert_eq!(parse_ref("$B$2"), Some(((1, 1), (1, 1))));
-        assert_eq!(parse_ref("A0"), None);
-        assert_eq!(parse_ref("1A"), None);
-        assert_eq!(parse_ref("ZZZZZZZZ1"), None);
     }
 }

@@ -81,9 +81,14 @@ impl ReadError {
 }
 
 fn is_password(e: &calamine::Error) -> bool {
-    matches!(e, calamine::Error::Xls(calamine::XlsError::Password))
-        || e.to_string().to_lowercase().contains("password")
-        || e.to_string().to_lowercase().contains("encrypt")
+    use calamine::{Error, OdsError, XlsError, XlsbError, XlsxError};
+    matches!(
+        e,
+        Error::Xls(XlsError::Password)
+            | Error::Xlsx(XlsxError::Password)
+            | Error::Xlsb(XlsbError::Password)
+            | Error::Ods(OdsError::Password)
+    )
 }
 
 /// Read, normalize and validate one returned form.
