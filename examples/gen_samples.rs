@@ -1,7 +1,9 @@
-//! Generates the fictional county 青山县's returned baseline (摸底) forms into samples/摸底/.
+//! Generates the fictional county 青山县's returned baseline (摸底) forms into samples/摸底/,
+//! and its year-end (年终) returns into samples/年终/ (see `gen_samples/year_end.rs`).
 //!
 //! ```text
-//! cargo run --example gen_samples                 # samples/摸底/*.xlsx, tests/data/planted.json
+//! cargo run --example gen_samples                 # samples/摸底/*.xlsx, samples/年终/*.xlsx,
+//!                                                 # tests/data/planted.json
 //! cargo run --example gen_samples -- --convert    # also re-saves the office units via LibreOffice
 //! ```
 //!
@@ -28,6 +30,9 @@ use taizhang::normalize::normalize;
 use taizhang::schema::ORGANIZATIONS;
 
 const SEED: u64 = 0x5148_5348_414E_2026; // "QSHAN" 2026
+
+#[path = "gen_samples/year_end.rs"]
+mod year_end;
 
 // ---------------------------------------------------------------------------------------------
 // PRNG (splitmix64): enough for sample data, no crate needed.
@@ -988,6 +993,7 @@ fn record_of(row: &OrgRow) -> Record {
             Cell::Number(n) => calamine::Data::Float(*n),
             Cell::Bool(b) => calamine::Data::Bool(*b),
             Cell::Date(d) => calamine::Data::DateTimeIso(d.format("%Y-%m-%d").to_string()),
+            Cell::Formula { cached, .. } => calamine::Data::Float(*cached),
         };
         match normalize(&column.kind, &data) {
             Ok(value) => record.values[i] = value,
@@ -1008,6 +1014,7 @@ fn crate_tier(rules: &taizhang::rules::Rules, row: &OrgRow) -> Option<&'static s
 
 struct Args {
     out: PathBuf,
+    year_end: PathBuf,
     planted: PathBuf,
     office: PathBuf,
     convert: bool,
@@ -1017,6 +1024,7 @@ fn args() -> Args {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut a = Args {
         out: root.join("samples").join("摸底"),
+        year_end: root.join("samples").join("年终"),
         planted: root.join("tests").join("data").join("planted.json"),
         office: root.join("target").join("samples-office"),
         convert: false,
@@ -1026,8 +1034,11 @@ fn args() -> Args {
         match arg.as_str() {
             "--convert" => a.convert = true,
             "--out" => a.out = it.next().expect("--out DIR").into(),
+            "--year-end-out" => a.year_end = it.next().expect("--year-end-out DIR").into(),
             "--office-dir" => a.office = it.next().expect("--office-dir DIR").into(),
-            other => panic!("unknown argument {other}; use --out DIR, --office-dir DIR, --convert"),
+            other => panic!(
+                "unknown argument {other}; use --out DIR, --year-end-out DIR, --office-dir DIR, --convert"
+            ),
         }
     }
     a
@@ -1103,8 +1114,10 @@ fn main() {
     let mut tiers = [0usize; 3];
     let mut total_orgs = 0;
     let mut conversions = Vec::new();
+    let mut cleans = Vec::new();
     for spec in UNITS {
         let clean = build_unit(spec, &mut rng, &mut names, &mut uscc_n);
+        cleans.push((spec, clean.clone()));
         for row in clean.org_rows() {
             let mine = row.get("self_tier").display();
             let theirs = crate_tier(&rules, row);
@@ -1142,6 +1155,7 @@ fn main() {
         );
     }
     write_planted(&args.planted, &mut planted);
+    year_end::write_all(&cleans, &rules, &args.year_end);
     println!(
         "共 {} 个单位、{total_orgs} 个党组织；按标准核定（未计埋设错误）：优秀 {}、一般 {}、后进 {}；埋设 {} 处问题",
         UNITS.len(),

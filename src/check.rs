@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What the check of one file found.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FileReport {
     pub path: PathBuf,
     /// The form, when the file could be opened at all.

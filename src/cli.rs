@@ -21,6 +21,9 @@ pub enum Command {
         /// 输出目录
         #[arg(short = 'o', long = "out", default_value = ".")]
         out: PathBuf,
+        /// 单位花名册（.xlsx 或 .csv）：为每个单位生成一份预填并锁定单位名称、代码的调查表
+        #[arg(long)]
+        roster: Option<PathBuf>,
     },
     /// 报送前检查：逐个单元格指出需要修改的地方
     Check {
@@ -50,6 +53,61 @@ pub enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        submissions: SubmissionArgs,
+        /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
+        #[arg(long)]
+        feedback: Option<PathBuf>,
+    },
+    /// 报送情况：花名册中每个单位是否已报送、能否通过、距截止日期还有几天
+    Status {
+        /// 收件文件夹（含子文件夹）
+        inbox: PathBuf,
+        #[command(flatten)]
+        submissions: SubmissionArgs,
+        /// 评分标准文件（默认使用内置标准）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 监视收件文件夹：有文件放入或更新时自动重新生成台账和反馈（Ctrl-C 停止）
+    Watch {
+        /// 收件文件夹（含子文件夹）
+        inbox: PathBuf,
+        /// 台账文件
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        #[command(flatten)]
+        submissions: SubmissionArgs,
+        /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
+        #[arg(long)]
+        feedback: Option<PathBuf>,
+        /// 评分标准文件（默认使用内置标准）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// 年终晋位升级：把年终复评与摸底基线逐个党组织比较，生成升级工作簿
+    Upgrade {
+        /// 基线（摸底）：收件文件夹，或 taizhang ledger 生成的台账
+        #[arg(long)]
+        baseline: PathBuf,
+        /// 年终：收件文件夹，或 taizhang ledger 生成的台账
+        #[arg(long = "final")]
+        year_end: PathBuf,
+        /// 升级工作簿
+        #[arg(short = 'o', long = "out")]
+        out: PathBuf,
+        /// 评分标准文件（默认使用内置标准）
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// 单位花名册（.xlsx 或 .csv），用于认定每份报表属于哪个单位
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// 用中文列出将要使用的评分标准
     Rules {
@@ -59,6 +117,24 @@ pub enum Command {
     },
     /// 列出全部问题代码
     Codes,
+}
+
+/// Who must report and by when (`ledger`, `status`, `watch`).
+#[derive(clap::Args, Debug, Clone)]
+pub struct SubmissionArgs {
+    /// 单位花名册（.xlsx 或 .csv，列：单位代码、单位名称、单位类别，可选联系人、联系电话）
+    #[arg(long)]
+    pub roster: Option<PathBuf>,
+    /// 报送截止日期，如 2026-04-15（默认为当年 4 月 15 日）
+    #[arg(long, value_parser = parse_date)]
+    pub deadline: Option<chrono::NaiveDate>,
+    /// 按哪一天统计剩余天数，如 2026-04-12（默认为今天）
+    #[arg(long = "as-of", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    taizhang::dates::parse_text(text).ok_or_else(|| format!("“{text}”不是日期，应写成 2026-04-15"))
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -77,6 +77,19 @@ codes! {
     SecretaryPhoneMissing = "E115", Error, "缺少书记手机号", "填了书记姓名，但书记手机号为空";
     SelfTierDiffers = "W201", Warning, "自评等次与核定等次不一致", "按评分标准核定的等次与单位自评不同";
     LaggardWithoutPlan = "W202", Warning, "核定为后进但无整改计划", "按标准核定为后进，但主要问题、整改措施、整改时限未填全";
+    UnitNotInRoster = "E401", Error, "报表对应不到花名册中的单位", "单位代码、填报单位和文件名都对应不到花名册中的任何单位";
+    UnitConflict = "E402", Error, "单位代码与填报单位指向不同单位", "单位代码是花名册中的一个单位，填报单位却是另一个单位";
+    UnitCodeNotInRoster = "W403", Warning, "单位代码不在花名册中", "按填报单位或文件名对应到了花名册中的单位，但填写的单位代码与花名册不符";
+    OrgCodeInOtherUnit = "E404", Error, "党组织编码与其他单位重复", "同一党组织编码出现在两个不同单位的报表中";
+    OrgNameInOtherUnit = "W405", Warning, "党组织名称与其他单位重复", "同一党组织名称出现在两个不同单位的报表中，且编码不能区分";
+    StageMismatch = "W301", Warning, "调查阶段与比较的一方不符", "晋位升级比较时，基线一方的报表调查阶段为年终，或年终一方的报表为摸底";
+    OrgRenamed = "W302", Warning, "党组织名称已变更", "基线与年终党组织编码相同、名称不同，按同一党组织比较";
+    AmbiguousMatch = "E303", Error, "匹配到多个党组织", "同一单位中有两个以上党组织编码或名称相同，无法确定与哪一个比较";
+    NotReRated = "E304", Error, "党组织年终未复评", "基线中有此党组织，年终报表中没有";
+    CodeDiffersSameName = "W305", Warning, "同名党组织编码不同", "基线与年终党组织名称相同但编码不同，按不同党组织处理";
+    LedgerColumnMissing = "E306", Error, "台账缺少列", "读回的台账“台账明细”表中找不到本程序写入的某一列";
+    LedgerTierDiffers = "W307", Warning, "台账等次与本次评分标准不一致", "读回台账时，按本次评分标准核定的等次与台账中记录的不同，以本次标准为准";
+    UnitNotReturned = "E308", Error, "单位未报送年终报表", "基线中有此单位，年终一方没有它的报表";
 }
 
 impl Code {

@@ -7,10 +7,10 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use taizhang::check::{self, CheckOptions};
-use taizhang::ledger::{Ledger, LedgerOptions};
 use taizhang::{report, rules::Rules, template};
 
 mod cli;
+mod submissions_cmd;
 use cli::{Cli, Command, Format};
 
 /// Exit codes: 0 fine, 1 errors found in the forms, 2 usage error or a file that cannot be read.
@@ -42,7 +42,11 @@ fn load_rules(path: Option<&std::path::Path>) -> Result<Rules> {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Template { out } => {
+        Command::Template {
+            out,
+            roster: Some(roster),
+        } => submissions_cmd::templates(&out, &roster),
+        Command::Template { out, roster: None } => {
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("无法创建目录 {}", out.display()))?;
             let path = template::write_template(&out, &template::TemplateOptions::default())?;
@@ -94,7 +98,43 @@ fn run(cli: Cli) -> Result<u8> {
             out,
             rules,
             format,
-        } => ledger(&inbox, &out, rules.as_deref(), format),
+            submissions,
+            feedback,
+        } => submissions_cmd::ledger(
+            &inbox,
+            &out,
+            load_rules(rules.as_deref())?,
+            format,
+            &submissions,
+            feedback.as_deref(),
+        ),
+        Command::Status {
+            inbox,
+            submissions,
+            rules,
+            format,
+        } => submissions_cmd::status(&inbox, &submissions, load_rules(rules.as_deref())?, format),
+        Command::Watch {
+            inbox,
+            out,
+            submissions,
+            feedback,
+            rules,
+        } => submissions_cmd::watch(
+            inbox,
+            out,
+            &submissions,
+            feedback,
+            load_rules(rules.as_deref())?,
+        ),
+        Command::Upgrade {
+            baseline,
+            year_end,
+            out,
+            rules,
+            roster,
+            format,
+        } => upgrade(&baseline, &year_end, &out, rules.as_deref(), roster.as_deref(), format),
         Command::Rules { rules } => {
             for line in load_rules(rules.as_deref())?.describe() {
                 println!("{line}");
@@ -108,25 +148,30 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn ledger(inbox: &Path, out: &Path, rules: Option<&Path>, format: Format) -> Result<u8> {
-    let rules = load_rules(rules)?;
-    let options = LedgerOptions {
+/// `taizhang upgrade`: 0 when the workbook is written, 2 (through `Err`) when it is not.
+fn upgrade(
+    baseline: &Path,
+    year_end: &Path,
+    out: &Path,
+    rules: Option<&Path>,
+    roster: Option<&Path>,
+    format: Format,
+) -> Result<u8> {
+    let options = taizhang::upgrade::UpgradeOptions {
         check: CheckOptions {
-            rules: rules.clone(),
+            rules: load_rules(rules)?,
             ..CheckOptions::default()
         },
-        exclude: vec![out.to_path_buf()],
+        roster: roster.map(taizhang::roster::Roster::load).transpose()?,
     };
-    let progress = progress_bar(inbox);
-    let (discovery, reports) =
-        taizhang::ledger::collect_with_progress(inbox, &options, &|| progress.inc(1))?;
-    progress.finish_and_clear();
-    let ledger = Ledger::build(&rules, inbox, &discovery, reports);
-    taizhang::ledger::write(&ledger, out)?;
-    let summary = taizhang::ledger::summarize(&ledger, out);
+    let up = taizhang::upgrade::compare(baseline, year_end, &options, &[out.to_path_buf()])?;
+    taizhang::upgrade::write(&up, out)?;
     match format {
-        Format::Text => print!("{}", summary.to_text()),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+        Format::Text => print!("{}", taizhang::upgrade::summary_text(&up, out)),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&taizhang::upgrade::summarize(&up))?
+        ),
     }
     Ok(0)
 }

@@ -12,6 +12,7 @@ use rust_xlsxwriter::{
     FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use crate::layout::{self, HeaderText};
 use crate::rules::Rules;
 use crate::schema::{
     self, Column, Kind, Need, SheetSchema, COVERAGE, COVERAGE_MODES, FORM_TITLE, ORGANIZATIONS,
@@ -253,7 +254,7 @@ fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Worksheet, XlsxE
         row += 1;
         for line in lines {
             // Wrapped rows are not re-measured by every office suite: size them here.
-            let height = 16.0 * display_width(&line).div_ceil(INSTRUCTIONS_WIDTH as usize) as f64;
+            let height = 16.0 * layout::display_width(&line).div_ceil(INSTRUCTIONS_WIDTH as usize) as f64;
             sheet.set_row_height(row, height.max(16.0))?;
             sheet.write_with_format(row, 0, line, &styles.paragraph)?;
             row += 1;
@@ -269,9 +270,6 @@ fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Worksheet, XlsxE
 const INSTRUCTIONS_WIDTH: u32 = 110;
 
 /// Width of a text in Excel's character units: CJK and full-width characters count two.
-fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
 
 /// The sections of 填报说明: (heading, paragraphs).
 fn instruction_sections(rules: &Rules) -> Vec<(&'static str, Vec<String>)> {
@@ -480,7 +478,7 @@ fn organizations_sheet(options: &TemplateOptions, styles: &Styles) -> Result<Wor
     let mut sheet = table_sheet(&ORGANIZATIONS, &title, styles)?;
     add_validations(&mut sheet, &ORGANIZATIONS, ORG_LAST_ROW)?;
     let frozen_cols = schema::org::NAME as u16 + 1;
-    sheet.set_freeze_panes(header_rows(&ORGANIZATIONS) + 1, frozen_cols)?;
+    sheet.set_freeze_panes(layout::schema_header_rows(&ORGANIZATIONS) + 1, frozen_cols)?;
     Ok(sheet)
 }
 
@@ -488,7 +486,7 @@ fn coverage_sheet(styles: &Styles) -> Result<Worksheet, XlsxError> {
     let title = format!("{}情况", COVERAGE.name);
     let mut sheet = table_sheet(&COVERAGE, &title, styles)?;
     add_validations(&mut sheet, &COVERAGE, COVERAGE_LAST_ROW)?;
-    sheet.set_freeze_panes(header_rows(&COVERAGE) + 1, 1)?;
+    sheet.set_freeze_panes(layout::schema_header_rows(&COVERAGE) + 1, 1)?;
     Ok(sheet)
 }
 
@@ -506,10 +504,10 @@ fn table_sheet(
     sheet.set_row_height(0, 32)?;
     write_header(&mut sheet, schema, styles)?;
     for (i, column) in schema.columns.iter().enumerate() {
-        sheet.set_column_width(i as u16, column_width(column))?;
+        sheet.set_column_width(i as u16, layout::column_width(column))?;
         sheet.set_column_format(i as u16, &styles.data(column.kind))?;
     }
-    let header_last = header_rows(schema);
+    let header_last = layout::schema_header_rows(schema);
     sheet.autofilter(header_last, 0, header_last, last_col)?;
     sheet.protect_with_options(&ProtectionOptions {
         insert_rows: true,
@@ -528,54 +526,29 @@ fn table_sheet(
     Ok(sheet)
 }
 
-/// The schema width, widened so that a short header (with its "*") fits on one line; long
-/// headers wrap at their bracket.
-fn column_width(column: &Column) -> f64 {
-    let header = (display_width(column.header) + 3).min(14) as f64;
-    column.width.max(header)
-}
-
-/// How many rows the header takes: two when some columns sit under a group header.
-fn header_rows(schema: &SheetSchema) -> u32 {
-    if schema.columns.iter().any(|c| c.group.is_some()) {
-        2
-    } else {
-        1
-    }
-}
-
-/// The header from row 2 (index 1): group headers merged across their span above their
-/// columns, every other header merged down over both rows.
+/// The header from row 2 (index 1), laid out by [`layout::header_cells`].
 fn write_header(
     sheet: &mut Worksheet,
     schema: &SheetSchema,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let (top, bottom) = (1, header_rows(schema));
+    let (top, bottom) = (1, layout::schema_header_rows(schema));
     for row in top..=bottom {
         sheet.set_row_height(row, if bottom == top { 36 } else { 24 })?;
     }
-    let mut i = 0;
-    while i < schema.columns.len() {
-        let Some(group) = schema.columns[i].group else {
-            let col = i as u16;
-            if bottom > top {
-                sheet.merge_range(top, col, bottom, col, "", &styles.header)?;
-            }
-            write_header_cell(sheet, top, col, &schema.columns[i], styles)?;
-            i += 1;
-            continue;
-        };
-        let span = schema.columns[i..]
-            .iter()
-            .take_while(|c| c.group == Some(group))
-            .count();
-        let (first, last) = (i as u16, (i + span - 1) as u16);
-        sheet.merge_range(top, first, top, last, group, &styles.header)?;
-        for (j, column) in schema.columns[i..i + span].iter().enumerate() {
-            write_header_cell(sheet, bottom, first + j as u16, column, styles)?;
+    for cell in layout::header_cells(schema, &layout::schema_order(schema), top, 0) {
+        if cell.is_merged() {
+            sheet.merge_range(cell.first_row, cell.first_col, cell.last_row, cell.last_col, "", &styles.header)?;
         }
-        i += span;
+        match cell.text {
+            HeaderText::Group(group) => {
+                sheet.write_with_format(cell.first_row, cell.first_col, group, &styles.header)?;
+            }
+            HeaderText::Column(i) => {
+                write_header_cell(sheet, cell.first_row, cell.first_col, &schema.columns[i], styles)?;
+            }
+            HeaderText::Other(_) => {}
+        }
     }
     Ok(())
 }
@@ -603,7 +576,7 @@ fn add_validations(
     schema: &SheetSchema,
     last_row: u32,
 ) -> Result<(), XlsxError> {
-    let first_row = header_rows(schema) + 1;
+    let first_row = layout::schema_header_rows(schema) + 1;
     for (i, column) in schema.columns.iter().enumerate() {
         if let Some(validation) = validation(column)? {
             let col = i as u16;
@@ -714,7 +687,7 @@ fn example_sheet(styles: &Styles) -> Result<Worksheet, XlsxError> {
     let title = format!("示例镇{FORM_TITLE}（填写示例）");
     let mut sheet = table_sheet(&ORGANIZATIONS, &title, styles)?;
     sheet.set_name(schema::SHEET_EXAMPLE)?;
-    let first_row = header_rows(&ORGANIZATIONS) + 1;
+    let first_row = layout::schema_header_rows(&ORGANIZATIONS) + 1;
     for (i, example) in EXAMPLES.iter().enumerate() {
         let row = first_row + i as u32;
         sheet.set_row_height(row, 48)?;

@@ -27,7 +27,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             FileStatus::Read if entry.errors > 0 => Some(&styles.warning),
             FileStatus::Read => None,
             FileStatus::Failed => Some(&styles.error),
-            FileStatus::Ignored(_) => Some(&styles.total),
+            FileStatus::Ignored(_) | FileStatus::Superseded(_) => Some(&styles.total),
         };
         match format {
             Some(f) => sheet.write_string_with_format(row, 1, entry.status.label(), f)?,
@@ -35,7 +35,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         };
         sheet.write_string_with_format(row, 2, &entry.unit_code, &styles.text)?;
         sheet.write_string(row, 3, &entry.unit_name)?;
-        if entry.status == FileStatus::Read {
+        if matches!(entry.status, FileStatus::Read | FileStatus::Superseded(_)) {
             sheet.write_number(row, 4, entry.organizations as f64)?;
             sheet.write_number(row, 5, (entry.blank_rows + entry.total_rows) as f64)?;
         }
@@ -50,33 +50,48 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     reconciliation(sheet, row + 1, ledger, styles)
 }
 
-/// Files found = read + failed + ignored; rows under the headers = organizations + skipped.
+/// Files found = read + superseded + failed + ignored; rows under the headers of the files in
+/// the ledger = organizations + coverage rows + skipped rows.
 fn reconciliation(
     sheet: &mut Worksheet,
     row: u32,
     ledger: &Ledger,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let organizations: usize = ledger.files.iter().map(|f| f.organizations).sum();
-    let coverage: usize = ledger.files.iter().map(|f| f.coverage_rows).sum();
-    let skipped: usize = ledger
-        .files
-        .iter()
-        .map(|f| f.blank_rows + f.total_rows)
-        .sum();
-    let lines = [
+    let counted = || {
+        ledger
+            .files
+            .iter()
+            .filter(|f| !matches!(f.status, FileStatus::Superseded(_)))
+    };
+    let organizations: usize = counted().map(|f| f.organizations).sum();
+    let coverage: usize = counted().map(|f| f.coverage_rows).sum();
+    let skipped: usize = counted().map(|f| f.blank_rows + f.total_rows).sum();
+    let superseded = ledger.superseded_files();
+    let mut lines = vec![
         format!(
-            "共发现文件 {} 个 = 已读取 {} + 读取失败 {} + 已忽略 {}",
+            "共发现文件 {} 个 = 已读取 {} + 已被替代 {superseded} + 读取失败 {} + 已忽略 {}",
             ledger.files.len(),
             ledger.read_files(),
             ledger.failed_files(),
             ledger.ignored_files()
         ),
         format!(
-            "表头以下的数据行 {} = 列入台账的党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}",
+            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}",
             organizations + coverage + skipped
         ),
     ];
+    if superseded > 0 {
+        let old: usize = ledger
+            .files
+            .iter()
+            .filter(|f| matches!(f.status, FileStatus::Superseded(_)))
+            .map(|f| f.organizations)
+            .sum();
+        lines.push(format!(
+            "已被替代的 {superseded} 个旧文件中的 {old} 个党组织未列入台账（只计各单位最新的文件，不同版本的行从不合并）"
+        ));
+    }
     for (i, line) in lines.iter().enumerate() {
         sheet.write_string_with_format(row + i as u32, 0, line, &styles.total)?;
     }

@@ -7,8 +7,11 @@ pub mod files;
 pub mod issues;
 pub mod laggards;
 pub mod model;
+pub mod readback;
 pub mod style;
+pub mod submissions;
 pub mod summary;
+pub mod unit_feedback;
 
 use crate::check::{self, CheckOptions, FileReport};
 use crate::discover::{self, Discovery};
@@ -69,6 +72,13 @@ pub struct FileCounts {
     pub read: usize,
     pub failed: usize,
     pub ignored: usize,
+    /// Older files of units that sent a newer one (only when there are any).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub superseded: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Serialize)]
@@ -113,7 +123,7 @@ pub fn collect_with_progress(
 }
 
 /// An output path must never be a returned form: writing there would destroy the input.
-fn refuse_overwriting_a_form(output: &Path, options: &CheckOptions) -> Result<(), LedgerError> {
+pub fn refuse_overwriting_a_form(output: &Path, options: &CheckOptions) -> Result<(), LedgerError> {
     if !output.is_file() {
         return Ok(());
     }
@@ -157,6 +167,9 @@ fn build_workbook(ledger: &Ledger) -> Result<Workbook, XlsxError> {
     let styles = style::Styles::new();
     let mut workbook = Workbook::new();
     summary::write(workbook.add_worksheet(), ledger, &styles)?;
+    if ledger.status.is_some() {
+        submissions::write(workbook.add_worksheet(), ledger, &styles)?;
+    }
     detail::write(workbook.add_worksheet(), ledger, &styles)?;
     laggards::write(workbook.add_worksheet(), ledger, &styles)?;
     coverage::write(workbook.add_worksheet(), ledger, &styles)?;
@@ -183,6 +196,7 @@ pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
             read: ledger.read_files(),
             failed: ledger.failed_files(),
             ignored: ledger.ignored_files(),
+            superseded: ledger.superseded_files(),
         },
         organizations: ledger.county.organizations(),
         tiers,
@@ -197,8 +211,12 @@ impl LedgerSummary {
     /// A few lines for the clerk's terminal.
     pub fn to_text(&self) -> String {
         let tiers: Vec<String> = self.tiers.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let superseded = match self.files.superseded {
+            0 => String::new(),
+            n => format!("，已被替代 {n}"),
+        };
         format!(
-            "已生成台账：{}\n文件：共 {} 个，已读取 {}，读取失败 {}，已忽略 {}\n党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n",
+            "已生成台账：{}\n文件：共 {} 个，已读取 {}{superseded}，读取失败 {}，已忽略 {}\n党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n",
             self.output,
             self.files.found,
             self.files.read,

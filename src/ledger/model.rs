@@ -2,11 +2,14 @@
 //!
 //! Nothing here writes; the sheet writers read these structs.
 
+use crate::attribution::{self, Owner, Placement};
 use crate::check::FileReport;
 use crate::discover::Discovery;
 use crate::form::{Form, SkipReason};
+use crate::roster::Roster;
 use crate::rules::{Rules, Tier};
 use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
+use crate::status::{self, Expectation, StatusReport};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -109,6 +112,8 @@ pub struct UnitSummary {
     pub coverage: CoverageCounts,
     /// 双分类: per tier (rated, then 待定) the count per 发展等次 (好, 中, 差, 未填).
     pub cross: Vec<Vec<usize>>,
+    /// With a roster: the unit's 报送情况 ("未报送", "已报送（通过）", "不在花名册").
+    pub submission: Option<&'static str>,
 }
 
 impl UnitSummary {
@@ -122,6 +127,7 @@ impl UnitSummary {
             warnings: 0,
             coverage: CoverageCounts::new(),
             cross: vec![vec![0; DEVELOPMENT.values.len() + 1]; tiers + 1],
+            submission: None,
         }
     }
 
@@ -170,6 +176,9 @@ pub enum FileStatus {
     Read,
     Failed,
     Ignored(&'static str),
+    /// An older file of a unit that sent a newer one (the path of which is held, relative to
+    /// the inbox). Read, but nothing of it is in the ledger.
+    Superseded(String),
 }
 
 impl FileStatus {
@@ -178,6 +187,7 @@ impl FileStatus {
             FileStatus::Read => "已读取",
             FileStatus::Failed => "读取失败",
             FileStatus::Ignored(_) => "已忽略",
+            FileStatus::Superseded(_) => "已被替代",
         }
     }
 }
@@ -204,10 +214,16 @@ pub struct FileEntry {
 pub struct Ledger<'a> {
     pub rules: &'a Rules,
     pub inbox: PathBuf,
+    /// The reports that count: every readable file not superseded, and the unreadable ones.
     pub reports: Vec<FileReport>,
+    /// Whose each of `reports` is, parallel to it.
+    pub placements: Vec<Placement>,
+    pub roster: Option<Roster>,
     pub units: Vec<UnitSummary>,
     pub county: UnitSummary,
     pub files: Vec<FileEntry>,
+    /// 报送情况, when a roster was given.
+    pub status: Option<StatusReport>,
 }
 
 /// The unit a form belongs to: its code, else its name, else the file's stem.
@@ -227,26 +243,64 @@ pub fn unit_key(report: &FileReport) -> (String, String) {
     }
 }
 
+/// The (code, name) a placement stands for: the roster's, else the file's own.
+pub fn owner_label(owner: &Owner, roster: Option<&Roster>) -> (String, String) {
+    match (owner, roster) {
+        (Owner::Roster(i), Some(r)) => (r.units[*i].code.clone(), r.units[*i].name.clone()),
+        (Owner::Unlisted { code, name }, _) => (code.clone(), name.clone()),
+        (Owner::Roster(_), None) => Default::default(),
+    }
+}
+
 impl<'a> Ledger<'a> {
-    /// Consolidate checked reports. `reports` must be in discovery (path) order.
+    /// Consolidate checked reports without a roster. `reports` must be in discovery order.
     pub fn build(
         rules: &'a Rules,
         inbox: &Path,
         discovery: &Discovery,
         reports: Vec<FileReport>,
     ) -> Ledger<'a> {
-        let tiers = rules.tier_names().len();
-        let (own_outputs, reports): (Vec<FileReport>, Vec<FileReport>) =
+        Ledger::build_with(
+            rules,
+            inbox,
+            discovery,
+            reports,
+            &Expectation::new(None, None, None),
+        )
+    }
+
+    /// Consolidate checked reports against what is expected: files are attributed to roster
+    /// units, older versions superseded, and every roster unit listed, even without a file.
+    pub fn build_with(
+        rules: &'a Rules,
+        inbox: &Path,
+        discovery: &Discovery,
+        reports: Vec<FileReport>,
+        expect: &Expectation,
+    ) -> Ledger<'a> {
+        let roster = expect.roster.clone();
+        let (own_outputs, mut reports): (Vec<FileReport>, Vec<FileReport>) =
             reports.into_iter().partition(|r| r.own_output);
-        let mut by_unit: BTreeMap<(String, String), UnitSummary> = BTreeMap::new();
-        for report in reports.iter().filter(|r| r.form.is_some()) {
-            let (code, name) = unit_key(report);
-            by_unit
-                .entry((code.clone(), name.clone()))
-                .or_insert_with(|| UnitSummary::new(code, name, tiers))
-                .add_report(report);
-        }
-        let units: Vec<UnitSummary> = by_unit.into_values().collect();
+        let placements = attribution::attribute(&mut reports, roster.as_ref());
+        let status = roster
+            .as_ref()
+            .map(|r| status::build(r, expect, inbox, &reports, &placements));
+        let mut files = file_entries(inbox, discovery, &reports, &placements, roster.as_ref());
+        files.extend(own_output_entries(inbox, &own_outputs));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let (reports, placements): (Vec<FileReport>, Vec<Placement>) = reports
+            .into_iter()
+            .zip(placements)
+            .filter(|(_, p)| !p.is_superseded())
+            .unzip();
+        let tiers = rules.tier_names().len();
+        let units = consolidate(
+            &reports,
+            &placements,
+            roster.as_ref(),
+            status.as_ref(),
+            tiers,
+        );
         let mut county = UnitSummary::new(String::new(), "合计".to_string(), tiers);
         for unit in &units {
             county.merge(unit);
@@ -254,27 +308,16 @@ impl<'a> Ledger<'a> {
         for failed in reports.iter().filter(|r| r.form.is_none()) {
             county.errors += failed.errors();
         }
-        let mut files = file_entries(inbox, discovery, &reports);
-        for own in &own_outputs {
-            files.push(FileEntry {
-                path: relative(inbox, &own.path),
-                status: FileStatus::Ignored("本程序生成的台账或反馈表"),
-                detail: own
-                    .issues()
-                    .first()
-                    .map(|i| i.message.clone())
-                    .unwrap_or_default(),
-                ..empty_entry()
-            });
-        }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),
             reports,
+            placements,
+            roster,
             units,
             county,
             files,
+            status,
         }
     }
 
@@ -284,23 +327,61 @@ impl<'a> Ledger<'a> {
     }
 
     pub fn read_files(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.status == FileStatus::Read)
-            .count()
+        self.count_files(|s| *s == FileStatus::Read)
     }
     pub fn failed_files(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.status == FileStatus::Failed)
-            .count()
+        self.count_files(|s| *s == FileStatus::Failed)
     }
     pub fn ignored_files(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| matches!(f.status, FileStatus::Ignored(_)))
-            .count()
+        self.count_files(|s| matches!(s, FileStatus::Ignored(_)))
     }
+    pub fn superseded_files(&self) -> usize {
+        self.count_files(|s| matches!(s, FileStatus::Superseded(_)))
+    }
+    fn count_files(&self, which: impl Fn(&FileStatus) -> bool) -> usize {
+        self.files.iter().filter(|f| which(&f.status)).count()
+    }
+}
+
+/// Per unit figures: with a roster, every roster unit in its order (sent or not), then units
+/// the roster does not know; without, the units found, by code and name.
+fn consolidate(
+    reports: &[FileReport],
+    placements: &[Placement],
+    roster: Option<&Roster>,
+    status: Option<&StatusReport>,
+    tiers: usize,
+) -> Vec<UnitSummary> {
+    let mut listed: Vec<UnitSummary> = Vec::new();
+    if let (Some(roster), Some(status)) = (roster, status) {
+        for (unit, line) in roster.units.iter().zip(&status.units) {
+            let mut summary = UnitSummary::new(unit.code.clone(), unit.name.clone(), tiers);
+            summary.submission = Some(line.state_label);
+            listed.push(summary);
+        }
+    }
+    let mut unlisted: BTreeMap<(String, String), UnitSummary> = BTreeMap::new();
+    for (report, placement) in reports.iter().zip(placements) {
+        if report.form.is_none() {
+            continue;
+        }
+        let summary = match &placement.owner {
+            Owner::Roster(i) if *i < listed.len() => &mut listed[*i],
+            owner => {
+                let (code, name) = owner_label(owner, roster);
+                unlisted
+                    .entry((code.clone(), name.clone()))
+                    .or_insert_with(|| {
+                        let mut s = UnitSummary::new(code, name, tiers);
+                        s.submission = roster.map(|_| "不在花名册");
+                        s
+                    })
+            }
+        };
+        summary.add_report(report);
+    }
+    listed.extend(unlisted.into_values());
+    listed
 }
 
 fn relative(inbox: &Path, path: &Path) -> String {
@@ -310,8 +391,22 @@ fn relative(inbox: &Path, path: &Path) -> String {
         .to_string()
 }
 
-fn file_entries(inbox: &Path, discovery: &Discovery, reports: &[FileReport]) -> Vec<FileEntry> {
-    let mut entries: Vec<FileEntry> = reports.iter().map(|r| report_entry(inbox, r)).collect();
+fn file_entries(
+    inbox: &Path,
+    discovery: &Discovery,
+    reports: &[FileReport],
+    placements: &[Placement],
+    roster: Option<&Roster>,
+) -> Vec<FileEntry> {
+    let mut entries: Vec<FileEntry> = reports
+        .iter()
+        .zip(placements)
+        .map(|(r, p)| {
+            let mut entry = report_entry(inbox, r);
+            place_entry(&mut entry, p, roster, |i| relative(inbox, &reports[i].path));
+            entry
+        })
+        .collect();
     for ignored in &discovery.ignored {
         entries.push(FileEntry {
             path: relative(inbox, &ignored.path),
@@ -328,8 +423,57 @@ fn file_entries(inbox: &Path, discovery: &Discovery, reports: &[FileReport]) -> 
             ..empty_entry()
         });
     }
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
     entries
+}
+
+/// The roster's code and name on the entry, and why it was superseded or how it was matched.
+fn place_entry(
+    entry: &mut FileEntry,
+    placement: &Placement,
+    roster: Option<&Roster>,
+    path_of: impl Fn(usize) -> String,
+) {
+    if let (Owner::Roster(_), Some(via)) = (&placement.owner, placement.via) {
+        (entry.unit_code, entry.unit_name) = owner_label(&placement.owner, roster);
+        if via != crate::attribution::Via::Code {
+            prepend(
+                &mut entry.detail,
+                format!("按{}对应到花名册单位", via.label()),
+            );
+        }
+    }
+    if let Some(newer) = placement.superseded_by {
+        let newer = path_of(newer);
+        prepend(
+            &mut entry.detail,
+            format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),
+        );
+        entry.status = FileStatus::Superseded(newer);
+    }
+}
+
+fn prepend(detail: &mut String, text: String) {
+    *detail = if detail.is_empty() {
+        text
+    } else {
+        format!("{text}；{detail}")
+    };
+}
+
+fn own_output_entries(inbox: &Path, own_outputs: &[FileReport]) -> Vec<FileEntry> {
+    own_outputs
+        .iter()
+        .map(|own| FileEntry {
+            path: relative(inbox, &own.path),
+            status: FileStatus::Ignored("本程序生成的台账或反馈表"),
+            detail: own
+                .issues()
+                .first()
+                .map(|i| i.message.clone())
+                .unwrap_or_default(),
+            ..empty_entry()
+        })
+        .collect()
 }
 
 fn empty_entry() -> FileEntry {

@@ -28,6 +28,9 @@ fn columns(ledger: &Ledger) -> Vec<Col> {
     ] {
         cols.push(col(h, w));
     }
+    if ledger.roster.is_some() {
+        cols.push(col("报送情况", 16.0));
+    }
     cols
 }
 
@@ -40,9 +43,9 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         1,
         0,
         format!(
-            "评分标准：{}；共 {} 个单位、{} 个党组织；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
+            "评分标准：{}；{}、{} 个党组织；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
             ledger.rules.name(),
-            ledger.units.len(),
+            unit_count(ledger),
             ledger.county.organizations(),
             ledger.rules.config().coverage.party_org_rate_percent,
             ledger.rules.config().coverage.above_scale_rate_percent
@@ -52,7 +55,11 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     header_row(sheet, HEADER_ROW, &cols, styles)?;
     let mut row = HEADER_ROW + 1;
     for unit in &ledger.units {
-        unit_row(sheet, row, unit, ledger, styles, false)?;
+        if unit.submission == Some(crate::status::State::Missing.label()) {
+            missing_row(sheet, row, unit, ledger, styles)?;
+        } else {
+            unit_row(sheet, row, unit, ledger, styles, false)?;
+        }
         row += 1;
     }
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
@@ -110,6 +117,45 @@ fn unit_row(
         write_rate(sheet, row, col, rate, format)?;
         col += 1;
     }
+    if let Some(label) = unit.submission {
+        let format = match label {
+            l if l == crate::status::State::Errors.label() => &styles.warning,
+            l if l.starts_with("已报送") => plain,
+            _ => &styles.error,
+        };
+        sheet.write_string_with_format(row, col, label, format)?;
+    }
+    Ok(())
+}
+
+/// "共 14 个单位", or with a roster "花名册 15 个单位，已报送 14 个".
+fn unit_count(ledger: &Ledger) -> String {
+    match &ledger.status {
+        Some(status) => format!(
+            "花名册 {} 个单位，已报送 {} 个",
+            status.totals.expected, status.totals.submitted
+        ),
+        None => format!("共 {} 个单位", ledger.units.len()),
+    }
+}
+
+/// A roster unit that sent nothing: its name and 未报送, figures left empty rather than 0.
+fn missing_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    unit: &UnitSummary,
+    ledger: &Ledger,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.write_string_with_format(row, 0, &unit.code, &styles.text)?;
+    sheet.write_string(row, 1, &unit.name)?;
+    let last = columns(ledger).len() as u16 - 1;
+    sheet.write_string_with_format(
+        row,
+        last,
+        unit.submission.unwrap_or_default(),
+        &styles.error,
+    )?;
     Ok(())
 }
 

@@ -7,3 +7,7 @@ mod samples;
 mod feedback;
 mod support;
 mod template;
+mod upgrade;
+mod roster;
+mod status;
+mod watch;

@@ -1,0 +1,428 @@
+//! Which unit each returned file belongs to, which version of a unit's file counts, and which
+//! organizations two units both claim.
+//!
+//! A file is tied to a roster unit by the 单位代码 it carries, else by its 填报单位, else by its
+//! file name. A file that matches no unit, or whose code and name name two different units, is
+//! reported with an issue rather than guessed at: a wrong guess would put one township's
+//! figures under another's name. When a unit sent several files, the latest 填报日期 (then the
+//! latest modification time) wins and the others are superseded whole: rows of two versions are
+//! never merged, so a deleted organization does not come back from an older copy.
+
+use crate::check::FileReport;
+use crate::form::Form;
+use crate::issue::{Code, Issue};
+use crate::roster::{code_key, name_key, Roster};
+use crate::schema::{org, ORGANIZATIONS, UNIT_INFO};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::SystemTime;
+
+/// How a file was tied to its roster unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Code,
+    Name,
+    FileName,
+}
+
+impl Via {
+    pub fn label(self) -> &'static str {
+        match self {
+            Via::Code => "单位代码",
+            Via::Name => "填报单位",
+            Via::FileName => "文件名",
+        }
+    }
+}
+
+/// Whose file it is: a roster unit (by index), or a unit known only from the file itself
+/// (no roster, or a file the roster does not account for).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Owner {
+    Roster(usize),
+    Unlisted { code: String, name: String },
+}
+
+/// What attribution decided about one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub owner: Owner,
+    /// How the roster unit was found; `None` for unlisted owners.
+    pub via: Option<Via>,
+    /// The index of the report that replaced this one, when it is an older version.
+    pub superseded_by: Option<usize>,
+    /// The file's modification time, when the file system tells it.
+    pub modified: Option<SystemTime>,
+}
+
+impl Placement {
+    pub fn is_superseded(&self) -> bool {
+        self.superseded_by.is_some()
+    }
+}
+
+/// Attribute every report, choose among resubmissions, and flag organizations claimed by two
+/// units. Issues found are added to the reports' forms; the result is parallel to `reports`.
+pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Vec<Placement> {
+    let mut placements: Vec<Placement> = reports
+        .iter_mut()
+        .map(|report| place(report, roster))
+        .collect();
+    merge_unlisted(&mut placements);
+    choose_versions(reports, &mut placements);
+    flag_shared_organizations(reports, &placements, roster);
+    for form in reports.iter_mut().filter_map(|r| r.form.as_mut()) {
+        form.sort_issues();
+    }
+    placements
+}
+
+/// The unit key of a file without a roster unit: its code and name, else its file stem.
+fn unlisted(report: &FileReport) -> Owner {
+    let (code, name) = crate::ledger::model::unit_key(report);
+    Owner::Unlisted {
+        code: code_key(&code),
+        name,
+    }
+}
+
+fn place(report: &mut FileReport, roster: Option<&Roster>) -> Placement {
+    let modified = std::fs::metadata(&report.path)
+        .and_then(|m| m.modified())
+        .ok();
+    let (owner, via) = match roster {
+        Some(roster) => match_roster(report, roster),
+        None => (unlisted(report), None),
+    };
+    Placement {
+        owner,
+        via,
+        superseded_by: None,
+        modified,
+    }
+}
+
+/// Match a file against the roster, adding an issue when it matches nothing or two units.
+fn match_roster(report: &mut FileReport, roster: &Roster) -> (Owner, Option<Via>) {
+    let by_file = by_file_name(&report.path, roster);
+    let Some(form) = report.form.as_mut() else {
+        return match by_file {
+            Some(i) => (Owner::Roster(i), Some(Via::FileName)),
+            None => (unlisted(report), None),
+        };
+    };
+    let code = form.unit_code().map(code_key).unwrap_or_default();
+    let name = form.unit_name().unwrap_or_default().to_string();
+    let by_code = roster.by_code(&code);
+    let by_name = find_name(&name, roster);
+    let matched = match (by_code, by_name) {
+        (Some(a), Some(b)) if a != b => {
+            form.issues.push(conflict(roster, &code, &name, a, b));
+            None
+        }
+        (Some(a), _) => Some((a, Via::Code)),
+        (None, Some(b)) => Some((b, Via::Name)),
+        (None, None) => by_file.map(|f| (f, Via::FileName)),
+    };
+    let Some((unit, via)) = matched else {
+        if by_code.is_none() || by_name.is_none() {
+            form.issues.push(not_in_roster(roster, &code, &name));
+        }
+        return (unlisted(report), None);
+    };
+    if via != Via::Code && !code.is_empty() {
+        form.issues.push(code_differs(roster, unit, &code, via));
+    }
+    (Owner::Roster(unit), Some(via))
+}
+
+/// A roster unit named by `text`: exactly, else the single longest roster name inside it
+/// ("中共白马镇委员会" → 白马镇).
+pub fn find_name(text: &str, roster: &Roster) -> Option<usize> {
+    if let Some(i) = roster.by_name(text) {
+        return Some(i);
+    }
+    let text = name_key(text);
+    if text.is_empty() {
+        return None;
+    }
+    let mut found: Vec<(usize, usize)> = roster
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (i, name_key(&u.name)))
+        .filter(|(_, n)| !n.is_empty() && text.contains(n.as_str()))
+        .map(|(i, n)| (n.chars().count(), i))
+        .collect();
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    match found.as_slice() {
+        [(len, i), rest @ ..] if rest.first().is_none_or(|(l, _)| l < len) => Some(*i),
+        _ => None,
+    }
+}
+
+/// A roster unit named by the file name: a roster code among its digit runs, else a name.
+pub fn by_file_name(path: &Path, roster: &Roster) -> Option<usize> {
+    let stem = path.file_stem()?.to_string_lossy();
+    let stem = name_key(&stem);
+    let by_code = stem
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .find_map(|part| roster.by_code(part));
+    by_code.or_else(|| find_name(&stem, roster))
+}
+
+fn unit_label(roster: &Roster, i: usize) -> String {
+    let unit = &roster.units[i];
+    format!("{}（{}）", unit.name, unit.code)
+}
+
+fn roster_name(roster: &Roster) -> String {
+    roster.path.file_name().map_or_else(
+        || roster.path.display().to_string(),
+        |n| n.to_string_lossy().to_string(),
+    )
+}
+
+fn conflict(roster: &Roster, code: &str, name: &str, by_code: usize, by_name: usize) -> Issue {
+    Issue::sheet(
+        Code::UnitConflict,
+        UNIT_INFO.name,
+        format!(
+            "单位代码“{code}”在花名册中是 {}，填报单位“{name}”却是 {}；本文件未计入任何单位，请核对后重新报送",
+            unit_label(roster, by_code),
+            unit_label(roster, by_name)
+        ),
+    )
+}
+
+fn not_in_roster(roster: &Roster, code: &str, name: &str) -> Issue {
+    let shown = |s: &str| {
+        if s.is_empty() {
+            "（未填）".to_string()
+        } else {
+            format!("“{s}”")
+        }
+    };
+    Issue::sheet(
+        Code::UnitNotInRoster,
+        UNIT_INFO.name,
+        format!(
+            "单位代码{}、填报单位{}和文件名都对应不到花名册 {} 中的单位；本文件未计入任何单位，请核对单位代码，或把该单位补入花名册",
+            shown(code),
+            shown(name),
+            roster_name(roster)
+        ),
+    )
+}
+
+fn code_differs(roster: &Roster, unit: usize, code: &str, via: Via) -> Issue {
+    Issue::sheet(
+        Code::UnitCodeNotInRoster,
+        UNIT_INFO.name,
+        format!(
+            "单位代码“{code}”不在花名册中；已按{}计入 {}，请把单位代码改为“{}”",
+            via.label(),
+            unit_label(roster, unit),
+            roster.units[unit].code
+        ),
+    )
+}
+
+/// Without a roster, a file with only a name joins the file with a code and the same name.
+fn merge_unlisted(placements: &mut [Placement]) {
+    let coded: HashMap<String, Owner> = placements
+        .iter()
+        .filter_map(|p| match &p.owner {
+            Owner::Unlisted { code, name } if !code.is_empty() => {
+                Some((name_key(name), p.owner.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for p in placements.iter_mut() {
+        if let Owner::Unlisted { code, name } = &p.owner {
+            if code.is_empty() {
+                if let Some(owner) = coded.get(&name_key(name)) {
+                    p.owner = owner.clone();
+                }
+            }
+        }
+    }
+}
+
+/// Per owner, the readable file with the latest 填报日期, then modification time, then path
+/// wins; the other readable files are superseded by it. Unreadable files are never chosen
+/// and never superseded: they stay visible as failures.
+fn choose_versions(reports: &[FileReport], placements: &mut [Placement]) {
+    let mut by_owner: BTreeMap<Owner, Vec<usize>> = BTreeMap::new();
+    for (i, p) in placements.iter().enumerate() {
+        if reports[i].form.is_some() {
+            by_owner.entry(p.owner.clone()).or_default().push(i);
+        }
+    }
+    for files in by_owner.values().filter(|f| f.len() > 1) {
+        let key = |&i: &usize| {
+            let filled = reports[i].form.as_ref().and_then(Form::filled_on);
+            (filled, placements[i].modified, reports[i].path.clone())
+        };
+        let Some(&winner) = files.iter().max_by_key(|i| key(i)) else {
+            continue;
+        };
+        for &i in files.iter().filter(|&&i| i != winner) {
+            placements[i].superseded_by = Some(winner);
+        }
+    }
+}
+
+/// 党组织编码 as compared across units: width-folded, no spaces, letters in upper case.
+fn org_code_key(code: &str) -> String {
+    code_key(code).to_uppercase()
+}
+
+/// Where an organization sits: which report, which record.
+#[derive(Clone, Copy)]
+struct Seat {
+    report: usize,
+    record: usize,
+}
+
+/// 党组织编码 (error) or 党组织名称 (warning, when codes do not tell them apart) in the
+/// current files of two different owners: an issue on every occurrence.
+fn flag_shared_organizations(
+    reports: &mut [FileReport],
+    placements: &[Placement],
+    roster: Option<&Roster>,
+) {
+    let current: Vec<usize> = (0..reports.len())
+        .filter(|&i| reports[i].form.is_some() && !placements[i].is_superseded())
+        .collect();
+    let mut by_code: HashMap<String, Vec<Seat>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<Seat>> = HashMap::new();
+    for &i in &current {
+        let Some(form) = &reports[i].form else {
+            continue;
+        };
+        for (j, record) in form.organizations.iter().enumerate() {
+            let seat = Seat {
+                report: i,
+                record: j,
+            };
+            if let Some(code) = record.text(org::CODE).map(org_code_key) {
+                by_code.entry(code).or_default().push(seat);
+            }
+            if let Some(name) = record.org_name().map(name_key) {
+                by_name.entry(name).or_default().push(seat);
+            }
+        }
+    }
+    let mut found: Vec<(Seat, Issue)> = Vec::new();
+    let context = Context {
+        reports,
+        placements,
+        roster,
+    };
+    for seats in by_code.values() {
+        found.extend(context.shared(seats, org::CODE, Code::OrgCodeInOtherUnit));
+    }
+    for seats in by_name.values() {
+        let codes_differ = seats.iter().all(|s| context.org_code(*s).is_some())
+            && seats
+                .iter()
+                .any(|s| context.org_code(*s) != context.org_code(seats[0]));
+        if !codes_differ {
+            found.extend(context.shared(seats, org::NAME, Code::OrgNameInOtherUnit));
+        }
+    }
+    for (seat, issue) in found {
+        if let Some(form) = reports[seat.report].form.as_mut() {
+            form.issues.push(issue);
+        }
+    }
+}
+
+struct Context<'a> {
+    reports: &'a [FileReport],
+    placements: &'a [Placement],
+    roster: Option<&'a Roster>,
+}
+
+impl Context<'_> {
+    fn form(&self, seat: Seat) -> &Form {
+        self.reports[seat.report]
+            .form
+            .as_ref()
+            .expect("only readable reports are seated")
+    }
+
+    fn org_code(&self, seat: Seat) -> Option<String> {
+        self.form(seat).organizations[seat.record]
+            .text(org::CODE)
+            .map(org_code_key)
+    }
+
+    fn owner_name(&self, report: usize) -> String {
+        match (&self.placements[report].owner, self.roster) {
+            (Owner::Roster(i), Some(roster)) => roster.units[*i].name.clone(),
+            (Owner::Unlisted { name, .. }, _) => name.clone(),
+            (Owner::Roster(_), None) => String::new(),
+        }
+    }
+
+    /// Issues for every seat when the seats belong to more than one owner.
+    fn shared(&self, seats: &[Seat], column: usize, code: Code) -> Vec<(Seat, Issue)> {
+        let first_owner = &self.placements[seats[0].report].owner;
+        if seats
+            .iter()
+            .all(|s| &self.placements[s.report].owner == first_owner)
+        {
+            return Vec::new();
+        }
+        seats
+            .iter()
+            .filter_map(|&seat| {
+                let others: Vec<String> = seats
+                    .iter()
+                    .filter(|o| {
+                        self.placements[o.report].owner != self.placements[seat.report].owner
+                    })
+                    .map(|o| self.where_is(*o))
+                    .collect();
+                self.issue_at(seat, column, code, &others)
+                    .map(|issue| (seat, issue))
+            })
+            .collect()
+    }
+
+    fn where_is(&self, seat: Seat) -> String {
+        let form = self.form(seat);
+        let row = form.organizations[seat.record].row + 1;
+        let file = form
+            .path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        format!("{}（{file} 第 {row} 行）", self.owner_name(seat.report))
+    }
+
+    fn issue_at(&self, seat: Seat, column: usize, code: Code, others: &[String]) -> Option<Issue> {
+        let form = self.form(seat);
+        let table = form.org_table.as_ref()?;
+        let record = &form.organizations[seat.record];
+        let col = table.columns.get(column).copied().flatten()?;
+        let value = record.text(column).map(str::to_string);
+        let what = ORGANIZATIONS.columns[column].header;
+        let message = format!(
+            "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
+            value.as_deref().unwrap_or_default(),
+            others.join("、")
+        );
+        Some(Issue::cell(
+            code,
+            &table.sheet,
+            (record.row, col),
+            ORGANIZATIONS.columns[column].key,
+            value,
+            message,
+        ))
+    }
+}

@@ -1,0 +1,107 @@
+//! `ledger --feedback DIR`: one feedback workbook per unit whose file has issues, named after
+//! the unit, so the clerk can send `511101003_白马镇_反馈.xlsx` back without renaming it.
+//!
+//! A unit whose current file is clean gets none, and a feedback file left there from an earlier
+//! run for that unit is removed (only when it carries our feedback marker), so the folder never
+//! tells a unit to fix what it has fixed.
+
+use super::model::{owner_label, Ledger};
+use crate::attribution::Owner;
+use crate::feedback::{feedback_file_name, write_feedback_as, FeedbackError, FEEDBACK_SUFFIX};
+use crate::read::{Limits, Workbook};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What happened to one unit's feedback file.
+#[derive(Debug)]
+pub enum FeedbackOutcome {
+    Written {
+        unit: String,
+        path: PathBuf,
+    },
+    /// The unit's file is clean now; the old feedback was removed.
+    Removed {
+        unit: String,
+        path: PathBuf,
+    },
+    Failed {
+        unit: String,
+        error: FeedbackError,
+    },
+}
+
+/// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
+/// that is its unit's current one, else `<file stem>_反馈.xlsx`.
+pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
+    let report = &ledger.reports[index];
+    let owner = &ledger.placements[index].owner;
+    let readable_sibling = ledger
+        .reports
+        .iter()
+        .zip(&ledger.placements)
+        .any(|(r, p)| &p.owner == owner && r.form.is_some());
+    let by_unit = matches!(owner, Owner::Roster(_)) || ledger.roster.is_none();
+    if !by_unit || (report.form.is_none() && readable_sibling) {
+        return feedback_file_name(&report.path);
+    }
+    let (code, name) = owner_label(owner, ledger.roster.as_ref());
+    let parts: Vec<&str> = [code.as_str(), name.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    sanitize(&format!("{}{FEEDBACK_SUFFIX}", parts.join("_")))
+}
+
+/// The unit's name as shown in log lines.
+pub fn unit_name(ledger: &Ledger, index: usize) -> String {
+    owner_label(&ledger.placements[index].owner, ledger.roster.as_ref()).1
+}
+
+/// Write (or remove) feedback in `dir` for every current file, or only for the files in
+/// `only` (the ones that changed, for `watch`).
+pub fn write_unit_feedback(
+    ledger: &Ledger,
+    limits: &Limits,
+    dir: &Path,
+    only: Option<&HashSet<PathBuf>>,
+) -> Vec<FeedbackOutcome> {
+    (0..ledger.reports.len())
+        .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
+        .filter_map(|i| one(ledger, i, limits, dir))
+        .collect()
+}
+
+fn one(ledger: &Ledger, i: usize, limits: &Limits, dir: &Path) -> Option<FeedbackOutcome> {
+    let report = &ledger.reports[i];
+    let name = feedback_name(ledger, i);
+    let unit = unit_name(ledger, i);
+    if report.issues().is_empty() {
+        let path = dir.join(&name);
+        return (is_our_feedback(&path, limits) && std::fs::remove_file(&path).is_ok())
+            .then_some(FeedbackOutcome::Removed { unit, path });
+    }
+    Some(match write_feedback_as(report, limits, dir, &name) {
+        Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
+        Ok(None) => return None,
+        Err(error) => FeedbackOutcome::Failed { unit, error },
+    })
+}
+
+/// Whether `path` is a feedback workbook taizhang wrote (never delete anything else).
+fn is_our_feedback(path: &Path, limits: &Limits) -> bool {
+    path.is_file()
+        && Workbook::open(path, limits)
+            .ok()
+            .and_then(|mut w| w.meta_value(crate::marker::OUTPUT_KEY))
+            .is_some_and(|kind| kind == crate::marker::FEEDBACK)
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}

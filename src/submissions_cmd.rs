@@ -1,0 +1,138 @@
+//! The binary's side of submission management: `template --roster`, `ledger` with a roster
+//! and feedback, `status` and `watch`. Arguments in, library calls, printing and exit codes out.
+
+use crate::cli::{Format, SubmissionArgs};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use taizhang::check::CheckOptions;
+use taizhang::ledger::unit_feedback::{self, FeedbackOutcome};
+use taizhang::ledger::{Ledger, LedgerOptions};
+use taizhang::roster::Roster;
+use taizhang::rules::Rules;
+use taizhang::status::Expectation;
+use taizhang::template::{self, TemplateOptions};
+use taizhang::watch::{self, WatchOptions};
+
+/// `template --roster`: one pre-filled form per roster unit.
+pub fn templates(out: &Path, roster: &Path) -> Result<u8> {
+    let roster = Roster::load(roster)?;
+    std::fs::create_dir_all(out).with_context(|| format!("无法创建目录 {}", out.display()))?;
+    for unit in &roster.units {
+        let options = TemplateOptions::for_unit(&unit.code, &unit.name);
+        let path = template::write_template(out, &options)
+            .with_context(|| format!("{}（{}）的调查表未生成", unit.name, unit.code))?;
+        println!("已生成调查表：{}", path.display());
+    }
+    println!("共 {} 个单位", roster.units.len());
+    Ok(0)
+}
+
+fn expectation(args: &SubmissionArgs) -> Result<Expectation> {
+    let roster = args.roster.as_deref().map(Roster::load).transpose()?;
+    Ok(Expectation::new(roster, args.deadline, args.as_of))
+}
+
+fn check_options(rules: Rules) -> CheckOptions {
+    CheckOptions {
+        rules,
+        ..CheckOptions::default()
+    }
+}
+
+/// Discover, check and consolidate `inbox`, never reading `exclude`.
+fn build<'r>(
+    inbox: &Path,
+    rules: &'r Rules,
+    exclude: Vec<PathBuf>,
+    expect: &Expectation,
+) -> Result<Ledger<'r>> {
+    let options = LedgerOptions {
+        check: check_options(rules.clone()),
+        exclude,
+    };
+    let progress = crate::progress_bar(inbox);
+    let (discovery, reports) =
+        taizhang::ledger::collect_with_progress(inbox, &options, &|| progress.inc(1))?;
+    progress.finish_and_clear();
+    Ok(Ledger::build_with(
+        rules, inbox, &discovery, reports, expect,
+    ))
+}
+
+/// `ledger`: the workbook, and feedback per unit when asked.
+pub fn ledger(
+    inbox: &Path,
+    out: &Path,
+    rules: Rules,
+    format: Format,
+    submissions: &SubmissionArgs,
+    feedback: Option<&Path>,
+) -> Result<u8> {
+    let expect = expectation(submissions)?;
+    let ledger = build(inbox, &rules, vec![out.to_path_buf()], &expect)?;
+    taizhang::ledger::write(&ledger, out)?;
+    let summary = taizhang::ledger::summarize(&ledger, out);
+    match format {
+        Format::Text => print!("{}", summary.to_text()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
+    }
+    let Some(dir) = feedback else { return Ok(0) };
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建反馈目录 {}", dir.display()))?;
+    let limits = CheckOptions::default().limits;
+    let mut failed = false;
+    for outcome in unit_feedback::write_unit_feedback(&ledger, &limits, dir, None) {
+        match outcome {
+            FeedbackOutcome::Written { path, .. } => eprintln!("已生成反馈：{}", path.display()),
+            FeedbackOutcome::Removed { path, .. } => {
+                eprintln!("已删除过时的反馈：{}", path.display())
+            }
+            FeedbackOutcome::Failed { unit, error } => {
+                eprintln!("错误：{unit} 的反馈未生成：{error}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// `status`: who has reported, as text or JSON.
+pub fn status(inbox: &Path, args: &SubmissionArgs, rules: Rules, format: Format) -> Result<u8> {
+    if args.roster.is_none() {
+        bail!("status 需要花名册：请加上 --roster 花名册.xlsx");
+    }
+    let expect = expectation(args)?;
+    let ledger = build(inbox, &rules, Vec::new(), &expect)?;
+    let Some(status) = &ledger.status else {
+        bail!("未能生成报送情况");
+    };
+    match format {
+        Format::Text => print!("{}", status.to_text()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(status)?),
+    }
+    Ok(0)
+}
+
+/// `watch`: until Ctrl-C.
+pub fn watch(
+    inbox: PathBuf,
+    out: PathBuf,
+    args: &SubmissionArgs,
+    feedback: Option<PathBuf>,
+    rules: Rules,
+) -> Result<u8> {
+    let expect = expectation(args)?;
+    let mut options = WatchOptions::new(inbox, out);
+    options.check = check_options(rules);
+    options.roster = expect.roster;
+    options.deadline = args.deadline;
+    options.feedback = feedback;
+    let stop = options.stop.clone();
+    ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+        .context("无法注册 Ctrl-C 处理")?;
+    watch::watch(&options, &mut |line| {
+        let now = chrono::Local::now().format("%H:%M:%S");
+        println!("{now} {line}");
+    })?;
+    Ok(0)
+}

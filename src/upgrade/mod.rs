@@ -1,0 +1,192 @@
+//! Year-end re-rating (晋位升级): the baseline (摸底) against the year end (年终).
+//!
+//! Each side is an inbox folder or a ledger written by `taizhang ledger` ([`input`]); the
+//! organizations are matched per unit ([`matching`]), each match gets its outcome and the
+//! targets of the rules file are judged ([`outcome`]); [`workbook`] writes the four sheets.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use taizhang::upgrade::{self, UpgradeOptions};
+//! let options = UpgradeOptions::default();
+//! let up = upgrade::compare(Path::new("摸底"), Path::new("年终"), &options, &[]).unwrap();
+//! upgrade::write(&up, Path::new("升级.xlsx")).unwrap();
+//! println!("{}", serde_json::to_string(&upgrade::summarize(&up)).unwrap());
+//! ```
+
+pub mod input;
+pub mod matching;
+pub mod outcome;
+mod sheets;
+pub mod workbook;
+
+use crate::check::CheckOptions;
+use crate::ledger::readback::ReadbackError;
+use crate::ledger::LedgerError;
+pub use input::{Input, RatedOrg, Side, SideIssue};
+pub use matching::{Link, Matching, UnitRef};
+pub use outcome::{Evaluation, Figures, Outcome, Row};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+pub use workbook::write;
+
+/// Why the comparison could not be made or written.
+#[derive(Debug, thiserror::Error)]
+pub enum UpgradeError {
+    /// The path given for a side does not exist.
+    #[error("找不到{side}一方的输入 {path}")]
+    Missing { path: PathBuf, side: &'static str },
+    /// The path is a file but not a ledger written by taizhang.
+    #[error("{path} 既不是收件文件夹，也不是本程序生成的分类管理台账，不能作为{side}一方")]
+    NotAnInput { path: PathBuf, side: &'static str },
+    /// The output path is one of the inputs.
+    #[error("输出文件 {path} 是比较的一方，不能覆盖；请换一个输出文件名")]
+    OutputIsInput { path: PathBuf },
+    /// A folder could not be checked.
+    #[error(transparent)]
+    Folder(#[from] LedgerError),
+    /// A ledger could not be read back.
+    #[error(transparent)]
+    Readback(#[from] ReadbackError),
+    #[error("无法在 {dir} 中创建临时文件：{source}")]
+    CreateTemp {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("写入升级工作簿失败：{source}")]
+    Write {
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
+    },
+    #[error("无法把升级工作簿保存为 {path}：{source}")]
+    Persist {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Settings of a comparison: the standard both sides are rated with, and the read limits.
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeOptions {
+    pub check: CheckOptions,
+    /// The units expected to report: ties each folder's files to one roster unit, so a unit
+    /// is the same on both sides even when a clerk typed its name differently.
+    pub roster: Option<crate::roster::Roster>,
+}
+
+/// The whole comparison, ready to write or summarize.
+pub struct Upgrade {
+    pub rules: crate::rules::Rules,
+    pub baseline: Input,
+    pub year_end: Input,
+    pub matching: Matching,
+    pub evaluation: Evaluation,
+}
+
+impl Upgrade {
+    /// Every issue: the baseline's, the year end's, then matching's.
+    pub fn issues(&self) -> impl Iterator<Item = &SideIssue> {
+        self.baseline
+            .issues
+            .iter()
+            .chain(&self.year_end.issues)
+            .chain(&self.matching.issues)
+    }
+}
+
+/// Load both sides, match and judge them. `exclude` lists the run's outputs.
+pub fn compare(
+    baseline: &Path,
+    year_end: &Path,
+    options: &UpgradeOptions,
+    exclude: &[PathBuf],
+) -> Result<Upgrade, UpgradeError> {
+    for out in exclude {
+        if same_file(out, baseline) || same_file(out, year_end) {
+            return Err(UpgradeError::OutputIsInput { path: out.clone() });
+        }
+    }
+    let roster = options.roster.as_ref();
+    let base = input::load(baseline, Side::Baseline, &options.check, roster, exclude)?;
+    let fin = input::load(year_end, Side::YearEnd, &options.check, roster, exclude)?;
+    let matching = matching::match_sides(&base, &fin);
+    let evaluation = outcome::evaluate(&matching, &base, &fin, &options.check.rules);
+    Ok(Upgrade {
+        rules: options.check.rules.clone(),
+        baseline: base,
+        year_end: fin,
+        matching,
+        evaluation,
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The `--format json` document; its keys are a contract (README, tests).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UpgradeSummary {
+    /// Organizations found on both sides.
+    pub matched: usize,
+    /// The five outcomes of RULES.md, always all present.
+    pub outcomes: serde_json::Map<String, serde_json::Value>,
+    /// 后进转化率, 0.0..=1.0; `null` when the baseline has no 后进.
+    pub laggard_conversion: Option<f64>,
+    /// 争创目标 met, and declared (the 争创目标达成率 is their ratio).
+    pub targets_met: usize,
+    pub targets_total: usize,
+}
+
+/// The county's figures as the JSON contract.
+pub fn summarize(up: &Upgrade) -> UpgradeSummary {
+    let county = &up.evaluation.county;
+    let outcomes = Outcome::RULES
+        .iter()
+        .map(|o| (o.label().to_string(), county.count(*o).into()))
+        .collect();
+    UpgradeSummary {
+        matched: county.matched(),
+        outcomes,
+        laggard_conversion: county.laggard_conversion(),
+        targets_met: county.targets_met,
+        targets_total: county.targets,
+    }
+}
+
+/// A few lines for the clerk's terminal.
+pub fn summary_text(up: &Upgrade, output: &Path) -> String {
+    let county = &up.evaluation.county;
+    let outcomes: Vec<String> = Outcome::ALL
+        .iter()
+        .filter(|o| Outcome::RULES.contains(o) || county.count(**o) > 0)
+        .map(|o| format!("{} {}", o.label(), county.count(*o)))
+        .collect();
+    let rate = |r: Option<f64>| r.map_or("—".to_string(), |r| format!("{:.1}%", r * 100.0));
+    let (errors, warnings) = up.issues().fold((0, 0), |(e, w), i| {
+        if i.issue.is_error() {
+            (e + 1, w)
+        } else {
+            (e, w + 1)
+        }
+    });
+    let verdict = if county.all_met(&up.rules) {
+        "全部达到"
+    } else {
+        "未全部达到"
+    };
+    format!(
+        "已生成晋位升级工作簿：{}\n匹配 {} 个党组织：{}\n后进转化率 {}，争创目标达成率 {}（{}/{}），县级目标{verdict}\n问题：错误 {errors} 个，警告 {warnings} 个\n",
+        output.display(),
+        county.matched(),
+        outcomes.join("，"),
+        rate(county.laggard_conversion()),
+        rate(county.target_rate()),
+        county.targets_met,
+        county.targets,
+    )
+}

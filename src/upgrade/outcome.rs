@@ -1,0 +1,291 @@
+//! Outcomes (晋位 / 保持 / 降位 / 新增 / 未复评) and the targets, per unit and county-wide.
+//!
+//! Decisions beyond RULES.md, made here once:
+//! - A match where either side's tier is 待定 is compared with nothing: its outcome is 待定
+//!   (counted as matched, in none of the five outcomes, listed for follow-up). A tier is never
+//!   guessed, so neither is a move between tiers.
+//! - 后进转化率 = baseline 后进 whose year-end tier is rated and no longer 后进, over all
+//!   baseline 后进 (未复评 and year-end 待定 count as not converted); `None` when there is none.
+//! - 争创目标: every baseline organization that declared one counts; it is met when the
+//!   year-end tier is rated and at or above it (未复评 and 待定 are not met).
+//! - Organizations left unmatched because their key was ambiguous (无法匹配) count in no rate:
+//!   they are errors for the department to settle first.
+
+use super::input::Input;
+use super::matching::{Link, Matching};
+use crate::ledger::model::{ratio, TierCounts};
+use crate::rules::{Rules, Tier};
+use crate::schema::org;
+
+/// What became of one organization between the baseline and the year end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Promoted,
+    Kept,
+    Demoted,
+    New,
+    Unrated,
+    /// Matched, but a tier on either side is 待定.
+    Pending,
+    /// Not matched: its code or name named more than one organization.
+    Ambiguous,
+}
+
+impl Outcome {
+    /// Every outcome, in the order of the workbook's columns.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Promoted,
+        Outcome::Kept,
+        Outcome::Demoted,
+        Outcome::New,
+        Outcome::Unrated,
+        Outcome::Pending,
+        Outcome::Ambiguous,
+    ];
+    /// The five outcomes of RULES.md (the JSON summary's keys).
+    pub const RULES: [Outcome; 5] = [
+        Outcome::Promoted,
+        Outcome::Kept,
+        Outcome::Demoted,
+        Outcome::New,
+        Outcome::Unrated,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Promoted => "晋位",
+            Outcome::Kept => "保持",
+            Outcome::Demoted => "降位",
+            Outcome::New => "新增",
+            Outcome::Unrated => "未复评",
+            Outcome::Pending => "待定",
+            Outcome::Ambiguous => "无法匹配",
+        }
+    }
+
+    /// Whether the department must follow it up (降位与未复评).
+    pub fn needs_follow_up(self) -> bool {
+        matches!(
+            self,
+            Outcome::Demoted | Outcome::Unrated | Outcome::Pending | Outcome::Ambiguous
+        )
+    }
+}
+
+/// One organization's comparison.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub link: Link,
+    pub outcome: Outcome,
+    pub baseline_tier: Option<Tier>,
+    pub year_end_tier: Option<Tier>,
+    /// The 争创目标 declared at baseline.
+    pub target: Option<&'static str>,
+    /// Whether it was met; `None` when none was declared (or the organization is 无法匹配).
+    pub target_met: Option<bool>,
+    /// For a baseline 后进: whether it reached at least 一般.
+    pub converted: Option<bool>,
+}
+
+/// One target's verdict for a unit or the county.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub name: &'static str,
+    /// `None` when there is nothing to measure or the rules do not ask for it.
+    pub met: Option<bool>,
+}
+
+/// Counts of one unit or of the county.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub baseline: TierCounts,
+    pub year_end: TierCounts,
+    /// Per outcome, in the order of [`Outcome::ALL`].
+    pub outcomes: Vec<usize>,
+    pub laggards: usize,
+    pub converted: usize,
+    pub targets: usize,
+    pub targets_met: usize,
+}
+
+impl Figures {
+    fn new(tiers: usize) -> Figures {
+        let counts = TierCounts {
+            rated: vec![0; tiers],
+            pending: 0,
+        };
+        Figures {
+            baseline: counts.clone(),
+            year_end: counts,
+            outcomes: vec![0; Outcome::ALL.len()],
+            laggards: 0,
+            converted: 0,
+            targets: 0,
+            targets_met: 0,
+        }
+    }
+
+    fn add(&mut self, row: &Row) {
+        if let Some(t) = row.baseline_tier {
+            self.baseline.add(t);
+        }
+        if let Some(t) = row.year_end_tier {
+            self.year_end.add(t);
+        }
+        let i = Outcome::ALL.iter().position(|o| *o == row.outcome);
+        self.outcomes[i.unwrap_or(0)] += 1;
+        if let Some(converted) = row.converted {
+            self.laggards += 1;
+            self.converted += converted as usize;
+        }
+        if let Some(met) = row.target_met {
+            self.targets += 1;
+            self.targets_met += met as usize;
+        }
+    }
+
+    pub fn count(&self, outcome: Outcome) -> usize {
+        let i = Outcome::ALL.iter().position(|o| *o == outcome);
+        i.map_or(0, |i| self.outcomes[i])
+    }
+
+    /// Organizations found on both sides.
+    pub fn matched(&self) -> usize {
+        [
+            Outcome::Promoted,
+            Outcome::Kept,
+            Outcome::Demoted,
+            Outcome::Pending,
+        ]
+        .iter()
+        .map(|o| self.count(*o))
+        .sum()
+    }
+
+    /// 后进转化率, as a fraction.
+    pub fn laggard_conversion(&self) -> Option<f64> {
+        ratio(self.converted, self.laggards)
+    }
+
+    /// 争创目标达成率, as a fraction.
+    pub fn target_rate(&self) -> Option<f64> {
+        ratio(self.targets_met, self.targets)
+    }
+
+    /// The three targets of the rules file, judged.
+    pub fn checks(&self, rules: &Rules) -> [Check; 3] {
+        let t = &rules.config().upgrade;
+        let conversion = self
+            .laggard_conversion()
+            .map(|r| r * 100.0 + 1e-9 >= t.laggard_conversion_percent);
+        let demotions = self.count(Outcome::Demoted) <= t.max_demotions as usize;
+        let targets =
+            (t.targets_met && self.targets > 0).then_some(self.targets_met == self.targets);
+        [
+            Check {
+                name: "后进转化率",
+                met: conversion,
+            },
+            Check {
+                name: "降位",
+                met: Some(demotions),
+            },
+            Check {
+                name: "争创目标",
+                met: targets,
+            },
+        ]
+    }
+
+    /// Whether every target that applies is met.
+    pub fn all_met(&self, rules: &Rules) -> bool {
+        self.checks(rules).iter().all(|c| c.met != Some(false))
+    }
+}
+
+/// Every organization's comparison, with per-unit figures (parallel to `matching.units`) and
+/// the county's.
+pub struct Evaluation {
+    pub rows: Vec<Row>,
+    pub units: Vec<Figures>,
+    pub county: Figures,
+}
+
+/// Judge every link.
+pub fn evaluate(matching: &Matching, base: &Input, fin: &Input, rules: &Rules) -> Evaluation {
+    let tiers = rules.tier_names().len();
+    let mut units = vec![Figures::new(tiers); matching.units.len()];
+    let mut county = Figures::new(tiers);
+    let rows: Vec<Row> = matching
+        .links
+        .iter()
+        .map(|link| judge(link, base, fin, rules))
+        .collect();
+    for row in &rows {
+        units[row.link.unit].add(row);
+        county.add(row);
+    }
+    Evaluation {
+        rows,
+        units,
+        county,
+    }
+}
+
+fn judge(link: &Link, base: &Input, fin: &Input, rules: &Rules) -> Row {
+    let baseline = link.baseline.map(|b| &base.orgs[b]);
+    let baseline_tier = baseline.map(|o| o.classification.tier);
+    let year_end_tier = link.year_end.map(|f| fin.orgs[f].classification.tier);
+    let outcome = outcome(link, baseline_tier, year_end_tier, rules);
+    let counted = outcome != Outcome::Ambiguous;
+    let target = baseline.and_then(|o| o.record.choice(org::TARGET_TIER));
+    let reached = |target: &str| {
+        year_end_tier
+            .and_then(|t| rules.meets_form_tier(t, target))
+            .unwrap_or(false)
+    };
+    let lagging = baseline_tier.is_some_and(|t| rules.is_lagging(t));
+    let converted = year_end_tier.is_some_and(|t| t != Tier::Pending && !rules.is_lagging(t));
+    Row {
+        link: link.clone(),
+        outcome,
+        baseline_tier,
+        year_end_tier,
+        target,
+        target_met: target.filter(|_| counted).map(reached),
+        converted: (lagging && counted).then_some(converted),
+    }
+}
+
+fn outcome(link: &Link, base: Option<Tier>, fin: Option<Tier>, rules: &Rules) -> Outcome {
+    if link.ambiguous {
+        return Outcome::Ambiguous;
+    }
+    match (base, fin) {
+        (None, _) => Outcome::New,
+        (_, None) => Outcome::Unrated,
+        (Some(b), Some(f)) => match rules.compare_tiers(f, b) {
+            Some(std::cmp::Ordering::Greater) => Outcome::Promoted,
+            Some(std::cmp::Ordering::Equal) => Outcome::Kept,
+            Some(std::cmp::Ordering::Less) => Outcome::Demoted,
+            None => Outcome::Pending,
+        },
+    }
+}
+
+/// The county's transition matrix: rows are baseline tiers (rated, 待定, then "none" for
+/// 新增), columns the year-end tiers (rated, 待定, then "none" for 未复评). 无法匹配 is left
+/// out: it belongs to no pair.
+pub fn transitions(rows: &[Row], rules: &Rules) -> Vec<Vec<usize>> {
+    let n = rules.tier_names().len();
+    let index = |t: Option<Tier>| match t {
+        Some(Tier::Rated(i)) => i,
+        Some(Tier::Pending) => n,
+        None => n + 1,
+    };
+    let mut matrix = vec![vec![0; n + 2]; n + 2];
+    for row in rows.iter().filter(|r| r.outcome != Outcome::Ambiguous) {
+        matrix[index(row.baseline_tier)][index(row.year_end_tier)] += 1;
+    }
+    matrix
+}

@@ -1,0 +1,463 @@
+//! The roster (花名册): reading .xlsx and CSV in every encoding Excel writes, refusing a bad
+//! roster with the row named; attributing returned files to its units; choosing among
+//! resubmissions; organizations two units both claim.
+
+use crate::support::{root, temp_dir};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+use taizhang::attribution::{self, Owner, Via};
+use taizhang::builder::FormBuilder;
+use taizhang::check::{check_file, CheckOptions, FileReport};
+use taizhang::ledger::model::FileStatus;
+use taizhang::ledger::Ledger;
+use taizhang::roster::{Roster, RosterError, UnitKind};
+use taizhang::rules::Rules;
+use taizhang::status::Expectation;
+use taizhang::Code;
+
+const CSV: &str = "单位代码,单位名称,单位类别,联系人,联系电话\n\
+511101001,白马镇,乡镇,张丽,13808310003\n\
+511101004,龙泉镇,镇,刘洋,\n\
+511101002,城关街道,街道,,\n\
+511101101,青山县教育局,县级部门,胡军,0831-2345101\n";
+
+/// A four-unit roster as CSV in `dir`; 白马镇 has [`FormBuilder`]'s default code.
+pub fn small_roster(dir: &Path) -> Roster {
+    let path = dir.join("花名册.csv");
+    std::fs::write(&path, CSV).unwrap();
+    Roster::load(&path).unwrap()
+}
+
+fn codes(roster: &Roster) -> Vec<&str> {
+    roster.units.iter().map(|u| u.code.as_str()).collect()
+}
+
+fn load_csv(dir: &Path, bytes: &[u8]) -> Result<Roster, RosterError> {
+    let path = dir.join("roster.csv");
+    std::fs::write(&path, bytes).unwrap();
+    Roster::load(&path)
+}
+
+#[test]
+fn sample_roster_reads_every_column() {
+    let roster = Roster::load(&root().join("samples/roster.xlsx")).unwrap();
+    assert_eq!(roster.units.len(), 14);
+    let first = &roster.units[0];
+    assert_eq!(
+        (first.code.as_str(), first.name.as_str(), first.kind),
+        ("511101001", "城关街道", UnitKind::Street)
+    );
+    assert_eq!(first.contact.as_deref(), Some("李娜"));
+    assert_eq!(first.row, 2);
+    assert_eq!(roster.units[13].kind, UnitKind::Department);
+}
+
+#[test]
+fn sample_roster_matches_the_samples() {
+    let roster = Roster::load(&root().join("samples/roster.xlsx")).unwrap();
+    let mut reports: Vec<FileReport> = crate::samples::sample_files()
+        .iter()
+        .map(|p| check_file(p, &CheckOptions::default()))
+        .collect();
+    let placements = attribution::attribute(&mut reports, Some(&roster));
+    let mut owned: Vec<usize> = placements
+        .iter()
+        .map(|p| match p.owner {
+            Owner::Roster(i) => i,
+            ref other => panic!("unattributed: {other:?}"),
+        })
+        .collect();
+    assert!(placements.iter().all(|p| p.via == Some(Via::Code)));
+    owned.sort();
+    assert_eq!(owned, (0..14).collect::<Vec<_>>());
+}
+
+#[test]
+fn csv_in_utf8_with_bom_and_gbk_reads_alike() {
+    let dir = temp_dir();
+    let plain = load_csv(dir.path(), CSV.as_bytes()).unwrap();
+    let bom = load_csv(dir.path(), &[b"\xEF\xBB\xBF", CSV.as_bytes()].concat()).unwrap();
+    let (gbk, _, lossy) = encoding_rs::GBK.encode(CSV);
+    assert!(!lossy);
+    let gbk = load_csv(dir.path(), &gbk).unwrap();
+    assert_eq!(plain.units, bom.units);
+    assert_eq!(plain.units, gbk.units);
+    assert_eq!(
+        codes(&plain),
+        ["511101001", "511101004", "511101002", "511101101"]
+    );
+    assert_eq!(plain.units[1].kind, UnitKind::Township, "镇 means 乡镇");
+    assert_eq!(plain.units[1].phone, None);
+}
+
+#[test]
+fn csv_columns_found_by_header_under_a_title_row() {
+    let dir = temp_dir();
+    let text = "青山县报送单位花名册,,\n\
+                单位名称,单位类别,单位代码（9位）\n\
+                白马镇 , 乡镇 ,５１１１０１００３\n\
+                ,,\n\
+                城关街道,街道,511101001\n";
+    let roster = load_csv(dir.path(), text.as_bytes()).unwrap();
+    assert_eq!(codes(&roster), ["511101003", "511101001"]);
+    assert_eq!(roster.units[0].name, "白马镇");
+    assert_eq!(roster.units[1].row, 5);
+}
+
+#[test]
+fn csv_in_no_known_encoding_is_refused_with_a_hint() {
+    let dir = temp_dir();
+    let err = load_csv(dir.path(), b"\xc4\xe3\xff\xff,\xfe\n").unwrap_err();
+    assert!(matches!(err, RosterError::Encoding { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("编码") && message.contains("CSV UTF-8"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bad_rosters_name_the_row() {
+    let dir = temp_dir();
+    let head = "单位代码,单位名称,单位类别\n";
+    let cases = [
+        (
+            "511101003,白马镇,乡镇\n511101003,龙泉镇,乡镇\n",
+            "第 3 行：单位代码“511101003”与第 2 行重复",
+        ),
+        (
+            "511101003,白马镇,乡镇\n511101004,白马镇,乡镇\n",
+            "第 3 行：单位名称“白马镇”与第 2 行重复",
+        ),
+        (
+            "511101003,白马镇,乡镇\n,龙泉镇,乡镇\n",
+            "第 3 行：单位代码为空（单位名称“龙泉镇”）",
+        ),
+        ("511101003,白马镇,村\n", "第 2 行：单位类别“村”不正确"),
+    ];
+    for (body, expected) in cases {
+        let err = load_csv(dir.path(), format!("{head}{body}").as_bytes()).unwrap_err();
+        assert!(err.to_string().contains(expected), "{err} / {expected}");
+    }
+    let err = load_csv(dir.path(), "代码,名称\n1,2\n".as_bytes()).unwrap_err();
+    assert!(matches!(err, RosterError::NoHeader { .. }), "{err:?}");
+    let err = Roster::load(&dir.path().join("花名册.docx")).unwrap_err();
+    assert!(err.to_string().contains(".xlsx 或 .csv"), "{err}");
+}
+
+// ---- attribution ----
+
+fn write(dir: &Path, name: &str, form: FormBuilder) -> PathBuf {
+    form.write(dir.join(name)).unwrap()
+}
+
+fn attribute(roster: &Roster, paths: &[PathBuf]) -> (Vec<FileReport>, Vec<attribution::Placement>) {
+    let mut reports: Vec<FileReport> = paths
+        .iter()
+        .map(|p| check_file(p, &CheckOptions::default()))
+        .collect();
+    let placements = attribution::attribute(&mut reports, Some(roster));
+    (reports, placements)
+}
+
+fn codes_of(report: &FileReport) -> Vec<Code> {
+    report.issues().iter().map(|i| i.code).collect()
+}
+
+#[test]
+fn a_file_is_tied_by_code_then_name_then_file_name() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let by_code = write(
+        dir.path(),
+        "a.xlsx",
+        FormBuilder::new().code("511101001").unit("随便").orgs(1),
+    );
+    let by_name = write(
+        dir.path(),
+        "b.xlsx",
+        FormBuilder::new().code("").unit("龙泉镇").orgs(1),
+    );
+    let by_party_name = write(
+        dir.path(),
+        "c.xlsx",
+        FormBuilder::new()
+            .code("")
+            .unit("中共城关街道工作委员会")
+            .orgs(1),
+    );
+    let by_file = write(
+        dir.path(),
+        "511101101_青山县教育局_摸底调查表.xlsx",
+        FormBuilder::new().code("").unit("").orgs(1),
+    );
+    let (reports, placements) = attribute(&roster, &[by_code, by_name, by_party_name, by_file]);
+    let got: Vec<(Owner, Option<Via>)> = placements
+        .iter()
+        .map(|p| (p.owner.clone(), p.via))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Owner::Roster(0), Some(Via::Code)),
+            (Owner::Roster(1), Some(Via::Name)),
+            (Owner::Roster(2), Some(Via::Name)),
+            (Owner::Roster(3), Some(Via::FileName)),
+        ]
+    );
+    assert!(!codes_of(&reports[0]).contains(&Code::UnitCodeNotInRoster));
+}
+
+#[test]
+fn a_wrong_code_with_a_known_name_is_tied_by_name_with_a_warning() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let path = write(
+        dir.path(),
+        "x.xlsx",
+        FormBuilder::new().code("511101999").unit("白马镇").orgs(1),
+    );
+    let (reports, placements) = attribute(&roster, &[path]);
+    assert_eq!(placements[0].owner, Owner::Roster(0));
+    let issue = reports[0]
+        .issues()
+        .iter()
+        .find(|i| i.code == Code::UnitCodeNotInRoster)
+        .unwrap();
+    assert!(
+        issue.message.contains("511101999") && issue.message.contains("511101001"),
+        "{}",
+        issue.message
+    );
+}
+
+#[test]
+fn a_file_of_no_unit_or_of_two_units_is_reported_not_assigned() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let stranger = write(
+        dir.path(),
+        "x.xlsx",
+        FormBuilder::new().code("511101099").unit("白云镇").orgs(1),
+    );
+    let torn = write(
+        dir.path(),
+        "y.xlsx",
+        FormBuilder::new().code("511101001").unit("龙泉镇").orgs(1),
+    );
+    let (reports, placements) = attribute(&roster, &[stranger, torn]);
+    assert!(placements
+        .iter()
+        .all(|p| matches!(p.owner, Owner::Unlisted { .. })));
+    assert!(codes_of(&reports[0]).contains(&Code::UnitNotInRoster));
+    let conflict = reports[1]
+        .issues()
+        .iter()
+        .find(|i| i.code == Code::UnitConflict)
+        .unwrap();
+    assert!(
+        conflict.message.contains("白马镇（511101001）")
+            && conflict.message.contains("龙泉镇（511101004）")
+    );
+    assert_eq!(conflict.sheet, "单位信息");
+}
+
+fn set_mtime(path: &Path, secs_after_epoch: u64) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(SystemTime::UNIX_EPOCH + Duration::from_secs(secs_after_epoch))
+        .unwrap();
+}
+
+#[test]
+fn the_latest_filled_date_wins_then_the_latest_modification() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let newer = write(
+        dir.path(),
+        "a白马镇.xlsx",
+        FormBuilder::new().filled_on("2026-04-12").orgs(2),
+    );
+    let older = write(
+        dir.path(),
+        "b白马镇.xlsx",
+        FormBuilder::new().filled_on("2026-04-10").orgs(3),
+    );
+    set_mtime(&newer, 1_000);
+    set_mtime(&older, 2_000);
+    let (_, placements) = attribute(&roster, &[newer.clone(), older.clone()]);
+    assert_eq!(placements[0].superseded_by, None);
+    assert_eq!(placements[1].superseded_by, Some(0));
+
+    let same_day = write(
+        dir.path(),
+        "c白马镇.xlsx",
+        FormBuilder::new().filled_on("2026-04-12").orgs(1),
+    );
+    set_mtime(&same_day, 3_000);
+    let (_, placements) = attribute(&roster, &[newer, older, same_day]);
+    let superseded: Vec<Option<usize>> = placements.iter().map(|p| p.superseded_by).collect();
+    assert_eq!(superseded, [Some(2), Some(2), None]);
+}
+
+#[test]
+fn superseded_files_are_listed_and_never_merged_into_the_ledger() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    let roster = small_roster(dir.path());
+    write(
+        &inbox,
+        "白马镇.xlsx",
+        FormBuilder::new().filled_on("2026-04-10").orgs(3),
+    );
+    write(
+        &inbox,
+        "白马镇（修改后）.xlsx",
+        FormBuilder::new().filled_on("2026-04-13").orgs(2),
+    );
+    let ledger = ledger_of(&inbox, Some(roster));
+    assert_eq!(ledger.county.organizations(), 2);
+    assert_eq!(ledger.reports.len(), 1);
+    let old = ledger
+        .files
+        .iter()
+        .find(|f| f.path == "白马镇.xlsx")
+        .unwrap();
+    assert_eq!(
+        old.status,
+        FileStatus::Superseded("白马镇（修改后）.xlsx".into())
+    );
+    assert_eq!(old.status.label(), "已被替代");
+    assert!(
+        old.detail.contains("已被 白马镇（修改后）.xlsx 替代"),
+        "{}",
+        old.detail
+    );
+    let summary = taizhang::ledger::summarize(&ledger, Path::new("台账.xlsx"));
+    let json = serde_json::to_value(&summary).unwrap();
+    assert_eq!(json["files"]["superseded"], 1);
+    assert_eq!(json["files"]["read"], 1);
+}
+
+#[test]
+fn without_a_roster_resubmissions_are_chosen_per_unit_code() {
+    let dir = temp_dir();
+    write(
+        dir.path(),
+        "1.xlsx",
+        FormBuilder::new().filled_on("2026-04-10").orgs(3),
+    );
+    write(
+        dir.path(),
+        "2.xlsx",
+        FormBuilder::new().code("").filled_on("2026-04-11").orgs(1),
+    );
+    write(
+        dir.path(),
+        "3.xlsx",
+        FormBuilder::new().unit("龙泉镇").code("511101004").orgs(4),
+    );
+    let ledger = ledger_of(dir.path(), None);
+    let names: Vec<&str> = ledger.units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, ["白马镇", "龙泉镇"]);
+    assert_eq!(ledger.county.organizations(), 5);
+    assert_eq!(ledger.superseded_files(), 1);
+}
+
+pub fn ledger_of(inbox: &Path, roster: Option<Roster>) -> Ledger<'static> {
+    ledger_at(inbox, Expectation::new(roster, None, None))
+}
+
+pub fn ledger_at(inbox: &Path, expect: Expectation) -> Ledger<'static> {
+    static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(Rules::embedded);
+    let options = taizhang::ledger::LedgerOptions::default();
+    let (discovery, reports) = taizhang::ledger::collect(inbox, &options).unwrap();
+    Ledger::build_with(rules, inbox, &discovery, reports, &expect)
+}
+
+// ---- organizations claimed by two units ----
+
+#[test]
+fn the_same_org_code_in_two_units_is_an_error_on_both() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let a = write(
+        dir.path(),
+        "白马镇.xlsx",
+        FormBuilder::new().org(|o| o.code("X0001")).orgs(1),
+    );
+    let b = write(
+        dir.path(),
+        "龙泉镇.xlsx",
+        FormBuilder::new()
+            .unit("龙泉镇")
+            .code("511101004")
+            .orgs(1)
+            .org(|o| o.code("x0001")),
+    );
+    let (reports, _) = attribute(&roster, &[a, b]);
+    let shared: Vec<_> = reports
+        .iter()
+        .map(|r| {
+            r.issues()
+                .iter()
+                .filter(|i| i.code == Code::OrgCodeInOtherUnit)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(shared[0].len(), 1);
+    assert_eq!(shared[1].len(), 1);
+    assert!(
+        shared[0][0]
+            .message
+            .contains("龙泉镇（龙泉镇.xlsx 第 5 行）"),
+        "{}",
+        shared[0][0].message
+    );
+    assert_eq!(shared[1][0].cell.as_deref(), Some("C5"));
+}
+
+#[test]
+fn the_same_org_name_in_two_units_is_a_warning_unless_codes_differ() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let a = write(
+        dir.path(),
+        "白马镇.xlsx",
+        FormBuilder::new().org(|o| o.name("青山县联合党支部").code("")),
+    );
+    let b = write(
+        dir.path(),
+        "龙泉镇.xlsx",
+        FormBuilder::new()
+            .unit("龙泉镇")
+            .code("511101004")
+            .org(|o| o.name("青山县 联合党支部").code("")),
+    );
+    let (reports, _) = attribute(&roster, &[a.clone(), b.clone()]);
+    for report in &reports {
+        assert!(
+            codes_of(report).contains(&Code::OrgNameInOtherUnit),
+            "{:?}",
+            codes_of(report)
+        );
+    }
+    let a = write(
+        dir.path(),
+        "白马镇.xlsx",
+        FormBuilder::new().org(|o| o.name("机关党支部").code("A1")),
+    );
+    let b = write(
+        dir.path(),
+        "龙泉镇.xlsx",
+        FormBuilder::new()
+            .unit("龙泉镇")
+            .code("511101004")
+            .org(|o| o.name("机关党支部").code("B1")),
+    );
+    let (reports, _) = attribute(&roster, &[a, b]);
+    for report in &reports {
+        assert!(!codes_of(report).contains(&Code::OrgNameInOtherUnit));
+    }
+}

@@ -1,0 +1,548 @@
+//! 晋位升级: outcomes, matching, ledgers read back, the four-grade scheme, the JSON contract.
+
+use crate::support::temp_dir;
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use taizhang::builder::{Cell, FormBuilder, OrgRow};
+use taizhang::check::CheckOptions;
+use taizhang::ledger::readback::read_ledger;
+use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::read::Limits;
+use taizhang::rules::{Rules, FOUR_GRADE_TOML};
+use taizhang::schema::org;
+use taizhang::upgrade::{self, Outcome, Upgrade, UpgradeOptions};
+use taizhang::Code;
+
+// ---- building forms ----
+
+fn unit(stage: &str) -> FormBuilder {
+    FormBuilder::new()
+        .unit("白马镇")
+        .code("511101001")
+        .stage(stage)
+        .filled_on(Cell::date(2026, if stage == "年终" { 12 } else { 4 }, 10))
+}
+
+/// 优秀 under the embedded rules (100 points); 好 under the four-grade scheme.
+fn excellent(o: OrgRow) -> OrgRow {
+    o
+}
+
+/// 78 points: 一般 (four-grade: 一般).
+fn average(o: OrgRow) -> OrgRow {
+    o.satisfaction(75).on_time_election("否").self_tier("一般")
+}
+
+/// 88 points: 优秀 (four-grade: 较好).
+fn good(o: OrgRow) -> OrgRow {
+    o.satisfaction(75)
+}
+
+/// Secretary vacant: a veto, 后进.
+fn lagging(o: OrgRow) -> OrgRow {
+    o.vacant_secretary()
+        .self_tier("后进")
+        .target_tier("一般")
+        .plan("书记空缺", "选派书记", Cell::date(2026, 12, 31))
+}
+
+fn named(
+    name: &str,
+    code: Option<&str>,
+    tier: fn(OrgRow) -> OrgRow,
+) -> impl FnOnce(OrgRow) -> OrgRow {
+    let name = name.to_string();
+    let code = code.map(str::to_string);
+    move |o| {
+        let o = tier(o.name(name));
+        match code {
+            Some(c) => o.code(c),
+            None => o,
+        }
+    }
+}
+
+/// A folder holding the forms.
+fn folder(forms: &[(&str, &FormBuilder)]) -> tempfile::TempDir {
+    let dir = temp_dir();
+    for (file, form) in forms {
+        form.write(dir.path().join(file)).expect("form written");
+    }
+    dir
+}
+
+fn options(rules: Rules) -> UpgradeOptions {
+    UpgradeOptions {
+        check: CheckOptions {
+            rules,
+            ..CheckOptions::default()
+        },
+        roster: None,
+    }
+}
+
+fn compare_with(base: &Path, fin: &Path, rules: Rules) -> Upgrade {
+    upgrade::compare(base, fin, &options(rules), &[]).expect("compared")
+}
+
+fn compare(base: &FormBuilder, fin: &FormBuilder) -> Upgrade {
+    let b = folder(&[("白马镇.xlsx", base)]);
+    let f = folder(&[("白马镇.xlsx", fin)]);
+    compare_with(b.path(), f.path(), Rules::embedded())
+}
+
+/// The outcome of the organization called `name` (its year-end name when it has one).
+fn outcome_of(up: &Upgrade, name: &str) -> Outcome {
+    let rows: Vec<_> = up
+        .evaluation
+        .rows
+        .iter()
+        .filter(|r| {
+            let side =
+                |i: Option<usize>, orgs: &[upgrade::RatedOrg]| i.map(|i| orgs[i].name.clone());
+            side(r.link.year_end, &up.year_end.orgs).or(side(r.link.baseline, &up.baseline.orgs))
+                == Some(name.to_string())
+        })
+        .collect();
+    assert_eq!(rows.len(), 1, "one row for {name}");
+    rows[0].outcome
+}
+
+fn codes(up: &Upgrade) -> Vec<Code> {
+    up.issues().map(|i| i.issue.code).collect()
+}
+
+/// Write a ledger of `inbox` to `out`, as `taizhang ledger` does.
+fn write_ledger(inbox: &Path, out: &Path, rules: &Rules) -> Vec<taizhang::check::FileReport> {
+    let options = LedgerOptions {
+        check: CheckOptions {
+            rules: rules.clone(),
+            ..CheckOptions::default()
+        },
+        exclude: vec![out.to_path_buf()],
+    };
+    let (discovery, reports) = ledger::collect(inbox, &options).expect("collected");
+    let kept = ledger::collect(inbox, &options).expect("collected again").1;
+    let built = Ledger::build(rules, inbox, &discovery, reports);
+    ledger::write(&built, out).expect("ledger written");
+    kept
+}
+
+// ---- outcomes ----
+
+fn every_outcome() -> (FormBuilder, FormBuilder) {
+    let base = unit("摸底")
+        .org(named("甲村党支部", Some("A1"), excellent))
+        .org(named("乙村党支部", Some("A2"), average))
+        .org(named("丙村党支部", Some("A3"), lagging))
+        .org(named("丁村党支部", Some("A4"), excellent))
+        .org(named("戊村党支部", Some("A5"), average));
+    let fin = unit("年终")
+        .org(named("甲村党支部", Some("A1"), excellent))
+        .org(named("乙村党支部", Some("A2"), excellent))
+        .org(named("丙村党支部", Some("A3"), average))
+        .org(named("丁村党支部", Some("A4"), average))
+        .org(named("己村党支部", Some("A6"), excellent));
+    (base, fin)
+}
+
+#[test]
+fn each_outcome_is_recognized() {
+    let (base, fin) = every_outcome();
+    let up = compare(&base, &fin);
+    assert_eq!(outcome_of(&up, "甲村党支部"), Outcome::Kept);
+    assert_eq!(outcome_of(&up, "乙村党支部"), Outcome::Promoted);
+    assert_eq!(outcome_of(&up, "丙村党支部"), Outcome::Promoted);
+    assert_eq!(outcome_of(&up, "丁村党支部"), Outcome::Demoted);
+    assert_eq!(outcome_of(&up, "戊村党支部"), Outcome::Unrated);
+    assert_eq!(outcome_of(&up, "己村党支部"), Outcome::New);
+    assert!(codes(&up).contains(&Code::NotReRated));
+    let county = &up.evaluation.county;
+    assert_eq!(county.matched(), 4);
+    assert_eq!(county.laggard_conversion(), Some(1.0));
+    // 争创目标: 甲 优秀 met, 乙 优秀 met, 丙 一般 met, 丁 优秀 not, 戊 未复评 not.
+    assert_eq!((county.targets_met, county.targets), (3, 5));
+}
+
+#[test]
+fn a_pending_tier_on_either_side_is_its_own_case() {
+    let base = unit("摸底")
+        .org(named("甲村党支部", None, lagging))
+        .org(named("乙村党支部", None, |o| {
+            o.members(Cell::text("若干"))
+        }));
+    let fin = unit("年终")
+        .org(named("甲村党支部", None, |o| {
+            o.satisfaction(Cell::Empty)
+        }))
+        .org(named("乙村党支部", None, excellent));
+    let up = compare(&base, &fin);
+    assert_eq!(outcome_of(&up, "甲村党支部"), Outcome::Pending);
+    assert_eq!(outcome_of(&up, "乙村党支部"), Outcome::Pending);
+    let summary = upgrade::summarize(&up);
+    assert_eq!(summary.matched, 2);
+    assert!(summary.outcomes.values().all(|v| v == 0));
+    // A 后进 whose year-end tier is pending is not converted.
+    assert_eq!(summary.laggard_conversion, Some(0.0));
+}
+
+#[test]
+fn a_unit_without_a_year_end_return_is_one_error_and_all_unrated() {
+    let base = unit("摸底").org(named("甲村党支部", None, excellent));
+    let other =
+        unit("年终")
+            .unit("龙泉镇")
+            .code("511101004")
+            .org(named("龙泉村党支部", None, excellent));
+    let up = compare(&base, &other);
+    assert_eq!(outcome_of(&up, "甲村党支部"), Outcome::Unrated);
+    assert_eq!(outcome_of(&up, "龙泉村党支部"), Outcome::New);
+    let c = codes(&up);
+    assert!(c.contains(&Code::UnitNotReturned));
+    assert!(!c.contains(&Code::NotReRated), "{c:?}");
+}
+
+// ---- matching ----
+
+#[test]
+fn matching_by_code_ignores_order() {
+    let base = unit("摸底")
+        .org(named("甲村党支部", Some("A1"), lagging))
+        .org(named("乙村党支部", Some("A2"), excellent));
+    let fin = unit("年终")
+        .org(named("乙村党支部", Some("A2"), excellent))
+        .org(named("甲村党支部", Some("A1"), excellent));
+    let up = compare(&base, &fin);
+    assert_eq!(outcome_of(&up, "甲村党支部"), Outcome::Promoted);
+    assert_eq!(outcome_of(&up, "乙村党支部"), Outcome::Kept);
+    assert!(up.matching.issues.is_empty());
+}
+
+#[test]
+fn matching_by_normalized_name_when_a_side_has_no_code() {
+    let base = unit("摸底").org(named("甲村 党支部", Some("A1"), lagging));
+    let fin = unit("年终").org(named("甲村党支部", None, excellent));
+    let up = compare(&base, &fin);
+    assert_eq!(up.evaluation.county.count(Outcome::Promoted), 1);
+    assert_eq!(up.evaluation.county.matched(), 1);
+}
+
+#[test]
+fn a_rename_with_the_same_code_is_one_organization() {
+    let base = unit("摸底").org(named("甲村党支部", Some("A1"), lagging));
+    let fin = unit("年终").org(named("甲社区党支部", Some("A1"), excellent));
+    let up = compare(&base, &fin);
+    assert_eq!(outcome_of(&up, "甲社区党支部"), Outcome::Promoted);
+    assert!(up.evaluation.rows[0].link.renamed);
+    let renamed: Vec<_> = up
+        .issues()
+        .filter(|i| i.issue.code == Code::OrgRenamed)
+        .collect();
+    assert_eq!(renamed.len(), 1);
+    assert!(renamed[0].issue.message.contains("甲村党支部"));
+    assert!(renamed[0].issue.message.contains("甲社区党支部"));
+}
+
+#[test]
+fn same_name_with_different_codes_is_two_organizations() {
+    let base = unit("摸底").org(named("甲村党支部", Some("A1"), excellent));
+    let fin = unit("年终").org(named("甲村党支部", Some("B1"), excellent));
+    let up = compare(&base, &fin);
+    assert_eq!(up.evaluation.county.count(Outcome::Unrated), 1);
+    assert_eq!(up.evaluation.county.count(Outcome::New), 1);
+    assert!(codes(&up).contains(&Code::CodeDiffersSameName));
+}
+
+#[test]
+fn two_candidates_are_an_issue_not_a_guess() {
+    let base = unit("摸底").org(named("甲村党支部", None, lagging));
+    let fin = unit("年终")
+        .org(named("甲村党支部", None, excellent))
+        .org(named("甲村党支部", None, average));
+    let up = compare(&base, &fin);
+    let county = &up.evaluation.county;
+    assert_eq!(county.count(Outcome::Ambiguous), 3);
+    assert_eq!(county.matched(), 0);
+    let ambiguous: Vec<_> = up
+        .issues()
+        .filter(|i| i.issue.code == Code::AmbiguousMatch)
+        .collect();
+    assert_eq!(ambiguous.len(), 1);
+    assert!(
+        ambiguous[0].issue.message.contains("年终 白马镇.xlsx"),
+        "{}",
+        ambiguous[0].issue.message
+    );
+}
+
+#[test]
+fn a_stage_mismatch_is_a_warning_naming_the_file() {
+    let (base, fin) = every_outcome();
+    let b = folder(&[("白马镇摸底.xlsx", &base.stage("年终"))]);
+    let f = folder(&[("白马镇年终.xlsx", &fin.stage("摸底"))]);
+    let up = compare_with(b.path(), f.path(), Rules::embedded());
+    let stage: Vec<String> = up
+        .issues()
+        .filter(|i| i.issue.code == Code::StageMismatch)
+        .map(|i| i.issue.message.clone())
+        .collect();
+    assert_eq!(stage.len(), 2, "{stage:?}");
+    assert!(stage[0].contains("白马镇摸底.xlsx"));
+    assert!(stage[1].contains("白马镇年终.xlsx"));
+}
+
+// ---- ledgers ----
+
+fn varied() -> FormBuilder {
+    unit("摸底")
+        .org(named("甲村党支部", Some("00123"), |o| {
+            o.funding(2.5).venue(35.5).satisfaction(Cell::text("88%"))
+        }))
+        .org(named("乙村党支部", None, lagging))
+        .org(named("丙村党支部", Some("A3"), |o| {
+            o.members(Cell::text("若干"))
+        }))
+        .org(named("丁村党支部", Some("A4"), |o| {
+            average(o)
+                .development("中")
+                .remarks("2026年3月完成换届")
+                .probationary(Cell::Empty)
+        }))
+}
+
+#[test]
+fn a_ledger_reads_back_exactly_what_went_into_it() {
+    let rules = Rules::embedded();
+    let inbox = folder(&[
+        ("白马镇.xlsx", &varied()),
+        ("龙泉镇.xlsx", &varied().unit("龙泉镇").code("511101004")),
+    ]);
+    let out = temp_dir();
+    let path = out.path().join("台账.xlsx");
+    let reports = write_ledger(inbox.path(), &path, &rules);
+    let back = read_ledger(&path, &rules, &Limits::default()).expect("read back");
+    assert!(back.issues.is_empty(), "{:#?}", back.issues);
+    let mut i = 0;
+    for report in &reports {
+        let form = report.form.as_ref().expect("form");
+        let file = report
+            .path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        for (record, c) in form.organizations.iter().zip(&report.classifications) {
+            let got = &back.organizations[i];
+            i += 1;
+            assert_eq!(got.unit_code, form.unit_code().unwrap());
+            assert_eq!(got.unit_name, form.unit_name().unwrap());
+            for col in (0..record.values.len()).filter(|c| *c != org::SEQ) {
+                assert_eq!(
+                    got.record.values[col], record.values[col],
+                    "{file} column {col}"
+                );
+            }
+            let points: Vec<_> = c.points.iter().map(|p| p.points).collect();
+            assert_eq!(got.points, points);
+            assert_eq!(got.total, c.total);
+            assert_eq!(got.tier, Some(c.tier));
+            assert_eq!(got.trail, c.trail_text());
+            assert_eq!(got.source_file, file);
+            assert_eq!(got.source_row, record.row + 1);
+            assert_eq!(got.record.row, record.row);
+            assert_eq!(rules.classify(&got.record), *c, "re-rating gives the same");
+        }
+    }
+    assert_eq!(i, back.organizations.len());
+    assert_eq!(i, 8);
+}
+
+#[test]
+fn folders_and_ledgers_give_the_same_results() {
+    let rules = Rules::embedded();
+    let (base, fin) = every_outcome();
+    let b = folder(&[("白马镇.xlsx", &base)]);
+    let f = folder(&[("白马镇.xlsx", &fin)]);
+    let out = temp_dir();
+    let (bl, fl) = (
+        out.path().join("摸底台账.xlsx"),
+        out.path().join("年终台账.xlsx"),
+    );
+    write_ledger(b.path(), &bl, &rules);
+    write_ledger(f.path(), &fl, &rules);
+    let outcomes = |up: &Upgrade| -> Vec<(String, Outcome)> {
+        up.evaluation
+            .rows
+            .iter()
+            .map(|r| {
+                let o = r.link.year_end.map(|i| &up.year_end.orgs[i]);
+                let o = o.or(r.link.baseline.map(|i| &up.baseline.orgs[i])).unwrap();
+                (format!("{} {}", o.name, o.place()), r.outcome)
+            })
+            .collect()
+    };
+    let from_folders = compare_with(b.path(), f.path(), rules.clone());
+    for (base, fin) in [
+        (&bl, &fl),
+        (&bl, &f.path().to_path_buf()),
+        (&b.path().to_path_buf(), &fl),
+    ] {
+        let up = compare_with(base, fin, rules.clone());
+        assert_eq!(upgrade::summarize(&up), upgrade::summarize(&from_folders));
+        assert_eq!(outcomes(&up), outcomes(&from_folders));
+        assert!(up.baseline.from_ledger == (base == &bl));
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_ledger_is_refused() {
+    let dir = temp_dir();
+    let form = unit("摸底").org(named("甲村党支部", None, excellent));
+    let path = form.write(dir.path().join("白马镇.xlsx")).unwrap();
+    let err = upgrade::compare(&path, dir.path(), &options(Rules::embedded()), &[]);
+    assert!(matches!(err, Err(upgrade::UpgradeError::NotAnInput { .. })));
+}
+
+// ---- the four-grade scheme ----
+
+#[test]
+fn the_four_grade_scheme_compares_four_tiers() {
+    let rules = Rules::from_toml_str(FOUR_GRADE_TOML, "rules-4grade.toml").unwrap();
+    assert!(rules.tier_names().len() > 3);
+    let base = unit("摸底")
+        .org(named("甲村党支部", Some("A1"), good)) // 较好
+        .org(named("乙村党支部", Some("A2"), average)) // 一般
+        .org(named("丙村党支部", Some("A3"), lagging)) // 较差
+        .org(named("丁村党支部", Some("A4"), good));
+    let fin = unit("年终")
+        .org(named("甲村党支部", Some("A1"), excellent)) // 好: 晋位
+        .org(named("乙村党支部", Some("A2"), good)) // 较好: 晋位 within form tier 一般
+        .org(named("丙村党支部", Some("A3"), average)) // 一般: converted
+        .org(named("丁村党支部", Some("A4"), average)); // 一般: 降位
+    let b = folder(&[("白马镇.xlsx", &base)]);
+    let f = folder(&[("白马镇.xlsx", &fin)]);
+    let up = compare_with(b.path(), f.path(), rules.clone());
+    assert_eq!(outcome_of(&up, "甲村党支部"), Outcome::Promoted);
+    assert_eq!(outcome_of(&up, "乙村党支部"), Outcome::Promoted);
+    assert_eq!(outcome_of(&up, "丙村党支部"), Outcome::Promoted);
+    assert_eq!(outcome_of(&up, "丁村党支部"), Outcome::Demoted);
+    assert_eq!(up.evaluation.county.laggard_conversion(), Some(1.0));
+    let matrix = upgrade::outcome::transitions(&up.evaluation.rows, &rules);
+    assert_eq!(matrix.len(), 6);
+    assert_eq!(matrix[1][0], 1, "较好 -> 好");
+    // The four-grade ledger reads back with its own tier names.
+    let out = temp_dir();
+    let path = out.path().join("台账.xlsx");
+    write_ledger(b.path(), &path, &rules);
+    let back = read_ledger(&path, &rules, &Limits::default()).unwrap();
+    let names: Vec<&str> = back
+        .organizations
+        .iter()
+        .map(|o| o.tier_name.as_str())
+        .collect();
+    assert_eq!(names, ["较好", "一般", "较差", "较好"]);
+    // Read with the three-tier standard, the tiers are not its own: said, and re-rated.
+    let up = compare_with(&path, f.path(), Rules::embedded());
+    assert!(codes(&up).contains(&Code::LedgerTierDiffers));
+}
+
+// ---- the binary ----
+
+fn taizhang() -> Command {
+    Command::cargo_bin("taizhang").unwrap()
+}
+
+#[test]
+fn the_json_summary_is_the_contract() {
+    let (base, fin) = every_outcome();
+    let b = folder(&[("白马镇.xlsx", &base)]);
+    let f = folder(&[("白马镇.xlsx", &fin)]);
+    let out = temp_dir();
+    let workbook: PathBuf = out.path().join("升级.xlsx");
+    let output = taizhang()
+        .args(["upgrade", "--format", "json", "--baseline"])
+        .arg(b.path())
+        .arg("--final")
+        .arg(f.path())
+        .arg("-o")
+        .arg(&workbook)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "matched",
+            "outcomes",
+            "laggard_conversion",
+            "targets_met",
+            "targets_total"
+        ]
+    );
+    assert_eq!(
+        json["outcomes"],
+        serde_json::json!({"晋位": 2, "保持": 1, "降位": 1, "新增": 1, "未复评": 1})
+    );
+    assert_eq!(json["matched"], 4);
+    assert_eq!(json["laggard_conversion"], 1.0);
+    assert_eq!(
+        (json["targets_met"].as_u64(), json["targets_total"].as_u64()),
+        (Some(3), Some(5))
+    );
+    assert!(workbook.is_file());
+    let sheets = calamine_sheets(&workbook);
+    assert_eq!(
+        sheets[..4],
+        ["升级汇总", "升级明细", "降位与未复评", "校验问题"]
+    );
+}
+
+#[test]
+fn no_baseline_laggard_is_null_and_a_missing_input_exits_2() {
+    let base = unit("摸底").org(named("甲村党支部", None, excellent));
+    let b = folder(&[("白马镇.xlsx", &base)]);
+    let out = temp_dir();
+    let workbook = out.path().join("升级.xlsx");
+    let output = taizhang()
+        .args(["upgrade", "--format", "json", "--baseline"])
+        .arg(b.path())
+        .arg("--final")
+        .arg(b.path())
+        .arg("-o")
+        .arg(&workbook)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(json["laggard_conversion"].is_null());
+    let missing = out.path().join("没有这个文件夹");
+    taizhang()
+        .args(["upgrade", "--baseline"])
+        .arg(&missing)
+        .arg("--final")
+        .arg(b.path())
+        .arg("-o")
+        .arg(out.path().join("另一个.xlsx"))
+        .assert()
+        .code(2);
+    assert!(!out.path().join("另一个.xlsx").exists());
+}
+
+fn calamine_sheets(path: &Path) -> Vec<String> {
+    use calamine::Reader;
+    calamine::open_workbook_auto(path)
+        .unwrap()
+        .sheet_names()
+        .to_vec()
+}
