@@ -22,6 +22,7 @@
 //! ```
 
 use crate::cellref::a1;
+use crate::layout::{self, HeaderText};
 use crate::normalize::format_number;
 use crate::schema::{self, cov, org, unit, Kind, SheetSchema, COVERAGE, ORGANIZATIONS, UNIT_INFO};
 use chrono::{Datelike, NaiveDate};
@@ -43,7 +44,10 @@ pub enum Cell {
     /// A real date cell (a serial number with a date format).
     Date(NaiveDate),
     /// A formula with the value Excel cached for it (what a reader sees without recalculating).
-    Formula { formula: String, cached: f64 },
+    Formula {
+        formula: String,
+        cached: f64,
+    },
 }
 
 impl Cell {
@@ -1157,32 +1161,26 @@ impl FormBuilder {
             }
             return Ok(());
         }
-        let mut col = 0;
-        while col < slots.len() {
-            match group_of(slots[col]) {
-                Some(group) => {
-                    let end = (col..slots.len())
-                        .take_while(|c| group_of(slots[*c]) == Some(group))
-                        .last()
-                        .unwrap_or(col);
-                    if end > col {
-                        sheet.merge_range(top, col as u16, top, end as u16, group, &f.header)?;
-                    } else {
-                        sheet.write_string_with_format(top, col as u16, group, &f.header)?;
-                    }
-                    col = end + 1;
+        let keys: Vec<Option<usize>> = slots
+            .iter()
+            .map(|s| match s {
+                Slot::Key(i) => Some(*i),
+                Slot::Extra(_) => None,
+            })
+            .collect();
+        for cell in layout::header_cells(schema, &keys, top, 0) {
+            let text = match cell.text {
+                HeaderText::Group(group) => group.to_string(),
+                HeaderText::Column(_) | HeaderText::Other(_) => {
+                    self.header_text(slots[cell.first_col as usize], schema, extras)
                 }
-                None => {
-                    let text = self.header_text(slots[col], schema, extras);
-                    sheet.merge_range(top, col as u16, top + 1, col as u16, &text, &f.header)?;
-                    col += 1;
-                }
-            }
-        }
-        for (col, slot) in slots.iter().enumerate() {
-            if group_of(*slot).is_some() {
-                let text = self.header_text(*slot, schema, extras);
-                sheet.write_string_with_format(top + 1, col as u16, &text, &f.header)?;
+            };
+            if cell.is_merged() {
+                let (r0, c0, r1, c1) =
+                    (cell.first_row, cell.first_col, cell.last_row, cell.last_col);
+                sheet.merge_range(r0, c0, r1, c1, &text, &f.header)?;
+            } else {
+                sheet.write_string_with_format(cell.first_row, cell.first_col, &text, &f.header)?;
             }
         }
         Ok(())

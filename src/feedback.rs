@@ -13,6 +13,7 @@ use crate::cellref::parse_a1;
 use crate::check::FileReport;
 use crate::form::{Form, Record, TableLocation};
 use crate::issue::{Issue, Severity};
+use crate::layout::{self, HeaderText};
 use crate::normalize::raw_text;
 use crate::read::{Grid, Limits, ReadError, Workbook};
 use crate::report::field_header;
@@ -287,18 +288,17 @@ fn keeps_text(kind: Kind) -> bool {
     matches!(kind, Kind::Code | Kind::Mobile | Kind::Phone | Kind::Uscc)
 }
 
-/// Width of text in Excel character units: a Chinese character is two.
-fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
 /// Height of a row whose wrapped text must show in full, in points.
 fn wrapped_height(texts: &[(&str, f64)]) -> f64 {
     let lines = texts
         .iter()
         .map(|(text, width)| {
             text.split('\n')
-                .map(|line| (display_width(line) as f64 / (width - 1.0)).ceil().max(1.0))
+                .map(|line| {
+                    (layout::display_width(line) as f64 / (width - 1.0))
+                        .ceil()
+                        .max(1.0)
+                })
                 .sum::<f64>()
         })
         .fold(1.0, f64::max);
@@ -321,7 +321,7 @@ fn note_for(issues: &[&Issue]) -> Note {
         .join("\n");
     let lines: usize = text
         .split('\n')
-        .map(|l| display_width(l).div_ceil(38).max(1))
+        .map(|l| layout::display_width(l).div_ceil(38).max(1))
         .sum();
     Note::new(text)
         .add_author_prefix(false)
@@ -580,8 +580,8 @@ fn issue_widths(rows: &[[String; 8]]) -> Vec<f64> {
         .map(|(c, (header, min, max))| {
             let widest = rows
                 .iter()
-                .map(|r| display_width(&r[c]))
-                .chain([display_width(header)])
+                .map(|r| layout::display_width(&r[c]))
+                .chain([layout::display_width(header)])
                 .max()
                 .unwrap_or(0);
             ((widest + 2) as f64).clamp(*min, *max)
@@ -772,27 +772,12 @@ fn write_unit_row(
     Ok(())
 }
 
-/// How many rows the header takes: two when some columns sit under a group header.
-fn header_rows(schema: &SheetSchema) -> u32 {
-    if schema.columns.iter().any(|c| c.group.is_some()) {
-        2
-    } else {
-        1
-    }
-}
-
-/// The issued width, widened so that a short header fits on one line.
-fn column_width(column: &Column) -> f64 {
-    let header = (display_width(column.header) + 2).min(14) as f64;
-    column.width.max(header)
-}
-
 fn table_sheet(table: &Table, form: &Form, styles: &Styles) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(table.schema.name)?;
     write_table_title(&mut sheet, table, form, styles)?;
     write_table_header(&mut sheet, table, styles)?;
-    let first = header_rows(table.schema) + 1;
+    let first = layout::schema_header_rows(table.schema) + 1;
     for (i, record) in table.records.iter().enumerate() {
         write_record(&mut sheet, first + i as u32, record, table)?;
     }
@@ -830,61 +815,65 @@ fn write_table_title(
     Ok(())
 }
 
-/// The header like the issued form's (group headers merged above their columns), after the
-/// extra 原表行号 column; a column the original lacks is grey with a note saying so.
+/// The header like the issued form's (laid out by [`layout::header_cells`]), after the extra
+/// 原表行号 column; a column the original lacks is grey with a note saying so.
 fn write_table_header(
     sheet: &mut Worksheet,
     table: &Table,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let (top, bottom) = (1, header_rows(table.schema));
+    let schema = table.schema;
+    let slots: Vec<Option<usize>> = std::iter::once(None)
+        .chain(layout::schema_order(schema))
+        .collect();
+    let (top, bottom) = (1, layout::header_rows(schema, &slots));
     for row in top..=bottom {
         sheet.set_row_height(row, if top == bottom { 36.0 } else { 24.0 })?;
     }
-    header_cell(sheet, (top, bottom, 0), ROW_NUMBER_HEADER, &styles.header)?;
     sheet.set_column_width(0, 9)?;
-    let columns = table.schema.columns;
-    for (i, column) in columns.iter().enumerate() {
-        let col = i as u16 + 1;
-        sheet.set_column_width(col, column_width(column))?;
-        let absent = table.location.columns.get(i).copied().flatten().is_none();
-        let format = match absent {
-            true => styles
-                .header
-                .clone()
-                .set_background_color(Color::RGB(ABSENT_FILL)),
-            false => styles.header.clone(),
-        };
-        let starts_group =
-            column.group.is_some() && (i == 0 || columns[i - 1].group != column.group);
-        if let (Some(group), true) = (column.group, starts_group) {
-            let span = columns[i..]
-                .iter()
-                .take_while(|c| c.group == column.group)
-                .count() as u16;
-            sheet.merge_range(top, col, top, col + span - 1, group, &styles.header)?;
-        }
-        let upper = if column.group.is_some() { bottom } else { top };
-        header_cell(sheet, (upper, bottom, col), column.header, &format)?;
-        if absent {
-            let note = Note::new("原文件中没有这一列，所以本列为空。").add_author_prefix(false);
-            sheet.insert_note(bottom, col, &note.set_author("报送检查"))?;
+    for cell in layout::header_cells(schema, &slots, top, 0) {
+        let span = (cell.first_row, cell.last_row, cell.first_col, cell.last_col);
+        match cell.text {
+            HeaderText::Other(_) => header_cell(sheet, span, ROW_NUMBER_HEADER, &styles.header)?,
+            HeaderText::Group(group) => header_cell(sheet, span, group, &styles.header)?,
+            HeaderText::Column(i) => {
+                let column = &schema.columns[i];
+                sheet.set_column_width(cell.first_col, layout::column_width(column))?;
+                let absent = table.location.columns.get(i).copied().flatten().is_none();
+                let format = match absent {
+                    true => styles
+                        .header
+                        .clone()
+                        .set_background_color(Color::RGB(ABSENT_FILL)),
+                    false => styles.header.clone(),
+                };
+                header_cell(sheet, span, column.header, &format)?;
+                if absent {
+                    let note =
+                        Note::new("原文件中没有这一列，所以本列为空。").add_author_prefix(false);
+                    sheet.insert_note(
+                        cell.last_row,
+                        cell.first_col,
+                        &note.set_author("报送检查"),
+                    )?;
+                }
+            }
         }
     }
     Ok(())
 }
 
-/// A header cell spanning rows `top..=bottom` of column `col`.
+/// A header cell over rows `first_row..=last_row` and columns `first_col..=last_col`.
 fn header_cell(
     sheet: &mut Worksheet,
-    (top, bottom, col): (u32, u32, u16),
+    (first_row, last_row, first_col, last_col): (u32, u32, u16, u16),
     text: &str,
     format: &Format,
 ) -> Result<(), XlsxError> {
-    if bottom > top {
-        sheet.merge_range(top, col, bottom, col, text, format)?;
+    if first_row != last_row || first_col != last_col {
+        sheet.merge_range(first_row, first_col, last_row, last_col, text, format)?;
     } else {
-        sheet.write_with_format(top, col, text, format)?;
+        sheet.write_with_format(first_row, first_col, text, format)?;
     }
     Ok(())
 }

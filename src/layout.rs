@@ -53,7 +53,11 @@ impl HeaderCell {
 
 /// How many rows the header of these slots takes: two when a column sits under a group.
 pub fn header_rows(schema: &SheetSchema, slots: &[Option<usize>]) -> u32 {
-    if slots.iter().flatten().any(|i| schema.columns[*i].group.is_some()) {
+    if slots
+        .iter()
+        .flatten()
+        .any(|i| schema.columns[*i].group.is_some())
+    {
         2
     } else {
         1
@@ -67,7 +71,12 @@ pub fn schema_order(schema: &SheetSchema) -> Vec<Option<usize>> {
 
 /// The header cells of `slots` (schema column indexes, or `None` for a column the schema does
 /// not know) laid out from sheet row `top` and sheet column `left`, left to right.
-pub fn header_cells(schema: &SheetSchema, slots: &[Option<usize>], top: u32, left: u16) -> Vec<HeaderCell> {
+pub fn header_cells(
+    schema: &SheetSchema,
+    slots: &[Option<usize>],
+    top: u32,
+    left: u16,
+) -> Vec<HeaderCell> {
     let bottom = top + header_rows(schema, slots) - 1;
     let group = |pos: usize| slots[pos].and_then(|i| schema.columns[i].group);
     let mut cells = Vec::with_capacity(slots.len() + 2);
@@ -80,12 +89,32 @@ pub fn header_cells(schema: &SheetSchema, slots: &[Option<usize>], top: u32, lef
         match group(pos) {
             Some(g) if bottom > top => {
                 if pos == 0 || group(pos - 1) != Some(g) {
-                    let span = (pos..slots.len()).take_while(|p| group(*p) == Some(g)).count() as u16;
-                    cells.push(HeaderCell { first_row: top, last_row: top, first_col: col, last_col: col + span - 1, text: HeaderText::Group(g) });
+                    let span = (pos..slots.len())
+                        .take_while(|p| group(*p) == Some(g))
+                        .count() as u16;
+                    cells.push(HeaderCell {
+                        first_row: top,
+                        last_row: top,
+                        first_col: col,
+                        last_col: col + span - 1,
+                        text: HeaderText::Group(g),
+                    });
                 }
-                cells.push(HeaderCell { first_row: bottom, last_row: bottom, first_col: col, last_col: col, text });
+                cells.push(HeaderCell {
+                    first_row: bottom,
+                    last_row: bottom,
+                    first_col: col,
+                    last_col: col,
+                    text,
+                });
             }
-            _ => cells.push(HeaderCell { first_row: top, last_row: bottom, first_col: col, last_col: col, text }),
+            _ => cells.push(HeaderCell {
+                first_row: top,
+                last_row: bottom,
+                first_col: col,
+                last_col: col,
+                text,
+            }),
         }
     }
     cells
@@ -99,13 +128,29 @@ mod tests {
     #[test]
     fn grouped_columns_sit_below_one_merged_group_cell() {
         let cells = header_cells(&ORGANIZATIONS, &schema_order(&ORGANIZATIONS), 1, 0);
-        let groups: Vec<_> = cells.iter().filter(|c| matches!(c.text, HeaderText::Group(_))).collect();
+        let groups: Vec<_> = cells
+            .iter()
+            .filter(|c| matches!(c.text, HeaderText::Group(_)))
+            .collect();
         assert_eq!(groups.len(), 1);
         let g = groups[0];
-        assert_eq!((g.first_row, g.first_col, g.last_col), (1, org::GENERAL_MEETINGS as u16, org::THEME_DAYS as u16));
-        let name = cells.iter().find(|c| c.text == HeaderText::Column(org::NAME)).unwrap();
-        assert_eq!((name.first_row, name.last_row), (1, 2), "merged down over both rows");
-        let lectures = cells.iter().find(|c| c.text == HeaderText::Column(org::PARTY_LECTURES)).unwrap();
+        assert_eq!(
+            (g.first_row, g.first_col, g.last_col),
+            (1, org::GENERAL_MEETINGS as u16, org::THEME_DAYS as u16)
+        );
+        let name = cells
+            .iter()
+            .find(|c| c.text == HeaderText::Column(org::NAME))
+            .unwrap();
+        assert_eq!(
+            (name.first_row, name.last_row),
+            (1, 2),
+            "merged down over both rows"
+        );
+        let lectures = cells
+            .iter()
+            .find(|c| c.text == HeaderText::Column(org::PARTY_LECTURES))
+            .unwrap();
         assert_eq!((lectures.first_row, lectures.last_row), (2, 2));
     }
 
@@ -114,7 +159,16 @@ mod tests {
         let slots = [Some(0), None, Some(1)];
         let cells = header_cells(&COVERAGE, &slots, 1, 1);
         assert_eq!(header_rows(&COVERAGE, &slots), 1);
-        assert_eq!(cells[1], HeaderCell { first_row: 1, last_row: 1, first_col: 2, last_col: 2, text: HeaderText::Other(1) });
+        assert_eq!(
+            cells[1],
+            HeaderCell {
+                first_row: 1,
+                last_row: 1,
+                first_col: 2,
+                last_col: 2,
+                text: HeaderText::Other(1)
+            }
+        );
         assert!(cells.iter().all(|c| !c.is_merged()));
     }
 }

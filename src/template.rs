@@ -254,7 +254,8 @@ fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Worksheet, XlsxE
         row += 1;
         for line in lines {
             // Wrapped rows are not re-measured by every office suite: size them here.
-            let height = 16.0 * layout::display_width(&line).div_ceil(INSTRUCTIONS_WIDTH as usize) as f64;
+            let height =
+                16.0 * layout::display_width(&line).div_ceil(INSTRUCTIONS_WIDTH as usize) as f64;
             sheet.set_row_height(row, height.max(16.0))?;
             sheet.write_with_format(row, 0, line, &styles.paragraph)?;
             row += 1;
@@ -268,8 +269,6 @@ fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Worksheet, XlsxE
 
 /// Width of the one text column of 填报说明, in characters.
 const INSTRUCTIONS_WIDTH: u32 = 110;
-
-/// Width of a text in Excel's character units: CJK and full-width characters count two.
 
 /// The sections of 填报说明: (heading, paragraphs).
 fn instruction_sections(rules: &Rules) -> Vec<(&'static str, Vec<String>)> {
@@ -538,14 +537,27 @@ fn write_header(
     }
     for cell in layout::header_cells(schema, &layout::schema_order(schema), top, 0) {
         if cell.is_merged() {
-            sheet.merge_range(cell.first_row, cell.first_col, cell.last_row, cell.last_col, "", &styles.header)?;
+            sheet.merge_range(
+                cell.first_row,
+                cell.first_col,
+                cell.last_row,
+                cell.last_col,
+                "",
+                &styles.header,
+            )?;
         }
         match cell.text {
             HeaderText::Group(group) => {
                 sheet.write_with_format(cell.first_row, cell.first_col, group, &styles.header)?;
             }
             HeaderText::Column(i) => {
-                write_header_cell(sheet, cell.first_row, cell.first_col, &schema.columns[i], styles)?;
+                write_header_cell(
+                    sheet,
+                    cell.first_row,
+                    cell.first_col,
+                    &schema.columns[i],
+                    styles,
+                )?;
             }
             HeaderText::Other(_) => {}
         }
