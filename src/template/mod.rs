@@ -1,0 +1,324 @@
+//! The issued form writer.
+//!
+//! Every header, dropdown list, hint and width comes from [`crate::schema`], so a column added
+//! there appears in the issued form, the header matcher and the validator alike. The workbook is
+//! deterministic (fixed creation time) so the committed copy under `templates/` can be checked
+//! for staleness by regenerating it.
+
+mod example;
+mod instructions;
+mod tables;
+
+use example::example_sheet;
+use instructions::instructions_sheet;
+use tables::{coverage_sheet, organizations_sheet, unit_info_sheet};
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
+    FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+
+use crate::rules::Rules;
+use crate::schema::{
+    self, Column, Kind, Need, SheetSchema, COVERAGE, COVERAGE_MODES, FORM_TITLE, ORGANIZATIONS,
+    UNIT_INFO,
+};
+
+/// Name of the custom document property holding [`schema::TEMPLATE_VERSION`].
+pub const VERSION_PROPERTY: &str = "taizhang_template_version";
+/// Last data row (0-based) prepared with validations on 党组织情况 (row 1003 in Excel).
+pub const ORG_LAST_ROW: u32 = 1002;
+/// Last data row (0-based) prepared with validations on 两新组织覆盖 (row 502 in Excel).
+pub const COVERAGE_LAST_ROW: u32 = 501;
+/// Dates a clerk may enter: anything outside is a typo.
+const DATE_RANGE: ((u16, u8, u8), (u16, u8, u8)) = ((2000, 1, 1), (2100, 12, 31));
+/// Deadline of the baseline survey, as told to the units.
+const BASELINE_DEADLINE: &str = "4月15日";
+
+/// What to put into the form beyond the blank layout.
+///
+/// A blank form leaves both fields empty. A pre-filled form (one per roster unit) carries the
+/// unit's name and code in 单位信息, locked, so a township cannot mistype who it is.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// 填报单位, written into 单位信息 and the title of 党组织情况.
+    pub unit_name: Option<String>,
+    /// 单位代码, written into 单位信息.
+    pub unit_code: Option<String>,
+    /// The county's own standard for 填报说明; `None` describes [`Rules::embedded`].
+    pub rules: Option<Rules>,
+}
+
+impl TemplateOptions {
+    /// Options for one roster unit's pre-filled form.
+    pub fn for_unit(code: impl Into<String>, name: impl Into<String>) -> Self {
+        TemplateOptions {
+            unit_name: Some(name.into()),
+            unit_code: Some(code.into()),
+            rules: None,
+        }
+    }
+
+    /// The file name: [`schema::TEMPLATE_FILE`] for the blank form, else
+    /// `<单位代码>_<单位名称>_摸底调查表.xlsx` with characters unsafe in file names replaced.
+    pub fn file_name(&self) -> String {
+        match (&self.unit_code, &self.unit_name) {
+            (None, None) => schema::TEMPLATE_FILE.to_string(),
+            (code, name) => {
+                let parts: Vec<&str> = [code, name].iter().filter_map(|p| p.as_deref()).collect();
+                sanitize_file_name(&format!("{}_摸底调查表.xlsx", parts.join("_")))
+            }
+        }
+    }
+}
+
+fn sanitize_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// Why the form could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The workbook could not be laid out (a text over an Excel limit, a bad range): a bug in
+    /// the schema or this module, not in the user's input.
+    #[error("生成调查表失败")]
+    Build(#[source] XlsxError),
+    /// The temporary file next to the target could not be created (missing folder, no right
+    /// to write there).
+    #[error("无法在 {dir} 中创建文件")]
+    CreateTemp {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing the workbook into the temporary file failed (disk full).
+    #[error("写入调查表 {path} 失败")]
+    Save {
+        path: PathBuf,
+        #[source]
+        source: XlsxError,
+    },
+    /// The finished file could not be moved into place (the target is open in Excel on
+    /// Windows, or is a folder).
+    #[error("无法保存调查表 {path}")]
+    Persist {
+        path: PathBuf,
+        #[source]
+        source: tempfile::PersistError,
+    },
+}
+
+impl From<XlsxError> for TemplateError {
+    fn from(source: XlsxError) -> Self {
+        TemplateError::Build(source)
+    }
+}
+
+/// Write the form into `dir` as [`TemplateOptions::file_name`] and return its path.
+///
+/// The file is written to a temporary file in the same folder and renamed into place, so a
+/// reader never sees half a workbook and a failed run leaves any older form intact.
+pub fn write_template(dir: &Path, options: &TemplateOptions) -> Result<PathBuf, TemplateError> {
+    let path = dir.join(options.file_name());
+    let mut workbook = build_template(options)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".taizhang-template-")
+        .suffix(".xlsx.tmp")
+        .tempfile_in(dir)
+        .map_err(|source| TemplateError::CreateTemp {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+    workbook
+        .save_to_writer(temp.as_file_mut())
+        .map_err(|source| TemplateError::Save {
+            path: path.clone(),
+            source,
+        })?;
+    temp.persist(&path)
+        .map_err(|source| TemplateError::Persist {
+            path: path.clone(),
+            source,
+        })?;
+    Ok(path)
+}
+
+/// Lay out the whole form in memory (the sheets of FORM.md in order, then the hidden `_meta`).
+pub fn build_template(options: &TemplateOptions) -> Result<Workbook, TemplateError> {
+    let styles = Styles::new();
+    let embedded;
+    let rules = match &options.rules {
+        Some(rules) => rules,
+        None => {
+            embedded = Rules::embedded();
+            &embedded
+        }
+    };
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&properties()?);
+    workbook.push_worksheet(instructions_sheet(rules, &styles)?);
+    workbook.push_worksheet(unit_info_sheet(options, &styles)?);
+    workbook.push_worksheet(organizations_sheet(options, &styles)?);
+    workbook.push_worksheet(coverage_sheet(&styles)?);
+    workbook.push_worksheet(example_sheet(&styles)?);
+    workbook.push_worksheet(meta_sheet()?);
+    Ok(workbook)
+}
+
+/// Fixed creation time so that regenerating gives the same workbook; the version property lets
+/// a reader tell which layout a returned file was issued with.
+fn properties() -> Result<DocProperties, XlsxError> {
+    let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
+    Ok(DocProperties::new()
+        .set_title(FORM_TITLE)
+        .set_author("县委组织部")
+        .set_creation_datetime(&created)
+        .set_custom_property(VERSION_PROPERTY, schema::TEMPLATE_VERSION))
+}
+
+/// The cell formats, made once.
+struct Styles {
+    title: Format,
+    header: Format,
+    star: Format,
+    header_text: Format,
+    heading: Format,
+    paragraph: Format,
+    label: Format,
+    fixed_value: Format,
+    note: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        let header = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_border(FormatBorder::Thin);
+        Styles {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            header,
+            star: Format::new().set_bold().set_font_color(Color::Red),
+            header_text: Format::new().set_bold(),
+            heading: Format::new().set_bold().set_font_size(12),
+            paragraph: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            label: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border(FormatBorder::Thin),
+            fixed_value: Format::new()
+                .set_num_format("@")
+                .set_background_color(Color::RGB(0xF2F2F2))
+                .set_border(FormatBorder::Thin),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(Color::RGB(0xC00000)),
+        }
+    }
+
+    /// The format of a data cell of this column: unlocked, and text ("@") for identifiers
+    /// and phone numbers so that Excel keeps leading zeros and long digit strings.
+    fn data(&self, kind: Kind) -> Format {
+        let format = Format::new().set_unlocked().set_border(FormatBorder::Thin);
+        match kind {
+            Kind::Code | Kind::Mobile | Kind::Phone | Kind::Text | Kind::Uscc => {
+                format.set_num_format("@")
+            }
+            Kind::Date => format.set_num_format("yyyy-mm-dd"),
+            _ => format,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 填报说明
+
+/// The hidden sheet carrying the template version, for readers that cannot see custom
+/// document properties (calamine, LibreOffice round trips).
+fn meta_sheet() -> Result<Worksheet, XlsxError> {
+    let mut sheet = Worksheet::new();
+    sheet.set_name(schema::SHEET_META)?;
+    sheet.write(0, 0, "template_version")?;
+    sheet.write(0, 1, schema::TEMPLATE_VERSION)?;
+    sheet.set_hidden(true);
+    Ok(sheet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::example::EXAMPLES;
+    use super::instructions::conditional_rules;
+    use super::tables::validation;
+    use super::*;
+
+    #[test]
+    fn every_validation_fits_excel_limits() {
+        for schema in [&UNIT_INFO, &ORGANIZATIONS, &COVERAGE] {
+            for column in schema.columns {
+                validation(column).unwrap_or_else(|e| panic!("{}: {e}", column.header));
+            }
+        }
+    }
+
+    #[test]
+    fn examples_name_real_columns_and_valid_choices() {
+        for example in EXAMPLES {
+            for (key, value) in *example {
+                let column = ORGANIZATIONS.column(key);
+                if let Kind::Choice(choices) = column.kind {
+                    assert!(choices.values.contains(value), "{key}: {value}");
+                }
+                if column.kind == Kind::Bool {
+                    assert!(["是", "否"].contains(value), "{key}: {value}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn examples_cover_every_required_column() {
+        for example in EXAMPLES {
+            for column in ORGANIZATIONS.columns {
+                if column.need == Need::Required {
+                    assert!(
+                        example.iter().any(|(k, _)| *k == column.key),
+                        "{}",
+                        column.key
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn file_name_of_blank_and_prefilled_forms() {
+        assert_eq!(
+            TemplateOptions::default().file_name(),
+            schema::TEMPLATE_FILE
+        );
+        let unit = TemplateOptions::for_unit("510001", "白马镇/试点");
+        assert_eq!(unit.file_name(), "510001_白马镇_试点_摸底调查表.xlsx");
+    }
+
+    #[test]
+    fn instructions_name_conditional_requirements() {
+        let rules = conditional_rules().join("\n");
+        assert!(rules.contains("“自评等次”为“后进”的，必须填写“主要问题”“整改措施”“整改时限”"));
+        assert!(rules.contains("填写了“书记姓名”的，必须填写“书记手机号”"));
+    }
+}
