@@ -9,7 +9,8 @@
 //! so a multi-process Python run reports its largest process, not the sum):
 //!
 //! - (a) floor: bare calamine read of every cell of every sheet, rayon on 2 threads;
-//! - (b) `taizhang ledger INBOX -o OUT` (the release binary);
+//! - (b) `taizhang ledger INBOX -o OUT` (the release binary), and (b1) its read-and-check half
+//!   alone (`ledger::collect`: discover, then `check_file` on every file in parallel);
 //! - (c) `baseline.py --engine calamine|openpyxl --jobs 2`;
 //! - (d) bare rust_xlsxwriter constant-memory write of as many rows and columns as 台账明细.
 //!
@@ -123,6 +124,12 @@ fn measurements(options: &Options, rows: usize) -> Vec<Measurement> {
     list.push(Measurement {
         label: "(d) rust_xlsxwriter write",
         command: write,
+    });
+    let mut collect = Command::new(&me);
+    collect.args(["--child", "collect"]).arg(inbox);
+    list.push(Measurement {
+        label: "(b1) ledger::collect only",
+        command: collect,
     });
     let mut ledger = Command::new(env!("CARGO_BIN_EXE_taizhang"));
     ledger
@@ -319,6 +326,13 @@ fn child(args: &[String]) {
         [kind, inbox] if kind == "read" => {
             let cells = bare_read(Path::new(inbox));
             eprintln!("cells read: {cells}");
+        }
+        [kind, inbox] if kind == "collect" => {
+            let options = taizhang::ledger::LedgerOptions::default();
+            let (_, reports) =
+                taizhang::ledger::collect(Path::new(inbox), &options).expect("collect the inbox");
+            let orgs: usize = reports.iter().map(|r| r.organizations()).sum();
+            eprintln!("organizations read: {orgs}");
         }
         [kind, rows, out] if kind == "write" => {
             bare_write(rows.parse().expect("rows"), Path::new(out));

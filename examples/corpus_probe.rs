@@ -12,12 +12,17 @@
 //! `max_rows`/`max_cols` while streaming), `calamine-error`, `PANIC`, `ABORT`, `OOM` (an
 //! allocation failure under the address-space limit), `TIMEOUT`, `CRASH`.
 
+#[path = "isolate/mod.rs"]
+mod isolate;
+
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use isolate::{run_child, ChildLimits, Verdict};
 
 use calamine::{Data, Ods, Reader, Xls, Xlsb, Xlsx};
 use rayon::prelude::*;
@@ -184,7 +189,7 @@ fn parent(dir: &Path, raw: bool) {
     let exe = std::env::current_exe().expect("own executable");
     let runs: Vec<Run> = files
         .par_iter()
-        .map(|path| run_child(&exe, path, raw, Duration::from_secs(secs), mem_mb))
+        .map(|path| probe_child(&exe, path, raw, Duration::from_secs(secs), mem_mb))
         .collect();
     for run in &runs {
         let shown = run.path.strip_prefix(dir).unwrap_or(&run.path);
@@ -206,109 +211,24 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn run_child(exe: &Path, path: &Path, raw: bool, limit: Duration, mem_mb: u64) -> Run {
+fn probe_child(exe: &Path, path: &Path, raw: bool, limit: Duration, mem_mb: u64) -> Run {
     let mode = if raw { "--child-raw" } else { "--child" };
-    let mut command = Command::new(exe);
-    command
-        .arg(mode)
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let bytes = mem_mb.saturating_mul(1024 * 1024);
-    // SAFETY: only async-signal-safe setrlimit between fork and exec.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        command.pre_exec(move || {
-            let rlim = libc::rlimit {
-                rlim_cur: bytes as libc::rlim_t,
-                rlim_max: bytes as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &rlim) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let start = Instant::now();
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) => return finished(path, format!("SPAWN-FAILED:{e}"), start, 0),
+    let limits = ChildLimits {
+        time: limit,
+        memory_mb: mem_mb,
     };
-    let pid = child.id() as libc::pid_t;
-    let (status, rusage, timed_out) = wait_with_limit(pid, limit);
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut stdout);
-    }
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.read_to_string(&mut stderr);
-    }
-    let peak_mb = (rusage.ru_maxrss as u64) / 1024;
-    let outcome = classify(status, timed_out, &stdout, &stderr);
-    finished(path, outcome, start, peak_mb)
-}
-
-fn finished(path: &Path, outcome: String, start: Instant, peak_mb: u64) -> Run {
+    let run = run_child(exe, &[OsStr::new(mode), path.as_os_str()], limits);
+    let outcome = match run.verdict {
+        Verdict::Finished(line) if line.is_empty() || line == "PANIC" => "PANIC".to_string(),
+        Verdict::Finished(line) => line,
+        other => other.label().unwrap_or_default(),
+    };
     Run {
         path: path.to_path_buf(),
         outcome,
-        ms: start.elapsed().as_millis(),
-        peak_mb,
+        ms: run.ms,
+        peak_mb: run.peak_mb,
     }
-}
-
-/// Polls the child with `wait4` (which also gives its peak RSS); kills it past `limit`.
-fn wait_with_limit(pid: libc::pid_t, limit: Duration) -> (i32, libc::rusage, bool) {
-    let start = Instant::now();
-    let mut status = 0;
-    // SAFETY: rusage is plain old data; zeroed is a valid value.
-    let mut rusage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: pid is our own child; status and rusage are valid out-pointers.
-        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut rusage) };
-        if done == pid {
-            return (status, rusage, false);
-        }
-        if done < 0 {
-            return (status, rusage, false);
-        }
-        if start.elapsed() > limit {
-            // SAFETY: killing and reaping our own child.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::wait4(pid, &mut status, 0, &mut rusage);
-            }
-            return (status, rusage, true);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-fn classify(status: i32, timed_out: bool, stdout: &str, stderr: &str) -> String {
-    if timed_out {
-        return "TIMEOUT".into();
-    }
-    if libc::WIFSIGNALED(status) {
-        let signal = libc::WTERMSIG(status);
-        return if signal == libc::SIGABRT && stderr.contains("memory allocation") {
-            "OOM".into()
-        } else if signal == libc::SIGABRT {
-            "ABORT".into()
-        } else {
-            format!("CRASH(signal {signal})")
-        };
-    }
-    let line = stdout.lines().next().unwrap_or("").trim();
-    if line.is_empty() || line == "PANIC" {
-        let first = stderr
-            .lines()
-            .find(|l| l.contains("panicked"))
-            .unwrap_or("");
-        return format!("PANIC:{}", first.chars().take(120).collect::<String>());
-    }
-    line.to_string()
 }
 
 fn print_totals(runs: &[Run]) {

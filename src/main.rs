@@ -24,9 +24,13 @@ fn main() -> ExitCode {
         Err(e) => {
             // A rules file's own message is complete (path, line, what is wrong, in Chinese);
             // the TOML parser's English source would only add noise.
-            match e.downcast_ref::<taizhang::rules::RulesError>() {
-                Some(rules_error) => eprintln!("错误：{rules_error}"),
-                None => eprintln!("错误：{e:#}"),
+            if let Some(rules_error) = e.downcast_ref::<taizhang::rules::RulesError>() {
+                eprintln!("错误：{rules_error}");
+            } else if let Some(roster_error) = e.downcast_ref::<taizhang::roster::RosterError>() {
+                // Like a rules file's, a roster's message names the file, the row and the fix.
+                eprintln!("错误：{roster_error}");
+            } else {
+                eprintln!("错误：{e:#}");
             }
             ExitCode::from(EXIT_FAILURE)
         }

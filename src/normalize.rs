@@ -415,7 +415,8 @@ fn phone(cell: &Data) -> Result<String, Problem> {
     }
 }
 
-const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+/// The characters a USCC may use (GB 32100-2015: no I, O, Z, S, V).
+pub const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const USCC_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
@@ -438,20 +439,26 @@ fn uscc(cell: &Data) -> Result<String, Problem> {
 
 /// Whether the 18th character of a well-formed USCC matches GB 32100-2015.
 pub fn uscc_check_ok(code: &str) -> bool {
-    let b = code.as_bytes();
-    if b.len() != 18 {
-        return false;
-    }
-    let value = |c: u8| USCC_CHARS.iter().position(|x| *x == c).map(|p| p as u32);
-    let mut sum = 0;
-    for (c, w) in b[..17].iter().zip(USCC_WEIGHTS) {
-        match value(*c) {
-            Some(v) => sum += v * w,
-            None => return false,
+    match (code.get(..17), code.get(17..)) {
+        (Some(first17), Some(last)) => {
+            uscc_check_char(first17).is_some_and(|c| last.len() == 1 && last.starts_with(c))
         }
+        _ => false,
     }
-    let check = (31 - sum % 31) % 31;
-    value(b[17]) == Some(check)
+}
+
+/// The GB 32100-2015 check character for the first 17 characters of a USCC, or `None` when
+/// they are not 17 characters of the code's alphabet.
+pub fn uscc_check_char(first17: &str) -> Option<char> {
+    let b = first17.as_bytes();
+    if b.len() != 17 {
+        return None;
+    }
+    let mut sum = 0;
+    for (c, w) in b.iter().zip(USCC_WEIGHTS) {
+        sum += USCC_CHARS.iter().position(|x| x == c)? as u32 * w;
+    }
+    Some(USCC_CHARS[((31 - sum % 31) % 31) as usize] as char)
 }
 
 fn choice(cell: &Data, choices: &Choices) -> Result<&'static str, Problem> {

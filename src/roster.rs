@@ -79,7 +79,7 @@ pub enum RosterError {
         source: std::io::Error,
     },
     /// The spreadsheet could not be opened (corrupt, encrypted, not a spreadsheet).
-    #[error("无法打开花名册 {}", path.display())]
+    #[error("无法打开花名册 {}：{}", path.display(), source.message())]
     Workbook {
         path: PathBuf,
         #[source]

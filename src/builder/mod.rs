@@ -37,10 +37,11 @@ mod plan;
 mod rows;
 mod write;
 
+pub use crate::normalize::uscc_check_char;
 pub use cell::Cell;
 use plan::{Extra, Layout, Slot, TablePlan};
 pub use plan::{Sheet, UnitValues};
-pub use rows::{sample_uscc, uscc_check_char, with_wrong_check, CoverageRow, OrgRow};
+pub use rows::{sample_uscc, with_wrong_check, CoverageRow, OrgRow};
 
 /// Builds one returned form. Cheap to clone; [`FormBuilder::write`] borrows it, so the
 /// position helpers can be asked afterwards.

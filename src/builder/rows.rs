@@ -1,6 +1,7 @@
 //! Rows of the two tables, starting clean, and USCC helpers.
 
 use super::*;
+use crate::normalize::{uscc_check_char, USCC_CHARS};
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -182,25 +183,6 @@ impl CoverageRow {
 // ---------------------------------------------------------------------------------------------
 // USCC helpers
 // ---------------------------------------------------------------------------------------------
-
-const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
-
-/// The GB 32100-2015 check character for the first 17 characters of a USCC, or `None` when
-/// they are not 17 characters of the code's alphabet.
-pub fn uscc_check_char(first17: &str) -> Option<char> {
-    let b = first17.as_bytes();
-    if b.len() != 17 {
-        return None;
-    }
-    let mut sum = 0;
-    for (c, w) in b.iter().zip(USCC_WEIGHTS) {
-        sum += USCC_CHARS.iter().position(|x| x == c)? as u32 * w;
-    }
-    Some(USCC_CHARS[((31 - sum % 31) % 31) as usize] as char)
-}
 
 /// A well-formed USCC with a correct check character, distinct for each `n`: a company
 /// registered (9, 1) in 青山县 (511101) with a 9-character organization code from `n`.

@@ -929,24 +929,11 @@ fn check_biff_dimensions(data: &[u8], sheet: usize, limits: &Limits) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use crate::read::hostile::{biff, dimensions, number, ole, record, write_zip};
     use std::path::PathBuf;
-    use zip::write::SimpleFileOptions;
 
     fn temp() -> tempfile::TempDir {
         tempfile::tempdir().expect("temp dir")
-    }
-
-    fn write_zip(dir: &Path, name: &str, parts: &[(&str, &[u8])]) -> PathBuf {
-        let path = dir.join(name);
-        let mut zip = zip::ZipWriter::new(File::create(&path).expect("create"));
-        for (part, bytes) in parts {
-            zip.start_file(*part, SimpleFileOptions::default())
-                .expect("start");
-            zip.write_all(bytes).expect("write");
-        }
-        zip.finish().expect("finish");
-        path
     }
 
     const SHEET: &[u8] = br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:Y300"/><sheetData/></worksheet>"#;
@@ -989,53 +976,6 @@ mod tests {
         sheet.write_number(1, 5, 12.0).expect("write");
         book.save(&path).expect("save");
         path
-    }
-
-    fn ole(dir: &Path, name: &str, streams: &[(&str, Vec<u8>)]) -> PathBuf {
-        let path = dir.join(name);
-        let mut file = cfb::create(&path).expect("create cfb");
-        for (stream, bytes) in streams {
-            let mut s = file.create_stream(format!("/{stream}")).expect("stream");
-            s.write_all(bytes).expect("write");
-        }
-        file.flush().expect("flush");
-        path
-    }
-
-    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
-        let mut out = typ.to_le_bytes().to_vec();
-        out.extend((data.len() as u16).to_le_bytes());
-        out.extend(data);
-        out
-    }
-
-    /// A BIFF8 stream: globals, then one sheet with `sheet_records`.
-    fn biff(global_records: &[Vec<u8>], sheet_records: &[Vec<u8>]) -> Vec<u8> {
-        let bof = record(0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0]);
-        let eof = record(0x000A, &[]);
-        let mut out = bof.clone();
-        global_records.iter().for_each(|r| out.extend(r));
-        out.extend(&eof);
-        out.extend(&bof);
-        sheet_records.iter().for_each(|r| out.extend(r));
-        out.extend(&eof);
-        out
-    }
-
-    fn number(row: u16, col: u16) -> Vec<u8> {
-        let mut data = row.to_le_bytes().to_vec();
-        data.extend(col.to_le_bytes());
-        data.extend([0u8; 10]);
-        record(0x0203, &data)
-    }
-
-    fn dimensions(rows: u32, cols: u16) -> Vec<u8> {
-        let mut data = 0u32.to_le_bytes().to_vec();
-        data.extend(rows.to_le_bytes());
-        data.extend(0u16.to_le_bytes());
-        data.extend(cols.to_le_bytes());
-        data.extend([0, 0]);
-        record(0x0200, &data)
     }
 
     #[test]

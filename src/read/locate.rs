@@ -5,12 +5,14 @@
 //! schema columns.
 
 use super::grid::{Grid, Workbook};
+use super::headers::Headers;
 use super::ReadError;
 use crate::cellref::a1;
 use crate::form::TableLocation;
 use crate::issue::{Code, Issue};
 use crate::normalize;
 use crate::schema::{self, fold_header, Need, SheetSchema};
+use calamine::Data;
 
 /// How far down a header may sit.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
@@ -130,52 +132,83 @@ fn find_table(
 pub fn match_header(grid: &Grid, schema: &SheetSchema) -> Option<HeaderMatch> {
     let (first_col, last_col) = grid.cols()?;
     let last_row = grid.height().min(HEADER_SEARCH_ROWS);
+    let texts = HeaderTexts::fold(grid, last_row, first_col, last_col);
+    let headers = Headers::of(schema);
     (0..last_row)
-        .map(|row| match_row(grid, schema, row, first_col, last_col))
+        .map(|row| match_row(grid, &texts, headers, schema.columns.len(), row))
         .filter(|m| m.score() > 0)
         .max_by(|a, b| a.score().cmp(&b.score()).then(b.row.cmp(&a.row)))
 }
 
-fn header_text(grid: &Grid, row: u32, col: u32) -> String {
-    fold_header(&normalize::text(grid.get(row, col)))
+/// The folded text of every cell of the rows searched for a header, folded once: each row is
+/// read both as a header and as the upper row of a two-row header.
+struct HeaderTexts {
+    first_col: u32,
+    last_col: u32,
+    rows: Vec<Vec<String>>,
 }
 
-fn match_row(grid: &Grid, schema: &SheetSchema, row: u32, first: u32, last: u32) -> HeaderMatch {
+impl HeaderTexts {
+    fn fold(grid: &Grid, rows: u32, first_col: u32, last_col: u32) -> HeaderTexts {
+        let rows = (0..rows)
+            .map(|row| {
+                (first_col..=last_col)
+                    .map(|col| header_text(grid.get(row, col)))
+                    .collect()
+            })
+            .collect();
+        HeaderTexts {
+            first_col,
+            last_col,
+            rows,
+        }
+    }
+
+    fn get(&self, row: u32, col: u32) -> &str {
+        &self.rows[row as usize][(col - self.first_col) as usize]
+    }
+}
+
+/// A header cell's folded text; an empty cell costs no allocation.
+fn header_text(cell: &Data) -> String {
+    if normalize::is_blank(cell) {
+        return String::new();
+    }
+    fold_header(&normalize::text(cell))
+}
+
+fn match_row(
+    grid: &Grid,
+    texts: &HeaderTexts,
+    headers: Headers,
+    columns: usize,
+    row: u32,
+) -> HeaderMatch {
     let mut m = HeaderMatch {
         row,
-        columns: vec![None; schema.columns.len()],
+        columns: vec![None; columns],
         extras: Vec::new(),
         duplicates: Vec::new(),
     };
-    let groups: Vec<String> = schema
-        .columns
-        .iter()
-        .filter_map(|c| c.group)
-        .map(fold_header)
-        .collect();
     let mut unmatched_above = Vec::new();
     let mut used_above = false;
-    for col in first..=last {
-        let own = header_text(grid, row, col);
+    for col in texts.first_col..=texts.last_col {
+        let own = texts.get(row, col);
         // A cell merged over two header rows keeps its text in the upper row.
-        let above = if row > 0 {
-            header_text(grid, row - 1, col)
-        } else {
-            String::new()
-        };
-        let (text, text_row) = if own.is_empty() && schema.match_header(&above).is_some() {
+        let above = if row > 0 { texts.get(row - 1, col) } else { "" };
+        let (text, text_row) = if own.is_empty() && headers.column(above).is_some() {
             used_above = true;
             (above, row - 1)
         } else {
-            if own.is_empty() && !above.is_empty() && !groups.contains(&above) {
+            if own.is_empty() && !above.is_empty() && !headers.is_group(above) {
                 unmatched_above.push(col);
             }
             (own, row)
         };
-        if text.is_empty() || groups.contains(&text) {
+        if text.is_empty() || headers.is_group(text) {
             continue;
         }
-        match schema.match_header(&text) {
+        match headers.column(text) {
             Some(i) if m.columns[i].is_none() => m.columns[i] = Some(col),
             Some(i) => m.duplicates.push((text_row, col, i)),
             None => m

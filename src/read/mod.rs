@@ -7,6 +7,9 @@
 pub mod extract;
 pub mod grid;
 pub mod guard;
+pub mod headers;
+#[doc(hidden)]
+pub mod hostile;
 pub mod locate;
 pub mod unit_info;
 

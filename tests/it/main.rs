@@ -5,6 +5,8 @@ mod ledger;
 mod cli;
 mod samples;
 mod feedback;
+mod hostile;
+mod properties;
 mod support;
 mod template;
 mod upgrade;

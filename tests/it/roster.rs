@@ -141,8 +141,15 @@ fn bad_rosters_name_the_row() {
     }
     let err = load_csv(dir.path(), "代码,名称\n1,2\n".as_bytes()).unwrap_err();
     assert!(matches!(err, RosterError::NoHeader { .. }), "{err:?}");
-    let err = Roster::load(&dir.path().join("花名册.docx")).unwrap_err();
+    let docx = dir.path().join("花名册.docx");
+    std::fs::write(&docx, b"PK").unwrap();
+    let err = Roster::load(&docx).unwrap_err();
     assert!(err.to_string().contains(".xlsx 或 .csv"), "{err}");
+    let err = Roster::load(&dir.path().join("没有.xlsx")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("找不到花名册 {}", dir.path().join("没有.xlsx").display())
+    );
 }
 
 // ---- attribution ----

@@ -105,7 +105,9 @@ fn before_the_deadline_each_unit_has_its_state_and_days_left() {
         "{text}"
     );
     assert!(
-        text.contains("应报 4 个单位：已报送 3（通过 1，仅警告 1，有错误 1），未报送 1，逾期报送 0\n"),
+        text.contains(
+            "应报 4 个单位：已报送 3（通过 1，仅警告 1，有错误 1），未报送 1，逾期报送 0\n"
+        ),
         "{text}"
     );
     assert!(
