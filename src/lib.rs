@@ -22,6 +22,7 @@ pub mod feedback;
 pub mod read;
 pub mod report;
 pub mod rules;
+pub mod save;
 pub mod template;
 pub mod validate;
 pub mod attribution;

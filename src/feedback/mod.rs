@@ -62,20 +62,9 @@ pub enum FeedbackError {
         #[source]
         source: XlsxError,
     },
-    /// The workbook could not be serialized into the temporary file next to `path`.
-    #[error("无法保存反馈文件“{}”：{source}", path.display())]
-    Save {
-        path: PathBuf,
-        #[source]
-        source: XlsxError,
-    },
-    /// The output folder cannot hold the file (no temp file, no rename, no permission).
-    #[error("无法写入反馈文件“{}”：{source}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The feedback file could not be saved (no temp file, no rename, no permission).
+    #[error("无法保存反馈文件：{0}")]
+    Save(#[from] crate::save::SaveError),
     /// The explicit file name is a path, not a bare name inside the folder.
     #[error("反馈文件名“{name}”不能包含目录")]
     FileName { name: String },
@@ -187,31 +176,7 @@ fn sheets(
 }
 
 fn save_atomically(workbook: &mut Output, path: &Path) -> Result<(), FeedbackError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let write_error = |source| FeedbackError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".~taizhang-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_error)?;
-    workbook
-        .save_to_writer(&mut temp)
-        .map_err(|source| FeedbackError::Save {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    // NamedTempFile is private to its owner (0600); a feedback file is an ordinary document.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::Permissions::from_mode(0o644);
-        temp.as_file().set_permissions(mode).map_err(write_error)?;
-    }
-    temp.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    Ok(crate::save::save_workbook(workbook, path)?)
 }
 
 // ---------------------------------------------------------------------------------------------

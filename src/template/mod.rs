@@ -91,29 +91,9 @@ pub enum TemplateError {
     /// the schema or this module, not in the user's input.
     #[error("生成调查表失败")]
     Build(#[source] XlsxError),
-    /// The temporary file next to the target could not be created (missing folder, no right
-    /// to write there).
-    #[error("无法在 {dir} 中创建文件")]
-    CreateTemp {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// Writing the workbook into the temporary file failed (disk full).
-    #[error("写入调查表 {path} 失败")]
-    Save {
-        path: PathBuf,
-        #[source]
-        source: XlsxError,
-    },
-    /// The finished file could not be moved into place (the target is open in Excel on
-    /// Windows, or is a folder).
-    #[error("无法保存调查表 {path}")]
-    Persist {
-        path: PathBuf,
-        #[source]
-        source: tempfile::PersistError,
-    },
+    /// The form could not be saved (missing folder, no right to write there, disk full).
+    #[error("无法保存调查表")]
+    Save(#[from] crate::save::SaveError),
 }
 
 impl From<XlsxError> for TemplateError {
@@ -129,25 +109,7 @@ impl From<XlsxError> for TemplateError {
 pub fn write_template(dir: &Path, options: &TemplateOptions) -> Result<PathBuf, TemplateError> {
     let path = dir.join(options.file_name());
     let mut workbook = build_template(options)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".taizhang-template-")
-        .suffix(".xlsx.tmp")
-        .tempfile_in(dir)
-        .map_err(|source| TemplateError::CreateTemp {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
-    workbook
-        .save_to_writer(temp.as_file_mut())
-        .map_err(|source| TemplateError::Save {
-            path: path.clone(),
-            source,
-        })?;
-    temp.persist(&path)
-        .map_err(|source| TemplateError::Persist {
-            path: path.clone(),
-            source,
-        })?;
+    crate::save::save_workbook(&mut workbook, &path)?;
     Ok(path)
 }
 

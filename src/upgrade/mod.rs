@@ -47,23 +47,15 @@ pub enum UpgradeError {
     /// A ledger could not be read back.
     #[error(transparent)]
     Readback(#[from] ReadbackError),
-    #[error("无法在 {dir} 中创建临时文件：{source}")]
-    CreateTemp {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("写入升级工作簿失败：{source}")]
-    Write {
+    /// The workbook could not be laid out.
+    #[error("生成升级工作簿失败：{source}")]
+    Build {
         #[source]
         source: rust_xlsxwriter::XlsxError,
     },
-    #[error("无法把升级工作簿保存为 {path}：{source}")]
-    Persist {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The workbook could not be saved.
+    #[error("无法保存升级工作簿：{0}")]
+    Save(#[from] crate::save::SaveError),
 }
 
 /// Settings of a comparison: the standard both sides are rated with, and the read limits.

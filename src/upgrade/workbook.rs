@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, Format, FormatAlign, Workbook, Worksheet,
     XlsxError,
 };
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub const SHEET: &str = "升级汇总";
 /// The kind written into the hidden `_meta` sheet, so the workbook is never read as a form.
@@ -17,23 +17,8 @@ const HEADER_ROW: u32 = 2;
 
 /// Write the workbook to `output` through a temporary file in the same folder.
 pub fn write(up: &Upgrade, output: &Path) -> Result<(), UpgradeError> {
-    let dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let temp = tempfile::Builder::new()
-        .prefix(".taizhang-")
-        .suffix(".xlsx.tmp")
-        .tempfile_in(&dir)
-        .map_err(|source| UpgradeError::CreateTemp { dir, source })?;
-    let mut workbook = build(up).map_err(|source| UpgradeError::Write { source })?;
-    workbook
-        .save(temp.path())
-        .map_err(|source| UpgradeError::Write { source })?;
-    temp.persist(output).map_err(|e| UpgradeError::Persist {
-        path: output.to_path_buf(),
-        source: e.error,
-    })?;
+    let mut workbook = build(up).map_err(|source| UpgradeError::Build { source })?;
+    crate::save::save_workbook(&mut workbook, output)?;
     Ok(())
 }
 

@@ -453,7 +453,10 @@ fn writing_into_a_missing_folder_is_an_error_not_a_panic() {
     let missing = dir.path().join("no-such-folder");
     let err = write_template(&missing, &TemplateOptions::default()).unwrap_err();
     assert!(
-        matches!(err, taizhang::template::TemplateError::CreateTemp { .. }),
+        matches!(
+            err,
+            taizhang::template::TemplateError::Save(taizhang::save::SaveError::CreateTemp { .. })
+        ),
         "{err:?}"
     );
     assert!(

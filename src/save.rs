@@ -1,0 +1,107 @@
+//! Saving an output workbook so that nobody ever sees half of it.
+//!
+//! The workbook is written to a temporary file beside the target and renamed into place: an
+//! interrupted run leaves the previous file (or none) intact, never a broken one. Every output
+//! of taizhang (issued form, feedback, ledger, upgrade report) is saved through here.
+
+use rust_xlsxwriter::{Workbook, XlsxError};
+use std::path::{Path, PathBuf};
+
+/// Why an output workbook could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The folder of the target is missing or not writable.
+    #[error("无法在 {dir} 中创建临时文件：{source}")]
+    CreateTemp {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Laying out or compressing the workbook failed.
+    #[error("写入 {path} 失败：{source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: XlsxError,
+    },
+    /// The finished file could not be renamed into place (or given its permissions).
+    #[error("无法保存为 {path}：{source}")]
+    Persist {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Save `workbook` as `path` through a temporary file in the same folder.
+pub fn save_workbook(workbook: &mut Workbook, path: &Path) -> Result<(), SaveError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".~taizhang-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|source| SaveError::CreateTemp {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+    workbook
+        .save_to_writer(temp.as_file_mut())
+        .map_err(|source| SaveError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let persist_error = |source| SaveError::Persist {
+        path: path.to_path_buf(),
+        source,
+    };
+    // A temporary file is private to its owner (0600); an output is an ordinary document.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o644);
+        temp.as_file()
+            .set_permissions(mode)
+            .map_err(persist_error)?;
+    }
+    temp.persist(path).map_err(|e| persist_error(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_readable_files_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.xlsx");
+        let mut book = Workbook::new();
+        book.add_worksheet().write(0, 0, "台账").unwrap();
+        save_workbook(&mut book, &path).unwrap();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("out.xlsx")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644);
+        }
+    }
+
+    #[test]
+    fn a_missing_folder_is_a_create_temp_error_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no/such/folder/out.xlsx");
+        let mut book = Workbook::new();
+        book.add_worksheet();
+        let err = save_workbook(&mut book, &path).unwrap_err();
+        assert!(matches!(err, SaveError::CreateTemp { .. }), "{err:?}");
+        assert!(!path.exists());
+    }
+}
