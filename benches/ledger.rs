@@ -212,6 +212,8 @@ fn run_child(command: &Command) -> Run {
     let mut command = clone_command(command);
     command.stdout(std::process::Stdio::null());
     let start = Instant::now();
+    // Reaped below by wait4 (which std's `wait` cannot report rusage for).
+    #[allow(clippy::zombie_processes)]
     let child = command.spawn().expect("spawn the measured command");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;

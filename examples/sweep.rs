@@ -211,6 +211,11 @@ fn print_totals(settings: &Settings, runs: &[FileRun], elapsed: Duration) -> usi
             file.path.display()
         );
     }
+    // A file passes when it ends in a reported outcome (read, not the form, or rejected).
+    println!(
+        "sweep: {} passed, {dangerous} failed",
+        runs.len() - dangerous
+    );
     dangerous
 }
 

@@ -10,7 +10,7 @@ use crate::schema::{Choices, Kind};
 use calamine::Data;
 use chrono::NaiveDate;
 use std::borrow::Cow;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// A normalized cell value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -141,7 +141,10 @@ pub fn clean(text: &str) -> &str {
 /// Trim and width-fold (NFKC): "１２３" -> "123", "ＡＢ" -> "AB", "＝" -> "=".
 pub fn fold(text: &str) -> Cow<'_, str> {
     let text = clean(text);
-    if text.is_ascii() {
+    // Most cells are already in NFKC ("党支部", "王强"): the quick check proves it without
+    // allocating, and folding such text would give it back unchanged.
+    let folded_already = || unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes;
+    if text.is_ascii() || folded_already() {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(clean(&text.nfkc().collect::<String>()).to_string())
@@ -150,6 +153,16 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 
 /// Normalize one cell for a column of this kind.
 pub fn normalize(kind: &Kind, cell: &Data) -> Result<Option<Value>, Problem> {
+    // An ISO date or duration cell (.ods, some .xlsx) is read as the text it holds, so it is
+    // trimmed and folded like any text (a date column parses it as a date).
+    let iso_text;
+    let cell = match cell {
+        Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            iso_text = Data::String(s.clone());
+            &iso_text
+        }
+        other => other,
+    };
     if is_blank(cell) {
         return Ok(None);
     }
@@ -185,7 +198,12 @@ pub fn text(cell: &Data) -> String {
 /// An identifier: width-folded, inner spaces kept out, numbers as whole digits.
 pub fn code(cell: &Data) -> String {
     match cell {
-        Data::String(s) => fold(s).chars().filter(|c| !c.is_whitespace()).collect(),
+        Data::String(s) => {
+            let squeezed: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+            // Dropping a space can bring a combining mark to its letter ("e \u{301}"): fold
+            // once more, so that the code reads back the same from its own text.
+            fold(&squeezed).into_owned()
+        }
         other => raw_text(other),
     }
 }
@@ -284,7 +302,9 @@ fn parse_number(text: &str, units: &[&str], whole: bool) -> Option<f64> {
         }
     }
     let s = s.trim();
-    if s.is_empty() || s.len() > 40 {
+    // Long enough for the display of any finite f64 (1e-310 is 0.000… with 310 zeros), so a
+    // value read from a number cell reads back from its text.
+    if s.is_empty() || s.len() > 400 {
         return None;
     }
     let digits: String = if s.contains(',') {
@@ -461,10 +481,19 @@ pub fn uscc_check_char(first17: &str) -> Option<char> {
     Some(USCC_CHARS[((31 - sum % 31) % 31) as usize] as char)
 }
 
+/// The text with inner whitespace removed, borrowed when it has none (the usual case).
+fn without_spaces(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.chars().any(char::is_whitespace) {
+        Cow::Owned(text.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        text
+    }
+}
+
 fn choice(cell: &Data, choices: &Choices) -> Result<&'static str, Problem> {
     let typed = match cell {
-        Data::String(s) => fold(s).chars().filter(|c| !c.is_whitespace()).collect(),
-        other => raw_text(other),
+        Data::String(s) => without_spaces(fold(s)),
+        other => Cow::Owned(raw_text(other)),
     };
     choices.resolve(&typed).ok_or_else(|| {
         problem(
@@ -706,6 +735,25 @@ mod tests {
         // Known-good published code: 91350100M000100Y43.
         assert!(uscc_check_ok("91350100M000100Y43"));
         assert!(!uscc_check_ok("91350100M000100Y44"));
+    }
+
+    /// The no-allocation path must give what full NFKC folding gives.
+    #[test]
+    fn fold_borrows_text_already_folded() {
+        for t in [
+            "党支部",
+            " 王强 ",
+            "１２人",
+            "ＡＢ",
+            "95％",
+            "㎡",
+            "（0831）",
+            "\u{3000}是\u{3000}",
+        ] {
+            let full = clean(&clean(t).nfkc().collect::<String>()).to_string();
+            assert_eq!(fold(t), full, "{t}");
+        }
+        assert!(matches!(fold("党支部"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -135,12 +135,38 @@ fn iso_date<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Er
     s.collect_str(date)
 }
 
-/// Build the status from attributed reports (`placements` parallel to `reports`).
+/// What the status needs of one file once attributed: enough to tell its unit's state, so a
+/// national run can drop the file's rows before the status is built.
+#[derive(Debug, Clone)]
+pub struct FileSeen {
+    pub path: std::path::PathBuf,
+    pub readable: bool,
+    pub organizations: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Why no roster unit was found for it (shown for unmatched files).
+    pub unmatched_reason: String,
+}
+
+impl FileSeen {
+    pub fn of(report: &FileReport) -> FileSeen {
+        FileSeen {
+            path: report.path.clone(),
+            readable: report.form.is_some(),
+            organizations: report.organizations(),
+            errors: report.errors(),
+            warnings: report.warnings(),
+            unmatched_reason: unmatched_reason(report),
+        }
+    }
+}
+
+/// Build the status from attributed files (`placements` parallel to `reports`).
 pub fn build(
     roster: &Roster,
     expect: &Expectation,
     inbox: &Path,
-    reports: &[FileReport],
+    reports: &[FileSeen],
     placements: &[Placement],
 ) -> StatusReport {
     let relative = |p: &Path| p.strip_prefix(inbox).unwrap_or(p).display().to_string();
@@ -169,7 +195,7 @@ fn unit_status(
     roster: &Roster,
     i: usize,
     expect: &Expectation,
-    reports: &[FileReport],
+    reports: &[FileSeen],
     placements: &[Placement],
     relative: &dyn Fn(&Path) -> String,
 ) -> UnitStatus {
@@ -183,7 +209,7 @@ fn unit_status(
         .iter()
         .copied()
         .filter(|&j| !placements[j].is_superseded())
-        .max_by_key(|&j| (reports[j].form.is_some(), placements[j].modified));
+        .max_by_key(|&j| (reports[j].readable, placements[j].modified));
     let superseded = own
         .iter()
         .filter(|&&j| placements[j].is_superseded())
@@ -213,12 +239,12 @@ fn unit_status(
 
 fn fill_submission(
     status: &mut UnitStatus,
-    report: &FileReport,
+    report: &FileSeen,
     placement: &Placement,
     expect: &Expectation,
     relative: &dyn Fn(&Path) -> String,
 ) {
-    let (errors, warnings) = (report.errors(), report.warnings());
+    let (errors, warnings) = (report.errors, report.warnings);
     status.state = match (errors, warnings) {
         (0, 0) => State::Passed,
         (0, _) => State::WarningsOnly,
@@ -229,7 +255,7 @@ fn fill_submission(
     let modified = placement.modified.map(local_time);
     status.submitted_at = modified.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
     status.late = modified.is_some_and(|t| t.date_naive() > expect.deadline);
-    status.organizations = report.organizations();
+    status.organizations = report.organizations;
     status.errors = errors;
     status.warnings = warnings;
 }
@@ -239,7 +265,7 @@ fn local_time(time: SystemTime) -> DateTime<Local> {
 }
 
 fn unmatched_file(
-    report: &FileReport,
+    report: &FileSeen,
     placement: &Placement,
     relative: &dyn Fn(&Path) -> String,
 ) -> UnmatchedFile {
@@ -247,7 +273,16 @@ fn unmatched_file(
         Owner::Unlisted { code, name } => (code.clone(), name.clone()),
         Owner::Roster(_) => Default::default(),
     };
-    let reason = report
+    UnmatchedFile {
+        file: relative(&report.path),
+        unit_code,
+        unit_name,
+        reason: report.unmatched_reason.clone(),
+    }
+}
+
+fn unmatched_reason(report: &FileReport) -> String {
+    report
         .issues()
         .iter()
         .find(|i| {
@@ -259,13 +294,7 @@ fn unmatched_file(
         .map_or_else(
             || "对应不到花名册中的单位".to_string(),
             |i| i.message.clone(),
-        );
-    UnmatchedFile {
-        file: relative(&report.path),
-        unit_code,
-        unit_name,
-        reason,
-    }
+        )
 }
 
 fn totals(units: &[UnitStatus], unmatched: usize) -> Totals {

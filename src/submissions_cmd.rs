@@ -6,7 +6,8 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use taizhang::check::CheckOptions;
-use taizhang::ledger::unit_feedback::{self, FeedbackOutcome};
+use taizhang::ledger::stream::StreamOptions;
+use taizhang::ledger::unit_feedback::FeedbackOutcome;
 use taizhang::ledger::{Ledger, LedgerOptions};
 use taizhang::roster::Roster;
 use taizhang::rules::Rules;
@@ -50,6 +51,7 @@ fn build<'r>(
     let options = LedgerOptions {
         check: check_options(rules.clone()),
         exclude,
+        ..LedgerOptions::default()
     };
     let progress = crate::progress_bar(inbox);
     let (discovery, reports) =
@@ -60,7 +62,7 @@ fn build<'r>(
     ))
 }
 
-/// `ledger`: the workbook, and feedback per unit when asked.
+/// `ledger`: the workbook, streamed in flat memory, and feedback per unit when asked.
 pub fn ledger(
     inbox: &Path,
     out: &Path,
@@ -70,18 +72,39 @@ pub fn ledger(
     feedback: Option<&Path>,
 ) -> Result<u8> {
     let expect = expectation(submissions)?;
-    let ledger = build(inbox, &rules, vec![out.to_path_buf()], &expect)?;
-    taizhang::ledger::write(&ledger, out)?;
-    let summary = taizhang::ledger::summarize(&ledger, out);
+    if let Some(dir) = feedback {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("无法创建反馈目录 {}", dir.display()))?;
+    }
+    let options = LedgerOptions {
+        check: check_options(rules),
+        exclude: vec![out.to_path_buf()],
+        ..LedgerOptions::default()
+    };
+    let progress = crate::progress_bar(inbox);
+    let stream = StreamOptions {
+        expect: &expect,
+        feedback,
+        tick: &|| progress.inc(1),
+    };
+    let streamed = taizhang::ledger::stream::run(inbox, out, &options, &stream)?;
+    progress.finish_and_clear();
+    let summary = taizhang::ledger::summarize(&streamed.ledger, out);
     match format {
         Format::Text => print!("{}", summary.to_text()),
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
     }
-    let Some(dir) = feedback else { return Ok(0) };
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建反馈目录 {}", dir.display()))?;
-    let limits = CheckOptions::default().limits;
+    Ok(if report_feedback(&streamed.feedback) {
+        2
+    } else {
+        0
+    })
+}
+
+/// Print what became of each feedback file; whether one failed.
+fn report_feedback(outcomes: &[FeedbackOutcome]) -> bool {
     let mut failed = false;
-    for outcome in unit_feedback::write_unit_feedback(&ledger, &limits, dir, None) {
+    for outcome in outcomes {
         match outcome {
             FeedbackOutcome::Written { path, .. } => eprintln!("已生成反馈：{}", path.display()),
             FeedbackOutcome::Removed { path, .. } => {
@@ -93,7 +116,7 @@ pub fn ledger(
             }
         }
     }
-    Ok(if failed { 2 } else { 0 })
+    failed
 }
 
 /// `status`: who has reported, as text or JSON.

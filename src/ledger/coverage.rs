@@ -1,11 +1,20 @@
-//! 两新覆盖: per unit coverage figures against the targets, then every row.
+//! 两新覆盖: per unit coverage figures against the targets; 两新明细: every row.
+//!
+//! The figures are known only once every file is read, while the rows stream past as files
+//! are: the table and the rows live on two sheets, so both are written top-down in constant
+//! memory (the rows continue on 两新明细(2)… past a sheet's limit).
 
-use super::model::{unit_key, Ledger, UnitSummary};
-use super::style::{col, header_row, write_rate, write_value, Styles};
+use super::continued::Continued;
+use super::model::{Ledger, UnitSummary};
+use super::style::{col, header_row, write_rate, write_value, Col, Styles};
+use super::writer::{Line, Sink};
+use crate::check::FileReport;
 use crate::schema::{COVERAGE, COVERAGE_MODES};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 pub const SHEET: &str = "两新覆盖";
+/// Every 两新 row.
+pub const ROWS_SHEET: &str = "两新明细";
 
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
@@ -26,7 +35,16 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         row += 1;
     }
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
-    rows(sheet, row + 3, ledger, styles)
+    let targets = &ledger.rules.config().coverage;
+    sheet.write_string(
+        row + 2,
+        0,
+        format!(
+            "目标：建党率不低于 {}%，规模以上建党率不低于 {}%（低于目标的标红）。全部两新组织见“{ROWS_SHEET}”工作表。",
+            targets.party_org_rate_percent, targets.above_scale_rate_percent
+        ),
+    )?;
+    Ok(())
 }
 
 fn unit_row(
@@ -79,48 +97,38 @@ fn unit_row(
     Ok(())
 }
 
-/// Every 两新 row, below the unit table.
-fn rows(
-    sheet: &mut Worksheet,
-    first: u32,
-    ledger: &Ledger,
-    styles: &Styles,
+/// The columns of 两新明细: the unit, the form's columns, the source.
+pub fn row_columns() -> Vec<Col> {
+    let mut cols = vec![col("单位名称", 14.0)];
+    cols.extend(
+        COVERAGE
+            .columns
+            .iter()
+            .map(|c| col(c.header, c.width.min(20.0))),
+    );
+    cols.extend([col("来源文件", 22.0), col("来源行", 7.0)]);
+    cols
+}
+
+/// The 两新 rows of one report.
+pub fn write_report(
+    list: &mut Continued,
+    sink: &mut Sink,
+    report: &FileReport,
+    line: &Line,
 ) -> Result<(), XlsxError> {
-    let targets = &ledger.rules.config().coverage;
-    sheet.write_string(
-        first - 1,
-        0,
-        format!(
-            "目标：建党率不低于 {}%，规模以上建党率不低于 {}%（低于目标的标红）。以下为全部两新组织：",
-            targets.party_org_rate_percent, targets.above_scale_rate_percent
-        ),
-    )?;
-    let mut header = vec!["单位名称".to_string()];
-    header.extend(COVERAGE.columns.iter().map(|c| c.header.to_string()));
-    header.extend(["来源文件".to_string(), "来源行".to_string()]);
-    for (i, h) in header.iter().enumerate() {
-        sheet.write_string_with_format(first, i as u16, h, &styles.header)?;
-    }
-    let mut row = first + 1;
-    for report in &ledger.reports {
-        let Some(form) = &report.form else { continue };
-        let (_, unit) = unit_key(report);
-        for record in &form.coverage {
-            sheet.write_string(row, 0, &unit)?;
-            for i in 0..COVERAGE.columns.len() {
-                write_value(sheet, row, 1 + i as u16, record.get(i), styles)?;
-            }
-            let end = 1 + COVERAGE.columns.len() as u16;
-            sheet.write_string(row, end, ledger.display_path(&report.path))?;
-            sheet.write_number(row, end + 1, (record.row + 1) as f64)?;
-            row += 1;
+    let Some(form) = &report.form else {
+        return Ok(());
+    };
+    let end = 1 + COVERAGE.columns.len() as u16;
+    for record in &form.coverage {
+        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        sheet.write_string(row, 0, &line.name)?;
+        for i in 0..COVERAGE.columns.len() {
+            write_value(sheet, row, 1 + i as u16, record.get(i), &sink.rows.styles)?;
         }
+        sheet.write_string(row, end, &line.source)?;
+        sheet.write_number(row, end + 1, (record.row + 1) as f64)?;
     }
-    sheet.autofilter(
-        first,
-        0,
-        row.saturating_sub(1).max(first + 1),
-        header.len() as u16 - 1,
-    )?;
     Ok(())
 }

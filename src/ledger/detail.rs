@@ -1,7 +1,9 @@
 //! 台账明细: one row per organization, with its normalized values, scores, tier and trail.
 
-use super::model::{unit_key, Ledger};
-use super::style::{col, header_row, write_value, Col, Styles};
+use super::continued::Continued;
+use super::model::Ledger;
+use super::style::{col, write_trail, write_value, Col};
+use super::writer::{Line, RowStyles, Sink};
 use crate::check::FileReport;
 use crate::form::Record;
 use crate::issue::Severity;
@@ -33,17 +35,21 @@ pub fn value_columns() -> impl Iterator<Item = (usize, &'static Column)> {
 
 /// The sheet's columns, derived from the schema and the rules' survey points.
 pub fn columns(ledger: &Ledger) -> Vec<Col> {
+    columns_for(ledger.rules)
+}
+
+/// The sheet's columns under `rules`.
+pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
     let mut cols = vec![col("单位代码", 12.0), col("单位名称", 14.0)];
     for i in [org::NAME, org::CODE, org::TYPE, org::DOMAIN] {
         let c = &ORGANIZATIONS.columns[i];
         cols.push(col(c.header, c.width));
     }
     cols.extend(value_columns().map(|(_, c)| col(c.header, c.width.min(20.0))));
-    for (name, max) in ledger
-        .rules
+    for (name, max) in rules
         .survey_point_names()
         .iter()
-        .zip(ledger.rules.survey_point_maxima())
+        .zip(rules.survey_point_maxima())
     {
         cols.push(col(format!("{name}（{max}分）"), 9.0));
     }
@@ -80,49 +86,48 @@ fn row_status(report: &FileReport) -> HashMap<u32, (usize, usize)> {
     status
 }
 
-pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<u32, XlsxError> {
-    sheet.set_name(SHEET)?;
-    let cols = columns(ledger);
-    header_row(sheet, 0, &cols, styles)?;
-    let mut row = 1;
-    for report in &ledger.reports {
-        let Some(form) = &report.form else { continue };
-        let status = row_status(report);
-        let (code, name) = unit_key(report);
-        let source = ledger.display_path(&report.path);
-        for (record, c) in form.organizations.iter().zip(&report.classifications) {
-            let line = RowContext {
-                code: &code,
-                name: &name,
-                source: &source,
-                status: status.get(&record.row).copied().unwrap_or_default(),
-            };
-            write_row(sheet, row, record, c, &line, ledger, styles)?;
-            row += 1;
-        }
+/// The rows of one report's organizations.
+pub fn write_report(
+    list: &mut Continued,
+    sink: &mut Sink,
+    report: &FileReport,
+    line: &Line,
+) -> Result<(), XlsxError> {
+    let Some(form) = &report.form else {
+        return Ok(());
+    };
+    let status = row_status(report);
+    for (record, c) in form.organizations.iter().zip(&report.classifications) {
+        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        let counts = status.get(&record.row).copied().unwrap_or_default();
+        write_row(
+            sheet,
+            row,
+            record,
+            c,
+            line,
+            counts,
+            &sink.rows,
+            &mut sink.buf,
+        )?;
     }
-    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), cols.len() as u16 - 1)?;
-    Ok(row - 1)
+    Ok(())
 }
 
-struct RowContext<'a> {
-    code: &'a str,
-    name: &'a str,
-    source: &'a str,
-    status: (usize, usize),
-}
-
+#[allow(clippy::too_many_arguments)]
 fn write_row(
     sheet: &mut Worksheet,
     row: u32,
     record: &Record,
     c: &Classification,
-    line: &RowContext,
-    ledger: &Ledger,
-    styles: &Styles,
+    line: &Line,
+    counts: (usize, usize),
+    rows: &RowStyles,
+    buf: &mut String,
 ) -> Result<(), XlsxError> {
-    sheet.write_string_with_format(row, 0, line.code, &styles.text)?;
-    sheet.write_string(row, 1, line.name)?;
+    let styles = &rows.styles;
+    sheet.write_string_with_format(row, 0, &line.code, &styles.text)?;
+    sheet.write_string(row, 1, &line.name)?;
     let mut col: u16 = 2;
     let placed = [org::NAME, org::CODE, org::TYPE, org::DOMAIN].into_iter();
     for i in placed.chain(value_columns().map(|(i, _)| i)) {
@@ -138,16 +143,12 @@ fn write_row(
     if let Some(total) = c.total {
         sheet.write_number(row, col, total as f64)?;
     }
-    sheet.write_string_with_format(
-        row,
-        col + 1,
-        ledger.rules.tier_name(c.tier),
-        &styles.tier(ledger.rules, c.tier),
-    )?;
+    let (tier_name, tier_format) = rows.tier(c.tier);
+    sheet.write_string_with_format(row, col + 1, tier_name, tier_format)?;
     write_value(sheet, row, col + 2, record.get(org::SELF_TIER), styles)?;
     write_value(sheet, row, col + 3, record.get(org::TARGET_TIER), styles)?;
-    sheet.write_string(row, col + 4, c.trail_text())?;
-    let (status, format) = match line.status {
+    write_trail(sheet, row, col + 4, &c.trail, buf, None)?;
+    let (status, format) = match counts {
         (0, 0) => ("通过", None),
         (0, _) => ("有警告", Some(&styles.warning)),
         _ => ("有错误", Some(&styles.error)),
@@ -156,7 +157,7 @@ fn write_row(
         Some(f) => sheet.write_string_with_format(row, col + 5, status, f)?,
         None => sheet.write_string(row, col + 5, status)?,
     };
-    sheet.write_string(row, col + 6, line.source)?;
+    sheet.write_string(row, col + 6, &line.source)?;
     sheet.write_number(row, col + 7, (record.row + 1) as f64)?;
     Ok(())
 }

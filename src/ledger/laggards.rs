@@ -1,15 +1,16 @@
 //! 后进整改: every organization computed as lagging, why, and its rectification plan.
 
-use super::model::{unit_key, Ledger};
-use super::style::{col, header_row, write_value, Styles};
+use super::continued::Continued;
+use super::style::{col, write_trail, write_value, Col};
+use super::writer::{Line, Sink};
+use crate::check::FileReport;
 use crate::schema::org;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 pub const SHEET: &str = "后进整改";
 
-pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<u32, XlsxError> {
-    sheet.set_name(SHEET)?;
-    let cols = [
+pub fn columns() -> Vec<Col> {
+    vec![
         col("单位名称", 14.0),
         col("党组织名称", 30.0),
         col("组织类型", 10.0),
@@ -22,48 +23,45 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         col("整改计划", 10.0),
         col("来源文件", 22.0),
         col("来源行", 7.0),
-    ];
-    header_row(sheet, 0, &cols, styles)?;
-    let mut row = 1;
-    for report in &ledger.reports {
-        let Some(form) = &report.form else { continue };
-        let (_, unit) = unit_key(report);
-        for (record, c) in form.organizations.iter().zip(&report.classifications) {
-            if !ledger.rules.is_lagging(c.tier) {
-                continue;
-            }
-            sheet.write_string(row, 0, &unit)?;
-            write_value(sheet, row, 1, record.get(org::NAME), styles)?;
-            write_value(sheet, row, 2, record.get(org::TYPE), styles)?;
-            if let Some(total) = c.total {
-                sheet.write_number(row, 3, total as f64)?;
-            }
-            sheet.write_string_with_format(
-                row,
-                4,
-                ledger.rules.tier_name(c.tier),
-                &styles.tier(ledger.rules, c.tier),
-            )?;
-            sheet.write_string_with_format(row, 5, c.trail_text(), &styles.wrap)?;
-            for (offset, i) in [org::PROBLEMS, org::MEASURES, org::DEADLINE]
-                .into_iter()
-                .enumerate()
-            {
-                write_value(sheet, row, 6 + offset as u16, record.get(i), styles)?;
-            }
-            let complete = [org::PROBLEMS, org::MEASURES, org::DEADLINE]
-                .iter()
-                .all(|i| record.get(*i).is_some());
-            if complete {
-                sheet.write_string(row, 9, "完整")?;
-            } else {
-                sheet.write_string_with_format(row, 9, "不完整", &styles.error)?;
-            }
-            sheet.write_string(row, 10, ledger.display_path(&report.path))?;
-            sheet.write_number(row, 11, (record.row + 1) as f64)?;
-            row += 1;
+    ]
+}
+
+/// The lagging organizations of one report.
+pub fn write_report(
+    list: &mut Continued,
+    sink: &mut Sink,
+    report: &FileReport,
+    line: &Line,
+) -> Result<(), XlsxError> {
+    let Some(form) = &report.form else {
+        return Ok(());
+    };
+    let plan = [org::PROBLEMS, org::MEASURES, org::DEADLINE];
+    for (record, c) in form.organizations.iter().zip(&report.classifications) {
+        if !sink.rows.rules.is_lagging(c.tier) {
+            continue;
         }
+        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        let styles = &sink.rows.styles;
+        sheet.write_string(row, 0, &line.name)?;
+        write_value(sheet, row, 1, record.get(org::NAME), styles)?;
+        write_value(sheet, row, 2, record.get(org::TYPE), styles)?;
+        if let Some(total) = c.total {
+            sheet.write_number(row, 3, total as f64)?;
+        }
+        let (tier_name, tier_format) = sink.rows.tier(c.tier);
+        sheet.write_string_with_format(row, 4, tier_name, tier_format)?;
+        write_trail(sheet, row, 5, &c.trail, &mut sink.buf, Some(&styles.wrap))?;
+        for (offset, i) in plan.into_iter().enumerate() {
+            write_value(sheet, row, 6 + offset as u16, record.get(i), styles)?;
+        }
+        if plan.iter().all(|i| record.get(*i).is_some()) {
+            sheet.write_string(row, 9, "完整")?;
+        } else {
+            sheet.write_string_with_format(row, 9, "不完整", &styles.error)?;
+        }
+        sheet.write_string(row, 10, &line.source)?;
+        sheet.write_number(row, 11, (record.row + 1) as f64)?;
     }
-    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), cols.len() as u16 - 1)?;
-    Ok(row - 1)
+    Ok(())
 }

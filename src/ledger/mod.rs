@@ -1,6 +1,7 @@
 //! The county-wide classification ledger (分类管理台账): discover → check in parallel →
 //! consolidate → write one workbook, atomically.
 
+pub mod continued;
 pub mod coverage;
 pub mod detail;
 pub mod files;
@@ -8,17 +9,19 @@ pub mod issues;
 pub mod laggards;
 pub mod model;
 pub mod readback;
+pub mod stream;
 pub mod style;
 pub mod submissions;
 pub mod summary;
 pub mod unit_feedback;
+pub mod writer;
 
 use crate::check::{self, CheckOptions, FileReport};
 use crate::discover::{self, Discovery};
 use crate::rules::Tier;
 pub use model::Ledger;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -32,6 +35,11 @@ pub enum LedgerError {
     #[error("无法在 {dir} 中创建临时文件：{source}")]
     CreateTemp {
         dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("无法写入临时文件：{source}")]
+    Scratch {
         #[source]
         source: std::io::Error,
     },
@@ -49,11 +57,24 @@ pub enum LedgerError {
 }
 
 /// Settings of a ledger run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LedgerOptions {
     pub check: CheckOptions,
     /// Files never read as input (the run's own outputs).
     pub exclude: Vec<PathBuf>,
+    /// The most rows a sheet holds (header included) before a long list continues on
+    /// `台账明细(2)`…: Excel's 1,048,576; a test injects a small one.
+    pub sheet_rows: u32,
+}
+
+impl Default for LedgerOptions {
+    fn default() -> Self {
+        LedgerOptions {
+            check: CheckOptions::default(),
+            exclude: Vec::new(),
+            sheet_rows: writer::default_sheet_rows(),
+        }
+    }
 }
 
 /// The run's figures (the `--format json` document).
@@ -101,14 +122,7 @@ pub fn collect_with_progress(
     options: &LedgerOptions,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
-    if !inbox.is_dir() {
-        return Err(LedgerError::NoInbox {
-            path: inbox.to_path_buf(),
-        });
-    }
-    for output in &options.exclude {
-        refuse_overwriting_a_form(output, &options.check)?;
-    }
+    check_inbox(inbox, options)?;
     let discovery = discover::discover(inbox, &options.exclude);
     let reports = discovery
         .candidates
@@ -120,6 +134,19 @@ pub fn collect_with_progress(
         })
         .collect();
     Ok((discovery, reports))
+}
+
+/// The inbox must be a folder, and no output may be a returned form.
+fn check_inbox(inbox: &Path, options: &LedgerOptions) -> Result<(), LedgerError> {
+    if !inbox.is_dir() {
+        return Err(LedgerError::NoInbox {
+            path: inbox.to_path_buf(),
+        });
+    }
+    for output in &options.exclude {
+        refuse_overwriting_a_form(output, &options.check)?;
+    }
+    Ok(())
 }
 
 /// An output path must never be a returned form: writing there would destroy the input.
@@ -138,45 +165,22 @@ pub fn refuse_overwriting_a_form(output: &Path, options: &CheckOptions) -> Resul
     Ok(())
 }
 
-/// Write the ledger workbook to `output`, through a temporary file renamed into place.
+/// Write an in-memory ledger (the one `watch` keeps) to `output`, atomically.
 pub fn write(ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
-    let dir = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let temp = tempfile::Builder::new()
-        .prefix(".taizhang-")
-        .suffix(".xlsx.tmp")
-        .tempfile_in(&dir)
-        .map_err(|source| LedgerError::CreateTemp {
-            dir: dir.clone(),
-            source,
-        })?;
-    let mut workbook = build_workbook(ledger).map_err(|source| LedgerError::Write { source })?;
-    workbook
-        .save(temp.path())
-        .map_err(|source| LedgerError::Write { source })?;
-    temp.persist(output).map_err(|e| LedgerError::Persist {
-        path: output.to_path_buf(),
-        source: e.error,
-    })?;
-    Ok(())
+    write_with_limit(ledger, output, writer::default_sheet_rows())
 }
 
-fn build_workbook(ledger: &Ledger) -> Result<Workbook, XlsxError> {
-    let styles = style::Styles::new();
-    let mut workbook = Workbook::new();
-    summary::write(workbook.add_worksheet(), ledger, &styles)?;
-    if ledger.status.is_some() {
-        submissions::write(workbook.add_worksheet(), ledger, &styles)?;
+/// Like [`write`], with at most `sheet_rows` rows per sheet.
+pub fn write_with_limit(
+    ledger: &Ledger,
+    output: &Path,
+    sheet_rows: u32,
+) -> Result<(), LedgerError> {
+    let mut out = writer::LedgerWriter::new(ledger.rules, &ledger.inbox, sheet_rows)?;
+    for report in &ledger.reports {
+        out.add(report)?;
     }
-    detail::write(workbook.add_worksheet(), ledger, &styles)?;
-    laggards::write(workbook.add_worksheet(), ledger, &styles)?;
-    coverage::write(workbook.add_worksheet(), ledger, &styles)?;
-    issues::write(workbook.add_worksheet(), ledger, &styles)?;
-    files::write(workbook.add_worksheet(), ledger, &styles)?;
-    workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
-    Ok(workbook)
+    out.finish(ledger, output)
 }
 
 /// The run's figures for `--format json` and the text summary.

@@ -9,7 +9,7 @@ use crate::form::{Form, SkipReason};
 use crate::roster::Roster;
 use crate::rules::{Rules, Tier};
 use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
-use crate::status::{self, Expectation, StatusReport};
+use crate::status::{self, Expectation, FileSeen, StatusReport};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -282,37 +282,60 @@ impl<'a> Ledger<'a> {
         let (own_outputs, mut reports): (Vec<FileReport>, Vec<FileReport>) =
             reports.into_iter().partition(|r| r.own_output);
         let placements = attribution::attribute(&mut reports, roster.as_ref());
-        let status = roster
-            .as_ref()
-            .map(|r| status::build(r, expect, inbox, &reports, &placements));
-        let mut files = file_entries(inbox, discovery, &reports, &placements, roster.as_ref());
-        files.extend(own_output_entries(inbox, &own_outputs));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        let (reports, placements): (Vec<FileReport>, Vec<Placement>) = reports
+        let seen: Vec<FileSeen> = reports.iter().map(FileSeen::of).collect();
+        let paths: Vec<PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
+        let mut files: Vec<FileEntry> = reports
+            .iter()
+            .zip(&placements)
+            .map(|(r, p)| entry_of(inbox, r, p, roster.as_ref(), &paths))
+            .collect();
+        files.extend(other_entries(inbox, discovery, &own_outputs));
+        let mut units = Units::new(roster.as_ref(), rules.tier_names().len());
+        for (report, placement) in reports.iter().zip(&placements) {
+            if !placement.is_superseded() {
+                units.add(report, placement, roster.as_ref());
+            }
+        }
+        let parts = Parts {
+            roster,
+            units,
+            files,
+            seen,
+        };
+        let mut ledger = Ledger::assemble(rules, inbox, expect, parts, &placements);
+        (ledger.reports, ledger.placements) = reports
             .into_iter()
             .zip(placements)
             .filter(|(_, p)| !p.is_superseded())
             .unzip();
-        let tiers = rules.tier_names().len();
-        let units = consolidate(
-            &reports,
-            &placements,
-            roster.as_ref(),
-            status.as_ref(),
-            tiers,
-        );
-        let mut county = UnitSummary::new(String::new(), "合计".to_string(), tiers);
-        for unit in &units {
-            county.merge(unit);
-        }
-        for failed in reports.iter().filter(|r| r.form.is_none()) {
-            county.errors += failed.errors();
-        }
+        ledger
+    }
+
+    /// The ledger's figures from what was gathered file by file; `placements` is parallel to
+    /// `parts.seen` (every file but our own outputs). No reports are kept.
+    pub fn assemble(
+        rules: &'a Rules,
+        inbox: &Path,
+        expect: &Expectation,
+        parts: Parts,
+        placements: &[Placement],
+    ) -> Ledger<'a> {
+        let Parts {
+            roster,
+            units,
+            mut files,
+            seen,
+        } = parts;
+        let status = roster
+            .as_ref()
+            .map(|r| status::build(r, expect, inbox, &seen, placements));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let (units, county) = units.finish(status.as_ref());
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),
-            reports,
-            placements,
+            reports: Vec::new(),
+            placements: Vec::new(),
             roster,
             units,
             county,
@@ -343,33 +366,55 @@ impl<'a> Ledger<'a> {
     }
 }
 
-/// Per unit figures: with a roster, every roster unit in its order (sent or not), then units
-/// the roster does not know; without, the units found, by code and name.
-fn consolidate(
-    reports: &[FileReport],
-    placements: &[Placement],
-    roster: Option<&Roster>,
-    status: Option<&StatusReport>,
+/// What a ledger is assembled from once every file went past.
+pub struct Parts {
+    pub roster: Option<Roster>,
+    pub units: Units,
+    /// Every file found, in any order.
+    pub files: Vec<FileEntry>,
+    /// Every file but our own outputs, parallel to the placements.
+    pub seen: Vec<FileSeen>,
+}
+
+/// Per unit figures, gathered one report at a time: with a roster, every roster unit in its
+/// order (sent or not), then units the roster does not know; without, the units found, by
+/// code and name.
+pub struct Units {
     tiers: usize,
-) -> Vec<UnitSummary> {
-    let mut listed: Vec<UnitSummary> = Vec::new();
-    if let (Some(roster), Some(status)) = (roster, status) {
-        for (unit, line) in roster.units.iter().zip(&status.units) {
-            let mut summary = UnitSummary::new(unit.code.clone(), unit.name.clone(), tiers);
-            summary.submission = Some(line.state_label);
-            listed.push(summary);
+    listed: Vec<UnitSummary>,
+    unlisted: BTreeMap<(String, String), UnitSummary>,
+    /// Errors of unreadable files, which belong to no unit but count in the total.
+    failed_errors: usize,
+}
+
+impl Units {
+    pub fn new(roster: Option<&Roster>, tiers: usize) -> Units {
+        let listed = roster.map_or_else(Vec::new, |r| {
+            r.units
+                .iter()
+                .map(|u| UnitSummary::new(u.code.clone(), u.name.clone(), tiers))
+                .collect()
+        });
+        Units {
+            tiers,
+            listed,
+            unlisted: BTreeMap::new(),
+            failed_errors: 0,
         }
     }
-    let mut unlisted: BTreeMap<(String, String), UnitSummary> = BTreeMap::new();
-    for (report, placement) in reports.iter().zip(placements) {
+
+    /// Count one report that is in the ledger (not superseded).
+    pub fn add(&mut self, report: &FileReport, placement: &Placement, roster: Option<&Roster>) {
         if report.form.is_none() {
-            continue;
+            self.failed_errors += report.errors();
+            return;
         }
+        let tiers = self.tiers;
         let summary = match &placement.owner {
-            Owner::Roster(i) if *i < listed.len() => &mut listed[*i],
+            Owner::Roster(i) if *i < self.listed.len() => &mut self.listed[*i],
             owner => {
                 let (code, name) = owner_label(owner, roster);
-                unlisted
+                self.unlisted
                     .entry((code.clone(), name.clone()))
                     .or_insert_with(|| {
                         let mut s = UnitSummary::new(code, name, tiers);
@@ -380,33 +425,56 @@ fn consolidate(
         };
         summary.add_report(report);
     }
-    listed.extend(unlisted.into_values());
-    listed
+
+    /// The units in order, with their 报送情况, and the county total.
+    pub fn finish(self, status: Option<&StatusReport>) -> (Vec<UnitSummary>, UnitSummary) {
+        let mut units = self.listed;
+        if let Some(status) = status {
+            for (unit, line) in units.iter_mut().zip(&status.units) {
+                unit.submission = Some(line.state_label);
+            }
+        }
+        units.extend(self.unlisted.into_values());
+        let mut county = UnitSummary::new(String::new(), "合计".to_string(), self.tiers);
+        for unit in &units {
+            county.merge(unit);
+        }
+        county.errors += self.failed_errors;
+        (units, county)
+    }
 }
 
-fn relative(inbox: &Path, path: &Path) -> String {
+/// A path as shown in the ledger: relative to the inbox.
+pub fn relative(inbox: &Path, path: &Path) -> String {
     path.strip_prefix(inbox)
         .unwrap_or(path)
         .display()
         .to_string()
 }
 
-fn file_entries(
+/// The 文件清单 line of an attributed file; `paths` are those of every attributed file, for
+/// the name of the file that superseded it.
+pub fn entry_of(
+    inbox: &Path,
+    report: &FileReport,
+    placement: &Placement,
+    roster: Option<&Roster>,
+    paths: &[PathBuf],
+) -> FileEntry {
+    let mut entry = report_entry(inbox, report);
+    place_entry(&mut entry, placement, roster, |i| {
+        relative(inbox, &paths[i])
+    });
+    entry
+}
+
+/// The lines of files that were not attributed: ignored ones and our own outputs.
+pub fn other_entries(
     inbox: &Path,
     discovery: &Discovery,
-    reports: &[FileReport],
-    placements: &[Placement],
-    roster: Option<&Roster>,
+    own_outputs: &[FileReport],
 ) -> Vec<FileEntry> {
-    let mut entries: Vec<FileEntry> = reports
-        .iter()
-        .zip(placements)
-        .map(|(r, p)| {
-            let mut entry = report_entry(inbox, r);
-            place_entry(&mut entry, p, roster, |i| relative(inbox, &reports[i].path));
-            entry
-        })
-        .collect();
+    let mut entries = Vec::new();
     for ignored in &discovery.ignored {
         entries.push(FileEntry {
             path: relative(inbox, &ignored.path),
@@ -423,11 +491,12 @@ fn file_entries(
             ..empty_entry()
         });
     }
+    entries.extend(own_outputs.iter().map(|own| own_output_entry(inbox, own)));
     entries
 }
 
 /// The roster's code and name on the entry, and why it was superseded or how it was matched.
-fn place_entry(
+pub fn place_entry(
     entry: &mut FileEntry,
     placement: &Placement,
     roster: Option<&Roster>,
@@ -460,20 +529,18 @@ fn prepend(detail: &mut String, text: String) {
     };
 }
 
-fn own_output_entries(inbox: &Path, own_outputs: &[FileReport]) -> Vec<FileEntry> {
-    own_outputs
-        .iter()
-        .map(|own| FileEntry {
-            path: relative(inbox, &own.path),
-            status: FileStatus::Ignored("本程序生成的台账或反馈表"),
-            detail: own
-                .issues()
-                .first()
-                .map(|i| i.message.clone())
-                .unwrap_or_default(),
-            ..empty_entry()
-        })
-        .collect()
+/// The line of a ledger or feedback workbook of ours found in the inbox.
+pub fn own_output_entry(inbox: &Path, own: &FileReport) -> FileEntry {
+    FileEntry {
+        path: relative(inbox, &own.path),
+        status: FileStatus::Ignored("本程序生成的台账或反馈表"),
+        detail: own
+            .issues()
+            .first()
+            .map(|i| i.message.clone())
+            .unwrap_or_default(),
+        ..empty_entry()
+    }
 }
 
 fn empty_entry() -> FileEntry {
@@ -492,7 +559,7 @@ fn empty_entry() -> FileEntry {
     }
 }
 
-fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
+pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
     let (unit_code, unit_name) = unit_key(report);
     let base = FileEntry {
         path: relative(inbox, &report.path),

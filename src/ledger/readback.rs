@@ -7,6 +7,7 @@
 //! added, moved or renamed in the ledger writer is followed here (or refused loudly), never
 //! read from the wrong place.
 
+use super::continued::part_name;
 use super::detail;
 use super::model::Ledger;
 use crate::discover::Discovery;
@@ -127,20 +128,34 @@ pub fn read_ledger(
     if !workbook.infos.iter().any(|s| s.name == detail::SHEET) {
         return Err(no_sheet());
     }
-    let grid = workbook.load(detail::SHEET).map_err(read_error)?;
-    let (first, last) = grid.rows().ok_or_else(no_sheet)?;
-    let columns = Columns::locate(&grid, first, rules);
     let mut back = LedgerReadback {
         path: path.to_path_buf(),
-        issues: columns.missing_issues(),
         ..LedgerReadback::default()
     };
-    for row in first + 1..=last {
-        if let Some(found) = columns.read_row(&grid, row, rules) {
-            if found.tier.is_none() {
-                back.issues.push(unknown_tier(&columns, row, &found, rules));
+    for part in 0.. {
+        let sheet = part_name(detail::SHEET, part);
+        if !workbook.infos.iter().any(|s| s.name == sheet) {
+            break;
+        }
+        let grid = workbook.load(&sheet).map_err(read_error)?;
+        let Some((first, last)) = grid.rows() else {
+            if part == 0 {
+                return Err(no_sheet());
             }
-            back.organizations.push(found);
+            continue;
+        };
+        let columns = Columns::locate(&grid, first, rules);
+        if part == 0 {
+            back.issues = columns.missing_issues();
+        }
+        for row in first + 1..=last {
+            if let Some(found) = columns.read_row(&grid, row, rules) {
+                if found.tier.is_none() {
+                    back.issues
+                        .push(unknown_tier(&sheet, &columns, row, &found, rules));
+                }
+                back.organizations.push(found);
+            }
         }
     }
     Ok(back)
@@ -270,17 +285,23 @@ fn value(kind: &Kind, cell: &Data) -> Option<Value> {
     }
 }
 
-fn unknown_tier(columns: &Columns, row: u32, found: &LedgerOrg, rules: &Rules) -> Issue {
+fn unknown_tier(
+    sheet: &str,
+    columns: &Columns,
+    row: u32,
+    found: &LedgerOrg,
+    rules: &Rules,
+) -> Issue {
     let col = columns.found.get(TIER).copied().unwrap_or(0);
     let mut issue = Issue::cell(
         Code::LedgerTierDiffers,
-        detail::SHEET,
+        sheet,
         (row, col),
         "org_name",
         Some(found.tier_name.clone()),
         format!(
             "“{}”表 {} 的核定等次“{}”不是本次评分标准的等次（{}），该党组织按本次标准重新核定",
-            detail::SHEET,
+            sheet,
             crate::cellref::a1(row, col),
             found.tier_name,
             rules.tier_names().join("、")

@@ -180,3 +180,34 @@ pub fn write_rate(
         None => sheet.write_string(row, col, "—").map(drop),
     }
 }
+
+/// A classification's trail as one cell, its reasons joined with "；". One reason (the usual
+/// case) is written as it is; more are joined in `buf`, reused from row to row.
+pub fn write_trail(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    trail: &[String],
+    buf: &mut String,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let text: &str = match trail {
+        [] => "",
+        [one] => one,
+        many => {
+            buf.clear();
+            for (i, reason) in many.iter().enumerate() {
+                if i > 0 {
+                    buf.push('；');
+                }
+                buf.push_str(reason);
+            }
+            buf
+        }
+    };
+    match format {
+        Some(f) => sheet.write_string_with_format(row, col, text, f),
+        None => sheet.write_string(row, col, text),
+    }
+    .map(drop)
+}

@@ -7,8 +7,10 @@
 
 use super::model::{owner_label, Ledger};
 use crate::attribution::Owner;
+use crate::check::FileReport;
 use crate::feedback::{feedback_file_name, write_feedback_as, FeedbackError, FEEDBACK_SUFFIX};
 use crate::read::{Limits, Workbook};
+use crate::roster::Roster;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -33,23 +35,63 @@ pub enum FeedbackOutcome {
 /// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
 /// that is its unit's current one, else `<file stem>_反馈.xlsx`.
 pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
-    let report = &ledger.reports[index];
     let owner = &ledger.placements[index].owner;
     let readable_sibling = ledger
         .reports
         .iter()
         .zip(&ledger.placements)
         .any(|(r, p)| &p.owner == owner && r.form.is_some());
-    let by_unit = matches!(owner, Owner::Roster(_)) || ledger.roster.is_none();
-    if !by_unit || (report.form.is_none() && readable_sibling) {
-        return feedback_file_name(&report.path);
+    let unit = FeedbackUnit {
+        owner,
+        readable_sibling,
+        roster: ledger.roster.as_ref(),
+    };
+    unit.file_name(&ledger.reports[index])
+}
+
+/// Whose file a report is, as far as naming its feedback goes.
+pub struct FeedbackUnit<'a> {
+    pub owner: &'a Owner,
+    /// Whether the unit has a readable file in the ledger (then an unreadable one of its
+    /// files gets feedback named after the file, not the unit).
+    pub readable_sibling: bool,
+    pub roster: Option<&'a Roster>,
+}
+
+impl FeedbackUnit<'_> {
+    fn file_name(&self, report: &FileReport) -> String {
+        let by_unit = matches!(self.owner, Owner::Roster(_)) || self.roster.is_none();
+        if !by_unit || (report.form.is_none() && self.readable_sibling) {
+            return feedback_file_name(&report.path);
+        }
+        let (code, name) = owner_label(self.owner, self.roster);
+        let parts: Vec<&str> = [code.as_str(), name.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        sanitize(&format!("{}{FEEDBACK_SUFFIX}", parts.join("_")))
     }
-    let (code, name) = owner_label(owner, ledger.roster.as_ref());
-    let parts: Vec<&str> = [code.as_str(), name.as_str()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect();
-    sanitize(&format!("{}{FEEDBACK_SUFFIX}", parts.join("_")))
+
+    /// Write (or remove) the feedback of one report in `dir`.
+    pub fn write(
+        &self,
+        report: &FileReport,
+        limits: &Limits,
+        dir: &Path,
+    ) -> Option<FeedbackOutcome> {
+        let name = self.file_name(report);
+        let unit = owner_label(self.owner, self.roster).1;
+        if report.issues().is_empty() {
+            let path = dir.join(&name);
+            return (is_our_feedback(&path, limits) && std::fs::remove_file(&path).is_ok())
+                .then_some(FeedbackOutcome::Removed { unit, path });
+        }
+        Some(match write_feedback_as(report, limits, dir, &name) {
+            Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
+            Ok(None) => return None,
+            Err(error) => FeedbackOutcome::Failed { unit, error },
+        })
+    }
 }
 
 /// The unit's name as shown in log lines.
@@ -72,19 +114,18 @@ pub fn write_unit_feedback(
 }
 
 fn one(ledger: &Ledger, i: usize, limits: &Limits, dir: &Path) -> Option<FeedbackOutcome> {
-    let report = &ledger.reports[i];
-    let name = feedback_name(ledger, i);
-    let unit = unit_name(ledger, i);
-    if report.issues().is_empty() {
-        let path = dir.join(&name);
-        return (is_our_feedback(&path, limits) && std::fs::remove_file(&path).is_ok())
-            .then_some(FeedbackOutcome::Removed { unit, path });
-    }
-    Some(match write_feedback_as(report, limits, dir, &name) {
-        Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
-        Ok(None) => return None,
-        Err(error) => FeedbackOutcome::Failed { unit, error },
-    })
+    let owner = &ledger.placements[i].owner;
+    let readable_sibling = ledger
+        .reports
+        .iter()
+        .zip(&ledger.placements)
+        .any(|(r, p)| &p.owner == owner && r.form.is_some());
+    let unit = FeedbackUnit {
+        owner,
+        readable_sibling,
+        roster: ledger.roster.as_ref(),
+    };
+    unit.write(&ledger.reports[i], limits, dir)
 }
 
 /// Whether `path` is a feedback workbook taizhang wrote (never delete anything else).

@@ -5,6 +5,7 @@ use crate::form::{Form, Record, SkipReason, SkippedRow};
 use crate::issue::Issue;
 use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
+use calamine::Data;
 
 /// Read every row below the header. `organizations` picks which list of `form` is filled.
 pub fn extract(
@@ -56,14 +57,26 @@ fn skip_reason(
     if filled.peek().is_none() {
         return Some(SkipReason::Blank);
     }
-    let is_total = mapped.iter().take(4).any(|(_, c)| {
-        let text: String = normalize::text(grid.get(row, *c))
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        TOTAL_MARKERS.iter().any(|m| text.starts_with(m)) && text.chars().count() <= 6
-    });
+    let is_total = mapped
+        .iter()
+        .take(4)
+        .any(|(_, c)| is_total_label(grid.get(row, *c)));
     is_total.then_some(SkipReason::Total)
+}
+
+/// Whether a cell reads 合计 / 总计 / 小计 (spaces ignored, at most 6 characters), without
+/// building its text: only text cells can, a number's or a date's text never starts so.
+fn is_total_label(cell: &Data) -> bool {
+    let text = match cell {
+        Data::String(s) => normalize::clean(s),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.as_str(),
+        _ => return false,
+    };
+    let chars = || text.chars().filter(|c| !c.is_whitespace());
+    chars().nth(6).is_none()
+        && TOTAL_MARKERS
+            .iter()
+            .any(|m| chars().take(m.chars().count()).eq(m.chars()))
 }
 
 fn read_row(
@@ -94,4 +107,38 @@ fn read_row(
         }
     }
     record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The borrowed check must agree with the text-building one it replaced.
+    #[test]
+    fn total_labels_match_the_text_rule() {
+        let old_rule = |cell: &Data| {
+            let text: String = normalize::text(cell)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            TOTAL_MARKERS.iter().any(|m| text.starts_with(m)) && text.chars().count() <= 6
+        };
+        let s = |t: &str| Data::String(t.to_string());
+        for cell in [
+            s("合计"),
+            s(" 合 计 "),
+            s("\u{3000}总计："),
+            s("小计（全镇）"),
+            s("合计全镇党组织"),
+            s("合"),
+            s("\u{200b}合计"),
+            s("第1党支部"),
+            s(""),
+            Data::Float(12.0),
+            Data::Empty,
+            Data::DateTimeIso("合计".into()),
+        ] {
+            assert_eq!(is_total_label(&cell), old_rule(&cell), "{cell:?}");
+        }
+    }
 }

@@ -105,11 +105,15 @@ impl Workbook {
         };
         let range = match &mut self.sheets {
             Sheets::Xlsx(xlsx) => {
-                let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| sheet_error(e.into()))?;
+                let mut reader = xlsx
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| sheet_error(e.into()))?;
                 bounded_cells(name, &self.limits, || reader.next_cell())?
             }
             Sheets::Xlsb(xlsb) => {
-                let mut reader = xlsb.worksheet_cells_reader(name).map_err(|e| sheet_error(e.into()))?;
+                let mut reader = xlsb
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| sheet_error(e.into()))?;
                 bounded_cells(name, &self.limits, || reader.next_cell())?
             }
             other => {
@@ -123,25 +127,33 @@ impl Workbook {
         Ok(Grid::new(name, range))
     }
 
-    /// The template version the issued form recorded in its hidden `_meta` sheet, if any.
-    pub fn template_version(&mut self) -> Option<String> {
-        self.meta_value("template_version")
-    }
-
-    /// A value of the hidden `_meta` sheet (key in column A, value in column B).
-    pub fn meta_value(&mut self, key: &str) -> Option<String> {
-        let meta = self
+    /// The key/value pairs of the hidden `_meta` sheet (key in column A, value in column B):
+    /// the template version of an issued form, or the kind of one of taizhang's own outputs.
+    pub fn meta(&mut self) -> Vec<(String, String)> {
+        let Some(info) = self
             .infos
             .iter()
-            .find(|s| s.name == crate::schema::SHEET_META)?
-            .name
-            .clone();
-        let grid = self.load(&meta).ok()?;
-        let (first, last) = grid.rows()?;
-        (first..=last).find_map(|r| {
-            let found = crate::normalize::text(grid.get(r, 0));
-            (found == key).then(|| crate::normalize::text(grid.get(r, 1)))
-        })
+            .find(|s| s.name == crate::schema::SHEET_META)
+        else {
+            return Vec::new();
+        };
+        let name = info.name.clone();
+        let Ok(grid) = self.load(&name) else {
+            return Vec::new();
+        };
+        let Some((first, last)) = grid.rows() else {
+            return Vec::new();
+        };
+        let text = |r, c| crate::normalize::text(grid.get(r, c));
+        (first..=last).map(|r| (text(r, 0), text(r, 1))).collect()
+    }
+
+    /// One value of the hidden `_meta` sheet.
+    pub fn meta_value(&mut self, key: &str) -> Option<String> {
+        self.meta()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 }
 
@@ -171,7 +183,10 @@ fn bounded_cells<'a, E: Into<calamine::Error>>(
 /// limit (two cells far apart) before it is allocated.
 fn check_area(sheet: &str, cells: &[Cell<Data>], limits: &Limits) -> Result<(), ReadError> {
     let positions = || cells.iter().map(Cell::get_position);
-    let (Some(top), Some(bottom)) = (positions().map(|p| p.0).min(), positions().map(|p| p.0).max()) else {
+    let (Some(top), Some(bottom)) = (
+        positions().map(|p| p.0).min(),
+        positions().map(|p| p.0).max(),
+    ) else {
         return Ok(());
     };
     let left = positions().map(|p| p.1).min().unwrap_or(0);

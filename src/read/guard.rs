@@ -596,33 +596,29 @@ fn check_xml_head<R: Read + Seek>(
     name: &str,
     limits: &Limits,
 ) -> Result<(), Rejection> {
-    let mut head = Vec::new();
-    let mut entry = zip.by_index(index).map_err(Rejection::BrokenZip)?;
+    let entry = zip.by_index(index).map_err(Rejection::BrokenZip)?;
     let full = entry.size() <= HEAD_BYTES;
-    (&mut entry)
-        .take(HEAD_BYTES)
-        .read_to_end(&mut head)
-        .map_err(|source| broken_part(name, source))?;
-    let mut reader = quick_xml::Reader::from_reader(head.as_slice());
+    // Stream the head: a DOCTYPE can only stand before the root element, so parsing stops at
+    // the root and a sheet is not inflated twice (the reader inflates it again for its cells).
+    let head = std::io::BufReader::with_capacity(4096, entry.take(HEAD_BYTES));
+    let mut reader = quick_xml::Reader::from_reader(head);
     let mut buf = Vec::new();
-    let mut seen_root = false;
     loop {
         buf.clear();
         match reader.read_event_into(&mut buf) {
             Ok(Event::DocType(_)) => return Err(Rejection::XmlDeclarations { part: name.into() }),
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-                seen_root = true;
-                match e.local_name().as_ref() {
-                    "sst" => check_shared_strings(&e, name, limits)?,
-                    "sheetData" => break,
-                    _ => {}
+                if e.local_name().as_ref() == "sst" {
+                    check_shared_strings(&e, name, limits)?;
                 }
+                return Ok(());
             }
             Ok(Event::Eof) | Err(_) => break,
             Ok(_) => {}
         }
     }
-    if !seen_root && !full {
+    // No root element within the head: a prolog that large is a declaration bomb.
+    if !full {
         return Err(Rejection::XmlDeclarations { part: name.into() });
     }
     Ok(())

@@ -96,12 +96,23 @@ fn is_password(e: &calamine::Error) -> bool {
 
 /// Read, normalize and validate one returned form.
 pub fn read_form(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+    // calamine panics on some malformed records (found by fuzzing: a short MERGEDCELLS record
+    // in an .xls, tests/data/fuzz/): one bad file ends as its own issue, not the whole run.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_unguarded(path, limits)
+    }))
+    .unwrap_or(Err(ReadError::Rejected(guard::Rejection::ParserPanic)))
+}
+
+fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     let mut workbook = Workbook::open(path, limits)?;
-    if let Some(kind) = workbook.meta_value(crate::marker::OUTPUT_KEY) {
+    let meta = workbook.meta();
+    let meta_value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+    if let Some(kind) = meta_value(crate::marker::OUTPUT_KEY) {
         return Err(ReadError::OwnOutput { kind });
     }
     let mut form = Form::empty(path.to_path_buf());
-    form.template_version = workbook.template_version();
+    form.template_version = meta_value("template_version");
     let mut found = locate::find_tables(&mut workbook)?;
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;

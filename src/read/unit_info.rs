@@ -5,6 +5,7 @@
 //! right, or the cell one row lower when the right-hand cell is empty.
 
 use super::grid::{Grid, Workbook};
+use super::headers::Headers;
 use super::locate::Found;
 use super::ReadError;
 use crate::form::Form;
@@ -118,7 +119,7 @@ fn label_at(grid: &Grid, row: u32, col: u32) -> Option<(usize, Option<String>)> 
         }
         None => (text, ""),
     };
-    let field = UNIT_INFO.match_header(&fold_header(label))?;
+    let field = Headers::of(&UNIT_INFO).column(&fold_header(label))?;
     Some((field, (!rest.is_empty()).then(|| rest.to_string())))
 }
 

@@ -126,6 +126,7 @@ fn from_folder(
     let ledger_options = LedgerOptions {
         check: options.clone(),
         exclude: exclude.to_vec(),
+        ..LedgerOptions::default()
     };
     let (_, reports) = ledger::collect(inbox, &ledger_options)?;
     let mut reports: Vec<FileReport> = reports.into_iter().filter(|r| !r.own_output).collect();

@@ -509,3 +509,19 @@ fn lock_system_and_stray_files_are_ignored_with_a_reason() {
         "ignored files are never read"
     );
 }
+
+// ---- fuzzing regressions (inputs in tests/data/fuzz/) --------------------------------------
+
+/// Inputs found by `fuzz/fuzz_targets/read_form.rs` that once crashed the run.
+fn fuzz_input(name: &str) -> Vec<u8> {
+    std::fs::read(crate::support::root().join("tests/data/fuzz").join(name)).expect("fuzz input")
+}
+
+#[test]
+fn an_xls_with_a_short_mergedcells_record_is_unreadable_not_a_panic() {
+    // calamine 0.38 panics in parse_merge_cells (slice index out of range) on this file.
+    let bytes = fuzz_input("xls-short-mergedcells.xls");
+    let run = run_with(|inbox| put(inbox, "柳溪镇.xls", &bytes));
+    let message = assert_failed(&run, "柳溪镇.xls", Code::FileUnreadable);
+    assert!(message.contains("文件结构异常"), "{message}");
+}

@@ -5,29 +5,159 @@ use crate::support::{root, temp_dir};
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
+use taizhang::ledger::stream::StreamOptions;
 use taizhang::ledger::{self, Ledger, LedgerOptions};
 use taizhang::rules::Rules;
+use taizhang::status::Expectation;
 
 fn samples() -> PathBuf {
     root().join("samples/摸底")
 }
 
-/// Build and write a ledger of `inbox` with `rules`, on a pool of `threads` threads.
-fn write_ledger(inbox: &Path, out: &Path, rules: &Rules, threads: usize) {
-    let options = LedgerOptions {
+fn options(out: &Path, rules: &Rules, sheet_rows: u32) -> LedgerOptions {
+    LedgerOptions {
         check: taizhang::check::CheckOptions {
             rules: rules.clone(),
             ..Default::default()
         },
         exclude: vec![out.to_path_buf()],
-    };
+        sheet_rows,
+    }
+}
+
+/// Stream a ledger of `inbox` with `rules` (as `taizhang ledger` does), on a pool of
+/// `threads` threads, at most `sheet_rows` rows a sheet.
+fn stream_ledger(
+    inbox: &Path,
+    out: &Path,
+    rules: &Rules,
+    threads: usize,
+    sheet_rows: u32,
+    expect: &Expectation,
+) {
+    let options = options(out, rules, sheet_rows);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
-    let (discovery, reports) = pool.install(|| ledger::collect(inbox, &options)).unwrap();
-    let ledger = Ledger::build(rules, inbox, &discovery, reports);
+    let stream = StreamOptions {
+        expect,
+        feedback: None,
+        tick: &|| {},
+    };
+    pool.install(|| ledger::stream::run(inbox, out, &options, &stream))
+        .unwrap();
+}
+
+fn write_ledger(inbox: &Path, out: &Path, rules: &Rules, threads: usize) {
+    let expect = Expectation::new(None, None, None);
+    stream_ledger(inbox, out, rules, threads, u32::MAX, &expect);
+}
+
+/// The in-memory path `watch` uses: collect every report, build, write.
+fn write_in_memory(inbox: &Path, out: &Path, rules: &Rules, expect: &Expectation) {
+    let options = options(out, rules, u32::MAX);
+    let (discovery, reports) = ledger::collect(inbox, &options).unwrap();
+    let ledger = Ledger::build_with(rules, inbox, &discovery, reports, expect);
     ledger::write(&ledger, out).unwrap();
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    open_workbook::<Xlsx<_>, _>(path).unwrap().sheet_names()
+}
+
+/// Every data row of a list and its continuation sheets, after one header.
+fn list_rows(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut rows = Vec::new();
+    for (part, sheet_name) in sheet_names(path)
+        .iter()
+        .filter(|n| *n == name || n.starts_with(&format!("{name}(")))
+        .enumerate()
+    {
+        let range = sheet(path, sheet_name);
+        let skip = if part == 0 { 0 } else { 1 };
+        rows.extend(range.rows().skip(skip).map(<[Data]>::to_vec));
+    }
+    rows
+}
+
+#[test]
+fn the_streamed_ledger_equals_the_in_memory_one_with_and_without_a_roster() {
+    let dir = temp_dir();
+    let roster = taizhang::roster::Roster::load(&root().join("samples/roster.xlsx")).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2023, 4, 10);
+    for expect in [
+        Expectation::new(None, None, day),
+        Expectation::new(Some(roster), None, day),
+    ] {
+        let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+        let rules = Rules::embedded();
+        stream_ledger(&samples(), &streamed, &rules, 2, u32::MAX, &expect);
+        write_in_memory(&samples(), &kept, &rules, &expect);
+        assert_eq!(sheet_names(&streamed), sheet_names(&kept));
+        for name in sheet_names(&kept) {
+            assert_eq!(sheet(&streamed, &name), sheet(&kept, &name), "sheet {name}");
+        }
+    }
+}
+
+#[test]
+fn long_lists_continue_on_numbered_sheets_with_the_same_header() {
+    let dir = temp_dir();
+    let (whole, split) = (dir.path().join("whole.xlsx"), dir.path().join("split.xlsx"));
+    let rules = Rules::embedded();
+    let expect = Expectation::new(None, None, None);
+    stream_ledger(&samples(), &whole, &rules, 2, u32::MAX, &expect);
+    stream_ledger(&samples(), &split, &rules, 2, 10, &expect);
+    let names = sheet_names(&split);
+    // 321 organizations at 9 a sheet: 台账明细 and 台账明细(2) … 台账明细(36).
+    assert!(names.contains(&"台账明细(36)".to_string()), "{names:?}");
+    assert!(!names.contains(&"台账明细(37)".to_string()), "{names:?}");
+    let at = |n: &str| names.iter().position(|x| x == n).unwrap();
+    assert!(
+        at("台账明细(36)") < at("后进整改"),
+        "continuations follow their sheet"
+    );
+    // The long lists are split; 汇总 and 文件清单 hold one row per unit or file.
+    for name in names.iter().filter(|n| {
+        ["台账明细", "后进整改", "两新明细", "校验问题"]
+            .iter()
+            .any(|l| n.starts_with(l))
+    }) {
+        assert!(sheet(&split, name).height() <= 10, "{name} over the limit");
+    }
+    let header = header(&sheet(&whole, "台账明细"), 0);
+    assert_eq!(self::header(&sheet(&split, "台账明细(7)"), 0), header);
+    for list in ["台账明细", "后进整改", "两新明细", "校验问题"] {
+        assert_eq!(list_rows(&split, list), list_rows(&whole, list), "{list}");
+    }
+    assert_eq!(list_rows(&split, "台账明细").len() - 1, 321);
+    assert_eq!(
+        sheet(&split, "汇总"),
+        sheet(&whole, "汇总"),
+        "counts stay exact"
+    );
+}
+
+#[test]
+fn a_ledger_split_over_several_detail_sheets_reads_back_equal() {
+    let dir = temp_dir();
+    let (whole, split) = (dir.path().join("whole.xlsx"), dir.path().join("split.xlsx"));
+    let rules = Rules::embedded();
+    let expect = Expectation::new(None, None, None);
+    stream_ledger(&samples(), &whole, &rules, 2, u32::MAX, &expect);
+    stream_ledger(&samples(), &split, &rules, 2, 50, &expect);
+    let limits = taizhang::read::Limits::default();
+    let read = |p: &Path| {
+        let mut back = ledger::readback::read_ledger(p, &rules, &limits).unwrap();
+        for org in &mut back.organizations {
+            org.ledger_row = 0; // the row within its own sheet
+        }
+        (back.organizations, back.issues)
+    };
+    let (orgs, issues) = read(&split);
+    assert_eq!(orgs.len(), 321);
+    assert_eq!((orgs, issues), read(&whole));
 }
 
 fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
@@ -64,6 +194,7 @@ fn the_sheets_are_there_in_order_with_their_columns() {
             "台账明细",
             "后进整改",
             "两新覆盖",
+            "两新明细",
             "校验问题",
             "文件清单",
             "_meta"

@@ -6,6 +6,7 @@ mod cli;
 mod samples;
 mod feedback;
 mod hostile;
+mod nothing_lost;
 mod properties;
 mod support;
 mod template;

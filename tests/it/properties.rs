@@ -60,6 +60,44 @@ fn typed_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Text shaped for one kind of column, so most of it normalizes.
+fn text_for(kind: Kind) -> BoxedStrategy<String> {
+    match kind {
+        Kind::Int { .. } => "[ 　]?[0-9０-９]{1,6}(\\.0)?(人|次|名|个|场)?[ 　]?".boxed(),
+        Kind::Decimal { .. } => "[0-9０-９]{1,5}([.][0-9]{1,3})?(万元|平方米|m2|平米|㎡)?".boxed(),
+        Kind::Percent => "([0-9]{1,2}([.][0-9]{1,4})?|100|0[.][0-9]{1,3})[%％]?".boxed(),
+        Kind::Bool => "(是|否|有|无|Y|n|√|×|yes|NO|true|FALSE|对|没有|1|0)".boxed(),
+        Kind::Date => {
+            "(19[5-9][0-9]|20[0-9]{2})[-/.年](0?[1-9]|1[0-2])[-/.月](0?[1-9]|1[0-9]|2[0-8])日?"
+                .boxed()
+        }
+        Kind::Mobile => "(\\+86 ?)?1[3-9][0-9]{2}[ -]?[0-9]{4}[ -]?[0-9]{4}".boxed(),
+        Kind::Phone => "([(（]0[0-9]{3}[)）]|0[0-9]{3}-?)[0-9]{7,8}".boxed(),
+        Kind::Uscc => "[0-9A-HJ-NPQRTUWXYa-hj-np-r]{18}".boxed(),
+        Kind::Choice(choices) => {
+            let words: Vec<String> = choices
+                .values
+                .iter()
+                .map(|v| v.to_string())
+                .chain(choices.synonyms.iter().map(|(s, _)| s.to_string()))
+                .collect();
+            (prop::sample::select(words), "[ 　]{0,2}")
+                .prop_map(|(w, pad)| format!("{pad}{w}{pad}"))
+                .boxed()
+        }
+        Kind::Text | Kind::Code => "[ 　]?[\\PC]{1,16}[ 　]?".boxed(),
+    }
+}
+
+/// A column and a cell for it: any cell, or text shaped for the column.
+fn column_and_cell(columns: Vec<Col>) -> impl Strategy<Value = (Col, Data)> {
+    prop::sample::select(columns).prop_flat_map(|col| {
+        let kind = col.0.columns[col.1].kind;
+        let shaped = text_for(kind).prop_map(Data::String);
+        (Just(col), prop_oneof![cell(), shaped])
+    })
+}
+
 /// Any cell calamine can hand over.
 fn cell() -> impl Strategy<Value = Data> {
     let date = |f: f64| Data::DateTime(ExcelDateTime::new(f, ExcelDateTimeType::DateTime, false));
@@ -161,8 +199,7 @@ proptest! {
 
     #[test]
     fn normalizing_never_panics_and_is_a_fixed_point(
-        column in prop::sample::select(columns()),
-        cell in cell(),
+        (column, cell) in column_and_cell(columns()),
     ) {
         let Col(schema, i) = column;
         let kind = &schema.columns[i].kind;
@@ -183,10 +220,9 @@ proptest! {
 
     #[test]
     fn a_value_that_normalizes_is_accepted_by_the_validator(
-        column in prop::sample::select(
-            columns().into_iter().filter(|c| !std::ptr::eq(c.0, &UNIT_INFO)).collect::<Vec<_>>()
+        (column, cell) in column_and_cell(
+            columns().into_iter().filter(|c| !std::ptr::eq(c.0, &UNIT_INFO)).collect()
         ),
-        cell in cell(),
     ) {
         let Col(schema, i) = column;
         let column = &schema.columns[i];
@@ -219,10 +255,8 @@ proptest! {
     /// The same through the real path: the text written into a form, the form checked.
     #[test]
     fn typed_text_that_normalizes_reads_cleanly_from_a_real_form(
-        column in prop::sample::select(
-            (0..ORGANIZATIONS.columns.len()).collect::<Vec<_>>()
-        ),
-        text in typed_text(),
+        (column, text) in prop::sample::select((0..ORGANIZATIONS.columns.len()).collect::<Vec<_>>())
+            .prop_flat_map(|i| (Just(i), text_for(ORGANIZATIONS.columns[i].kind))),
     ) {
         let column = &ORGANIZATIONS.columns[column];
         let Ok(Some(value)) = normalize(&column.kind, &Data::String(text.clone())) else {
@@ -246,5 +280,22 @@ proptest! {
         prop_assert!(refused.is_empty(), "{} = {:?}: {:#?}", column.key, text, refused);
         let index = ORGANIZATIONS.index_of(column.key);
         prop_assert_eq!(read.organizations[0].get(index), Some(&value));
+    }
+}
+
+/// Found by reasoning about the fixed-point property (random strings rarely hit it): removing
+/// the spaces of a code brought a combining accent next to its letter, which folds again.
+#[test]
+fn a_code_whose_spaces_separate_a_combining_mark_is_a_fixed_point() {
+    for typed in ["e \u{301}", "A \u{30a}1", "ＡＢ \u{308}"] {
+        let kind = Kind::Code;
+        let value = normalize(&kind, &Data::String(typed.into()))
+            .expect("normalizes")
+            .expect("not empty");
+        assert_eq!(
+            normalize(&kind, &canonical(&kind, &value)),
+            Ok(Some(value.clone())),
+            "{typed:?}"
+        );
     }
 }

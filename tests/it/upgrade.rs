@@ -120,6 +120,7 @@ fn write_ledger(inbox: &Path, out: &Path, rules: &Rules) -> Vec<taizhang::check:
             ..CheckOptions::default()
         },
         exclude: vec![out.to_path_buf()],
+        ..LedgerOptions::default()
     };
     let (discovery, reports) = ledger::collect(inbox, &options).expect("collected");
     let kept = ledger::collect(inbox, &options).expect("collected again").1;

@@ -8,13 +8,16 @@
 //! latest modification time) wins and the others are superseded whole: rows of two versions are
 //! never merged, so a deleted organization does not come back from an older copy.
 
+pub mod shared;
+
 use crate::check::FileReport;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
-use crate::schema::{org, ORGANIZATIONS, UNIT_INFO};
+use crate::schema::UNIT_INFO;
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// How a file was tied to its roster unit.
@@ -69,12 +72,56 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Vec<Pla
         .map(|report| place(report, roster))
         .collect();
     merge_unlisted(&mut placements);
-    choose_versions(reports, &mut placements);
-    flag_shared_organizations(reports, &placements, roster);
+    let versions: Vec<Version> = reports.iter().map(Version::of).collect();
+    choose_versions(&versions, &mut placements);
+    let paths: Vec<PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
+    let owners = shared::Owners {
+        placements: &placements,
+        paths: &paths,
+        roster,
+    };
+    let seats = reports
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.form.as_ref().map(|f| (i, f)))
+        .flat_map(|(i, form)| shared::seats(i, form))
+        .collect();
+    let findings = owners.find_all(seats);
+    for finding in findings {
+        add_finding(&mut reports[finding.report], &finding);
+    }
     for form in reports.iter_mut().filter_map(|r| r.form.as_mut()) {
         form.sort_issues();
     }
     placements
+}
+
+/// Put a cross-unit finding on its organization (issues are sorted afterwards).
+pub fn add_finding(report: &mut FileReport, finding: &shared::Finding) {
+    if let Some(form) = report.form.as_mut() {
+        if let Some(issue) = finding.issue(form) {
+            form.issues.push(issue);
+        }
+    }
+}
+
+/// What decides between two files of one unit: readable first, then the latest 填报日期
+/// (then modification time, then path).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub readable: bool,
+    pub filled_on: Option<NaiveDate>,
+    pub path: PathBuf,
+}
+
+impl Version {
+    pub fn of(report: &FileReport) -> Version {
+        Version {
+            readable: report.form.is_some(),
+            filled_on: report.form.as_ref().and_then(Form::filled_on),
+            path: report.path.clone(),
+        }
+    }
 }
 
 /// The unit key of a file without a roster unit: its code and name, else its file stem.
@@ -86,7 +133,9 @@ fn unlisted(report: &FileReport) -> Owner {
     }
 }
 
-fn place(report: &mut FileReport, roster: Option<&Roster>) -> Placement {
+/// Tie one file to its owner, adding an issue to its form when the roster cannot tell whose
+/// it is. Depends on this file alone, so it can run while files are read.
+pub fn place(report: &mut FileReport, roster: Option<&Roster>) -> Placement {
     let modified = std::fs::metadata(&report.path)
         .and_then(|m| m.modified())
         .ok();
@@ -230,7 +279,7 @@ fn code_differs(roster: &Roster, unit: usize, code: &str, via: Via) -> Issue {
 }
 
 /// Without a roster, a file with only a name joins the file with a code and the same name.
-fn merge_unlisted(placements: &mut [Placement]) {
+pub fn merge_unlisted(placements: &mut [Placement]) {
     let coded: HashMap<String, Owner> = placements
         .iter()
         .filter_map(|p| match &p.owner {
@@ -254,17 +303,20 @@ fn merge_unlisted(placements: &mut [Placement]) {
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
 /// wins; the other readable files are superseded by it. Unreadable files are never chosen
 /// and never superseded: they stay visible as failures.
-fn choose_versions(reports: &[FileReport], placements: &mut [Placement]) {
+pub fn choose_versions(versions: &[Version], placements: &mut [Placement]) {
     let mut by_owner: BTreeMap<Owner, Vec<usize>> = BTreeMap::new();
     for (i, p) in placements.iter().enumerate() {
-        if reports[i].form.is_some() {
+        if versions[i].readable {
             by_owner.entry(p.owner.clone()).or_default().push(i);
         }
     }
     for files in by_owner.values().filter(|f| f.len() > 1) {
         let key = |&i: &usize| {
-            let filled = reports[i].form.as_ref().and_then(Form::filled_on);
-            (filled, placements[i].modified, reports[i].path.clone())
+            (
+                versions[i].filled_on,
+                placements[i].modified,
+                &versions[i].path,
+            )
         };
         let Some(&winner) = files.iter().max_by_key(|i| key(i)) else {
             continue;
@@ -272,157 +324,5 @@ fn choose_versions(reports: &[FileReport], placements: &mut [Placement]) {
         for &i in files.iter().filter(|&&i| i != winner) {
             placements[i].superseded_by = Some(winner);
         }
-    }
-}
-
-/// 党组织编码 as compared across units: width-folded, no spaces, letters in upper case.
-fn org_code_key(code: &str) -> String {
-    code_key(code).to_uppercase()
-}
-
-/// Where an organization sits: which report, which record.
-#[derive(Clone, Copy)]
-struct Seat {
-    report: usize,
-    record: usize,
-}
-
-/// 党组织编码 (error) or 党组织名称 (warning, when codes do not tell them apart) in the
-/// current files of two different owners: an issue on every occurrence.
-fn flag_shared_organizations(
-    reports: &mut [FileReport],
-    placements: &[Placement],
-    roster: Option<&Roster>,
-) {
-    let current: Vec<usize> = (0..reports.len())
-        .filter(|&i| reports[i].form.is_some() && !placements[i].is_superseded())
-        .collect();
-    let mut by_code: HashMap<String, Vec<Seat>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<Seat>> = HashMap::new();
-    for &i in &current {
-        let Some(form) = &reports[i].form else {
-            continue;
-        };
-        for (j, record) in form.organizations.iter().enumerate() {
-            let seat = Seat {
-                report: i,
-                record: j,
-            };
-            if let Some(code) = record.text(org::CODE).map(org_code_key) {
-                by_code.entry(code).or_default().push(seat);
-            }
-            if let Some(name) = record.org_name().map(name_key) {
-                by_name.entry(name).or_default().push(seat);
-            }
-        }
-    }
-    let mut found: Vec<(Seat, Issue)> = Vec::new();
-    let context = Context {
-        reports,
-        placements,
-        roster,
-    };
-    for seats in by_code.values() {
-        found.extend(context.shared(seats, org::CODE, Code::OrgCodeInOtherUnit));
-    }
-    for seats in by_name.values() {
-        let codes_differ = seats.iter().all(|s| context.org_code(*s).is_some())
-            && seats
-                .iter()
-                .any(|s| context.org_code(*s) != context.org_code(seats[0]));
-        if !codes_differ {
-            found.extend(context.shared(seats, org::NAME, Code::OrgNameInOtherUnit));
-        }
-    }
-    for (seat, issue) in found {
-        if let Some(form) = reports[seat.report].form.as_mut() {
-            form.issues.push(issue);
-        }
-    }
-}
-
-struct Context<'a> {
-    reports: &'a [FileReport],
-    placements: &'a [Placement],
-    roster: Option<&'a Roster>,
-}
-
-impl Context<'_> {
-    fn form(&self, seat: Seat) -> &Form {
-        self.reports[seat.report]
-            .form
-            .as_ref()
-            .expect("only readable reports are seated")
-    }
-
-    fn org_code(&self, seat: Seat) -> Option<String> {
-        self.form(seat).organizations[seat.record]
-            .text(org::CODE)
-            .map(org_code_key)
-    }
-
-    fn owner_name(&self, report: usize) -> String {
-        match (&self.placements[report].owner, self.roster) {
-            (Owner::Roster(i), Some(roster)) => roster.units[*i].name.clone(),
-            (Owner::Unlisted { name, .. }, _) => name.clone(),
-            (Owner::Roster(_), None) => String::new(),
-        }
-    }
-
-    /// Issues for every seat when the seats belong to more than one owner.
-    fn shared(&self, seats: &[Seat], column: usize, code: Code) -> Vec<(Seat, Issue)> {
-        let first_owner = &self.placements[seats[0].report].owner;
-        if seats
-            .iter()
-            .all(|s| &self.placements[s.report].owner == first_owner)
-        {
-            return Vec::new();
-        }
-        seats
-            .iter()
-            .filter_map(|&seat| {
-                let others: Vec<String> = seats
-                    .iter()
-                    .filter(|o| {
-                        self.placements[o.report].owner != self.placements[seat.report].owner
-                    })
-                    .map(|o| self.where_is(*o))
-                    .collect();
-                self.issue_at(seat, column, code, &others)
-                    .map(|issue| (seat, issue))
-            })
-            .collect()
-    }
-
-    fn where_is(&self, seat: Seat) -> String {
-        let form = self.form(seat);
-        let row = form.organizations[seat.record].row + 1;
-        let file = form
-            .path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        format!("{}（{file} 第 {row} 行）", self.owner_name(seat.report))
-    }
-
-    fn issue_at(&self, seat: Seat, column: usize, code: Code, others: &[String]) -> Option<Issue> {
-        let form = self.form(seat);
-        let table = form.org_table.as_ref()?;
-        let record = &form.organizations[seat.record];
-        let col = table.columns.get(column).copied().flatten()?;
-        let value = record.text(column).map(str::to_string);
-        let what = ORGANIZATIONS.columns[column].header;
-        let message = format!(
-            "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
-            value.as_deref().unwrap_or_default(),
-            others.join("、")
-        );
-        Some(Issue::cell(
-            code,
-            &table.sheet,
-            (record.row, col),
-            ORGANIZATIONS.columns[column].key,
-            value,
-            message,
-        ))
     }
 }

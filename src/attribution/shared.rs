@@ -1,0 +1,317 @@
+//! Organizations claimed by two units: the same 党组织编码 (an error) or the same 党组织名称
+//! (a warning, when the codes do not tell them apart) in the current files of two owners.
+//!
+//! Every organization becomes a [`Seat`]: fixed-size fingerprints of its keys (128-bit hashes:
+//! a collision among the 10 million keys of a national run has a chance below 10^-24), its
+//! file and its row. Seats sharing a key form a group; a group spanning two owners yields a
+//! [`Finding`] per seat. The county run groups seats in memory; the national run spills them
+//! to [`SeatIndex`] buckets on disk, so memory does not grow with the number of organizations.
+//! Both use the same grouping, so they find the same issues in the same order.
+
+use super::{Owner, Placement};
+use crate::form::Form;
+use crate::issue::{Code, Issue};
+use crate::roster::{code_key, name_key, Roster};
+use crate::schema::{org, ORGANIZATIONS};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Which key a seat is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyKind {
+    Code = 0,
+    Name = 1,
+}
+
+/// One organization under one of its keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    pub kind: KeyKind,
+    pub key: u128,
+    /// The fingerprint of the organization's 党组织编码; 0 when it has none.
+    pub code: u128,
+    pub report: u32,
+    pub record: u32,
+    /// The 0-based sheet row, for messages.
+    pub row: u32,
+}
+
+const SEAT_BYTES: usize = 1 + 16 + 16 + 4 + 4 + 4;
+
+impl Seat {
+    fn order(&self) -> (KeyKind, u128, u32, u32) {
+        (self.kind, self.key, self.report, self.record)
+    }
+
+    fn to_bytes(self) -> [u8; SEAT_BYTES] {
+        let mut b = [0u8; SEAT_BYTES];
+        b[0] = self.kind as u8;
+        b[1..17].copy_from_slice(&self.key.to_le_bytes());
+        b[17..33].copy_from_slice(&self.code.to_le_bytes());
+        b[33..37].copy_from_slice(&self.report.to_le_bytes());
+        b[37..41].copy_from_slice(&self.record.to_le_bytes());
+        b[41..45].copy_from_slice(&self.row.to_le_bytes());
+        b
+    }
+
+    fn from_bytes(b: &[u8]) -> Seat {
+        let u32_at = |i: usize| u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes"));
+        let u128_at = |i: usize| u128::from_le_bytes(b[i..i + 16].try_into().expect("16 bytes"));
+        Seat {
+            kind: if b[0] == 0 {
+                KeyKind::Code
+            } else {
+                KeyKind::Name
+            },
+            key: u128_at(1),
+            code: u128_at(17),
+            report: u32_at(33),
+            record: u32_at(37),
+            row: u32_at(41),
+        }
+    }
+}
+
+fn fingerprint(kind: KeyKind, text: &str) -> u128 {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&[kind as u8]);
+    hasher.update(text.as_bytes());
+    let bytes: [u8; 16] = hasher.finalize().as_bytes()[..16]
+        .try_into()
+        .expect("16 bytes");
+    u128::from_le_bytes(bytes).max(1)
+}
+
+/// 党组织编码 as compared across units: width-folded, no spaces, letters in upper case.
+fn org_code_key(code: &str) -> String {
+    code_key(code).to_uppercase()
+}
+
+/// The seats of every organization of `form`, the form being report number `report`.
+pub fn seats(report: usize, form: &Form) -> impl Iterator<Item = Seat> + '_ {
+    form.organizations
+        .iter()
+        .enumerate()
+        .flat_map(move |(j, record)| {
+            let code = record
+                .text(org::CODE)
+                .map(|c| fingerprint(KeyKind::Code, &org_code_key(c)));
+            let name = record
+                .org_name()
+                .map(|n| fingerprint(KeyKind::Name, &name_key(n)));
+            let seat = |kind, key| Seat {
+                kind,
+                key,
+                code: code.unwrap_or(0),
+                report: report as u32,
+                record: j as u32,
+                row: record.row,
+            };
+            let by_code = code.map(|k| seat(KeyKind::Code, k));
+            let by_name = name.map(|k| seat(KeyKind::Name, k));
+            by_code.into_iter().chain(by_name)
+        })
+}
+
+/// An issue to put on one organization, found before its file is read again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub report: usize,
+    pub record: usize,
+    pub kind: KeyKind,
+    /// Where the other units have it: "金竹乡（金竹乡.xlsx 第 7 行）".
+    pub others: Vec<String>,
+}
+
+impl Finding {
+    pub fn code(&self) -> Code {
+        match self.kind {
+            KeyKind::Code => Code::OrgCodeInOtherUnit,
+            KeyKind::Name => Code::OrgNameInOtherUnit,
+        }
+    }
+
+    /// The issue on the organization's cell; `None` when the form has no such column.
+    pub fn issue(&self, form: &Form) -> Option<Issue> {
+        let column = match self.kind {
+            KeyKind::Code => org::CODE,
+            KeyKind::Name => org::NAME,
+        };
+        let table = form.org_table.as_ref()?;
+        let record = form.organizations.get(self.record)?;
+        let col = table.columns.get(column).copied().flatten()?;
+        let value = record.text(column).map(str::to_string);
+        let what = ORGANIZATIONS.columns[column].header;
+        let message = format!(
+            "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
+            value.as_deref().unwrap_or_default(),
+            self.others.join("、")
+        );
+        Some(Issue::cell(
+            self.code(),
+            &table.sheet,
+            (record.row, col),
+            ORGANIZATIONS.columns[column].key,
+            value,
+            message,
+        ))
+    }
+}
+
+/// Who owns each file and what it is called, to tell seats apart and describe them.
+pub struct Owners<'a> {
+    pub placements: &'a [Placement],
+    pub paths: &'a [PathBuf],
+    pub roster: Option<&'a Roster>,
+}
+
+impl Owners<'_> {
+    fn owner(&self, seat: &Seat) -> &Owner {
+        &self.placements[seat.report as usize].owner
+    }
+
+    fn owner_name(&self, report: usize) -> String {
+        match (&self.placements[report].owner, self.roster) {
+            (Owner::Roster(i), Some(roster)) => roster.units[*i].name.clone(),
+            (Owner::Unlisted { name, .. }, _) => name.clone(),
+            (Owner::Roster(_), None) => String::new(),
+        }
+    }
+
+    fn where_is(&self, seat: &Seat) -> String {
+        let file = self.paths[seat.report as usize]
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        format!(
+            "{}（{file} 第 {} 行）",
+            self.owner_name(seat.report as usize),
+            seat.row + 1
+        )
+    }
+
+    /// Whether a seat's file counts (readable and not superseded).
+    pub fn is_current(&self, seat: &Seat) -> bool {
+        !self.placements[seat.report as usize].is_superseded()
+    }
+
+    /// The findings of one group of seats with the same key, sorted by file and row.
+    pub fn findings(&self, group: &[Seat], out: &mut Vec<Finding>) {
+        let first = self.owner(&group[0]);
+        if group.iter().all(|s| self.owner(s) == first) {
+            return;
+        }
+        if group[0].kind == KeyKind::Name {
+            let codes_differ =
+                group.iter().all(|s| s.code != 0) && group.iter().any(|s| s.code != group[0].code);
+            if codes_differ {
+                return;
+            }
+        }
+        for seat in group {
+            let others = group
+                .iter()
+                .filter(|o| self.owner(o) != self.owner(seat))
+                .map(|o| self.where_is(o))
+                .collect();
+            out.push(Finding {
+                report: seat.report as usize,
+                record: seat.record as usize,
+                kind: seat.kind,
+                others,
+            });
+        }
+    }
+
+    /// Group `seats` (current files only) in memory and return every finding.
+    pub fn find_all(&self, mut seats: Vec<Seat>) -> Vec<Finding> {
+        seats.retain(|s| self.is_current(s));
+        let mut found = Vec::new();
+        for_each_group(&mut seats, |group| self.findings(group, &mut found));
+        found.sort_by_key(|f| (f.report, f.record, f.kind));
+        found
+    }
+}
+
+/// Sort seats and call `f` with each run of seats sharing a key.
+fn for_each_group(seats: &mut [Seat], mut f: impl FnMut(&[Seat])) {
+    seats.sort_unstable_by_key(Seat::order);
+    for group in seats.chunk_by(|a, b| (a.kind, a.key) == (b.kind, b.key)) {
+        f(group);
+    }
+}
+
+/// Seats spilled to disk in buckets by the top bits of their key, so that one bucket at a
+/// time is grouped in memory.
+pub struct SeatIndex {
+    dir: tempfile::TempDir,
+    buckets: Vec<BufWriter<File>>,
+}
+
+const BUCKETS: usize = 256;
+
+impl SeatIndex {
+    pub fn new() -> std::io::Result<SeatIndex> {
+        let dir = tempfile::Builder::new()
+            .prefix("taizhang-seats-")
+            .tempdir()?;
+        let buckets = (0..BUCKETS)
+            .map(|i| File::create(bucket_path(dir.path(), i)).map(BufWriter::new))
+            .collect::<std::io::Result<_>>()?;
+        Ok(SeatIndex { dir, buckets })
+    }
+
+    pub fn add(&mut self, seat: Seat) -> std::io::Result<()> {
+        let bucket = (seat.key >> 120) as usize % BUCKETS;
+        self.buckets[bucket].write_all(&seat.to_bytes())
+    }
+
+    /// Every finding among current files, bucket by bucket. Seats were added under their
+    /// file's discovery index; `remap` turns that into the index of `owners`.
+    pub fn find_all(self, owners: &Owners, remap: &[u32]) -> std::io::Result<Vec<Finding>> {
+        let SeatIndex { dir, buckets } = self;
+        for mut b in buckets {
+            b.flush()?;
+        }
+        let mut found = Vec::new();
+        let mut bytes = Vec::new();
+        for i in 0..BUCKETS {
+            bytes.clear();
+            BufReader::new(File::open(bucket_path(dir.path(), i))?).read_to_end(&mut bytes)?;
+            let mut seats: Vec<Seat> = bytes
+                .chunks_exact(SEAT_BYTES)
+                .map(Seat::from_bytes)
+                .map(|s| Seat {
+                    report: remap[s.report as usize],
+                    ..s
+                })
+                .filter(|s| owners.is_current(s))
+                .collect();
+            for_each_group(&mut seats, |group| owners.findings(group, &mut found));
+        }
+        found.sort_by_key(|f| (f.report, f.record, f.kind));
+        Ok(found)
+    }
+}
+
+fn bucket_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("{i:03}.seats"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seats_survive_the_disk_format() {
+        let seat = Seat {
+            kind: KeyKind::Name,
+            key: u128::MAX - 7,
+            code: 42,
+            report: 3,
+            record: 9,
+            row: 17,
+        };
+        assert_eq!(Seat::from_bytes(&seat.to_bytes()), seat);
+    }
+}

@@ -1,0 +1,347 @@
+//! The ledger of a whole province or country in flat memory: two passes over the inbox.
+//!
+//! Which file of a unit counts (the latest 填报日期) and which organizations two units both
+//! claim must be known before the first row is written, since both change rows of 台账明细
+//! and 校验问题. So:
+//!
+//! 1. **Scan** (parallel): check every file, keep what attribution needs (owner, 填报日期,
+//!    its 文件清单 line) and spill each organization's key fingerprints to disk
+//!    ([`SeatIndex`]); drop the rows.
+//! 2. Attribute: merge units, choose versions, group the fingerprints bucket by bucket into
+//!    the cross-unit findings (a few per file at most).
+//! 3. **Stream**: check the files that count again, in windows on the rayon pool; put the
+//!    attribution's issues on each, and send each window, in file order, through a bounded
+//!    channel to the writer thread, which appends the rows and keeps only per-unit and
+//!    per-file figures. Then the summary sheets, and the workbook is saved atomically.
+//!
+//! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
+//! inbox (the in-memory path `watch` uses): same attribution, same row writers.
+
+use super::model::{
+    entry_of, other_entries, own_output_entry, place_entry, report_entry, FileEntry, Ledger, Parts,
+    Units,
+};
+use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
+use super::writer::LedgerWriter;
+use super::{LedgerError, LedgerOptions};
+use crate::attribution::shared::{self, Finding, Owners, SeatIndex};
+use crate::attribution::{self, Owner, Placement, Version};
+use crate::check::{check_file, FileReport};
+use crate::discover::{self, Discovery};
+use crate::roster::Roster;
+use crate::status::{Expectation, FileSeen};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+
+/// What a streamed run gives back besides the workbook.
+pub struct Streamed<'a> {
+    /// The figures (no reports: they were dropped once written).
+    pub ledger: Ledger<'a>,
+    /// With `feedback`: what happened to each unit's feedback file, in file order.
+    pub feedback: Vec<FeedbackOutcome>,
+}
+
+/// A streamed run's settings beyond [`LedgerOptions`].
+pub struct StreamOptions<'a> {
+    pub expect: &'a Expectation,
+    /// Where to write each unit's feedback workbook, if anywhere.
+    pub feedback: Option<&'a Path>,
+    /// Called after each file is written (a progress bar).
+    pub tick: &'a (dyn Fn() + Sync),
+}
+
+/// What the scan keeps of one attributed file.
+struct Scanned {
+    placement: Placement,
+    version: Version,
+    entry: FileEntry,
+    seen: FileSeen,
+}
+
+enum Scan {
+    Own(FileEntry),
+    Attributed(Box<Scanned>),
+}
+
+/// Discover `inbox`, scan, attribute and stream the ledger to `output`.
+pub fn run<'a>(
+    inbox: &Path,
+    output: &Path,
+    options: &'a LedgerOptions,
+    stream: &StreamOptions,
+) -> Result<Streamed<'a>, LedgerError> {
+    super::check_inbox(inbox, options)?;
+    let discovery = discover::discover(inbox, &options.exclude);
+    let roster = stream.expect.roster.as_ref();
+    let mut index = SeatIndex::new().map_err(scratch)?;
+    let scans = scan(&discovery.candidates, inbox, options, roster, &mut index)?;
+    let plan = Plan::new(scans, index, roster, inbox)?;
+    let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
+    let streamed = plan.stream(inbox, options, stream, &mut writer)?;
+    let ledger = plan.assemble(&discovery, inbox, options, stream.expect, streamed.0)?;
+    writer.finish(&ledger, output)?;
+    Ok(Streamed {
+        ledger,
+        feedback: streamed.1,
+    })
+}
+
+fn scratch(source: std::io::Error) -> LedgerError {
+    LedgerError::Scratch { source }
+}
+
+/// Pass 1: every file checked once, its rows dropped, its organizations' keys spilled.
+fn scan(
+    paths: &[PathBuf],
+    inbox: &Path,
+    options: &LedgerOptions,
+    roster: Option<&Roster>,
+    index: &mut SeatIndex,
+) -> Result<Vec<Scan>, LedgerError> {
+    let index = Mutex::new(index);
+    let scans: Vec<Result<Scan, std::io::Error>> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let mut report = check_file(path, &options.check);
+            if report.own_output {
+                return Ok(Scan::Own(own_output_entry(inbox, &report)));
+            }
+            let placement = attribution::place(&mut report, roster);
+            if let Some(form) = &report.form {
+                let seats: Vec<shared::Seat> = shared::seats(i, form).collect();
+                let mut index = index.lock().expect("seat index lock");
+                seats.into_iter().try_for_each(|s| index.add(s))?;
+            }
+            Ok(Scan::Attributed(Box::new(Scanned {
+                placement,
+                version: Version::of(&report),
+                entry: report_entry(inbox, &report),
+                seen: FileSeen::of(&report),
+            })))
+        })
+        .collect();
+    scans.into_iter().map(|s| s.map_err(scratch)).collect()
+}
+
+/// What is decided between the passes.
+struct Plan<'r> {
+    roster: Option<&'r Roster>,
+    placements: Vec<Placement>,
+    paths: Vec<PathBuf>,
+    scanned: Vec<Scanned>,
+    own: Vec<FileEntry>,
+    /// Cross-unit findings, sorted by file.
+    findings: Vec<Finding>,
+    /// Owners with a readable file that counts (names of feedback files).
+    readable_owners: HashSet<Owner>,
+}
+
+impl<'r> Plan<'r> {
+    fn new(
+        scans: Vec<Scan>,
+        index: SeatIndex,
+        roster: Option<&'r Roster>,
+        inbox: &Path,
+    ) -> Result<Plan<'r>, LedgerError> {
+        let mut remap = vec![u32::MAX; scans.len()];
+        let (mut scanned, mut own) = (Vec::new(), Vec::new());
+        for (i, scan) in scans.into_iter().enumerate() {
+            match scan {
+                Scan::Own(entry) => own.push(entry),
+                Scan::Attributed(s) => {
+                    remap[i] = scanned.len() as u32;
+                    scanned.push(*s);
+                }
+            }
+        }
+        let mut placements: Vec<Placement> = scanned.iter().map(|s| s.placement.clone()).collect();
+        attribution::merge_unlisted(&mut placements);
+        let versions: Vec<Version> = scanned.iter().map(|s| s.version.clone()).collect();
+        attribution::choose_versions(&versions, &mut placements);
+        let paths: Vec<PathBuf> = versions.into_iter().map(|v| v.path).collect();
+        let owners = Owners {
+            placements: &placements,
+            paths: &paths,
+            roster,
+        };
+        let findings = index.find_all(&owners, &remap).map_err(scratch)?;
+        let readable_owners = scanned
+            .iter()
+            .zip(&placements)
+            .filter(|(s, p)| s.seen.readable && !p.is_superseded())
+            .map(|(_, p)| p.owner.clone())
+            .collect();
+        for (s, p) in scanned.iter_mut().zip(&placements) {
+            place_entry(&mut s.entry, p, roster, |i| {
+                super::model::relative(inbox, &paths[i])
+            });
+        }
+        Ok(Plan {
+            roster,
+            placements,
+            paths,
+            scanned,
+            own,
+            findings,
+            readable_owners,
+        })
+    }
+
+    /// The findings of attributed file `i`.
+    fn findings_of(&self, i: usize) -> &[Finding] {
+        let start = self.findings.partition_point(|f| f.report < i);
+        let end = self.findings.partition_point(|f| f.report <= i);
+        &self.findings[start..end]
+    }
+
+    /// Pass 2 for file `i`: checked again, attributed as decided, its feedback written.
+    fn prepare(
+        &self,
+        i: usize,
+        inbox: &Path,
+        options: &LedgerOptions,
+        feedback: Option<&Path>,
+    ) -> Prepared {
+        let mut report = check_file(&self.paths[i], &options.check);
+        attribution::place(&mut report, self.roster);
+        for finding in self.findings_of(i) {
+            attribution::add_finding(&mut report, finding);
+        }
+        if let Some(form) = report.form.as_mut() {
+            form.sort_issues();
+        }
+        let placement = &self.placements[i];
+        let outcome = feedback.and_then(|dir| {
+            let unit = FeedbackUnit {
+                owner: &placement.owner,
+                readable_sibling: self.readable_owners.contains(&placement.owner),
+                roster: self.roster,
+            };
+            unit.write(&report, &options.check.limits, dir)
+        });
+        Prepared {
+            index: i,
+            entry: entry_of(inbox, &report, placement, self.roster, &self.paths),
+            seen: FileSeen::of(&report),
+            report,
+            feedback: outcome,
+        }
+    }
+
+    /// Pass 2 over the files that count, in windows, with the writer on its own thread.
+    fn stream(
+        &self,
+        inbox: &Path,
+        options: &LedgerOptions,
+        stream: &StreamOptions,
+        writer: &mut LedgerWriter,
+    ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
+        let current: Vec<usize> = (0..self.scanned.len())
+            .filter(|&i| !self.placements[i].is_superseded())
+            .collect();
+        let window = (rayon::current_num_threads() * 4).max(8);
+        let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(2);
+        std::thread::scope(|scope| {
+            let tiers = options.check.rules.tier_names().len();
+            let consumer = scope.spawn(move || self.consume(rx, writer, tiers, stream.tick));
+            for files in current.chunks(window) {
+                let batch: Vec<Prepared> = files
+                    .par_iter()
+                    .map(|&i| self.prepare(i, inbox, options, stream.feedback))
+                    .collect();
+                if tx.send(batch).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+            consumer.join().expect("the ledger writer thread")
+        })
+    }
+
+    /// The writer thread: rows out, figures kept, reports dropped.
+    fn consume(
+        &self,
+        rx: mpsc::Receiver<Vec<Prepared>>,
+        writer: &mut LedgerWriter,
+        tiers: usize,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
+        let mut gathered = Gathered {
+            units: Units::new(self.roster, tiers),
+            done: Vec::new(),
+        };
+        let mut feedback = Vec::new();
+        for batch in rx {
+            for prepared in batch {
+                writer.add(&prepared.report)?;
+                let placement = &self.placements[prepared.index];
+                gathered.units.add(&prepared.report, placement, self.roster);
+                gathered
+                    .done
+                    .push((prepared.index, prepared.entry, prepared.seen));
+                feedback.extend(prepared.feedback);
+                tick();
+            }
+        }
+        Ok((gathered, feedback))
+    }
+
+    /// The ledger's figures: streamed files' lines and status from pass 2, the others' from
+    /// the scan.
+    fn assemble<'a>(
+        self,
+        discovery: &Discovery,
+        inbox: &Path,
+        options: &'a LedgerOptions,
+        expect: &Expectation,
+        gathered: Gathered,
+    ) -> Result<Ledger<'a>, LedgerError> {
+        let Plan {
+            roster,
+            placements,
+            scanned,
+            own,
+            ..
+        } = self;
+        let (mut entries, mut seen): (Vec<FileEntry>, Vec<FileSeen>) =
+            scanned.into_iter().map(|s| (s.entry, s.seen)).unzip();
+        for (i, entry, file) in gathered.done {
+            entries[i] = entry;
+            seen[i] = file;
+        }
+        let mut files = entries;
+        files.extend(own);
+        files.extend(other_entries(inbox, discovery, &[]));
+        let parts = Parts {
+            roster: roster.cloned(),
+            units: gathered.units,
+            files,
+            seen,
+        };
+        Ok(Ledger::assemble(
+            &options.check.rules,
+            inbox,
+            expect,
+            parts,
+            &placements,
+        ))
+    }
+}
+
+/// One file of pass 2, ready for the writer.
+struct Prepared {
+    index: usize,
+    report: FileReport,
+    entry: FileEntry,
+    seen: FileSeen,
+    feedback: Option<FeedbackOutcome>,
+}
+
+/// What the writer thread keeps: per-unit figures and per-file lines.
+struct Gathered {
+    units: Units,
+    done: Vec<(usize, FileEntry, FileSeen)>,
+}

@@ -1,0 +1,217 @@
+//! The one ledger writer, shared by `ledger` (reports streamed from the readers, dropped once
+//! written) and `watch` (reports from its cache): rows are appended report by report to
+//! constant-memory sheets, and the sheets that need the whole picture (汇总, 报送情况,
+//! 两新覆盖, 文件清单) are written at the end from the consolidated figures.
+//!
+//! Memory stays flat: each list sheet keeps one row in memory and the rest in its temporary
+//! file; formats are built once; cells are written straight from the report.
+
+use super::continued::{Continued, EXCEL_ROWS};
+use super::model::{unit_key, Ledger};
+use super::style::Styles;
+use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
+use crate::check::FileReport;
+use crate::rules::{Rules, Tier};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use std::path::{Path, PathBuf};
+
+/// What identifies every row of one report: its unit (as the file gives it) and its path.
+pub struct Line {
+    pub code: String,
+    pub name: String,
+    pub source: String,
+}
+
+/// Formats of the list sheets, with one tier format per tier built once (not per row).
+pub struct RowStyles {
+    pub rules: Rules,
+    pub styles: Styles,
+    /// Rated tiers in order, then 待定.
+    tiers: Vec<Format>,
+}
+
+impl RowStyles {
+    fn new(rules: &Rules) -> RowStyles {
+        let styles = Styles::new();
+        let tiers = rules
+            .tiers()
+            .chain([Tier::Pending])
+            .map(|t| styles.tier(rules, t))
+            .collect();
+        RowStyles {
+            rules: rules.clone(),
+            styles,
+            tiers,
+        }
+    }
+
+    /// A tier's name and cell format.
+    pub fn tier(&self, tier: Tier) -> (&str, &Format) {
+        let i = match tier {
+            Tier::Rated(i) => i,
+            Tier::Pending => self.tiers.len() - 1,
+        };
+        (self.rules.tier_name(tier), &self.tiers[i])
+    }
+}
+
+/// The workbook and what every row writer shares.
+pub struct Sink {
+    pub workbook: Workbook,
+    pub rows: RowStyles,
+    /// Reused for text joined from parts (a trail of several reasons).
+    pub buf: String,
+}
+
+/// A ledger being written: list sheets filled report by report, then [`LedgerWriter::finish`].
+pub struct LedgerWriter {
+    inbox: PathBuf,
+    sink: Sink,
+    detail: Continued,
+    laggards: Continued,
+    coverage: Continued,
+    issues: Continued,
+}
+
+impl LedgerWriter {
+    /// `sheet_rows` is the most rows a sheet holds before a list continues on the next.
+    pub fn new(rules: &Rules, inbox: &Path, sheet_rows: u32) -> Result<LedgerWriter, LedgerError> {
+        Self::open(rules, inbox, sheet_rows).map_err(|source| LedgerError::Write { source })
+    }
+
+    fn open(rules: &Rules, inbox: &Path, limit: u32) -> Result<LedgerWriter, XlsxError> {
+        let mut workbook = Workbook::new();
+        let rows = RowStyles::new(rules);
+        let styles = &rows.styles;
+        let detail = Continued::new(
+            &mut workbook,
+            detail::SHEET,
+            detail::columns_for(rules),
+            limit,
+            styles,
+        )?;
+        let laggards = Continued::new(
+            &mut workbook,
+            laggards::SHEET,
+            laggards::columns(),
+            limit,
+            styles,
+        )?;
+        let coverage = Continued::new(
+            &mut workbook,
+            coverage::ROWS_SHEET,
+            coverage::row_columns(),
+            limit,
+            styles,
+        )?;
+        let issues = Continued::new(
+            &mut workbook,
+            issues::SHEET,
+            issues::columns(),
+            limit,
+            styles,
+        )?;
+        Ok(LedgerWriter {
+            inbox: inbox.to_path_buf(),
+            sink: Sink {
+                workbook,
+                rows,
+                buf: String::new(),
+            },
+            detail,
+            laggards,
+            coverage,
+            issues,
+        })
+    }
+
+    /// Append the rows of one report that counts (attribution's issues already on it).
+    pub fn add(&mut self, report: &FileReport) -> Result<(), LedgerError> {
+        self.add_rows(report)
+            .map_err(|source| LedgerError::Write { source })
+    }
+
+    fn add_rows(&mut self, report: &FileReport) -> Result<(), XlsxError> {
+        let (code, name) = unit_key(report);
+        let source = super::model::relative(&self.inbox, &report.path);
+        let line = Line { code, name, source };
+        let sink = &mut self.sink;
+        detail::write_report(&mut self.detail, sink, report, &line)?;
+        laggards::write_report(&mut self.laggards, sink, report, &line)?;
+        coverage::write_report(&mut self.coverage, sink, report, &line)?;
+        issues::write_report(&mut self.issues, sink, report, &line)
+    }
+
+    /// Organizations written to 台账明细 so far.
+    pub fn detail_rows(&self) -> u64 {
+        self.detail.rows()
+    }
+
+    /// Write the summary sheets from `ledger`'s figures, put the sheets in tab order and save
+    /// the workbook to `output` through a temporary file renamed into place.
+    pub fn finish(self, ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
+        let dir = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".taizhang-")
+            .suffix(".xlsx.tmp")
+            .tempfile_in(&dir)
+            .map_err(|source| LedgerError::CreateTemp {
+                dir: dir.clone(),
+                source,
+            })?;
+        let mut workbook = self
+            .assemble(ledger)
+            .map_err(|source| LedgerError::Write { source })?;
+        workbook
+            .save(temp.path())
+            .map_err(|source| LedgerError::Write { source })?;
+        temp.persist(output).map_err(|e| LedgerError::Persist {
+            path: output.to_path_buf(),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+
+    fn assemble(self, ledger: &Ledger) -> Result<Workbook, XlsxError> {
+        let LedgerWriter {
+            sink,
+            detail,
+            laggards,
+            coverage,
+            issues,
+            ..
+        } = self;
+        let Sink {
+            mut workbook, rows, ..
+        } = sink;
+        let styles = &rows.styles;
+        let mut end_sheet = |write: &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>| {
+            let mut sheet = workbook.new_worksheet_with_constant_memory()?;
+            write(&mut sheet)?;
+            Ok::<Worksheet, XlsxError>(sheet)
+        };
+        let mut order = vec![end_sheet(&|s| summary::write(s, ledger, styles))?];
+        if ledger.status.is_some() {
+            order.push(end_sheet(&|s| submissions::write(s, ledger, styles))?);
+        }
+        order.extend(detail.finish()?);
+        order.extend(laggards.finish()?);
+        order.push(end_sheet(&|s| coverage::write(s, ledger, styles))?);
+        order.extend(coverage.finish()?);
+        order.extend(issues.finish()?);
+        order.push(end_sheet(&|s| files::write(s, ledger, styles))?);
+        for sheet in order {
+            workbook.push_worksheet(sheet);
+        }
+        workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
+        Ok(workbook)
+    }
+}
+
+/// Excel's limit, the default of [`super::LedgerOptions::sheet_rows`].
+pub const fn default_sheet_rows() -> u32 {
+    EXCEL_ROWS
+}
