@@ -138,7 +138,14 @@ fn run(cli: Cli) -> Result<u8> {
             rules,
             roster,
             format,
-        } => upgrade(&baseline, &year_end, &out, rules.as_deref(), roster.as_deref(), format),
+        } => upgrade(
+            &baseline,
+            &year_end,
+            &out,
+            rules.as_deref(),
+            roster.as_deref(),
+            format,
+        ),
         Command::Rules { rules } => {
             for line in load_rules(rules.as_deref())?.describe() {
                 println!("{line}");

@@ -1,5 +1,10 @@
-//! The county-wide classification ledger (分类管理台账): discover → check in parallel →
-//! consolidate → write one workbook, atomically.
+//! The classification ledger (分类管理台账): discover → check in parallel → consolidate →
+//! write one workbook, atomically.
+//!
+//! Two ways in, one writer ([`writer::LedgerWriter`]): [`stream::run`] (the `ledger` command)
+//! streams reports from the readers to the writer and keeps only per-unit and per-file
+//! figures, so a national run stays in flat memory; [`collect`] + [`Ledger::build_with`] +
+//! [`write`] keep every report (`watch` caches them; tests inspect them).
 
 pub mod continued;
 pub mod coverage;
@@ -14,6 +19,7 @@ pub mod style;
 pub mod submissions;
 pub mod summary;
 pub mod unit_feedback;
+pub mod units;
 pub mod writer;
 
 use crate::check::{self, CheckOptions, FileReport};

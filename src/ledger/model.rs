@@ -2,6 +2,8 @@
 //!
 //! Nothing here writes; the sheet writers read these structs.
 
+pub use super::units::{Parts, Units};
+
 use crate::attribution::{self, Owner, Placement};
 use crate::check::FileReport;
 use crate::discover::Discovery;
@@ -10,7 +12,6 @@ use crate::roster::Roster;
 use crate::rules::{Rules, Tier};
 use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
 use crate::status::{self, Expectation, FileSeen, StatusReport};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Counts of organizations per tier: one slot per rated tier, then 待定.
@@ -117,7 +118,7 @@ pub struct UnitSummary {
 }
 
 impl UnitSummary {
-    fn new(code: String, name: String, tiers: usize) -> UnitSummary {
+    pub(super) fn new(code: String, name: String, tiers: usize) -> UnitSummary {
         UnitSummary {
             code,
             name,
@@ -135,7 +136,7 @@ impl UnitSummary {
         self.tiers.total()
     }
 
-    fn add_report(&mut self, report: &FileReport) {
+    pub(super) fn add_report(&mut self, report: &FileReport) {
         self.files += 1;
         self.errors += report.errors();
         self.warnings += report.warnings();
@@ -156,7 +157,7 @@ impl UnitSummary {
         self.coverage.add_form(form);
     }
 
-    fn merge(&mut self, other: &UnitSummary) {
+    pub(super) fn merge(&mut self, other: &UnitSummary) {
         self.files += other.files;
         self.tiers.merge(&other.tiers);
         self.errors += other.errors;
@@ -363,84 +364,6 @@ impl<'a> Ledger<'a> {
     }
     fn count_files(&self, which: impl Fn(&FileStatus) -> bool) -> usize {
         self.files.iter().filter(|f| which(&f.status)).count()
-    }
-}
-
-/// What a ledger is assembled from once every file went past.
-pub struct Parts {
-    pub roster: Option<Roster>,
-    pub units: Units,
-    /// Every file found, in any order.
-    pub files: Vec<FileEntry>,
-    /// Every file but our own outputs, parallel to the placements.
-    pub seen: Vec<FileSeen>,
-}
-
-/// Per unit figures, gathered one report at a time: with a roster, every roster unit in its
-/// order (sent or not), then units the roster does not know; without, the units found, by
-/// code and name.
-pub struct Units {
-    tiers: usize,
-    listed: Vec<UnitSummary>,
-    unlisted: BTreeMap<(String, String), UnitSummary>,
-    /// Errors of unreadable files, which belong to no unit but count in the total.
-    failed_errors: usize,
-}
-
-impl Units {
-    pub fn new(roster: Option<&Roster>, tiers: usize) -> Units {
-        let listed = roster.map_or_else(Vec::new, |r| {
-            r.units
-                .iter()
-                .map(|u| UnitSummary::new(u.code.clone(), u.name.clone(), tiers))
-                .collect()
-        });
-        Units {
-            tiers,
-            listed,
-            unlisted: BTreeMap::new(),
-            failed_errors: 0,
-        }
-    }
-
-    /// Count one report that is in the ledger (not superseded).
-    pub fn add(&mut self, report: &FileReport, placement: &Placement, roster: Option<&Roster>) {
-        if report.form.is_none() {
-            self.failed_errors += report.errors();
-            return;
-        }
-        let tiers = self.tiers;
-        let summary = match &placement.owner {
-            Owner::Roster(i) if *i < self.listed.len() => &mut self.listed[*i],
-            owner => {
-                let (code, name) = owner_label(owner, roster);
-                self.unlisted
-                    .entry((code.clone(), name.clone()))
-                    .or_insert_with(|| {
-                        let mut s = UnitSummary::new(code, name, tiers);
-                        s.submission = roster.map(|_| "不在花名册");
-                        s
-                    })
-            }
-        };
-        summary.add_report(report);
-    }
-
-    /// The units in order, with their 报送情况, and the county total.
-    pub fn finish(self, status: Option<&StatusReport>) -> (Vec<UnitSummary>, UnitSummary) {
-        let mut units = self.listed;
-        if let Some(status) = status {
-            for (unit, line) in units.iter_mut().zip(&status.units) {
-                unit.submission = Some(line.state_label);
-            }
-        }
-        units.extend(self.unlisted.into_values());
-        let mut county = UnitSummary::new(String::new(), "合计".to_string(), self.tiers);
-        for unit in &units {
-            county.merge(unit);
-        }
-        county.errors += self.failed_errors;
-        (units, county)
     }
 }
 

@@ -895,7 +895,79 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), Rejection> {
             _ => {}
         }
     }
-    cells.check(sheet.saturating_sub(1), limits)
+    cells.check(sheet.saturating_sub(1), limits)?;
+    scan_boundsheets(stream, limits)
+}
+
+/// calamine reads each sheet from the offset its BOUNDSHEET record gives, not in stream order,
+/// so a crafted offset shows it records the walk above never saw (found by fuzzing:
+/// `tests/data/fuzz/`). Walk each sheet as calamine does: from its offset to the first EOF
+/// outside nested substreams.
+fn scan_boundsheets(stream: &[u8], limits: &Limits) -> Result<(), Rejection> {
+    let mut offsets = Vec::new();
+    for (typ, data) in biff_records(stream) {
+        match typ {
+            0x0085 if data.len() >= 4 => {
+                offsets.push(u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize);
+            }
+            0x000A => break,
+            _ => {}
+        }
+    }
+    for (index, offset) in offsets.into_iter().enumerate() {
+        let Some(sheet) = stream.get(offset..) else {
+            continue; // calamine fails on it (the reader turns its panic into an issue)
+        };
+        let (mut cells, mut seen_bof, mut depth) = (BiffBox::default(), false, 0usize);
+        for (typ, data) in biff_records(sheet) {
+            let u16_at = |at: usize| {
+                data.get(at..at + 2)
+                    .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            };
+            if depth > 0 {
+                depth = match typ {
+                    0x0809 => depth + 1,
+                    0x000A => depth - 1,
+                    _ => depth,
+                };
+                continue;
+            }
+            match typ {
+                0x0809 if seen_bof => depth += 1,
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                0x0200 => check_biff_dimensions(data, index + 1, limits)?,
+                0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                    if let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) {
+                        cells.add(row, col, col);
+                    }
+                }
+                0x00BD if data.len() >= 6 => {
+                    if let (Some(row), Some(first), Some(last)) =
+                        (u16_at(0), u16_at(2), u16_at(data.len() - 2))
+                    {
+                        cells.add(row, first, last.max(first));
+                    }
+                }
+                _ => {}
+            }
+        }
+        cells.check(index + 1, limits)?;
+    }
+    Ok(())
+}
+
+/// The (type, data) of each BIFF record of `stream`, up to a truncated one.
+fn biff_records(stream: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut pos = 0usize;
+    std::iter::from_fn(move || {
+        let header = stream.get(pos..pos + 4)?;
+        let typ = u16::from_le_bytes([header[0], header[1]]);
+        let len = usize::from(u16::from_le_bytes([header[2], header[3]]));
+        let data = stream.get(pos + 4..pos + 4 + len)?;
+        pos += 4 + len;
+        Some((typ, data))
+    })
 }
 
 /// Mirrors calamine's `parse_dimensions`, which then reserves rows × cols cells.

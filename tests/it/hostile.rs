@@ -525,3 +525,27 @@ fn an_xls_with_a_short_mergedcells_record_is_unreadable_not_a_panic() {
     let message = assert_failed(&run, "柳溪镇.xls", Code::FileUnreadable);
     assert!(message.contains("文件结构异常"), "{message}");
 }
+
+#[test]
+fn xls_sheets_reached_only_by_their_boundsheet_offset_are_bounded() {
+    // calamine reads each .xls sheet from its BOUNDSHEET offset; in these mutated files that
+    // offset shows records (a DIMENSIONS of terabytes, cells millions of rows apart) which a
+    // walk in stream order never sees, and calamine 0.38 aborted the process allocating them.
+    for name in [
+        "xls-boundsheet-huge-dimensions.xls",
+        "xls-boundsheet-far-cells-1.xls",
+        "xls-boundsheet-far-cells-2.xls",
+        "xls-boundsheet-far-cells-3.xls",
+    ] {
+        let bytes = fuzz_input(name);
+        let run = run_with(|inbox| put(inbox, "柳溪镇.xls", &bytes));
+        let report = run.report("柳溪镇.xls");
+        let code = report.failure.as_ref().map(|i| i.code);
+        assert!(
+            matches!(code, Some(Code::FileTooLarge | Code::FileUnreadable)),
+            "{name}: {:#?}",
+            report.issues()
+        );
+        assert_failed(&run, "柳溪镇.xls", code.unwrap());
+    }
+}

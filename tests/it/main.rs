@@ -1,16 +1,16 @@
 //! The one integration test binary.
 
 mod check;
-mod ledger;
 mod cli;
-mod samples;
 mod feedback;
 mod hostile;
+mod ledger;
 mod nothing_lost;
 mod properties;
+mod roster;
+mod samples;
+mod status;
 mod support;
 mod template;
 mod upgrade;
-mod roster;
-mod status;
 mod watch;
