@@ -54,6 +54,8 @@ struct Options {
     reps: usize,
     data: PathBuf,
     python: bool,
+    /// Another build of `taizhang` to time as (b0), in the same run (before/after figures).
+    compare: Option<PathBuf>,
 }
 
 impl Options {
@@ -73,6 +75,7 @@ impl Options {
                 PathBuf::from,
             ),
             python: !args.iter().any(|a| a == "--no-python"),
+            compare: value("--compare").map(PathBuf::from),
         }
     }
 }
@@ -141,6 +144,18 @@ fn measurements(options: &Options, rows: usize) -> Vec<Measurement> {
         label: "(b) taizhang ledger",
         command: ledger,
     });
+    if let Some(other) = &options.compare {
+        let mut before = Command::new(other);
+        before
+            .arg("ledger")
+            .arg(inbox)
+            .arg("-o")
+            .arg(out.join("ledger-compare.xlsx"));
+        list.push(Measurement {
+            label: "(b0) --compare binary, ledger",
+            command: before,
+        });
+    }
     if options.python && python_ready() {
         for engine in ["calamine", "openpyxl"] {
             let mut py = Command::new("python3");

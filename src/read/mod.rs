@@ -104,7 +104,9 @@ pub fn read_form(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     .unwrap_or(Err(ReadError::Rejected(guard::Rejection::ParserPanic)))
 }
 
-fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+/// Open `path` behind the guard, refuse our own outputs, and locate the tables: the part of
+/// reading that [`read_form`] and [`read_identity`] share, so both fail on the same files.
+fn open_form(path: &Path, limits: &Limits) -> Result<(Workbook, Form, locate::Found), ReadError> {
     let mut workbook = Workbook::open(path, limits)?;
     let meta = workbook.meta();
     let meta_value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
@@ -113,7 +115,32 @@ fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     }
     let mut form = Form::empty(path.to_path_buf());
     form.template_version = meta_value("template_version");
-    let mut found = locate::find_tables(&mut workbook)?;
+    let found = locate::find_tables(&mut workbook)?;
+    Ok((workbook, form, found))
+}
+
+/// What the ledger's first pass needs of a file: the form with its 单位信息 (code, name,
+/// 填报日期, ...) and, for each organization row [`read_form`] would keep, a record holding
+/// only its normalized 党组织编码 and 党组织名称, at the same index and row. No other column
+/// is normalized, nothing is validated or classified, and `issues` is not complete: use it
+/// for attribution (owner, version, cross-unit keys), never for a report. A file fails here
+/// exactly when [`read_form`] fails, with the same error.
+pub fn read_identity(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (mut workbook, mut form, found) = open_form(path, limits)?;
+        unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
+        if let Some(table) = found.organizations {
+            let keys = [crate::schema::org::CODE, crate::schema::org::NAME];
+            extract::extract_keys(&table, &crate::schema::ORGANIZATIONS, &keys, &mut form);
+            form.org_table = Some(table.location);
+        }
+        Ok(form)
+    }))
+    .unwrap_or(Err(ReadError::Rejected(guard::Rejection::ParserPanic)))
+}
+
+fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+    let (mut workbook, mut form, mut found) = open_form(path, limits)?;
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
     if let Some(table) = found.organizations {
@@ -126,4 +153,56 @@ fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     }
     validate::validate(&mut form);
     Ok(form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::org;
+
+    /// Pass 1 of the streamed ledger decides from [`read_identity`] what pass 2 and the
+    /// in-memory ledger decide from [`read_form`]: the same files fail with the same issue,
+    /// the others carry the same 单位信息 and the same organizations' rows, codes and names.
+    #[test]
+    fn identity_agrees_with_the_full_read() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let limits = Limits::default();
+        let mut seen = 0;
+        for dir in ["samples", "tests/data"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+                let entry = entry.unwrap();
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let path = entry.path();
+                let (full, identity) = (read_form(path, &limits), read_identity(path, &limits));
+                match (full, identity) {
+                    (Ok(full), Ok(identity)) => {
+                        assert_eq!(full.unit, identity.unit, "{path:?}");
+                        assert_eq!(full.org_table, identity.org_table, "{path:?}");
+                        let keys = |f: &Form| -> Vec<(u32, Option<String>, Option<String>)> {
+                            f.organizations
+                                .iter()
+                                .map(|r| {
+                                    let text = |c| r.text(c).map(str::to_string);
+                                    (r.row, text(org::CODE), text(org::NAME))
+                                })
+                                .collect()
+                        };
+                        assert_eq!(keys(&full), keys(&identity), "{path:?}");
+                    }
+                    (Err(full), Err(identity)) => {
+                        assert_eq!(full.to_issue(), identity.to_issue(), "{path:?}");
+                    }
+                    (full, identity) => panic!(
+                        "{path:?}: the full read gave {:?}, the identity {:?}",
+                        full.err(),
+                        identity.err()
+                    ),
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen > 20, "only {seen} files");
+    }
 }
