@@ -30,7 +30,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use taizhang::schema::{Kind, ORGANIZATIONS};
 
-const BASELINE: &str = "/work/shared/bench/baseline.py";
+const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/baseline.py");
 /// A measurement slower than this runs only once.
 const SLOW: Duration = Duration::from_secs(30);
 
