@@ -57,20 +57,13 @@ fn unit_row(
 ) -> Result<(), XlsxError> {
     let c = &unit.coverage;
     let targets = &ledger.rules.config().coverage;
-    let plain = if total {
-        &styles.total
-    } else {
-        &styles.decimal
-    };
+    let formats = styles.row(total);
+    let plain = formats.number;
     sheet.write_string_with_format(row, 0, &unit.name, plain)?;
     for (i, n) in [c.total, c.organized].into_iter().enumerate() {
         sheet.write_number_with_format(row, 1 + i as u16, n as f64, plain)?;
     }
-    let rate_format = |rate: Option<f64>, target: f64| match rate {
-        Some(r) if r * 100.0 + 1e-9 < target => &styles.below_target,
-        _ if total => &styles.total_percent,
-        _ => &styles.percent,
-    };
+    let rate_format = |rate: Option<f64>, target: f64| styles.rate(rate, target, &formats);
     write_rate(
         sheet,
         row,

@@ -76,6 +76,44 @@ impl Styles {
     }
 }
 
+/// The formats of one table row: a total row is bold on gray.
+pub struct RowFormats<'a> {
+    pub plain: &'a Format,
+    pub number: &'a Format,
+    pub percent: &'a Format,
+}
+
+impl Styles {
+    /// The formats of a unit row, or of the county total row when `total`.
+    pub fn row(&self, total: bool) -> RowFormats<'_> {
+        match total {
+            true => RowFormats {
+                plain: &self.total,
+                number: &self.total,
+                percent: &self.total_percent,
+            },
+            false => RowFormats {
+                plain: &self.text,
+                number: &self.decimal,
+                percent: &self.percent,
+            },
+        }
+    }
+
+    /// The format of a rate against its target (in percent): red below the target.
+    pub fn rate<'a>(
+        &'a self,
+        rate: Option<f64>,
+        target_percent: f64,
+        row: &RowFormats<'a>,
+    ) -> &'a Format {
+        match rate {
+            Some(r) if r * 100.0 + 1e-9 < target_percent => &self.below_target,
+            _ => row.percent,
+        }
+    }
+}
+
 /// A saturated color per tier for charts: green for the highest, red for the lowest.
 pub fn tier_chart_color(rules: &Rules, tier: Tier) -> Color {
     let last = rules.tier_names().len().saturating_sub(1);

@@ -78,16 +78,8 @@ fn unit_row(
     styles: &Styles,
     total: bool,
 ) -> Result<(), XlsxError> {
-    let (plain, percent) = if total {
-        (&styles.total, &styles.total_percent)
-    } else {
-        (&styles.text, &styles.percent)
-    };
-    let number = if total {
-        &styles.total
-    } else {
-        &styles.decimal
-    };
+    let formats = styles.row(total);
+    let (plain, percent, number) = (formats.plain, formats.percent, formats.number);
     sheet.write_string_with_format(row, 0, &unit.code, plain)?;
     sheet.write_string_with_format(row, 1, &unit.name, plain)?;
     let orgs = unit.organizations();
@@ -110,11 +102,7 @@ fn unit_row(
             targets.above_scale_rate_percent,
         ),
     ] {
-        let format = match rate {
-            Some(r) if r * 100.0 + 1e-9 < target => &styles.below_target,
-            _ => percent,
-        };
-        write_rate(sheet, row, col, rate, format)?;
+        write_rate(sheet, row, col, rate, styles.rate(rate, target, &formats))?;
         col += 1;
     }
     if let Some(label) = unit.submission {

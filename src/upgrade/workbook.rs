@@ -122,16 +122,8 @@ fn unit_row(
     styles: &Styles,
     total: bool,
 ) -> Result<(), XlsxError> {
-    let (plain, percent) = if total {
-        (&styles.total, &styles.total_percent)
-    } else {
-        (&styles.text, &styles.percent)
-    };
-    let number = if total {
-        &styles.total
-    } else {
-        &styles.decimal
-    };
+    let formats = styles.row(total);
+    let (plain, percent, number) = (formats.plain, formats.percent, formats.number);
     sheet.write_string_with_format(row, 0, names[0], plain)?;
     sheet.write_string_with_format(row, 1, names[1], plain)?;
     let mut counts = Vec::new();
