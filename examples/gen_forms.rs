@@ -16,7 +16,7 @@
 use calamine::Data;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use taizhang::builder::{Cell, CoverageRow, FormBuilder, OrgRow};
+use taizhang::builder::{Cell, CoverageRow, FormBuilder, OrgRow, Rng};
 use taizhang::form::Record;
 use taizhang::normalize::normalize;
 use taizhang::rules::Rules;
@@ -53,32 +53,6 @@ pub fn scale_named(name: &str) -> Option<Scale> {
 }
 
 pub const DEFAULT_SEED: u64 = 0x7A1_2026;
-
-/// splitmix64: deterministic and dependency-free.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in lo..=hi.
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next() % u64::from(hi - lo + 1)) as u32
-    }
-    fn chance(&mut self, per_mille: u32) -> bool {
-        self.range(1, 1000) <= per_mille
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
-}
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
@@ -129,7 +103,7 @@ fn organization(rng: &mut Rng, unit: &str, n: usize) -> OrgRow {
         91..=95 => ("党委", rng.range(60, 300)),
         _ => ("党支部", rng.range(1, 60)),
     };
-    let small_committee = rng.chance(80);
+    let small_committee = rng.per_mille(80);
     let mut row = OrgRow::clean(n)
         .name(format!("{unit}{}{kind}党支部{n}", rng.pick(PLACES)))
         .code(format!("O{:07}{n:03}", rng.range(0, 9_999_999)))
@@ -141,10 +115,10 @@ fn organization(rng: &mut Rng, unit: &str, n: usize) -> OrgRow {
         .secretary_phone(Cell::text(format!(
             "13{}{:08}",
             rng.range(3, 9),
-            rng.next() % 100_000_000
+            rng.next_u64() % 100_000_000
         )))
         .committee(if small_committee { 2 } else { rng.range(3, 7) })
-        .on_time_election(if rng.chance(920) { "是" } else { "否" })
+        .on_time_election(if rng.per_mille(920) { "是" } else { "否" })
         .meetings(
             weighted(rng, &[(0, 15), (2, 60), (4, 925)]),
             rng.range(6, 12),
@@ -158,22 +132,22 @@ fn organization(rng: &mut Rng, unit: &str, n: usize) -> OrgRow {
             &[(55, 30), (68, 150), (78, 250), (86, 250), (95, 320)],
         ))
         .target_tier("优秀");
-    if rng.chance(20) {
+    if rng.per_mille(20) {
         row = row.vacant_secretary();
     }
     let computed = tier_of(&row);
     // Most clerks assess their own tier as the rules do; some do not (W201).
-    let own = if rng.chance(850) {
+    let own = if rng.per_mille(850) {
         computed
     } else {
         *rng.pick(TIERS)
     };
     row = row.self_tier(own);
     let lagging = own == "后进" || computed == "后进";
-    if lagging && rng.chance(900) {
+    if lagging && rng.per_mille(900) {
         row = row.plan("组织生活不规范", "按月召开支委会", Cell::date(2026, 12, 31));
     }
-    if rng.chance(7) {
+    if rng.per_mille(7) {
         row = mistake(rng, row);
     }
     row

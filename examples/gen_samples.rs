@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use taizhang::builder::{
-    with_wrong_check, Cell, CoverageRow, FormBuilder, OrgRow, Sheet, UnitValues,
+    with_wrong_check, Cell, CoverageRow, FormBuilder, OrgRow, Rng, Sheet, UnitValues,
 };
 use taizhang::cellref::parse_a1;
 use taizhang::form::Record;
@@ -37,28 +37,6 @@ mod year_end;
 // ---------------------------------------------------------------------------------------------
 // PRNG (splitmix64): enough for sample data, no crate needed.
 // ---------------------------------------------------------------------------------------------
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in lo..=hi.
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next() % u64::from(hi - lo + 1)) as u32
-    }
-    fn chance(&mut self, percent: u32) -> bool {
-        self.range(1, 100) <= percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The county
@@ -180,7 +158,7 @@ impl Names {
         let prefix = self.rng.pick(&[
             "138", "139", "136", "158", "150", "183", "187", "177", "199",
         ]);
-        format!("{prefix}{:08}", self.rng.next() % 100_000_000)
+        format!("{prefix}{:08}", self.rng.next_u64() % 100_000_000)
     }
     fn village(&mut self) -> String {
         loop {
@@ -240,7 +218,7 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
             out.push(seed(format!("{u}机关第二"), "机关", (12, 25)));
             for _ in 0..names.rng.range(10, 13) {
                 let village = names.village();
-                let members = if names.rng.chance(30) {
+                let members = if names.rng.percent(30) {
                     (55, 130)
                 } else {
                     (12, 45)
@@ -266,7 +244,7 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
             out.push(seed(format!("{u}机关"), "机关", (15, 40)));
             for _ in 0..names.rng.range(18, 24) {
                 let village = names.village();
-                let members = if names.rng.chance(15) {
+                let members = if names.rng.percent(15) {
                     (50, 90)
                 } else {
                     (15, 48)
@@ -276,7 +254,7 @@ fn seeds_for(spec: &UnitSpec, names: &mut Names) -> Vec<Seed> {
             out.push(seed(format!("{u}场镇社区"), "社区", (10, 30)));
             let firm = names.firm(u);
             out.push(seed(firm, "非公有制企业", (3, 12)));
-            if names.rng.chance(60) {
+            if names.rng.percent(60) {
                 let mut joint = seed(format!("{u}非公企业"), "非公有制企业", (3, 8));
                 joint.joint = true;
                 out.push(joint);
@@ -455,13 +433,13 @@ fn draw_profile(rng: &mut Rng, seed: &Seed, target: Target) -> Profile {
     };
     match target {
         Target::Excellent => {
-            if rng.chance(30) {
+            if rng.percent(30) {
                 p.meetings[2] = rng.range(2, 3);
             }
         }
         Target::Average => {
             p.satisfaction = rng.range(72, 92);
-            p.on_time = rng.chance(70);
+            p.on_time = rng.percent(70);
             p.meetings[1] = rng.range(6, 12);
             p.meetings[2] = rng.range(2, 4);
             p.meetings[3] = rng.range(6, 12);
@@ -583,7 +561,7 @@ fn org_row(n: usize, rng: &mut Rng, names: &mut Names, seed: &Seed, spec: &UnitS
         .org_type(org_type)
         .domain(domain)
         .members(members)
-        .probationary(if rng.chance(25) {
+        .probationary(if rng.percent(25) {
             Cell::Empty
         } else {
             rng.range(0, 3).into()
@@ -621,7 +599,7 @@ fn org_row(n: usize, rng: &mut Rng, names: &mut Names, seed: &Seed, spec: &UnitS
         let month = *rng.pick(&[6, 9, 12]);
         row = row.plan(*problems, *measures, date(style, 2026, month, 30));
     }
-    if rng.chance(6) {
+    if rng.percent(6) {
         row = row.remarks(*rng.pick(&["2025年新成立", "2026年3月完成换届", "书记为驻村第一书记"]));
     }
     row
@@ -648,7 +626,7 @@ fn coverage_rows(
     let mut rows = Vec::new();
     while rows.len() < count as usize {
         *uscc_n += 1;
-        let social = spec.kind == Kind::Education || rng.chance(25);
+        let social = spec.kind == Kind::Education || rng.percent(25);
         let name = match (spec.kind, social) {
             (Kind::Education, _) => format!("青山县{}培训学校", rng.pick(FIRM_WORDS)),
             (Kind::Health, _) => format!("青山县{}医院有限公司", rng.pick(FIRM_WORDS)),
@@ -673,7 +651,7 @@ fn coverage_rows(
         } else {
             taizhang::builder::sample_uscc(*uscc_n)
         };
-        let above = kind == "非公有制企业" && rng.chance(35);
+        let above = kind == "非公有制企业" && rng.percent(35);
         let employees = if above {
             rng.range(80, 600)
         } else {
@@ -681,9 +659,9 @@ fn coverage_rows(
         };
         let members = rng.range(0, if above { 15 } else { 5 });
         let (has, mode) = match members {
-            3.. if rng.chance(80) => ("是", "单独组建"),
-            1.. if rng.chance(60) => ("是", "联合组建"),
-            _ if rng.chance(50) => ("否", "派驻党建指导员"),
+            3.. if rng.percent(80) => ("是", "单独组建"),
+            1.. if rng.percent(60) => ("是", "联合组建"),
+            _ if rng.percent(50) => ("否", "派驻党建指导员"),
             _ => ("否", "未覆盖"),
         };
         let has = if above && has == "否" && members >= 3 {
@@ -1056,7 +1034,7 @@ fn file_name(spec: &UnitSpec) -> String {
 fn build_unit(spec: &UnitSpec, rng: &mut Rng, names: &mut Names, uscc_n: &mut u64) -> FormBuilder {
     let style = style_for(spec.name);
     let filler = names.person();
-    let phone = if rng.chance(70) {
+    let phone = if rng.percent(70) {
         format!("0831-{}", rng.range(2_000_000, 8_999_999))
     } else {
         names.mobile()
@@ -1103,9 +1081,9 @@ fn main() {
     std::fs::create_dir_all(&args.out).expect("create samples dir");
     std::fs::create_dir_all(&args.office).expect("create office scratch dir");
     let rules = taizhang::rules::Rules::embedded();
-    let mut rng = Rng(SEED);
+    let mut rng = Rng::new(SEED);
     let mut names = Names {
-        rng: Rng(SEED ^ 0xA5A5),
+        rng: Rng::new(SEED ^ 0xA5A5),
         villages: HashSet::new(),
         firms: HashSet::new(),
     };

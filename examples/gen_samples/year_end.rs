@@ -19,9 +19,9 @@ const RENAMED_UNIT: &str = "凤凰镇";
 /// Write every unit's year-end return into `out`, saying how many organizations moved.
 pub(super) fn write_all(units: &[(&UnitSpec, FormBuilder)], rules: &Rules, out: &Path) {
     std::fs::create_dir_all(out).expect("create year-end samples dir");
-    let mut rng = Rng(YEAR_END_SEED);
+    let mut rng = Rng::new(YEAR_END_SEED);
     let mut names = Names {
-        rng: Rng(YEAR_END_SEED ^ 0xA5A5),
+        rng: Rng::new(YEAR_END_SEED ^ 0xA5A5),
         villages: HashSet::new(),
         firms: HashSet::new(),
     };
@@ -109,7 +109,7 @@ fn percent(style: Style, v: u32) -> Cell {
 fn rerate(row: OrgRow, rng: &mut Rng, names: &mut Names, style: Style, rules: &Rules) -> OrgRow {
     let yes = if style.tick { "√" } else { "是" };
     let row = match crate_tier(rules, &row) {
-        Some("后进") if rng.chance(65) => {
+        Some("后进") if rng.percent(65) => {
             let row = if row.get("secretary").is_empty() {
                 row.secretary(names.person())
                     .secretary_phone(names.mobile())
@@ -117,7 +117,7 @@ fn rerate(row: OrgRow, rng: &mut Rng, names: &mut Names, style: Style, rules: &R
                 row
             };
             // Half reach 优秀; the others are still short of meetings: 一般.
-            let (lectures, satisfaction) = if rng.chance(50) {
+            let (lectures, satisfaction) = if rng.percent(50) {
                 (4, rng.range(90, 96))
             } else {
                 (2, rng.range(72, 85))
@@ -128,12 +128,12 @@ fn rerate(row: OrgRow, rng: &mut Rng, names: &mut Names, style: Style, rules: &R
                 .funding(2)
                 .venue(40)
         }
-        Some("一般") if rng.chance(30) => row
+        Some("一般") if rng.percent(30) => row
             .meetings(4, 12, 4, 12)
             .on_time_election(yes)
             .satisfaction(percent(style, rng.range(90, 97))),
-        Some("一般") if rng.chance(8) => row.satisfaction(percent(style, rng.range(50, 58))),
-        Some("优秀") if rng.chance(5) => row
+        Some("一般") if rng.percent(8) => row.satisfaction(percent(style, rng.range(50, 58))),
+        Some("优秀") if rng.percent(5) => row
             .on_time_election("否")
             .satisfaction(percent(style, rng.range(72, 78))),
         _ => row,

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 mod cell;
 mod plan;
+mod rng;
 mod rows;
 mod write;
 
@@ -41,6 +42,7 @@ pub use crate::normalize::uscc_check_char;
 pub use cell::Cell;
 use plan::{Extra, Layout, Slot, TablePlan};
 pub use plan::{Sheet, UnitValues};
+pub use rng::Rng;
 pub use rows::{sample_uscc, with_wrong_check, CoverageRow, OrgRow};
 
 /// Builds one returned form. Cheap to clone; [`FormBuilder::write`] borrows it, so the

@@ -35,18 +35,7 @@ pub enum FeedbackOutcome {
 /// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
 /// that is its unit's current one, else `<file stem>_反馈.xlsx`.
 pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
-    let owner = &ledger.placements[index].owner;
-    let readable_sibling = ledger
-        .reports
-        .iter()
-        .zip(&ledger.placements)
-        .any(|(r, p)| &p.owner == owner && r.form.is_some());
-    let unit = FeedbackUnit {
-        owner,
-        readable_sibling,
-        roster: ledger.roster.as_ref(),
-    };
-    unit.file_name(&ledger.reports[index])
+    unit_of(ledger, index).file_name(&ledger.reports[index])
 }
 
 /// Whose file a report is, as far as naming its feedback goes.
@@ -113,19 +102,23 @@ pub fn write_unit_feedback(
         .collect()
 }
 
-fn one(ledger: &Ledger, i: usize, limits: &Limits, dir: &Path) -> Option<FeedbackOutcome> {
-    let owner = &ledger.placements[i].owner;
+/// The unit of `ledger.reports[index]`, and whether it has a readable file at all.
+fn unit_of<'a>(ledger: &'a Ledger, index: usize) -> FeedbackUnit<'a> {
+    let owner = &ledger.placements[index].owner;
     let readable_sibling = ledger
         .reports
         .iter()
         .zip(&ledger.placements)
         .any(|(r, p)| &p.owner == owner && r.form.is_some());
-    let unit = FeedbackUnit {
+    FeedbackUnit {
         owner,
         readable_sibling,
         roster: ledger.roster.as_ref(),
-    };
-    unit.write(&ledger.reports[i], limits, dir)
+    }
+}
+
+fn one(ledger: &Ledger, i: usize, limits: &Limits, dir: &Path) -> Option<FeedbackOutcome> {
+    unit_of(ledger, i).write(&ledger.reports[i], limits, dir)
 }
 
 /// Whether `path` is a feedback workbook taizhang wrote (never delete anything else).
