@@ -38,12 +38,6 @@ pub enum LedgerError {
     NoInbox { path: PathBuf },
     #[error("输出文件 {path} 是一份已填报的调查表，不能覆盖；请换一个输出文件名")]
     OutputIsInput { path: PathBuf },
-    #[error("无法在 {dir} 中创建临时文件：{source}")]
-    CreateTemp {
-        dir: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
     #[error("无法写入临时文件：{source}")]
     Scratch {
         #[source]
@@ -54,12 +48,9 @@ pub enum LedgerError {
         #[source]
         source: XlsxError,
     },
-    #[error("无法把台账保存为 {path}：{source}")]
-    Persist {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The finished workbook could not be saved in place.
+    #[error("无法保存台账：{0}")]
+    Save(#[from] crate::save::SaveError),
 }
 
 /// Settings of a ledger run.

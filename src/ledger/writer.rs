@@ -150,28 +150,10 @@ impl LedgerWriter {
     /// Write the summary sheets from `ledger`'s figures, put the sheets in tab order and save
     /// the workbook to `output` through a temporary file renamed into place.
     pub fn finish(self, ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
-        let dir = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".taizhang-")
-            .suffix(".xlsx.tmp")
-            .tempfile_in(&dir)
-            .map_err(|source| LedgerError::CreateTemp {
-                dir: dir.clone(),
-                source,
-            })?;
         let mut workbook = self
             .assemble(ledger)
             .map_err(|source| LedgerError::Write { source })?;
-        workbook
-            .save(temp.path())
-            .map_err(|source| LedgerError::Write { source })?;
-        temp.persist(output).map_err(|e| LedgerError::Persist {
-            path: output.to_path_buf(),
-            source: e.error,
-        })?;
+        crate::save::save_workbook(&mut workbook, output)?;
         Ok(())
     }
 
