@@ -335,12 +335,7 @@ fn ledger_json_matches_the_contract() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let keys: Vec<&str> = doc
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = crate::support::json_keys(&doc);
     assert_eq!(
         keys,
         ["output", "files", "organizations", "tiers", "issues"]
@@ -348,12 +343,7 @@ fn ledger_json_matches_the_contract() {
     assert_eq!(doc["files"]["found"], 14);
     assert_eq!(doc["files"]["read"], 14);
     assert_eq!(doc["organizations"], 321);
-    let tiers: Vec<&str> = doc["tiers"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let tiers = crate::support::json_keys(&doc["tiers"]);
     assert_eq!(tiers, ["优秀", "一般", "后进", "待定"]);
     let sum: u64 = doc["tiers"]
         .as_object()
@@ -391,12 +381,7 @@ fn the_four_grade_scheme_runs_through_the_whole_pipeline() {
         String::from_utf8_lossy(&output.stderr)
     );
     let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let tiers: Vec<&str> = doc["tiers"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let tiers = crate::support::json_keys(&doc["tiers"]);
     assert_eq!(tiers, ["好", "较好", "一般", "较差", "待定"]);
     let summary = sheet(&out, "汇总");
     let cols = header(&summary, 2);

@@ -13,3 +13,13 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The keys of a JSON object, in document order (the JSON contracts fix their order).
+pub fn json_keys(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}

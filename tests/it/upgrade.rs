@@ -476,12 +476,7 @@ fn the_json_summary_is_the_contract() {
         String::from_utf8_lossy(&output.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let keys: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = crate::support::json_keys(&json);
     assert_eq!(
         keys,
         [
