@@ -6,7 +6,7 @@
 
 use super::continued::Continued;
 use super::model::{Ledger, UnitSummary};
-use super::style::{col, header_row, write_rate, write_value, Col, Styles};
+use super::style::{col, header_row, write_rate, write_value, Col, ColFormat::Plain, Styles};
 use super::writer::{Line, Sink};
 use crate::check::FileReport;
 use crate::schema::{COVERAGE, COVERAGE_MODES};
@@ -118,7 +118,14 @@ pub fn write_report(
         let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
         sheet.write_string(row, 0, &line.name)?;
         for i in 0..COVERAGE.columns.len() {
-            write_value(sheet, row, 1 + i as u16, record.get(i), &sink.rows.styles)?;
+            write_value(
+                sheet,
+                row,
+                1 + i as u16,
+                record.get(i),
+                &sink.rows.styles,
+                Plain,
+            )?;
         }
         sheet.write_string(row, end, &line.source)?;
         sheet.write_number(row, end + 1, (record.row + 1) as f64)?;

@@ -2,7 +2,7 @@
 
 use super::continued::Continued;
 use super::model::Ledger;
-use super::style::{col, write_trail, write_value, Col};
+use super::style::{col, write_trail, write_value, Col, ColFormat};
 use super::writer::{Line, RowStyles, Sink};
 use crate::check::FileReport;
 use crate::form::Record;
@@ -33,6 +33,16 @@ pub fn value_columns() -> impl Iterator<Item = (usize, &'static Column)> {
         .filter(move |(i, _)| !placed.contains(i))
 }
 
+/// The schema columns of a row after 单位代码 and 单位名称, in sheet order, with the column
+/// format each is written in.
+pub fn value_formats() -> Vec<(usize, ColFormat)> {
+    let placed = [org::NAME, org::CODE, org::TYPE, org::DOMAIN].into_iter();
+    placed
+        .chain(value_columns().map(|(i, _)| i))
+        .map(|i| (i, ColFormat::of(&ORGANIZATIONS.columns[i].kind)))
+        .collect()
+}
+
 /// The sheet's columns, derived from the schema and the rules' survey points.
 pub fn columns(ledger: &Ledger) -> Vec<Col> {
     columns_for(ledger.rules)
@@ -40,12 +50,18 @@ pub fn columns(ledger: &Ledger) -> Vec<Col> {
 
 /// The sheet's columns under `rules`.
 pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
-    let mut cols = vec![col("单位代码", 12.0), col("单位名称", 14.0)];
+    let mut cols = vec![
+        col("单位代码", 12.0).formatted(ColFormat::Text),
+        col("单位名称", 14.0),
+    ];
     for i in [org::NAME, org::CODE, org::TYPE, org::DOMAIN] {
         let c = &ORGANIZATIONS.columns[i];
-        cols.push(col(c.header, c.width));
+        cols.push(col(c.header, c.width).formatted(ColFormat::of(&c.kind)));
     }
-    cols.extend(value_columns().map(|(_, c)| col(c.header, c.width.min(20.0))));
+    cols.extend(
+        value_columns()
+            .map(|(_, c)| col(c.header, c.width.min(20.0)).formatted(ColFormat::of(&c.kind))),
+    );
     for (name, max) in rules
         .survey_point_names()
         .iter()
@@ -125,13 +141,13 @@ fn write_row(
     rows: &RowStyles,
     buf: &mut String,
 ) -> Result<(), XlsxError> {
+    use ColFormat::Plain;
     let styles = &rows.styles;
-    sheet.write_string_with_format(row, 0, &line.code, &styles.text)?;
+    sheet.write_string(row, 0, &line.code)?; // a text column
     sheet.write_string(row, 1, &line.name)?;
     let mut col: u16 = 2;
-    let placed = [org::NAME, org::CODE, org::TYPE, org::DOMAIN].into_iter();
-    for i in placed.chain(value_columns().map(|(i, _)| i)) {
-        write_value(sheet, row, col, record.get(i), styles)?;
+    for &(i, format) in &rows.detail_values {
+        write_value(sheet, row, col, record.get(i), styles, format)?;
         col += 1;
     }
     for point in &c.points {
@@ -145,8 +161,22 @@ fn write_row(
     }
     let (tier_name, tier_format) = rows.tier(c.tier);
     sheet.write_string_with_format(row, col + 1, tier_name, tier_format)?;
-    write_value(sheet, row, col + 2, record.get(org::SELF_TIER), styles)?;
-    write_value(sheet, row, col + 3, record.get(org::TARGET_TIER), styles)?;
+    write_value(
+        sheet,
+        row,
+        col + 2,
+        record.get(org::SELF_TIER),
+        styles,
+        Plain,
+    )?;
+    write_value(
+        sheet,
+        row,
+        col + 3,
+        record.get(org::TARGET_TIER),
+        styles,
+        Plain,
+    )?;
     write_trail(sheet, row, col + 4, &c.trail, buf, None)?;
     let (status, format) = match counts {
         (0, 0) => ("通过", None),

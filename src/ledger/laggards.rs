@@ -1,7 +1,7 @@
 //! 后进整改: every organization computed as lagging, why, and its rectification plan.
 
 use super::continued::Continued;
-use super::style::{col, write_trail, write_value, Col};
+use super::style::{col, write_trail, write_value, Col, ColFormat::Plain};
 use super::writer::{Line, Sink};
 use crate::check::FileReport;
 use crate::schema::org;
@@ -44,8 +44,8 @@ pub fn write_report(
         let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
         let styles = &sink.rows.styles;
         sheet.write_string(row, 0, &line.name)?;
-        write_value(sheet, row, 1, record.get(org::NAME), styles)?;
-        write_value(sheet, row, 2, record.get(org::TYPE), styles)?;
+        write_value(sheet, row, 1, record.get(org::NAME), styles, Plain)?;
+        write_value(sheet, row, 2, record.get(org::TYPE), styles, Plain)?;
         if let Some(total) = c.total {
             sheet.write_number(row, 3, total as f64)?;
         }
@@ -53,7 +53,7 @@ pub fn write_report(
         sheet.write_string_with_format(row, 4, tier_name, tier_format)?;
         write_trail(sheet, row, 5, &c.trail, &mut sink.buf, Some(&styles.wrap))?;
         for (offset, i) in plan.into_iter().enumerate() {
-            write_value(sheet, row, 6 + offset as u16, record.get(i), styles)?;
+            write_value(sheet, row, 6 + offset as u16, record.get(i), styles, Plain)?;
         }
         if plan.iter().all(|i| record.get(*i).is_some()) {
             sheet.write_string(row, 9, "完整")?;

@@ -294,6 +294,7 @@ impl<'r> Plan<'r> {
         let mut feedback = Vec::new();
         for batch in rx {
             let n = batch.len();
+            let mut written = Vec::with_capacity(n);
             for prepared in batch {
                 writer.add(&prepared.report)?;
                 let placement = &self.placements[prepared.index];
@@ -302,8 +303,11 @@ impl<'r> Plan<'r> {
                     .done
                     .push((prepared.index, prepared.entry, prepared.seen));
                 feedback.extend(prepared.feedback);
+                written.push(prepared.report);
                 tick();
             }
+            // Freeing the reports is work the writer thread, the bottleneck, need not do.
+            rayon::spawn(move || drop(written));
             if gathered.done.len() / TRIM_EVERY != (gathered.done.len() - n) / TRIM_EVERY {
                 release_free_memory();
             }

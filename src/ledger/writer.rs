@@ -28,6 +28,8 @@ pub struct RowStyles {
     pub styles: Styles,
     /// Rated tiers in order, then 待定.
     tiers: Vec<Format>,
+    /// 台账明细's schema columns and their column formats ([`detail::value_formats`]).
+    pub detail_values: Vec<(usize, super::style::ColFormat)>,
 }
 
 impl RowStyles {
@@ -42,6 +44,7 @@ impl RowStyles {
             rules: rules.clone(),
             styles,
             tiers,
+            detail_values: detail::value_formats(),
         }
     }
 
@@ -189,9 +192,10 @@ impl LedgerWriter {
             workbook.push_worksheet(sheet);
         }
         workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
-        // The zip is compressed on one thread after the last row: level 3 takes about half
-        // the time of the default 6 for a file a few percent larger.
-        workbook.set_zip_compression_level(3);
+        // The zip is compressed on one thread after the last row, while the readers idle.
+        // Measured on 200,000 organizations: level 1 takes 0.8 s where 2 takes 1.0 s and 3
+        // 1.3 s, for a file of 66 MB instead of 51 or 47 MB (a county's stays under 1 MB).
+        workbook.set_zip_compression_level(1);
         Ok(workbook)
     }
 }

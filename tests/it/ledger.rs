@@ -484,3 +484,78 @@ fn an_output_path_that_is_a_returned_form_is_refused() {
         .contains("不能覆盖"));
     assert_eq!(std::fs::read(&form).unwrap(), before);
 }
+
+/// The number format of every data cell of 台账明细, by header: cells carry their column's
+/// format (text "@" for names, codes and phones; "0.##" for decimals) from the column, not
+/// from a format of their own, and must still end up with it.
+#[test]
+fn detail_cells_keep_their_columns_number_formats() {
+    use std::io::Read;
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let (styles, detail) = (part("xl/styles.xml"), part("xl/worksheets/sheet2.xml"));
+    let num_fmts: std::collections::HashMap<String, String> =
+        regex::Regex::new(r#"<numFmt numFmtId="(\d+)" formatCode="([^"]*)""#)
+            .unwrap()
+            .captures_iter(&styles)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect();
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let xf_format: Vec<String> = regex::Regex::new(r#"<xf numFmtId="(\d+)""#)
+        .unwrap()
+        .captures_iter(xfs)
+        .map(|c| num_fmts.get(&c[1]).cloned().unwrap_or_default())
+        .collect();
+    let cell =
+        regex::Regex::new(r#"<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?( t="inlineStr")?>"#).unwrap();
+    let header: std::collections::HashMap<String, String> = list_rows(&out, "台账明细")[0]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (column_letters(i), h.to_string()))
+        .collect();
+    let expected = |name: &str, is_text: bool| match name {
+        "党组织名称" | "党组织编码" | "单位代码" | "书记姓名" | "书记手机号" => {
+            Some("@")
+        }
+        "年度工作经费（万元）" | "活动场所面积（平方米）" | "群众满意度（%）" if !is_text => {
+            Some("0.##")
+        }
+        _ => None,
+    };
+    let mut checked = std::collections::HashSet::new();
+    for c in cell.captures_iter(&detail).filter(|c| &c[2] != "1") {
+        let name = &header[&c[1]];
+        let Some(want) = expected(name, c.get(4).is_some()) else {
+            continue;
+        };
+        let style = c.get(3).map_or(0, |s| s.as_str().parse::<usize>().unwrap());
+        assert_eq!(xf_format[style], want, "{name} cell {}{}", &c[1], &c[2]);
+        checked.insert(name.to_string());
+    }
+    assert_eq!(
+        checked.len(),
+        8,
+        "every listed column was seen: {checked:?}"
+    );
+}
+
+fn column_letters(mut i: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (i % 26) as u8) as char);
+        if i < 26 {
+            return s;
+        }
+        i = i / 26 - 1;
+    }
+}
