@@ -62,7 +62,16 @@ impl Default for CheckOptions {
 
 /// Check one file: read it, then add the rules' findings (self-assessment, rectification plan).
 pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
-    match read::read_form(path, &options.limits) {
+    check_file_known(path, options, None)
+}
+
+/// [`check_file`] of a file the guard already passed (see [`read::read_form_known`]).
+pub fn check_file_known(
+    path: &Path,
+    options: &CheckOptions,
+    known: Option<&read::Inspected>,
+) -> FileReport {
+    match read::read_form_known(path, &options.limits, known) {
         Ok(mut form) => {
             let classifications = classify(&mut form, &options.rules);
             form.sort_issues();

@@ -25,7 +25,7 @@ use super::writer::LedgerWriter;
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Finding, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placement, Version};
-use crate::check::{check_file, FileReport};
+use crate::check::{check_file_known, FileReport};
 use crate::discover::{self, Discovery};
 use crate::read;
 use crate::roster::Roster;
@@ -56,6 +56,8 @@ pub struct StreamOptions<'a> {
 struct Scanned {
     placement: Placement,
     version: Version,
+    /// What the guard found, so pass 2 need not inspect the unchanged file again.
+    inspected: Option<read::Inspected>,
 }
 
 enum Scan {
@@ -112,7 +114,7 @@ fn scan(
         .par_iter()
         .enumerate()
         .map(|(i, path)| {
-            let mut report = identity(path, &options.check.limits);
+            let (mut report, inspected) = identity(path, &options.check.limits);
             if report.own_output {
                 return Ok(Scan::Own(own_output_entry(inbox, &report)));
             }
@@ -125,6 +127,7 @@ fn scan(
             Ok(Scan::Attributed(Box::new(Scanned {
                 placement,
                 version: Version::of(&report),
+                inspected,
             })))
         })
         .collect();
@@ -133,21 +136,22 @@ fn scan(
 
 /// A file as pass 1 sees it: the report [`check_file`] would give, as far as attribution
 /// looks (readable or not, own output, failure, 单位信息, organizations' codes and names).
-fn identity(path: &Path, limits: &read::Limits) -> FileReport {
-    let (form, failure, own_output) = match read::read_identity(path, limits) {
-        Ok(form) => (Some(form), None, false),
+fn identity(path: &Path, limits: &read::Limits) -> (FileReport, Option<read::Inspected>) {
+    let (form, inspected, failure, own_output) = match read::read_identity(path, limits) {
+        Ok((form, inspected)) => (Some(form), Some(inspected), None, false),
         Err(e) => {
             let own = matches!(e, read::ReadError::OwnOutput { .. });
-            (None, Some(e.to_issue()), own)
+            (None, None, Some(e.to_issue()), own)
         }
     };
-    FileReport {
+    let report = FileReport {
         path: path.to_path_buf(),
         form,
         failure,
         classifications: Vec::new(),
         own_output,
-    }
+    };
+    (report, inspected)
 }
 
 /// What is decided between the passes.
@@ -155,7 +159,8 @@ struct Plan<'r> {
     roster: Option<&'r Roster>,
     placements: Vec<Placement>,
     paths: Vec<PathBuf>,
-    scanned: Vec<Scanned>,
+    /// Per attributed file, what the guard found in pass 1.
+    inspected: Vec<Option<read::Inspected>>,
     own: Vec<FileEntry>,
     /// Cross-unit findings, sorted by file.
     findings: Vec<Finding>,
@@ -170,20 +175,22 @@ impl<'r> Plan<'r> {
         roster: Option<&'r Roster>,
     ) -> Result<Plan<'r>, LedgerError> {
         let mut remap = vec![u32::MAX; scans.len()];
-        let (mut scanned, mut own) = (Vec::new(), Vec::new());
+        let (mut placements, mut versions, mut inspected, mut own) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, scan) in scans.into_iter().enumerate() {
             match scan {
                 Scan::Own(entry) => own.push(entry),
                 Scan::Attributed(s) => {
-                    remap[i] = scanned.len() as u32;
-                    scanned.push(*s);
+                    remap[i] = placements.len() as u32;
+                    placements.push(s.placement);
+                    versions.push(s.version);
+                    inspected.push(s.inspected);
                 }
             }
         }
-        let mut placements: Vec<Placement> = scanned.iter().map(|s| s.placement.clone()).collect();
         attribution::merge_unlisted(&mut placements);
-        let versions: Vec<Version> = scanned.iter().map(|s| s.version.clone()).collect();
         attribution::choose_versions(&versions, &mut placements);
+        let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
         let paths: Vec<PathBuf> = versions.into_iter().map(|v| v.path).collect();
         let owners = Owners {
             placements: &placements,
@@ -191,21 +198,26 @@ impl<'r> Plan<'r> {
             roster,
         };
         let findings = index.find_all(&owners, &remap).map_err(scratch)?;
-        let readable_owners = scanned
+        let readable_owners = readable
             .iter()
             .zip(&placements)
-            .filter(|(s, p)| s.version.readable && !p.is_superseded())
+            .filter(|(&readable, p)| readable && !p.is_superseded())
             .map(|(_, p)| p.owner.clone())
             .collect();
         Ok(Plan {
             roster,
             placements,
             paths,
-            scanned,
+            inspected,
             own,
             findings,
             readable_owners,
         })
+    }
+
+    /// Pass 2's full check of attributed file `i`, not inspected again if unchanged.
+    fn check(&self, i: usize, options: &LedgerOptions) -> FileReport {
+        check_file_known(&self.paths[i], &options.check, self.inspected[i].as_ref())
     }
 
     /// The findings of attributed file `i`.
@@ -223,7 +235,7 @@ impl<'r> Plan<'r> {
         options: &LedgerOptions,
         feedback: Option<&Path>,
     ) -> Prepared {
-        let mut report = check_file(&self.paths[i], &options.check);
+        let mut report = self.check(i, options);
         attribution::place(&mut report, self.roster);
         for finding in self.findings_of(i) {
             attribution::add_finding(&mut report, finding);
@@ -257,7 +269,7 @@ impl<'r> Plan<'r> {
         stream: &StreamOptions,
         writer: &mut LedgerWriter,
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
-        let current: Vec<usize> = (0..self.scanned.len())
+        let current: Vec<usize> = (0..self.paths.len())
             .filter(|&i| !self.placements[i].is_superseded())
             .collect();
         let window = (rayon::current_num_threads() * 4).max(8);
@@ -322,13 +334,13 @@ impl<'r> Plan<'r> {
         inbox: &Path,
         options: &LedgerOptions,
     ) -> Vec<(usize, FileEntry, FileSeen)> {
-        let older: Vec<usize> = (0..self.scanned.len())
+        let older: Vec<usize> = (0..self.paths.len())
             .filter(|&i| self.placements[i].is_superseded())
             .collect();
         older
             .par_iter()
             .map(|&i| {
-                let mut report = check_file(&self.paths[i], &options.check);
+                let mut report = self.check(i, options);
                 attribution::place(&mut report, self.roster);
                 let placement = &self.placements[i];
                 let entry = entry_of(inbox, &report, placement, self.roster, &self.paths);
@@ -351,11 +363,11 @@ impl<'r> Plan<'r> {
         let Plan {
             roster,
             placements,
-            scanned,
+            paths,
             own,
             ..
         } = self;
-        let mut lines: Vec<Option<(FileEntry, FileSeen)>> = vec![None; scanned.len()];
+        let mut lines: Vec<Option<(FileEntry, FileSeen)>> = vec![None; paths.len()];
         for (i, entry, file) in gathered.done.into_iter().chain(superseded) {
             lines[i] = Some((entry, file));
         }

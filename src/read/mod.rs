@@ -17,7 +17,7 @@ use crate::form::Form;
 use crate::issue::Code;
 use crate::validate;
 pub use grid::{Grid, Workbook};
-pub use guard::Limits;
+pub use guard::{Inspected, Limits};
 use std::path::Path;
 
 /// Why a file could not be read at all.
@@ -96,18 +96,32 @@ fn is_password(e: &calamine::Error) -> bool {
 
 /// Read, normalize and validate one returned form.
 pub fn read_form(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+    read_form_known(path, limits, None)
+}
+
+/// [`read_form`] of a file the guard already passed, as `known` says (see
+/// [`guard::Inspected`]): inspected again only if it changed since.
+pub fn read_form_known(
+    path: &Path,
+    limits: &Limits,
+    known: Option<&Inspected>,
+) -> Result<Form, ReadError> {
     // calamine panics on some malformed records (found by fuzzing: a short MERGEDCELLS record
     // in an .xls, tests/data/fuzz/): one bad file ends as its own issue, not the whole run.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_unguarded(path, limits)
+        read_unguarded(path, limits, known)
     }))
     .unwrap_or(Err(ReadError::Rejected(guard::Rejection::ParserPanic)))
 }
 
 /// Open `path` behind the guard, refuse our own outputs, and locate the tables: the part of
 /// reading that [`read_form`] and [`read_identity`] share, so both fail on the same files.
-fn open_form(path: &Path, limits: &Limits) -> Result<(Workbook, Form, locate::Found), ReadError> {
-    let mut workbook = Workbook::open(path, limits)?;
+fn open_form(
+    path: &Path,
+    limits: &Limits,
+    known: Option<&Inspected>,
+) -> Result<(Workbook, Form, locate::Found), ReadError> {
+    let mut workbook = Workbook::open_known(path, limits, known)?;
     let meta = workbook.meta();
     let meta_value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     if let Some(kind) = meta_value(crate::marker::OUTPUT_KEY) {
@@ -124,23 +138,30 @@ fn open_form(path: &Path, limits: &Limits) -> Result<(Workbook, Form, locate::Fo
 /// only its normalized 党组织编码 and 党组织名称, at the same index and row. No other column
 /// is normalized, nothing is validated or classified, and `issues` is not complete: use it
 /// for attribution (owner, version, cross-unit keys), never for a report. A file fails here
-/// exactly when [`read_form`] fails, with the same error.
-pub fn read_identity(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+/// exactly when [`read_form`] fails, with the same error. With the form comes what the guard
+/// found, for [`read_form_known`] on the same file.
+pub fn read_identity(path: &Path, limits: &Limits) -> Result<(Form, Inspected), ReadError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (mut workbook, mut form, found) = open_form(path, limits)?;
+        let (mut workbook, mut form, found) = open_form(path, limits, None)?;
         unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
         if let Some(table) = found.organizations {
             let keys = [crate::schema::org::CODE, crate::schema::org::NAME];
             extract::extract_keys(&table, &crate::schema::ORGANIZATIONS, &keys, &mut form);
             form.org_table = Some(table.location);
         }
-        Ok(form)
+        Ok((form, workbook.inspected))
     }))
     .unwrap_or(Err(ReadError::Rejected(guard::Rejection::ParserPanic)))
 }
 
-fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
-    let (mut workbook, mut form, mut found) = open_form(path, limits)?;
+/// The whole read of one file; "unguarded" against panics ([`read_form_known`] catches them),
+/// never against hostile content: the guard runs in [`open_form`].
+fn read_unguarded(
+    path: &Path,
+    limits: &Limits,
+    known: Option<&Inspected>,
+) -> Result<Form, ReadError> {
+    let (mut workbook, mut form, mut found) = open_form(path, limits, known)?;
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
     if let Some(table) = found.organizations {
@@ -177,7 +198,10 @@ mod tests {
                 let path = entry.path();
                 let (full, identity) = (read_form(path, &limits), read_identity(path, &limits));
                 match (full, identity) {
-                    (Ok(full), Ok(identity)) => {
+                    (Ok(full), Ok((identity, inspected))) => {
+                        assert!(inspected.holds_for(path));
+                        let again = read_form_known(path, &limits, Some(&inspected)).unwrap();
+                        assert_eq!(again.issues, full.issues, "{path:?}");
                         assert_eq!(full.unit, identity.unit, "{path:?}");
                         assert_eq!(full.org_table, identity.org_table, "{path:?}");
                         let keys = |f: &Form| -> Vec<(u32, Option<String>, Option<String>)> {
