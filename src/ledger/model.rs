@@ -111,8 +111,6 @@ pub struct UnitSummary {
     pub errors: usize,
     pub warnings: usize,
     pub coverage: CoverageCounts,
-    /// 双分类: per tier (rated, then 待定) the count per 发展等次 (好, 中, 差, 未填).
-    pub cross: Vec<Vec<usize>>,
     /// With a roster: the unit's 报送情况 ("未报送", "已报送（通过）", "不在花名册").
     pub submission: Option<&'static str>,
 }
@@ -127,7 +125,6 @@ impl UnitSummary {
             errors: 0,
             warnings: 0,
             coverage: CoverageCounts::new(),
-            cross: vec![vec![0; DEVELOPMENT.values.len() + 1]; tiers + 1],
             submission: None,
         }
     }
@@ -136,23 +133,14 @@ impl UnitSummary {
         self.tiers.total()
     }
 
-    pub(super) fn add_report(&mut self, report: &FileReport) {
+    pub(super) fn add_report(&mut self, report: &FileReport, cross: &mut Cross) {
         self.files += 1;
         self.errors += report.errors();
         self.warnings += report.warnings();
         let Some(form) = &report.form else { return };
-        let tiers = self.tiers.rated.len();
         for (record, c) in form.organizations.iter().zip(&report.classifications) {
             self.tiers.add(c.tier);
-            let row = match c.tier {
-                Tier::Rated(i) => i,
-                Tier::Pending => tiers,
-            };
-            let dev = record
-                .choice(org::DEVELOPMENT)
-                .and_then(|d| DEVELOPMENT.values.iter().position(|v| *v == d))
-                .unwrap_or(DEVELOPMENT.values.len());
-            self.cross[row][dev] += 1;
+            cross.add(c.tier, record.choice(org::DEVELOPMENT));
         }
         self.coverage.add_form(form);
     }
@@ -163,11 +151,32 @@ impl UnitSummary {
         self.errors += other.errors;
         self.warnings += other.warnings;
         self.coverage.merge(&other.coverage);
-        for (a, b) in self.cross.iter_mut().zip(&other.cross) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
+    }
+}
+
+/// 双分类 of the whole ledger: per tier (rated, then 待定) the count per 发展等次 (好, 中, 差,
+/// 未填). Kept once, not per unit: only the county's table is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cross {
+    pub rows: Vec<Vec<usize>>,
+}
+
+impl Cross {
+    pub fn new(tiers: usize) -> Cross {
+        Cross {
+            rows: vec![vec![0; DEVELOPMENT.values.len() + 1]; tiers + 1],
         }
+    }
+
+    fn add(&mut self, tier: Tier, development: Option<&str>) {
+        let row = match tier {
+            Tier::Rated(i) => i,
+            Tier::Pending => self.rows.len() - 1,
+        };
+        let dev = development
+            .and_then(|d| DEVELOPMENT.values.iter().position(|v| *v == d))
+            .unwrap_or(DEVELOPMENT.values.len());
+        self.rows[row][dev] += 1;
     }
 }
 
@@ -222,6 +231,8 @@ pub struct Ledger<'a> {
     pub roster: Option<Roster>,
     pub units: Vec<UnitSummary>,
     pub county: UnitSummary,
+    /// 双分类 of the county.
+    pub cross: Cross,
     pub files: Vec<FileEntry>,
     /// 报送情况, when a roster was given.
     pub status: Option<StatusReport>,
@@ -331,7 +342,7 @@ impl<'a> Ledger<'a> {
             .as_ref()
             .map(|r| status::build(r, expect, inbox, &seen, placements));
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        let (units, county) = units.finish(status.as_ref());
+        let (units, county, cross) = units.finish(status.as_ref());
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),
@@ -340,6 +351,7 @@ impl<'a> Ledger<'a> {
             roster,
             units,
             county,
+            cross,
             files,
             status,
         }

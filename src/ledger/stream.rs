@@ -80,21 +80,11 @@ pub fn run<'a>(
     let plan = Plan::new(scans, index, roster)?;
     release_free_memory();
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
-    let streamed = plan.stream(inbox, options, stream, &mut writer)?;
-    let superseded = plan.superseded(inbox, options);
-    let ledger = plan.assemble(
-        &discovery,
-        inbox,
-        options,
-        stream.expect,
-        streamed.0,
-        superseded,
-    )?;
+    let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer)?;
+    plan.superseded(inbox, options, &mut gathered);
+    let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
     writer.finish(&ledger, output)?;
-    Ok(Streamed {
-        ledger,
-        feedback: streamed.1,
-    })
+    Ok(Streamed { ledger, feedback })
 }
 
 fn scratch(source: std::io::Error) -> LedgerError {
@@ -164,8 +154,9 @@ struct Plan<'r> {
     own: Vec<FileEntry>,
     /// Cross-unit findings, sorted by file.
     findings: Vec<Finding>,
-    /// Owners with a readable file that counts (names of feedback files).
-    readable_owners: HashSet<Owner>,
+    /// Per attributed file: whether its owner has a readable file that counts (names of
+    /// feedback files).
+    readable_sibling: Vec<bool>,
 }
 
 impl<'r> Plan<'r> {
@@ -181,9 +172,12 @@ impl<'r> Plan<'r> {
             match scan {
                 Scan::Own(entry) => own.push(entry),
                 Scan::Attributed(s) => {
+                    // Copied here, on one thread, rather than moved: what pass 1's workers
+                    // allocated sits between the pages of the grids they parsed, and each
+                    // small survivor would keep its page of the heap resident to the end.
                     remap[i] = placements.len() as u32;
-                    placements.push(s.placement);
-                    versions.push(s.version);
+                    placements.push(s.placement.clone());
+                    versions.push(s.version.clone());
                     inspected.push(s.inspected);
                 }
             }
@@ -198,12 +192,17 @@ impl<'r> Plan<'r> {
             roster,
         };
         let findings = index.find_all(&owners, &remap).map_err(scratch)?;
-        let readable_owners = readable
+        let readable_owners: HashSet<&Owner> = readable
             .iter()
             .zip(&placements)
             .filter(|(&readable, p)| readable && !p.is_superseded())
-            .map(|(_, p)| p.owner.clone())
+            .map(|(_, p)| &p.owner)
             .collect();
+        let readable_sibling = placements
+            .iter()
+            .map(|p| readable_owners.contains(&p.owner))
+            .collect();
+        drop(readable_owners);
         Ok(Plan {
             roster,
             placements,
@@ -211,7 +210,7 @@ impl<'r> Plan<'r> {
             inspected,
             own,
             findings,
-            readable_owners,
+            readable_sibling,
         })
     }
 
@@ -228,13 +227,7 @@ impl<'r> Plan<'r> {
     }
 
     /// Pass 2 for file `i`: checked again, attributed as decided, its feedback written.
-    fn prepare(
-        &self,
-        i: usize,
-        inbox: &Path,
-        options: &LedgerOptions,
-        feedback: Option<&Path>,
-    ) -> Prepared {
+    fn prepare(&self, i: usize, options: &LedgerOptions, feedback: Option<&Path>) -> Prepared {
         let mut report = self.check(i, options);
         attribution::place(&mut report, self.roster);
         for finding in self.findings_of(i) {
@@ -247,15 +240,13 @@ impl<'r> Plan<'r> {
         let outcome = feedback.and_then(|dir| {
             let unit = FeedbackUnit {
                 owner: &placement.owner,
-                readable_sibling: self.readable_owners.contains(&placement.owner),
+                readable_sibling: self.readable_sibling[i],
                 roster: self.roster,
             };
             unit.write(&report, &options.check.limits, dir)
         });
         Prepared {
             index: i,
-            entry: entry_of(inbox, &report, placement, self.roster, &self.paths),
-            seen: FileSeen::of(&report),
             report,
             feedback: outcome,
         }
@@ -276,11 +267,11 @@ impl<'r> Plan<'r> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(2);
         std::thread::scope(|scope| {
             let tiers = options.check.rules.tier_names().len();
-            let consumer = scope.spawn(move || self.consume(rx, writer, tiers, stream.tick));
+            let consumer = scope.spawn(move || self.consume(rx, writer, inbox, tiers, stream.tick));
             for files in current.chunks(window) {
                 let batch: Vec<Prepared> = files
                     .par_iter()
-                    .map(|&i| self.prepare(i, inbox, options, stream.feedback))
+                    .map(|&i| self.prepare(i, options, stream.feedback))
                     .collect();
                 if tx.send(batch).is_err() {
                     break;
@@ -292,35 +283,39 @@ impl<'r> Plan<'r> {
     }
 
     /// The writer thread: rows out, figures kept, reports dropped.
+    ///
+    /// What outlives a report (its unit's figures, its 文件清单 line) is made here, on this
+    /// one thread, so it is packed in this thread's heap and not left, a few bytes a file,
+    /// on pages of the readers' heaps that would otherwise be free.
     fn consume(
         &self,
         rx: mpsc::Receiver<Vec<Prepared>>,
         writer: &mut LedgerWriter,
+        inbox: &Path,
         tiers: usize,
         tick: &(dyn Fn() + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
-        let mut gathered = Gathered {
-            units: Units::new(self.roster, tiers),
-            done: Vec::new(),
-        };
+        let mut gathered = Gathered::new(self, Units::new(self.roster, tiers));
         let mut feedback = Vec::new();
+        let mut done = 0;
         for batch in rx {
             let n = batch.len();
             let mut written = Vec::with_capacity(n);
             for prepared in batch {
-                writer.add(&prepared.report)?;
-                let placement = &self.placements[prepared.index];
-                gathered.units.add(&prepared.report, placement, self.roster);
+                let (i, report) = (prepared.index, prepared.report);
+                writer.add(&report)?;
                 gathered
-                    .done
-                    .push((prepared.index, prepared.entry, prepared.seen));
+                    .units
+                    .add(&report, &self.placements[i], self.roster);
+                gathered.line(self, inbox, i, &report);
                 feedback.extend(prepared.feedback);
-                written.push(prepared.report);
+                written.push(report);
                 tick();
             }
             // Freeing the reports is work the writer thread, the bottleneck, need not do.
             rayon::spawn(move || drop(written));
-            if gathered.done.len() / TRIM_EVERY != (gathered.done.len() - n) / TRIM_EVERY {
+            done += n;
+            if done / TRIM_EVERY != (done - n) / TRIM_EVERY {
                 release_free_memory();
             }
         }
@@ -329,24 +324,21 @@ impl<'r> Plan<'r> {
 
     /// The 文件清单 lines and status of the superseded files: checked in full (pass 1 only read
     /// their identity), placed, no rows written. Resubmissions are few.
-    fn superseded(
-        &self,
-        inbox: &Path,
-        options: &LedgerOptions,
-    ) -> Vec<(usize, FileEntry, FileSeen)> {
+    fn superseded(&self, inbox: &Path, options: &LedgerOptions, gathered: &mut Gathered) {
         let older: Vec<usize> = (0..self.paths.len())
             .filter(|&i| self.placements[i].is_superseded())
             .collect();
-        older
+        let reports: Vec<(usize, FileReport)> = older
             .par_iter()
             .map(|&i| {
                 let mut report = self.check(i, options);
                 attribution::place(&mut report, self.roster);
-                let placement = &self.placements[i];
-                let entry = entry_of(inbox, &report, placement, self.roster, &self.paths);
-                (i, entry, FileSeen::of(&report))
+                (i, report)
             })
-            .collect()
+            .collect();
+        for (i, report) in reports {
+            gathered.line(self, inbox, i, &report);
+        }
     }
 
     /// The ledger's figures: every attributed file's line and status, from pass 2 (files that
@@ -358,23 +350,21 @@ impl<'r> Plan<'r> {
         options: &'a LedgerOptions,
         expect: &Expectation,
         gathered: Gathered,
-        superseded: Vec<(usize, FileEntry, FileSeen)>,
     ) -> Result<Ledger<'a>, LedgerError> {
         let Plan {
             roster,
             placements,
-            paths,
             own,
             ..
         } = self;
-        let mut lines: Vec<Option<(FileEntry, FileSeen)>> = vec![None; paths.len()];
-        for (i, entry, file) in gathered.done.into_iter().chain(superseded) {
-            lines[i] = Some((entry, file));
-        }
-        let (mut files, seen): (Vec<FileEntry>, Vec<FileSeen>) = lines
+        let every = "every attributed file was checked in pass 2";
+        // Collected in place: an Option<FileEntry> is laid out as a FileEntry.
+        let mut files: Vec<FileEntry> = gathered
+            .entries
             .into_iter()
-            .map(|line| line.expect("every attributed file was checked in pass 2"))
-            .unzip();
+            .map(|e| e.expect(every))
+            .collect();
+        let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         files.extend(own);
         files.extend(other_entries(inbox, discovery, &[]));
         let parts = Parts {
@@ -422,13 +412,35 @@ fn release_free_memory() {
 struct Prepared {
     index: usize,
     report: FileReport,
-    entry: FileEntry,
-    seen: FileSeen,
     feedback: Option<FeedbackOutcome>,
 }
 
 /// What the writer thread keeps: per-unit figures and per-file lines.
 struct Gathered {
     units: Units,
-    done: Vec<(usize, FileEntry, FileSeen)>,
+    /// The 文件清单 line of each attributed file, by index, filled as files are checked.
+    entries: Vec<Option<FileEntry>>,
+    /// With a roster, what 报送情况 needs of each attributed file (empty without).
+    seen: Vec<Option<FileSeen>>,
+}
+
+impl Gathered {
+    fn new(plan: &Plan, units: Units) -> Gathered {
+        let n = plan.paths.len();
+        let with_roster = plan.roster.is_some();
+        Gathered {
+            units,
+            entries: (0..n).map(|_| None).collect(),
+            seen: (0..if with_roster { n } else { 0 }).map(|_| None).collect(),
+        }
+    }
+
+    /// The line (and, with a roster, the status) of attributed file `i`.
+    fn line(&mut self, plan: &Plan, inbox: &Path, i: usize, report: &FileReport) {
+        let placement = &plan.placements[i];
+        self.entries[i] = Some(entry_of(inbox, report, placement, plan.roster, &plan.paths));
+        if plan.roster.is_some() {
+            self.seen[i] = Some(FileSeen::of(report));
+        }
+    }
 }

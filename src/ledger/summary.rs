@@ -200,7 +200,7 @@ fn cross_table(
         sheet.write_string_with_format(header, 1 + i as u16, *label, &styles.header)?;
     }
     let tiers: Vec<Tier> = ledger.rules.tiers().chain([Tier::Pending]).collect();
-    for (i, (tier, counts)) in tiers.iter().zip(&ledger.county.cross).enumerate() {
+    for (i, (tier, counts)) in tiers.iter().zip(&ledger.cross.rows).enumerate() {
         let row = header + 1 + i as u32;
         sheet.write_string_with_format(
             row,

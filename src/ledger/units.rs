@@ -1,7 +1,7 @@
 //! Per-unit figures gathered one report at a time, so a streamed run can drop each report
 //! once it is written.
 
-use super::model::{owner_label, FileEntry, UnitSummary};
+use super::model::{owner_label, Cross, FileEntry, UnitSummary};
 use crate::attribution::{Owner, Placement};
 use crate::check::FileReport;
 use crate::roster::Roster;
@@ -14,7 +14,8 @@ pub struct Parts {
     pub units: Units,
     /// Every file found, in any order.
     pub files: Vec<FileEntry>,
-    /// Every file but our own outputs, parallel to the placements.
+    /// Every file but our own outputs, parallel to the placements: what 报送情况 needs, so
+    /// it may be left empty without a roster.
     pub seen: Vec<FileSeen>,
 }
 
@@ -24,7 +25,10 @@ pub struct Parts {
 pub struct Units {
     tiers: usize,
     listed: Vec<UnitSummary>,
+    /// By (code, name); the summaries' own code and name stay empty until [`Units::finish`]
+    /// moves the key into them (a national run has tens of thousands of units).
     unlisted: BTreeMap<(String, String), UnitSummary>,
+    cross: Cross,
     /// Errors of unreadable files, which belong to no unit but count in the total.
     failed_errors: usize,
 }
@@ -41,6 +45,7 @@ impl Units {
             tiers,
             listed,
             unlisted: BTreeMap::new(),
+            cross: Cross::new(tiers),
             failed_errors: 0,
         }
     }
@@ -54,34 +59,35 @@ impl Units {
         let tiers = self.tiers;
         let summary = match &placement.owner {
             Owner::Roster(i) if *i < self.listed.len() => &mut self.listed[*i],
-            owner => {
-                let (code, name) = owner_label(owner, roster);
-                self.unlisted
-                    .entry((code.clone(), name.clone()))
-                    .or_insert_with(|| {
-                        let mut s = UnitSummary::new(code, name, tiers);
-                        s.submission = roster.map(|_| "不在花名册");
-                        s
-                    })
-            }
+            owner => self
+                .unlisted
+                .entry(owner_label(owner, roster))
+                .or_insert_with(|| {
+                    let mut s = UnitSummary::new(String::new(), String::new(), tiers);
+                    s.submission = roster.map(|_| "不在花名册");
+                    s
+                }),
         };
-        summary.add_report(report);
+        summary.add_report(report, &mut self.cross);
     }
 
-    /// The units in order, with their 报送情况, and the county total.
-    pub fn finish(self, status: Option<&StatusReport>) -> (Vec<UnitSummary>, UnitSummary) {
+    /// The units in order, with their 报送情况, the county total and its 双分类.
+    pub fn finish(self, status: Option<&StatusReport>) -> (Vec<UnitSummary>, UnitSummary, Cross) {
         let mut units = self.listed;
         if let Some(status) = status {
             for (unit, line) in units.iter_mut().zip(&status.units) {
                 unit.submission = Some(line.state_label);
             }
         }
-        units.extend(self.unlisted.into_values());
+        units.extend(self.unlisted.into_iter().map(|((code, name), mut unit)| {
+            (unit.code, unit.name) = (code, name);
+            unit
+        }));
         let mut county = UnitSummary::new(String::new(), "合计".to_string(), self.tiers);
         for unit in &units {
             county.merge(unit);
         }
         county.errors += self.failed_errors;
-        (units, county)
+        (units, county, self.cross)
     }
 }

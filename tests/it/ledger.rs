@@ -559,3 +559,50 @@ fn column_letters(mut i: usize) -> String {
         i = i / 26 - 1;
     }
 }
+
+/// 汇总's 双分类 table counts 台账明细's rows by 核定等次 × 发展等次, county-wide.
+#[test]
+fn the_cross_table_counts_the_detail_rows() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
+    let detail = list_rows(&out, "台账明细");
+    let at = |name: &str| {
+        detail[0]
+            .iter()
+            .position(|h| *h == name)
+            .unwrap()
+    };
+    let (tier, development) = (at("核定等次"), at("发展等次"));
+    let mut expected = std::collections::BTreeMap::new();
+    for row in &detail[1..] {
+        let dev = match row[development].to_string() {
+            d if d.is_empty() => "未填".to_string(),
+            d => d,
+        };
+        *expected.entry((row[tier].to_string(), dev)).or_insert(0.0) += 1.0;
+    }
+    let summary = sheet(&out, "汇总");
+    let title = (0..summary.height())
+        .find(|&r| text(summary.get((r, 0))).starts_with("双分类"))
+        .expect("a 双分类 table");
+    let heads: Vec<String> = (1..6).map(|c| text(summary.get((title + 1, c)))).collect();
+    assert_eq!(heads, ["好", "中", "差", "未填", "合计"]);
+    let mut found = std::collections::BTreeMap::new();
+    for r in title + 2..title + 6 {
+        let tier = text(summary.get((r, 0)));
+        for (c, dev) in heads[..4].iter().enumerate() {
+            let Some(Data::Float(n)) = summary.get((r, c + 1)).cloned() else {
+                panic!("a count at row {r}")
+            };
+            if n > 0.0 {
+                found.insert((tier.clone(), dev.clone()), n);
+            }
+        }
+    }
+    assert_eq!(found, expected);
+    assert!(
+        expected.len() > 4,
+        "the samples spread over the table: {expected:?}"
+    );
+}
