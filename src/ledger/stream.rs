@@ -31,7 +31,7 @@ use crate::read;
 use crate::roster::Roster;
 use crate::status::{Expectation, FileSeen};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
 
@@ -252,7 +252,13 @@ impl<'r> Plan<'r> {
         }
     }
 
-    /// Pass 2 over the files that count, in windows, with the writer on its own thread.
+    /// Pass 2 over the files that count: each file checked as a task on the rayon pool as
+    /// soon as one is free, the writer on its own thread taking them back in file order.
+    ///
+    /// A file is let in only against a permit the writer returns once it has written a file,
+    /// so at most `window` reports are being checked or wait for their turn: memory stays
+    /// bounded however many files there are, and no worker waits for a slower neighbour (as
+    /// fixed windows of files would make it).
     fn stream(
         &self,
         inbox: &Path,
@@ -264,21 +270,33 @@ impl<'r> Plan<'r> {
             .filter(|&i| !self.placements[i].is_superseded())
             .collect();
         let window = (rayon::current_num_threads() * 4).max(8);
-        let (tx, rx) = mpsc::sync_channel::<Vec<Prepared>>(2);
+        let (permits, permit_back) = mpsc::sync_channel::<()>(window);
+        let (done, arrived) = mpsc::channel::<(usize, Prepared)>();
+        let tiers = options.check.rules.tier_names().len();
         std::thread::scope(|scope| {
-            let tiers = options.check.rules.tier_names().len();
-            let consumer = scope.spawn(move || self.consume(rx, writer, inbox, tiers, stream.tick));
-            for files in current.chunks(window) {
-                let batch: Vec<Prepared> = files
-                    .par_iter()
-                    .map(|&i| self.prepare(i, options, stream.feedback))
-                    .collect();
-                if tx.send(batch).is_err() {
-                    break;
+            let writer_thread = scope.spawn(move || {
+                let files = Arrivals {
+                    arrived,
+                    permit_back,
+                    waiting: BTreeMap::new(),
+                    next: 0,
+                };
+                self.consume(files, writer, inbox, tiers, stream.tick)
+            });
+            rayon::in_place_scope(|tasks| {
+                for (k, &i) in current.iter().enumerate() {
+                    if !acquire(&permits) {
+                        break; // the writer stopped on an error
+                    }
+                    let done = done.clone();
+                    tasks.spawn(move |_| {
+                        let prepared = self.prepare(i, options, stream.feedback);
+                        done.send((k, prepared)).ok();
+                    });
                 }
-            }
-            drop(tx);
-            consumer.join().expect("the ledger writer thread")
+            });
+            drop(done);
+            writer_thread.join().expect("the ledger writer thread")
         })
     }
 
@@ -289,7 +307,7 @@ impl<'r> Plan<'r> {
     /// on pages of the readers' heaps that would otherwise be free.
     fn consume(
         &self,
-        rx: mpsc::Receiver<Vec<Prepared>>,
+        files: Arrivals,
         writer: &mut LedgerWriter,
         inbox: &Path,
         tiers: usize,
@@ -297,25 +315,23 @@ impl<'r> Plan<'r> {
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let mut gathered = Gathered::new(self, Units::new(self.roster, tiers));
         let mut feedback = Vec::new();
-        let mut done = 0;
-        for batch in rx {
-            let n = batch.len();
-            let mut written = Vec::with_capacity(n);
-            for prepared in batch {
-                let (i, report) = (prepared.index, prepared.report);
-                writer.add(&report)?;
-                gathered
-                    .units
-                    .add(&report, &self.placements[i], self.roster);
-                gathered.line(self, inbox, i, &report);
-                feedback.extend(prepared.feedback);
-                written.push(report);
-                tick();
+        let mut written = Vec::new();
+        for (done, prepared) in files {
+            let (i, report) = (prepared.index, prepared.report);
+            writer.add(&report)?;
+            gathered
+                .units
+                .add(&report, &self.placements[i], self.roster);
+            gathered.line(self, inbox, i, &report);
+            feedback.extend(prepared.feedback);
+            written.push(report);
+            tick();
+            if written.len() == DROP_EVERY {
+                // Freeing reports is work the writer thread, the bottleneck, need not do.
+                let reports = std::mem::take(&mut written);
+                rayon::spawn(move || drop(reports));
             }
-            // Freeing the reports is work the writer thread, the bottleneck, need not do.
-            rayon::spawn(move || drop(written));
-            done += n;
-            if done / TRIM_EVERY != (done - n) / TRIM_EVERY {
+            if done % TRIM_EVERY == 0 {
                 release_free_memory();
             }
         }
@@ -385,6 +401,58 @@ impl<'r> Plan<'r> {
 
 /// How many files pass between two [`release_free_memory`] calls.
 const TRIM_EVERY: usize = 256;
+
+/// How many written reports the writer hands to the pool to free at once.
+const DROP_EVERY: usize = 8;
+
+/// Take a permit to start one more file; false once the writer is gone.
+///
+/// Called from a worker of the pool (a caller's `install`), blocking would take that worker
+/// from the files it waits for (with one thread: forever), so it runs their tasks meanwhile.
+fn acquire(permits: &mpsc::SyncSender<()>) -> bool {
+    loop {
+        match permits.try_send(()) {
+            Ok(()) => return true,
+            Err(mpsc::TrySendError::Disconnected(())) => return false,
+            Err(mpsc::TrySendError::Full(())) => match rayon::yield_now() {
+                None => return permits.send(()).is_ok(),
+                Some(rayon::Yield::Executed) => {}
+                Some(rayon::Yield::Idle) => {
+                    std::thread::sleep(std::time::Duration::from_micros(200))
+                }
+            },
+        }
+    }
+}
+
+/// Checked files as they arrive from the pool, given out in file order; each one given out
+/// returns a permit, so one more file may start.
+struct Arrivals {
+    arrived: mpsc::Receiver<(usize, Prepared)>,
+    permit_back: mpsc::Receiver<()>,
+    /// Files checked before their turn, by position.
+    waiting: BTreeMap<usize, Prepared>,
+    next: usize,
+}
+
+impl Iterator for Arrivals {
+    /// (how many files were given out with this one, the file).
+    type Item = (usize, Prepared);
+
+    fn next(&mut self) -> Option<(usize, Prepared)> {
+        let prepared = loop {
+            if let Some(p) = self.waiting.remove(&self.next) {
+                break p;
+            }
+            // Ends when every task has sent its file (or the producer stopped).
+            let (k, p) = self.arrived.recv().ok()?;
+            self.waiting.insert(k, p);
+        };
+        self.next += 1;
+        self.permit_back.recv().ok();
+        Some((self.next, prepared))
+    }
+}
 
 /// Give the pages of freed memory back to the system.
 ///

@@ -567,12 +567,7 @@ fn the_cross_table_counts_the_detail_rows() {
     let out = dir.path().join("台账.xlsx");
     write_ledger(&samples(), &out, &Rules::embedded(), 2);
     let detail = list_rows(&out, "台账明细");
-    let at = |name: &str| {
-        detail[0]
-            .iter()
-            .position(|h| *h == name)
-            .unwrap()
-    };
+    let at = |name: &str| detail[0].iter().position(|h| *h == name).unwrap();
     let (tier, development) = (at("核定等次"), at("发展等次"));
     let mut expected = std::collections::BTreeMap::new();
     for row in &detail[1..] {
