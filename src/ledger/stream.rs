@@ -53,6 +53,7 @@ pub struct StreamOptions<'a> {
 }
 
 /// What the scan keeps of one attributed file.
+#[derive(Clone)]
 struct Scanned {
     placement: Placement,
     version: Version,
@@ -60,6 +61,7 @@ struct Scanned {
     inspected: Option<read::Inspected>,
 }
 
+#[derive(Clone)]
 enum Scan {
     Own(FileEntry),
     Attributed(Box<Scanned>),
@@ -100,29 +102,44 @@ fn scan(
     index: &mut SeatIndex,
 ) -> Result<Vec<Scan>, LedgerError> {
     let index = Mutex::new(index);
-    let scans: Vec<Result<Scan, std::io::Error>> = paths
-        .par_iter()
-        .enumerate()
-        .map(|(i, path)| {
-            let (mut report, inspected) = identity(path, &options.check.limits);
-            if report.own_output {
-                return Ok(Scan::Own(own_output_entry(inbox, &report)));
-            }
-            let placement = attribution::place(&mut report, roster);
-            if let Some(form) = &report.form {
-                let seats: Vec<shared::Seat> = shared::seats(i, form).collect();
-                let mut index = index.lock().expect("seat index lock");
-                seats.into_iter().try_for_each(|s| index.add(s))?;
-            }
-            Ok(Scan::Attributed(Box::new(Scanned {
-                placement,
-                version: Version::of(&report),
-                inspected,
-            })))
-        })
-        .collect();
-    scans.into_iter().map(|s| s.map_err(scratch)).collect()
+    let mut scans = Vec::with_capacity(paths.len());
+    for (c, chunk) in paths.chunks(SCAN_CHUNK).enumerate() {
+        let found: Vec<Result<Scan, std::io::Error>> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(j, path)| {
+                let i = c * SCAN_CHUNK + j;
+                let (mut report, inspected) = identity(path, &options.check.limits);
+                if report.own_output {
+                    return Ok(Scan::Own(own_output_entry(inbox, &report)));
+                }
+                let placement = attribution::place(&mut report, roster);
+                if let Some(form) = &report.form {
+                    let seats: Vec<shared::Seat> = shared::seats(i, form).collect();
+                    let mut index = index.lock().expect("seat index lock");
+                    seats.into_iter().try_for_each(|s| index.add(s))?;
+                }
+                Ok(Scan::Attributed(Box::new(Scanned {
+                    placement,
+                    version: Version::of(&report),
+                    inspected,
+                })))
+            })
+            .collect();
+        // Copied here, on this one thread, rather than moved: what the workers allocated
+        // sits between the pages of the grids they parsed, and each small survivor would
+        // keep its page resident to the end (measured on 50,000 files: the run peaked in
+        // this pass at 258 MiB; with the copies, at 111 MiB, in pass 2).
+        for scan in found {
+            scans.push(scan.map_err(scratch)?.clone());
+        }
+        release_free_memory();
+    }
+    Ok(scans)
 }
+
+/// Files read by pass 1 between two copies of their results (see [`scan`]).
+const SCAN_CHUNK: usize = 256;
 
 /// A file as pass 1 sees it: the report [`check_file`] would give, as far as attribution
 /// looks (readable or not, own output, failure, 单位信息, organizations' codes and names).
@@ -172,12 +189,9 @@ impl<'r> Plan<'r> {
             match scan {
                 Scan::Own(entry) => own.push(entry),
                 Scan::Attributed(s) => {
-                    // Copied here, on one thread, rather than moved: what pass 1's workers
-                    // allocated sits between the pages of the grids they parsed, and each
-                    // small survivor would keep its page of the heap resident to the end.
                     remap[i] = placements.len() as u32;
-                    placements.push(s.placement.clone());
-                    versions.push(s.version.clone());
+                    placements.push(s.placement);
+                    versions.push(s.version);
                     inspected.push(s.inspected);
                 }
             }
