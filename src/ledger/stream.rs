@@ -129,7 +129,7 @@ fn scan(
         // Copied here, on this one thread, rather than moved: what the workers allocated
         // sits between the pages of the grids they parsed, and each small survivor would
         // keep its page resident to the end (measured on 50,000 files: the run peaked in
-        // this pass at 258 MiB; with the copies, at 111 MiB, in pass 2).
+        // this pass at 258 MiB; with the copies, at 111 MiB when the workbook is saved).
         for scan in found {
             scans.push(scan.map_err(scratch)?.clone());
         }
