@@ -12,7 +12,8 @@
 //! - (b) `taizhang ledger INBOX -o OUT` (the release binary), and (b1) its read-and-check half
 //!   alone (`ledger::collect`: discover, then `check_file` on every file in parallel);
 //! - (c) `baseline.py --engine calamine|openpyxl --jobs 2`;
-//! - (d) bare rust_xlsxwriter constant-memory write of as many rows and columns as 台账明细.
+//! - (d) bare rust_xlsxwriter constant-memory write of as many rows and columns as 台账明细,
+//!   at the ledger's zip compression level.
 //!
 //! Medians over `--reps` repetitions, interleaved so machine noise hits all alike; a
 //! measurement whose first run takes more than 30 s runs once. Data is generated on first use
@@ -429,5 +430,7 @@ fn bare_write(rows: usize, out: &Path) {
             .expect("write a cell");
         }
     }
+    // Compressed as the ledger is: a floor at another level would not be the same work.
+    workbook.set_zip_compression_level(taizhang::ledger::writer::ZIP_LEVEL);
     workbook.save(out).expect("save the bare workbook");
 }
