@@ -7,6 +7,18 @@
 use rust_xlsxwriter::{Workbook, XlsxError};
 use std::path::{Path, PathBuf};
 
+/// `name` with the characters Windows and Linux refuse in a file name (and control
+/// characters) replaced by `_`: output files are named after units, and unit names are typed.
+pub fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect()
+}
+
 /// Why an output workbook could not be saved.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
@@ -73,6 +85,16 @@ pub fn save_workbook(workbook: &mut Workbook, path: &Path) -> Result<(), SaveErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_names_become_file_names_without_separators_or_reserved_characters() {
+        assert_eq!(
+            safe_file_name("城关镇/东街:社区*?.xlsx"),
+            "城关镇_东街_社区__.xlsx"
+        );
+        assert_eq!(safe_file_name("a\\b\"c<d>e|f\tg"), "a_b_c_d_e_f_g");
+        assert_eq!(safe_file_name("青山县卫生健康局"), "青山县卫生健康局");
+    }
 
     #[test]
     fn saves_readable_files_and_leaves_no_temporary_file() {

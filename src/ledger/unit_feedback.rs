@@ -58,7 +58,7 @@ impl FeedbackUnit<'_> {
             .into_iter()
             .filter(|p| !p.is_empty())
             .collect();
-        sanitize(&format!("{}{FEEDBACK_SUFFIX}", parts.join("_")))
+        crate::save::safe_file_name(&format!("{}{FEEDBACK_SUFFIX}", parts.join("_")))
     }
 
     /// Write (or remove) the feedback of one report in `dir`.
@@ -128,14 +128,4 @@ fn is_our_feedback(path: &Path, limits: &Limits) -> bool {
             .ok()
             .and_then(|mut w| w.meta_value(crate::marker::OUTPUT_KEY))
             .is_some_and(|kind| kind == crate::marker::FEEDBACK)
-}
-
-fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect()
 }

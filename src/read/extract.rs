@@ -16,12 +16,7 @@ pub fn extract(
 ) {
     let location = &table.location;
     let grid = &table.grid;
-    let mapped: Vec<(usize, u32)> = location
-        .columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.map(|c| (i, c)))
-        .collect();
+    let mapped = mapped_columns(location);
     let first_data_row = location.header_row + 1;
     for row in first_data_row..grid.height() {
         if let Some(reason) = skip_reason(grid, row, &mapped, schema) {
@@ -52,12 +47,7 @@ pub fn extract_keys(
 ) {
     let location = &table.location;
     let grid = &table.grid;
-    let mapped: Vec<(usize, u32)> = location
-        .columns
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| c.map(|c| (i, c)))
-        .collect();
+    let mapped = mapped_columns(location);
     let wanted: Vec<(usize, u32)> = mapped
         .iter()
         .copied()
@@ -76,6 +66,16 @@ pub fn extract_keys(
         }
         form.organizations.push(record);
     }
+}
+
+/// (schema column, sheet column) of every schema column the header row names.
+fn mapped_columns(location: &crate::form::TableLocation) -> Vec<(usize, u32)> {
+    location
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (i, c)))
+        .collect()
 }
 
 /// Blank rows (nothing but a 序号) and 合计 rows are not data.

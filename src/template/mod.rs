@@ -68,20 +68,10 @@ impl TemplateOptions {
             (None, None) => schema::TEMPLATE_FILE.to_string(),
             (code, name) => {
                 let parts: Vec<&str> = [code, name].iter().filter_map(|p| p.as_deref()).collect();
-                sanitize_file_name(&format!("{}_摸底调查表.xlsx", parts.join("_")))
+                crate::save::safe_file_name(&format!("{}_摸底调查表.xlsx", parts.join("_")))
             }
         }
     }
-}
-
-fn sanitize_file_name(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect()
 }
 
 /// Why the form could not be written.
