@@ -6,7 +6,7 @@
 
 use super::continued::Continued;
 use super::model::{Ledger, UnitSummary};
-use super::style::{col, header_row, write_rate, write_value, Col, ColFormat::Plain, Styles};
+use super::style::{col, header_row, write_rate, write_value, Col, ColFormat, Styles};
 use super::writer::{Line, Sink};
 use crate::check::FileReport;
 use crate::schema::{COVERAGE, COVERAGE_MODES};
@@ -97,7 +97,7 @@ pub fn row_columns() -> Vec<Col> {
         COVERAGE
             .columns
             .iter()
-            .map(|c| col(c.header, c.width.min(20.0))),
+            .map(|c| col(c.header, c.width.min(20.0)).formatted(ColFormat::of(&c.kind))),
     );
     cols.extend([col("来源文件", 22.0), col("来源行", 7.0)]);
     cols
@@ -117,14 +117,15 @@ pub fn write_report(
     for record in &form.coverage {
         let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
         sheet.write_string(row, 0, &line.name)?;
-        for i in 0..COVERAGE.columns.len() {
+        for (i, column) in COVERAGE.columns.iter().enumerate() {
+            let format = ColFormat::of(&column.kind);
             write_value(
                 sheet,
                 row,
                 1 + i as u16,
                 record.get(i),
                 &sink.rows.styles,
-                Plain,
+                format,
             )?;
         }
         sheet.write_string(row, end, &line.source)?;

@@ -1,10 +1,10 @@
 //! 后进整改: every organization computed as lagging, why, and its rectification plan.
 
 use super::continued::Continued;
-use super::style::{col, write_trail, write_value, Col, ColFormat::Plain};
+use super::style::{col, write_trail, write_value, Col, ColFormat};
 use super::writer::{Line, Sink};
 use crate::check::FileReport;
-use crate::schema::org;
+use crate::schema::{org, ORGANIZATIONS};
 use rust_xlsxwriter::XlsxError;
 
 pub const SHEET: &str = "后进整改";
@@ -12,18 +12,23 @@ pub const SHEET: &str = "后进整改";
 pub fn columns() -> Vec<Col> {
     vec![
         col("单位名称", 14.0),
-        col("党组织名称", 30.0),
+        col("党组织名称", 30.0).formatted(format_of(org::NAME)),
         col("组织类型", 10.0),
         col("总分", 7.0),
         col("核定等次", 9.0),
         col("后进原因", 48.0),
-        col("主要问题", 30.0),
-        col("整改措施", 30.0),
-        col("整改时限", 12.0),
+        col("主要问题", 30.0).formatted(format_of(org::PROBLEMS)),
+        col("整改措施", 30.0).formatted(format_of(org::MEASURES)),
+        col("整改时限", 12.0).formatted(format_of(org::DEADLINE)),
         col("整改计划", 10.0),
         col("来源文件", 22.0),
         col("来源行", 7.0),
     ]
+}
+
+/// The column format of schema column `i` of the organizations sheet.
+fn format_of(i: usize) -> ColFormat {
+    ColFormat::of(&ORGANIZATIONS.columns[i].kind)
 }
 
 /// The lagging organizations of one report.
@@ -44,8 +49,10 @@ pub fn write_report(
         let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
         let styles = &sink.rows.styles;
         sheet.write_string(row, 0, &line.name)?;
-        write_value(sheet, row, 1, record.get(org::NAME), styles, Plain)?;
-        write_value(sheet, row, 2, record.get(org::TYPE), styles, Plain)?;
+        let name_format = format_of(org::NAME);
+        write_value(sheet, row, 1, record.get(org::NAME), styles, name_format)?;
+        let type_format = format_of(org::TYPE);
+        write_value(sheet, row, 2, record.get(org::TYPE), styles, type_format)?;
         if let Some(total) = c.total {
             sheet.write_number(row, 3, total as f64)?;
         }
@@ -53,7 +60,14 @@ pub fn write_report(
         sheet.write_string_with_format(row, 4, tier_name, tier_format)?;
         write_trail(sheet, row, 5, &c.trail, &mut sink.buf, Some(&styles.wrap))?;
         for (offset, i) in plan.into_iter().enumerate() {
-            write_value(sheet, row, 6 + offset as u16, record.get(i), styles, Plain)?;
+            write_value(
+                sheet,
+                row,
+                6 + offset as u16,
+                record.get(i),
+                styles,
+                format_of(i),
+            )?;
         }
         if plan.iter().all(|i| record.get(*i).is_some()) {
             sheet.write_string(row, 9, "完整")?;

@@ -512,8 +512,8 @@ impl Gathered {
         let with_roster = plan.roster.is_some();
         Gathered {
             units,
-            entries: (0..n).map(|_| None).collect(),
-            seen: (0..if with_roster { n } else { 0 }).map(|_| None).collect(),
+            entries: vec![None; n],
+            seen: vec![None; if with_roster { n } else { 0 }],
         }
     }
 

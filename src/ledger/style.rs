@@ -160,7 +160,7 @@ impl Styles {
 
     /// The format a cell of natural format `value` needs in a column of format `column`:
     /// none when they agree, else the value's own (the default one for plain values).
-    fn cell(&self, value: ColFormat, column: ColFormat) -> Option<&Format> {
+    pub fn cell(&self, value: ColFormat, column: ColFormat) -> Option<&Format> {
         if value == column {
             None
         } else {

@@ -3,9 +3,8 @@
 use super::input::RatedOrg;
 use super::outcome::{Outcome, Row};
 use super::Upgrade;
-use crate::issue::Severity;
-use crate::ledger::style::{col, header_row, Col, Styles};
-use crate::report::field_header;
+use crate::ledger::issues::write_issue_cells;
+use crate::ledger::style::{col, header_row, Col, ColFormat, Styles};
 use crate::rules::Tier;
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
@@ -302,17 +301,7 @@ pub fn issues(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<()
         sheet.write_string(r, 0, found.side.label())?;
         sheet.write_string(r, 1, &found.file)?;
         sheet.write_string(r, 2, &found.unit)?;
-        sheet.write_string(r, 3, &issue.sheet)?;
-        sheet.write_string(r, 4, issue.cell.as_deref().unwrap_or(""))?;
-        sheet.write_string(r, 5, field_header(issue.field))?;
-        let value = issue.value.as_deref().unwrap_or("");
-        sheet.write_string_with_format(r, 6, value, &styles.text)?;
-        let format = match issue.severity {
-            Severity::Error => &styles.error,
-            Severity::Warning => &styles.warning,
-        };
-        sheet.write_string_with_format(r, 7, issue.severity.label(), format)?;
-        sheet.write_string(r, 8, issue.code.id())?;
+        write_issue_cells(sheet, r, 3, issue, styles, ColFormat::Plain)?;
         fit_height(sheet, r, &[(&issue.message, 70.0)])?;
         sheet.write_string_with_format(r, 9, &issue.message, &styles.wrap)?;
         r += 1;

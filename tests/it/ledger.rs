@@ -485,17 +485,12 @@ fn an_output_path_that_is_a_returned_form_is_refused() {
     assert_eq!(std::fs::read(&form).unwrap(), before);
 }
 
-/// The number format of every data cell of 台账明细, by header: cells carry their column's
-/// format (text "@" for names, codes and phones; "0.##" for decimals) from the column, not
-/// from a format of their own, and must still end up with it.
-#[test]
-fn detail_cells_keep_their_columns_number_formats() {
+/// (header, cell, number format, whether a text cell) of every data cell of sheet `name`,
+/// stored as `part` in the ledger at `out`.
+fn number_formats(out: &Path, part: &str, name: &str) -> Vec<(String, String, String, bool)> {
     use std::io::Read;
-    let dir = temp_dir();
-    let out = dir.path().join("台账.xlsx");
-    write_ledger(&samples(), &out, &Rules::embedded(), 2);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
-    let mut part = |name: &str| {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out).unwrap()).unwrap();
+    let mut read = |name: &str| {
         let mut text = String::new();
         zip.by_name(name)
             .unwrap()
@@ -503,7 +498,7 @@ fn detail_cells_keep_their_columns_number_formats() {
             .unwrap();
         text
     };
-    let (styles, detail) = (part("xl/styles.xml"), part("xl/worksheets/sheet2.xml"));
+    let (styles, sheet_xml) = (read("xl/styles.xml"), read(part));
     let num_fmts: std::collections::HashMap<String, String> =
         regex::Regex::new(r#"<numFmt numFmtId="(\d+)" formatCode="([^"]*)""#)
             .unwrap()
@@ -518,11 +513,33 @@ fn detail_cells_keep_their_columns_number_formats() {
         .collect();
     let cell =
         regex::Regex::new(r#"<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?( t="inlineStr")?>"#).unwrap();
-    let header: std::collections::HashMap<String, String> = list_rows(&out, "台账明细")[0]
+    let header: std::collections::HashMap<String, String> = list_rows(out, name)[0]
         .iter()
         .enumerate()
         .map(|(i, h)| (column_letters(i), h.to_string()))
         .collect();
+    cell.captures_iter(&sheet_xml)
+        .filter(|c| &c[2] != "1")
+        .map(|c| {
+            let style = c.get(3).map_or(0, |s| s.as_str().parse::<usize>().unwrap());
+            (
+                header[&c[1]].clone(),
+                format!("{}{}", &c[1], &c[2]),
+                xf_format[style].clone(),
+                c.get(4).is_some(),
+            )
+        })
+        .collect()
+}
+
+/// The number format of every data cell of 台账明细, by header: cells carry their column's
+/// format (text "@" for names, codes and phones; "0.##" for decimals) from the column, not
+/// from a format of their own, and must still end up with it.
+#[test]
+fn detail_cells_keep_their_columns_number_formats() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
     let expected = |name: &str, is_text: bool| match name {
         "党组织名称" | "党组织编码" | "单位代码" | "书记姓名" | "书记手机号" => {
             Some("@")
@@ -533,20 +550,48 @@ fn detail_cells_keep_their_columns_number_formats() {
         _ => None,
     };
     let mut checked = std::collections::HashSet::new();
-    for c in cell.captures_iter(&detail).filter(|c| &c[2] != "1") {
-        let name = &header[&c[1]];
-        let Some(want) = expected(name, c.get(4).is_some()) else {
+    for (name, cell, format, is_text) in
+        number_formats(&out, "xl/worksheets/sheet2.xml", "台账明细")
+    {
+        let Some(want) = expected(&name, is_text) else {
             continue;
         };
-        let style = c.get(3).map_or(0, |s| s.as_str().parse::<usize>().unwrap());
-        assert_eq!(xf_format[style], want, "{name} cell {}{}", &c[1], &c[2]);
-        checked.insert(name.to_string());
+        assert_eq!(format, want, "{name} cell {cell}");
+        checked.insert(name);
     }
     assert_eq!(
         checked.len(),
         8,
         "every listed column was seen: {checked:?}"
     );
+}
+
+/// The other lists written row by row keep text as text the same way: 后进整改's names,
+/// 两新明细's names and credit codes, 校验问题's 填写内容 ("0012" stays as typed).
+#[test]
+fn list_sheets_keep_text_columns_as_text() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
+    let names = sheet_names(&out);
+    for (name, columns) in [
+        ("后进整改", &["党组织名称", "主要问题"][..]),
+        ("两新明细", &["组织名称", "统一社会信用代码"][..]),
+        ("校验问题", &["填写内容"][..]),
+    ] {
+        let part = format!(
+            "xl/worksheets/sheet{}.xml",
+            1 + names.iter().position(|n| n == name).unwrap()
+        );
+        let mut seen = std::collections::HashSet::new();
+        for (header, cell, format, is_text) in number_formats(&out, &part, name) {
+            if is_text && columns.contains(&header.as_str()) {
+                assert_eq!(format, "@", "{name} {header} cell {cell}");
+                seen.insert(header);
+            }
+        }
+        assert_eq!(seen.len(), columns.len(), "{name}: {seen:?}");
+    }
 }
 
 fn column_letters(mut i: usize) -> String {
