@@ -13,7 +13,6 @@
 //!
 //! The bench harness (`benches/ledger.rs`) includes this file as a module to generate its data.
 
-use calamine::Data;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use taizhang::builder::{Cell, CoverageRow, FormBuilder, OrgRow, Rng};
@@ -160,7 +159,7 @@ fn tier_of(row: &OrgRow) -> &'static str {
     }
     let mut record = Record::new(0, ORGANIZATIONS.columns.len());
     for (i, (cell, column)) in row.cells.iter().zip(ORGANIZATIONS.columns).enumerate() {
-        if let Ok(value) = normalize(&column.kind, &as_data(cell)) {
+        if let Ok(value) = normalize(&column.kind, &cell.to_data()) {
             record.values[i] = value;
         } else {
             record.mark_invalid(i);
@@ -174,16 +173,6 @@ fn tier_of(row: &OrgRow) -> &'static str {
             .find(|t| *t == rules.tier_name(tier))
             .unwrap_or("一般")
     })
-}
-
-fn as_data(cell: &Cell) -> Data {
-    match cell {
-        Cell::Empty => Data::Empty,
-        Cell::Text(t) => Data::String(t.clone()),
-        Cell::Number(n) | Cell::Formula { cached: n, .. } => Data::Float(*n),
-        Cell::Bool(b) => Data::Bool(*b),
-        Cell::Date(d) => Data::String(d.format("%Y-%m-%d").to_string()),
-    }
 }
 
 /// A value from (value, weight per mille) pairs, plus a small spread.

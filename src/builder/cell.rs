@@ -21,6 +21,19 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The cell as a reader gets it (calamine's value): a date as its ISO text, a formula as
+    /// its cached value.
+    pub fn to_data(&self) -> calamine::Data {
+        use calamine::Data;
+        match self {
+            Cell::Empty => Data::Empty,
+            Cell::Text(t) => Data::String(t.clone()),
+            Cell::Number(n) | Cell::Formula { cached: n, .. } => Data::Float(*n),
+            Cell::Bool(b) => Data::Bool(*b),
+            Cell::Date(d) => Data::String(d.format("%Y-%m-%d").to_string()),
+        }
+    }
+
     pub fn text(text: impl Into<String>) -> Cell {
         Cell::Text(text.into())
     }

@@ -149,16 +149,6 @@ fn is_value_code(code: Code) -> bool {
     )
 }
 
-fn data_of(cell: &Cell) -> Data {
-    match cell {
-        Cell::Empty => Data::Empty,
-        Cell::Text(t) => Data::String(t.clone()),
-        Cell::Number(n) | Cell::Formula { cached: n, .. } => Data::Float(*n),
-        Cell::Bool(b) => Data::Bool(*b),
-        Cell::Date(d) => Data::String(d.format("%Y-%m-%d").to_string()),
-    }
-}
-
 /// A clean row of `schema`, normalized as the reader would.
 fn clean_record(schema: &SheetSchema) -> Record {
     let cells = if std::ptr::eq(schema, &ORGANIZATIONS) {
@@ -168,7 +158,7 @@ fn clean_record(schema: &SheetSchema) -> Record {
     };
     let mut record = Record::new(5, schema.columns.len());
     for (i, cell) in cells.iter().enumerate() {
-        record.values[i] = normalize(&schema.columns[i].kind, &data_of(cell)).expect("clean");
+        record.values[i] = normalize(&schema.columns[i].kind, &cell.to_data()).expect("clean");
     }
     record
 }
