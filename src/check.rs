@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What the check of one file found.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FileReport {
     pub path: PathBuf,
     /// The form, when the file could be opened at all.
@@ -62,27 +62,21 @@ impl Default for CheckOptions {
 
 /// Check one file: read it, then add the rules' findings (self-assessment, rectification plan).
 pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
-    check_file_known(path, options, None)
+    let mut report = read_file(path, &options.limits);
+    classify_report(&mut report, &options.rules);
+    report
 }
 
-/// [`check_file`] of a file the guard already passed (see [`read::read_form_known`]).
-pub fn check_file_known(
-    path: &Path,
-    options: &CheckOptions,
-    known: Option<&read::Inspected>,
-) -> FileReport {
-    match read::read_form_known(path, &options.limits, known) {
-        Ok(mut form) => {
-            let classifications = classify(&mut form, &options.rules);
-            form.sort_issues();
-            FileReport {
-                path: path.to_path_buf(),
-                form: Some(form),
-                failure: None,
-                classifications,
-                own_output: false,
-            }
-        }
+/// The first half of [`check_file`]: read, normalize and validate; not classified yet.
+pub fn read_file(path: &Path, limits: &Limits) -> FileReport {
+    match read::read_form(path, limits) {
+        Ok(form) => FileReport {
+            path: path.to_path_buf(),
+            form: Some(form),
+            failure: None,
+            classifications: Vec::new(),
+            own_output: false,
+        },
         Err(e) => FileReport {
             path: path.to_path_buf(),
             form: None,
@@ -90,6 +84,15 @@ pub fn check_file_known(
             classifications: Vec::new(),
             own_output: matches!(e, read::ReadError::OwnOutput { .. }),
         },
+    }
+}
+
+/// The second half of [`check_file`]: classify every organization of a file [`read_file`]
+/// read, add the rules' findings and put the issues in order.
+pub fn classify_report(report: &mut FileReport, rules: &Rules) {
+    if let Some(form) = report.form.as_mut() {
+        report.classifications = classify(form, rules);
+        form.sort_issues();
     }
 }
 

@@ -98,7 +98,7 @@ pub struct TableLocation {
 }
 
 /// A returned form after reading, normalizing and validating.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Form {
     pub path: PathBuf,
     /// 单位信息 values, indexed like [`schema::UNIT_INFO`].

@@ -14,6 +14,7 @@ pub mod issues;
 pub mod laggards;
 pub mod model;
 pub mod readback;
+pub mod spill;
 pub mod stream;
 pub mod style;
 pub mod submissions;

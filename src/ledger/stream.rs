@@ -4,30 +4,29 @@
 //! claim must be known before the first row is written, since both change rows of 台账明细
 //! and 校验问题. So:
 //!
-//! 1. **Scan** (parallel): read only what attribution needs of every file
-//!    ([`read::read_identity`]: 单位信息 and each organization's 党组织编码/党组织名称; no
-//!    validation, no classification), keep its owner and 填报日期, and spill each
-//!    organization's key fingerprints to disk ([`SeatIndex`]).
+//! 1. **Scan** (parallel): read, normalize and validate every file, keep its owner and
+//!    填报日期, spill each organization's key fingerprints to disk ([`SeatIndex`]) and the
+//!    report itself ([`Spill`]): no workbook is parsed twice.
 //! 2. Attribute: merge units, choose versions, group the fingerprints bucket by bucket into
 //!    the cross-unit findings (a few per file at most).
-//! 3. **Stream**: fully check the files that count, in windows on the rayon pool; put the
-//!    attribution's issues on each, and send each window, in file order, through a bounded
-//!    channel to the writer thread, which appends the rows and keeps only per-unit and
-//!    per-file figures. The superseded files are checked too, for their 文件清单 line only.
-//!    Then the summary sheets, and the workbook is saved atomically.
+//! 3. **Stream**: read the reports of the files that count back from the spill on the rayon
+//!    pool, classify them, put the cross-unit findings on each, and hand them, in file order and a bounded
+//!    number at a time, to the writer thread, which appends the rows and keeps only per-unit
+//!    and per-file figures. The superseded files are read back too, for their 文件清单 line
+//!    only. Then the summary sheets, and the workbook is saved atomically.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
 
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts, Units};
+use super::spill::{Replay, Slot, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::writer::LedgerWriter;
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Finding, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placement, Version};
-use crate::check::{check_file_known, FileReport};
+use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery};
-use crate::read;
 use crate::roster::Roster;
 use crate::status::{Expectation, FileSeen};
 use rayon::prelude::*;
@@ -57,8 +56,8 @@ pub struct StreamOptions<'a> {
 struct Scanned {
     placement: Placement,
     version: Version,
-    /// What the guard found, so pass 2 need not inspect the unchanged file again.
-    inspected: Option<read::Inspected>,
+    /// Where its checked report waits for pass 2.
+    slot: Slot,
 }
 
 #[derive(Clone)]
@@ -78,12 +77,21 @@ pub fn run<'a>(
     let discovery = discover::discover(inbox, &options.exclude);
     let roster = stream.expect.roster.as_ref();
     let mut index = SeatIndex::new().map_err(scratch)?;
-    let scans = scan(&discovery.candidates, inbox, options, roster, &mut index)?;
-    let plan = Plan::new(scans, index, roster)?;
+    let spill = Spill::new().map_err(scratch)?;
+    let scans = scan(
+        &discovery.candidates,
+        inbox,
+        options,
+        roster,
+        &mut index,
+        &spill,
+    )?;
+    let replay = spill.replay().map_err(scratch)?;
+    let plan = Plan::new(scans, index, roster, replay)?;
     release_free_memory();
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer)?;
-    plan.superseded(inbox, options, &mut gathered);
+    plan.superseded(inbox, options, &mut gathered)?;
     let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
     writer.finish(&ledger, output)?;
     Ok(Streamed { ledger, feedback })
@@ -93,13 +101,14 @@ fn scratch(source: std::io::Error) -> LedgerError {
     LedgerError::Scratch { source }
 }
 
-/// Pass 1: every file's identity read (not checked), its organizations' keys spilled.
+/// Pass 1: every file read and placed, its report and its organizations' keys spilled.
 fn scan(
     paths: &[PathBuf],
     inbox: &Path,
     options: &LedgerOptions,
     roster: Option<&Roster>,
     index: &mut SeatIndex,
+    spill: &Spill,
 ) -> Result<Vec<Scan>, LedgerError> {
     let index = Mutex::new(index);
     let mut scans = Vec::with_capacity(paths.len());
@@ -109,7 +118,7 @@ fn scan(
             .enumerate()
             .map(|(j, path)| {
                 let i = c * SCAN_CHUNK + j;
-                let (mut report, inspected) = identity(path, &options.check.limits);
+                let mut report = read_file(path, &options.check.limits);
                 if report.own_output {
                     return Ok(Scan::Own(own_output_entry(inbox, &report)));
                 }
@@ -122,7 +131,7 @@ fn scan(
                 Ok(Scan::Attributed(Box::new(Scanned {
                     placement,
                     version: Version::of(&report),
-                    inspected,
+                    slot: spill.put(&report)?,
                 })))
             })
             .collect();
@@ -141,33 +150,14 @@ fn scan(
 /// Files read by pass 1 between two copies of their results (see [`scan`]).
 const SCAN_CHUNK: usize = 256;
 
-/// A file as pass 1 sees it: the report [`check_file`] would give, as far as attribution
-/// looks (readable or not, own output, failure, 单位信息, organizations' codes and names).
-fn identity(path: &Path, limits: &read::Limits) -> (FileReport, Option<read::Inspected>) {
-    let (form, inspected, failure, own_output) = match read::read_identity(path, limits) {
-        Ok((form, inspected)) => (Some(form), Some(inspected), None, false),
-        Err(e) => {
-            let own = matches!(e, read::ReadError::OwnOutput { .. });
-            (None, None, Some(e.to_issue()), own)
-        }
-    };
-    let report = FileReport {
-        path: path.to_path_buf(),
-        form,
-        failure,
-        classifications: Vec::new(),
-        own_output,
-    };
-    (report, inspected)
-}
-
 /// What is decided between the passes.
 struct Plan<'r> {
     roster: Option<&'r Roster>,
     placements: Vec<Placement>,
     paths: Vec<PathBuf>,
-    /// Per attributed file, what the guard found in pass 1.
-    inspected: Vec<Option<read::Inspected>>,
+    /// Per attributed file, where its checked report is.
+    slots: Vec<Slot>,
+    replay: Replay,
     own: Vec<FileEntry>,
     /// Cross-unit findings, sorted by file.
     findings: Vec<Finding>,
@@ -181,9 +171,10 @@ impl<'r> Plan<'r> {
         scans: Vec<Scan>,
         index: SeatIndex,
         roster: Option<&'r Roster>,
+        replay: Replay,
     ) -> Result<Plan<'r>, LedgerError> {
         let mut remap = vec![u32::MAX; scans.len()];
-        let (mut placements, mut versions, mut inspected, mut own) =
+        let (mut placements, mut versions, mut slots, mut own) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, scan) in scans.into_iter().enumerate() {
             match scan {
@@ -192,7 +183,7 @@ impl<'r> Plan<'r> {
                     remap[i] = placements.len() as u32;
                     placements.push(s.placement);
                     versions.push(s.version);
-                    inspected.push(s.inspected);
+                    slots.push(s.slot);
                 }
             }
         }
@@ -221,16 +212,17 @@ impl<'r> Plan<'r> {
             roster,
             placements,
             paths,
-            inspected,
+            slots,
+            replay,
             own,
             findings,
             readable_sibling,
         })
     }
 
-    /// Pass 2's full check of attributed file `i`, not inspected again if unchanged.
-    fn check(&self, i: usize, options: &LedgerOptions) -> FileReport {
-        check_file_known(&self.paths[i], &options.check, self.inspected[i].as_ref())
+    /// The report pass 1 made of attributed file `i` (read and placed, not classified).
+    fn report(&self, i: usize) -> std::io::Result<FileReport> {
+        self.replay.get(self.slots[i], &self.paths[i])
     }
 
     /// The findings of attributed file `i`.
@@ -240,10 +232,16 @@ impl<'r> Plan<'r> {
         &self.findings[start..end]
     }
 
-    /// Pass 2 for file `i`: checked again, attributed as decided, its feedback written.
-    fn prepare(&self, i: usize, options: &LedgerOptions, feedback: Option<&Path>) -> Prepared {
-        let mut report = self.check(i, options);
-        attribution::place(&mut report, self.roster);
+    /// Pass 2 for file `i`: read back, classified, given its cross-unit findings, its feedback
+    /// written.
+    fn prepare(
+        &self,
+        i: usize,
+        options: &LedgerOptions,
+        feedback: Option<&Path>,
+    ) -> std::io::Result<Prepared> {
+        let mut report = self.report(i)?;
+        classify_report(&mut report, &options.check.rules);
         for finding in self.findings_of(i) {
             attribution::add_finding(&mut report, finding);
         }
@@ -259,11 +257,11 @@ impl<'r> Plan<'r> {
             };
             unit.write(&report, &options.check.limits, dir)
         });
-        Prepared {
+        Ok(Prepared {
             index: i,
             report,
             feedback: outcome,
-        }
+        })
     }
 
     /// Pass 2 over the files that count: each file checked as a task on the rayon pool as
@@ -285,7 +283,7 @@ impl<'r> Plan<'r> {
             .collect();
         let window = (rayon::current_num_threads() * 4).max(8);
         let (permits, permit_back) = mpsc::sync_channel::<()>(window);
-        let (done, arrived) = mpsc::channel::<(usize, Prepared)>();
+        let (done, arrived) = mpsc::channel::<(usize, std::io::Result<Prepared>)>();
         let tiers = options.check.rules.tier_names().len();
         std::thread::scope(|scope| {
             let writer_thread = scope.spawn(move || {
@@ -331,6 +329,7 @@ impl<'r> Plan<'r> {
         let mut feedback = Vec::new();
         let mut written = Vec::new();
         for (done, prepared) in files {
+            let prepared = prepared.map_err(scratch)?;
             let (i, report) = (prepared.index, prepared.report);
             writer.add(&report)?;
             gathered
@@ -352,23 +351,20 @@ impl<'r> Plan<'r> {
         Ok((gathered, feedback))
     }
 
-    /// The 文件清单 lines and status of the superseded files: checked in full (pass 1 only read
-    /// their identity), placed, no rows written. Resubmissions are few.
-    fn superseded(&self, inbox: &Path, options: &LedgerOptions, gathered: &mut Gathered) {
-        let older: Vec<usize> = (0..self.paths.len())
-            .filter(|&i| self.placements[i].is_superseded())
-            .collect();
-        let reports: Vec<(usize, FileReport)> = older
-            .par_iter()
-            .map(|&i| {
-                let mut report = self.check(i, options);
-                attribution::place(&mut report, self.roster);
-                (i, report)
-            })
-            .collect();
-        for (i, report) in reports {
+    /// The 文件清单 lines and status of the superseded files, read back and classified one at a
+    /// time; no rows written.
+    fn superseded(
+        &self,
+        inbox: &Path,
+        options: &LedgerOptions,
+        gathered: &mut Gathered,
+    ) -> Result<(), LedgerError> {
+        for i in (0..self.paths.len()).filter(|&i| self.placements[i].is_superseded()) {
+            let mut report = self.report(i).map_err(scratch)?;
+            classify_report(&mut report, &options.check.rules);
             gathered.line(self, inbox, i, &report);
         }
+        Ok(())
     }
 
     /// The ledger's figures: every attributed file's line and status, from pass 2 (files that
@@ -439,21 +435,21 @@ fn acquire(permits: &mpsc::SyncSender<()>) -> bool {
     }
 }
 
-/// Checked files as they arrive from the pool, given out in file order; each one given out
-/// returns a permit, so one more file may start.
+/// Files as they arrive from the pool, given out in file order; each one given out returns a
+/// permit, so one more file may start.
 struct Arrivals {
-    arrived: mpsc::Receiver<(usize, Prepared)>,
+    arrived: mpsc::Receiver<(usize, std::io::Result<Prepared>)>,
     permit_back: mpsc::Receiver<()>,
-    /// Files checked before their turn, by position.
-    waiting: BTreeMap<usize, Prepared>,
+    /// Files prepared before their turn, by position.
+    waiting: BTreeMap<usize, std::io::Result<Prepared>>,
     next: usize,
 }
 
 impl Iterator for Arrivals {
     /// (how many files were given out with this one, the file).
-    type Item = (usize, Prepared);
+    type Item = (usize, std::io::Result<Prepared>);
 
-    fn next(&mut self) -> Option<(usize, Prepared)> {
+    fn next(&mut self) -> Option<Self::Item> {
         let prepared = loop {
             if let Some(p) = self.waiting.remove(&self.next) {
                 break p;

@@ -36,38 +36,6 @@ pub fn extract(
     }
 }
 
-/// Pass-1 reading of the organization table: the same rows as [`extract`] (blank and 合计 rows
-/// skipped by the same rule), but only the columns in `keys` normalized, and no issues: what
-/// attribution needs (which organizations a file claims), at a fraction of the cost.
-pub fn extract_keys(
-    table: &FoundTable,
-    schema: &'static SheetSchema,
-    keys: &[usize],
-    form: &mut Form,
-) {
-    let location = &table.location;
-    let grid = &table.grid;
-    let mapped = mapped_columns(location);
-    let wanted: Vec<(usize, u32)> = mapped
-        .iter()
-        .copied()
-        .filter(|(i, _)| keys.contains(i))
-        .collect();
-    for row in location.header_row + 1..grid.height() {
-        if skip_reason(grid, row, &mapped, schema).is_some() {
-            continue;
-        }
-        let mut record = Record::new(row, schema.columns.len());
-        for &(i, col) in &wanted {
-            match normalize::normalize(&schema.columns[i].kind, grid.get(row, col)) {
-                Ok(value) => record.values[i] = value,
-                Err(_) => record.mark_invalid(i),
-            }
-        }
-        form.organizations.push(record);
-    }
-}
-
 /// (schema column, sheet column) of every schema column the header row names.
 fn mapped_columns(location: &crate::form::TableLocation) -> Vec<(usize, u32)> {
     location

@@ -1,6 +1,6 @@
 //! A workbook opened behind the guard, and its sheets as bounded grids of cells.
 
-use super::guard::{self, Format, Inspected, Limits};
+use super::guard::{self, Format, Limits};
 use super::ReadError;
 use crate::cellref;
 use calamine::{Cell, Data, Range, Reader, SheetType, SheetVisible, Sheets};
@@ -58,27 +58,12 @@ pub struct Workbook {
     sheets: Sheets<BufReader<File>>,
     limits: Limits,
     pub infos: Vec<SheetInfo>,
-    /// What the guard found (or was known to have found) of the file.
-    pub inspected: Inspected,
 }
 
 impl Workbook {
     /// Inspect the file with the guard, then open it with the parser for its real format.
     pub fn open(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
-        Workbook::open_known(path, limits, None)
-    }
-
-    /// [`Workbook::open`], without inspecting again a file `known` still holds for.
-    pub fn open_known(
-        path: &Path,
-        limits: &Limits,
-        known: Option<&Inspected>,
-    ) -> Result<Workbook, ReadError> {
-        let inspected = match known {
-            Some(known) if known.holds_for(path) => known.clone(),
-            _ => guard::inspect_stamped(path, limits)?,
-        };
-        let format = inspected.format;
+        let format = guard::inspect(path, limits)?;
         let file = File::open(path).map_err(|e| ReadError::Open { source: e.into() })?;
         let reader = BufReader::new(file);
         let sheets = match format {
@@ -109,7 +94,6 @@ impl Workbook {
             sheets,
             limits: limits.clone(),
             infos,
-            inspected,
         })
     }
 

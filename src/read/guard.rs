@@ -339,59 +339,6 @@ fn unsupported_label(kind: Unsupported) -> &'static str {
     }
 }
 
-/// A file the guard passed, with the file-system stamp it had just before: reading the same
-/// file again (the ledger's second pass) need not inspect it again while the stamp holds.
-///
-/// This is no weaker than one guarded read, which also opens the file twice (once to
-/// inspect, once to parse): a file replaced in between keeping its inode, size and
-/// modification time to the nanosecond would pass either way.
-#[derive(Debug, Clone)]
-pub struct Inspected {
-    pub format: Format,
-    stamp: Option<Stamp>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    /// Device and inode, where there are such.
-    id: (u64, u64),
-}
-
-impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        let id = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let id = (0, 0);
-        Some(Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            id,
-        })
-    }
-}
-
-impl Inspected {
-    /// Whether `path` is still the file that was inspected (same identity, size and time).
-    pub fn holds_for(&self, path: &Path) -> bool {
-        self.stamp.is_some() && Stamp::of(path) == self.stamp
-    }
-}
-
-/// [`inspect`], keeping the file's stamp for [`Inspected::holds_for`].
-pub fn inspect_stamped(path: &Path, limits: &Limits) -> Result<Inspected, Rejection> {
-    // Stamped first: a change during or after the inspection makes the stamp stale.
-    let stamp = Stamp::of(path);
-    let format = inspect(path, limits)?;
-    Ok(Inspected { format, stamp })
-}
-
 /// Decides what `path` really is and checks it against `limits`, reading only container
 /// metadata and bounded heads of its parts. Run it before handing the file to calamine.
 pub fn inspect(path: &Path, limits: &Limits) -> Result<Format, Rejection> {
@@ -1104,34 +1051,6 @@ mod tests {
         let dir = temp();
         let path = real_xlsx(dir.path());
         assert_eq!(inspect(&path, &Limits::default()).ok(), Some(Format::Xlsx));
-    }
-
-    #[test]
-    fn an_inspection_holds_only_while_the_file_is_unchanged() {
-        let dir = temp();
-        let path = real_xlsx(dir.path());
-        let limits = Limits::default();
-        let inspected = inspect_stamped(&path, &limits).expect("passes");
-        assert_eq!(inspected.format, Format::Xlsx);
-        assert!(inspected.holds_for(&path));
-        // Replaced by a DOCTYPE-carrying workbook (the same name, another file): a second
-        // read must inspect again and refuse it, not trust the first inspection.
-        let other = dir.path().join("other");
-        std::fs::create_dir(&other).expect("dir");
-        let bomb = xlsx_with(
-            &other,
-            "xl/workbook.xml",
-            b"<!DOCTYPE x [<!ENTITY a \"a\">]><workbook/>",
-        );
-        std::fs::rename(&bomb, &path).expect("replace");
-        assert!(!inspected.holds_for(&path));
-        let reopened = crate::read::Workbook::open_known(&path, &limits, Some(&inspected));
-        assert!(matches!(
-            reopened,
-            Err(crate::read::ReadError::Rejected(
-                Rejection::XmlDeclarations { .. }
-            ))
-        ));
     }
 
     #[test]
