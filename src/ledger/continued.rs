@@ -6,7 +6,10 @@
 //! are pushed into the workbook at the end, in tab order.
 
 use super::style::{header_row, Col, Styles};
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    ConditionalFormatCell, ConditionalFormatCellRule, Workbook, Worksheet, XlsxError,
+};
+use std::sync::Mutex;
 
 /// Excel's row limit per sheet.
 pub const EXCEL_ROWS: u32 = 1_048_576;
@@ -60,14 +63,15 @@ impl Continued {
         Ok(())
     }
 
-    /// The sheet and row of the next data row, opening a continuation sheet when full.
+    /// The sheet and row of the next data row, opening a continuation sheet when full (the
+    /// workbook is locked only then: lists written on different threads share it).
     pub fn next_row(
         &mut self,
-        workbook: &mut Workbook,
+        workbook: &Mutex<Workbook>,
         styles: &Styles,
     ) -> Result<(&mut Worksheet, u32), XlsxError> {
         if self.next >= self.limit {
-            self.open(workbook, styles)?;
+            self.open(&mut workbook.lock().expect("workbook lock"), styles)?;
         }
         let row = self.next;
         self.next += 1;
@@ -81,7 +85,7 @@ impl Continued {
         self.rows
     }
 
-    /// The sheets, each with its autofilter over its own rows.
+    /// The sheets, each with its autofilter over its own rows and its columns' highlights.
     pub fn finish(mut self) -> Result<Vec<Worksheet>, XlsxError> {
         let last_col = self.cols.len() as u16 - 1;
         let count = self.sheets.len();
@@ -92,6 +96,14 @@ impl Continued {
                 self.limit - 1
             };
             sheet.autofilter(0, 0, last.max(1), last_col)?;
+            for (c, col) in self.cols.iter().enumerate() {
+                for h in &col.highlights {
+                    let rule = ConditionalFormatCell::new()
+                        .set_rule(ConditionalFormatCellRule::EqualTo(h.value.as_str()))
+                        .set_format(&h.fill);
+                    sheet.add_conditional_format(1, c as u16, last.max(1), c as u16, &rule)?;
+                }
+            }
         }
         Ok(self.sheets)
     }

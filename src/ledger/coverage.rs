@@ -115,7 +115,7 @@ pub fn write_report(
     };
     let end = 1 + COVERAGE.columns.len() as u16;
     for record in &form.coverage {
-        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        let (sheet, row) = list.next_row(sink.workbook, &sink.rows.styles)?;
         sheet.write_string(row, 0, &line.name)?;
         for (i, column) in COVERAGE.columns.iter().enumerate() {
             let format = ColFormat::of(&column.kind);

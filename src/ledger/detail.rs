@@ -2,7 +2,9 @@
 
 use super::continued::Continued;
 use super::model::Ledger;
-use super::style::{col, write_trail, write_value, Col, ColFormat};
+use super::style::{
+    col, fill, tier_fill, write_trail, write_value, Col, ColFormat, Highlight, RED, YELLOW,
+};
 use super::writer::{Line, RowStyles, Sink};
 use crate::check::FileReport;
 use crate::form::Record;
@@ -69,20 +71,40 @@ pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
     {
         cols.push(col(format!("{name}（{max}分）"), 9.0));
     }
-    for (header, width) in [
-        ("总分", 7.0),
-        ("核定等次", 9.0),
-        ("自评等次", 9.0),
-        ("争创目标", 9.0),
-        ("扣分说明", 48.0),
-        ("校验状态", 9.0),
-        ("来源文件", 22.0),
-        ("来源行", 7.0),
-    ] {
-        cols.push(col(header, width));
-    }
+    let tiers = rules
+        .tiers()
+        .chain([crate::rules::Tier::Pending])
+        .map(|t| Highlight {
+            value: rules.tier_name(t).to_string(),
+            fill: tier_fill(rules, t),
+        })
+        .collect();
+    let status: Vec<Highlight> = [(WARNINGS, YELLOW), (ERRORS, RED)]
+        .into_iter()
+        .map(|(value, color)| Highlight {
+            value: value.to_string(),
+            fill: fill(color),
+        })
+        .collect();
+    cols.push(col("总分", 7.0));
+    cols.push(
+        col("核定等次", 9.0)
+            .formatted(ColFormat::Centered)
+            .highlighted(tiers),
+    );
+    cols.push(col("自评等次", 9.0));
+    cols.push(col("争创目标", 9.0));
+    cols.push(col("扣分说明", 48.0));
+    cols.push(col("校验状态", 9.0).highlighted(status));
+    cols.push(col("来源文件", 22.0));
+    cols.push(col("来源行", 7.0));
     cols
 }
+
+/// 校验状态 of a row without issues, with warnings only, with errors.
+const PASSED: &str = "通过";
+const WARNINGS: &str = "有警告";
+const ERRORS: &str = "有错误";
 
 /// Errors and warnings per 0-based row of the organizations sheet.
 fn row_status(report: &FileReport) -> HashMap<u32, (usize, usize)> {
@@ -114,18 +136,9 @@ pub fn write_report(
     };
     let status = row_status(report);
     for (record, c) in form.organizations.iter().zip(&report.classifications) {
-        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        let (sheet, row) = list.next_row(sink.workbook, &sink.rows.styles)?;
         let counts = status.get(&record.row).copied().unwrap_or_default();
-        write_row(
-            sheet,
-            row,
-            record,
-            c,
-            line,
-            counts,
-            &sink.rows,
-            &mut sink.buf,
-        )?;
+        write_row(sheet, row, record, c, line, counts, sink.rows, sink.buf)?;
     }
     Ok(())
 }
@@ -159,8 +172,8 @@ fn write_row(
     if let Some(total) = c.total {
         sheet.write_number(row, col, total as f64)?;
     }
-    let (tier_name, tier_format) = rows.tier(c.tier);
-    sheet.write_string_with_format(row, col + 1, tier_name, tier_format)?;
+    // Centered and filled by the column (its format and highlights), not per cell.
+    sheet.write_string(row, col + 1, rows.rules.tier_name(c.tier))?;
     write_value(
         sheet,
         row,
@@ -178,15 +191,12 @@ fn write_row(
         Plain,
     )?;
     write_trail(sheet, row, col + 4, &c.trail, buf, None)?;
-    let (status, format) = match counts {
-        (0, 0) => ("通过", None),
-        (0, _) => ("有警告", Some(&styles.warning)),
-        _ => ("有错误", Some(&styles.error)),
+    let status = match counts {
+        (0, 0) => PASSED,
+        (0, _) => WARNINGS,
+        _ => ERRORS,
     };
-    match format {
-        Some(f) => sheet.write_string_with_format(row, col + 5, status, f)?,
-        None => sheet.write_string(row, col + 5, status)?,
-    };
+    sheet.write_string(row, col + 5, status)?;
     sheet.write_string(row, col + 6, &line.source)?;
     sheet.write_number(row, col + 7, (record.row + 1) as f64)?;
     Ok(())

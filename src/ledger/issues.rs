@@ -32,7 +32,7 @@ pub fn write_report(
     line: &Line,
 ) -> Result<(), XlsxError> {
     for issue in report.issues() {
-        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        let (sheet, row) = list.next_row(sink.workbook, &sink.rows.styles)?;
         sheet.write_string(row, 0, &line.source)?;
         sheet.write_string(row, 1, &line.name)?;
         write_issue_cells(sheet, row, 2, issue, &sink.rows.styles, ColFormat::Text)?;

@@ -46,7 +46,7 @@ pub fn write_report(
         if !sink.rows.rules.is_lagging(c.tier) {
             continue;
         }
-        let (sheet, row) = list.next_row(&mut sink.workbook, &sink.rows.styles)?;
+        let (sheet, row) = list.next_row(sink.workbook, &sink.rows.styles)?;
         let styles = &sink.rows.styles;
         sheet.write_string(row, 0, &line.name)?;
         let name_format = format_of(org::NAME);
@@ -58,7 +58,7 @@ pub fn write_report(
         }
         let (tier_name, tier_format) = sink.rows.tier(c.tier);
         sheet.write_string_with_format(row, 4, tier_name, tier_format)?;
-        write_trail(sheet, row, 5, &c.trail, &mut sink.buf, Some(&styles.wrap))?;
+        write_trail(sheet, row, 5, &c.trail, sink.buf, Some(&styles.wrap))?;
         for (offset, i) in plan.into_iter().enumerate() {
             write_value(
                 sheet,

@@ -21,7 +21,7 @@
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts, Units};
 use super::spill::{Replay, Slot, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
-use super::writer::LedgerWriter;
+use super::writer::{LedgerWriter, Line, OtherRows};
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Finding, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placement, Version};
@@ -312,11 +312,11 @@ impl<'r> Plan<'r> {
         })
     }
 
-    /// The writer thread: rows out, figures kept, reports dropped.
+    /// The writer thread: 台账明细's rows out, then each report handed to a second writer
+    /// thread ([`Plan::gather`]) for the other lists and the figures.
     ///
-    /// What outlives a report (its unit's figures, its 文件清单 line) is made here, on this
-    /// one thread, so it is packed in this thread's heap and not left, a few bytes a file,
-    /// on pages of the readers' heaps that would otherwise be free.
+    /// 台账明细 is most of the writing, and one sheet is written by one thread; everything
+    /// else a report needs once its turn has come runs beside it.
     fn consume(
         &self,
         files: Arrivals,
@@ -325,13 +325,46 @@ impl<'r> Plan<'r> {
         tiers: usize,
         tick: &(dyn Fn() + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
+        let (mut detail, mut others) = writer.split();
+        let (to_others, arrived) = mpsc::sync_channel::<(usize, Prepared, Line)>(OTHERS_QUEUE);
+        std::thread::scope(|scope| {
+            let others_thread =
+                scope.spawn(move || self.gather(arrived, &mut others, inbox, tiers, tick));
+            let written = files.into_iter().try_for_each(|(done, prepared)| {
+                let prepared = prepared.map_err(scratch)?;
+                let line = detail.add(&prepared.report)?;
+                // A closed channel means the other thread stopped on an error, returned below.
+                to_others.send((done, prepared, line)).ok();
+                Ok(())
+            });
+            drop(to_others);
+            let gathered = others_thread
+                .join()
+                .expect("the ledger's second writer thread");
+            written.and(gathered)
+        })
+    }
+
+    /// The second writer thread: 后进整改, 两新明细 and 校验问题 rows out, per-unit figures and
+    /// 文件清单 lines kept, reports dropped.
+    ///
+    /// What outlives a report (its unit's figures, its 文件清单 line) is made here, on this
+    /// one thread, so it is packed in this thread's heap and not left, a few bytes a file,
+    /// on pages of the readers' heaps that would otherwise be free.
+    fn gather(
+        &self,
+        arrived: mpsc::Receiver<(usize, Prepared, Line)>,
+        others: &mut OtherRows,
+        inbox: &Path,
+        tiers: usize,
+        tick: &(dyn Fn() + Sync),
+    ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let mut gathered = Gathered::new(self, Units::new(self.roster, tiers));
         let mut feedback = Vec::new();
         let mut written = Vec::new();
-        for (done, prepared) in files {
-            let prepared = prepared.map_err(scratch)?;
+        for (done, prepared, line) in arrived {
             let (i, report) = (prepared.index, prepared.report);
-            writer.add(&report)?;
+            others.add(&report, &line)?;
             gathered
                 .units
                 .add(&report, &self.placements[i], self.roster);
@@ -340,7 +373,7 @@ impl<'r> Plan<'r> {
             written.push(report);
             tick();
             if written.len() == DROP_EVERY {
-                // Freeing reports is work the writer thread, the bottleneck, need not do.
+                // Freeing reports is work the writer threads need not do.
                 let reports = std::mem::take(&mut written);
                 rayon::spawn(move || drop(reports));
             }
@@ -414,6 +447,9 @@ const TRIM_EVERY: usize = 256;
 
 /// How many written reports the writer hands to the pool to free at once.
 const DROP_EVERY: usize = 8;
+
+/// How many reports may wait between the two writer threads.
+const OTHERS_QUEUE: usize = 8;
 
 /// Take a permit to start one more file; false once the writer is gone.
 ///

@@ -23,6 +23,7 @@ pub struct Styles {
     pub date: Format,
     pub percent: Format,
     pub decimal: Format,
+    pub centered: Format,
     pub total: Format,
     pub total_percent: Format,
     pub below_target: Format,
@@ -49,6 +50,7 @@ impl Styles {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             percent: Format::new().set_num_format("0.0%"),
             decimal: Format::new().set_num_format("0.##"),
+            centered: Format::new().set_align(FormatAlign::Center),
             total: Format::new()
                 .set_bold()
                 .set_background_color(Color::RGB(GRAY)),
@@ -60,23 +62,31 @@ impl Styles {
                 .set_num_format("0.0%")
                 .set_background_color(Color::RGB(RED))
                 .set_font_color(Color::RGB(0x9C0006)),
-            error: Format::new().set_background_color(Color::RGB(RED)),
-            warning: Format::new().set_background_color(Color::RGB(YELLOW)),
+            error: fill(RED),
+            warning: fill(YELLOW),
         }
     }
 
-    /// The fill of a tier cell: the highest tier green, the lowest red, 待定 gray.
+    /// A tier cell: filled as [`tier_fill`], centered.
     pub fn tier(&self, rules: &Rules, tier: Tier) -> Format {
-        let color = match tier {
-            Tier::Pending => GRAY,
-            Tier::Rated(0) => GREEN,
-            Tier::Rated(i) if i + 1 == rules.tier_names().len() => RED,
-            Tier::Rated(_) => YELLOW,
-        };
-        Format::new()
-            .set_background_color(Color::RGB(color))
-            .set_align(FormatAlign::Center)
+        tier_fill(rules, tier).set_align(FormatAlign::Center)
     }
+}
+
+/// The fill of a tier: the highest tier green, the lowest red, 待定 gray.
+pub fn tier_fill(rules: &Rules, tier: Tier) -> Format {
+    let color = match tier {
+        Tier::Pending => GRAY,
+        Tier::Rated(0) => GREEN,
+        Tier::Rated(i) if i + 1 == rules.tier_names().len() => RED,
+        Tier::Rated(_) => YELLOW,
+    };
+    fill(color)
+}
+
+/// A plain fill of `color`.
+pub fn fill(color: u32) -> Format {
+    Format::new().set_background_color(Color::RGB(color))
 }
 
 /// The formats of one table row: a total row is bold on gray.
@@ -146,6 +156,10 @@ pub enum ColFormat {
     Text,
     /// Decimal numbers and percentages ("0.##").
     Decimal,
+    /// Dates ("yyyy-mm-dd").
+    Date,
+    /// Centered (a short label such as a tier).
+    Centered,
 }
 
 impl Styles {
@@ -155,6 +169,8 @@ impl Styles {
             ColFormat::Plain => None,
             ColFormat::Text => Some(&self.text),
             ColFormat::Decimal => Some(&self.decimal),
+            ColFormat::Date => Some(&self.date),
+            ColFormat::Centered => Some(&self.centered),
         }
     }
 
@@ -169,11 +185,20 @@ impl Styles {
     }
 }
 
-/// A column of a ledger sheet: its header, width in characters and column format.
+/// A column of a ledger sheet: its header, width in characters, column format and the
+/// values it highlights.
 pub struct Col {
     pub header: String,
     pub width: f64,
     pub format: ColFormat,
+    pub highlights: Vec<Highlight>,
+}
+
+/// A fill the cells of a column get by conditional formatting when they hold `value`: no
+/// format of their own, so writing them costs no format lookup.
+pub struct Highlight {
+    pub value: String,
+    pub fill: Format,
 }
 
 pub fn col(header: impl Into<String>, width: f64) -> Col {
@@ -181,6 +206,7 @@ pub fn col(header: impl Into<String>, width: f64) -> Col {
         header: header.into(),
         width,
         format: ColFormat::Plain,
+        highlights: Vec::new(),
     }
 }
 
@@ -188,6 +214,11 @@ impl Col {
     /// The same column carrying `format` for its cells.
     pub fn formatted(self, format: ColFormat) -> Col {
         Col { format, ..self }
+    }
+
+    /// The same column filling the cells that hold one of `highlights`' values.
+    pub fn highlighted(self, highlights: Vec<Highlight>) -> Col {
+        Col { highlights, ..self }
     }
 }
 
@@ -199,7 +230,8 @@ impl ColFormat {
         match kind {
             Kind::Text | Kind::Code | Kind::Mobile | Kind::Phone | Kind::Uscc => ColFormat::Text,
             Kind::Decimal { .. } | Kind::Percent => ColFormat::Decimal,
-            Kind::Int { .. } | Kind::Bool | Kind::Date | Kind::Choice(_) => ColFormat::Plain,
+            Kind::Date => ColFormat::Date,
+            Kind::Int { .. } | Kind::Bool | Kind::Choice(_) => ColFormat::Plain,
         }
     }
 }
@@ -255,7 +287,14 @@ pub fn write_value(
         Some(Value::Int(i)) => number(sheet, *i as f64, ColFormat::Plain),
         Some(Value::Number(n)) => number(sheet, *n, ColFormat::Decimal),
         Some(Value::Bool(b)) => string(sheet, if *b { "是" } else { "否" }, ColFormat::Plain),
-        Some(Value::Date(d)) => write_date(sheet, row, col, *d, styles),
+        Some(Value::Date(d)) => {
+            let date = excel_date(*d)?;
+            match styles.cell(ColFormat::Date, column) {
+                None => sheet.write_datetime(row, col, &date),
+                Some(f) => sheet.write_datetime_with_format(row, col, &date, f),
+            }
+            .map(drop)
+        }
         Some(Value::Text(t)) => string(sheet, t, ColFormat::Text),
         Some(Value::Choice(c)) => string(sheet, c, ColFormat::Plain),
     }
@@ -268,11 +307,14 @@ pub fn write_date(
     d: chrono::NaiveDate,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    use chrono::Datelike;
-    let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
     sheet
-        .write_datetime_with_format(row, col, &date, &styles.date)
+        .write_datetime_with_format(row, col, &excel_date(d)?, &styles.date)
         .map(drop)
+}
+
+fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
 /// A fraction as a percentage cell, or "—" when there is nothing to divide.

@@ -4,7 +4,11 @@
 //! 两新覆盖, 文件清单) are written at the end from the consolidated figures.
 //!
 //! Memory stays flat: each list sheet keeps one row in memory and the rest in its temporary
-//! file; formats are built once; cells are written straight from the report.
+//! file; formats are built once; cells are written straight from the report. Cells take their
+//! number format and fill from their column (column formats, conditional highlights) rather
+//! than a format of their own wherever they can: a per-cell format costs a hash of the whole
+//! format. [`LedgerWriter::split`] gives 台账明细 (most of the work) and the other lists to
+//! two threads.
 
 use super::continued::{Continued, EXCEL_ROWS};
 use super::model::{unit_key, Ledger};
@@ -14,6 +18,7 @@ use crate::check::FileReport;
 use crate::rules::{Rules, Tier};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What identifies every row of one report: its unit (as the file gives it) and its path.
 pub struct Line {
@@ -58,22 +63,45 @@ impl RowStyles {
     }
 }
 
-/// The workbook and what every row writer shares.
-pub struct Sink {
-    pub workbook: Workbook,
-    pub rows: RowStyles,
+/// What every row writer uses: the workbook (to open a continuation sheet), the formats, and
+/// a buffer of its own.
+pub struct Sink<'a> {
+    pub workbook: &'a Mutex<Workbook>,
+    pub rows: &'a RowStyles,
     /// Reused for text joined from parts (a trail of several reasons).
-    pub buf: String,
+    pub buf: &'a mut String,
 }
 
 /// A ledger being written: list sheets filled report by report, then [`LedgerWriter::finish`].
 pub struct LedgerWriter {
     inbox: PathBuf,
-    sink: Sink,
+    workbook: Mutex<Workbook>,
+    rows: RowStyles,
     detail: Continued,
+    detail_buf: String,
+    others: OtherLists,
+}
+
+/// The lists other than 台账明细, written together.
+struct OtherLists {
     laggards: Continued,
     coverage: Continued,
     issues: Continued,
+    buf: String,
+}
+
+/// 台账明细's share of a [`LedgerWriter`], for a thread of its own.
+pub struct DetailRows<'a> {
+    list: &'a mut Continued,
+    sink: Sink<'a>,
+    inbox: &'a Path,
+}
+
+/// The other lists' share of a [`LedgerWriter`] (后进整改, 两新明细, 校验问题), for another thread.
+pub struct OtherRows<'a> {
+    lists: &'a mut OtherLists,
+    workbook: &'a Mutex<Workbook>,
+    rows: &'a RowStyles,
 }
 
 impl LedgerWriter {
@@ -116,35 +144,80 @@ impl LedgerWriter {
         )?;
         Ok(LedgerWriter {
             inbox: inbox.to_path_buf(),
-            sink: Sink {
-                workbook,
-                rows,
+            workbook: Mutex::new(workbook),
+            rows,
+            detail,
+            detail_buf: String::new(),
+            others: OtherLists {
+                laggards,
+                coverage,
+                issues,
                 buf: String::new(),
             },
-            detail,
-            laggards,
-            coverage,
-            issues,
         })
     }
 
     /// Append the rows of one report that counts (attribution's issues already on it).
     pub fn add(&mut self, report: &FileReport) -> Result<(), LedgerError> {
-        self.add_rows(report)
+        let (mut detail, mut others) = self.split();
+        let line = detail.add(report)?;
+        others.add(report, &line)
+    }
+
+    /// Two writers of disjoint sheets that may run on two threads: 台账明细, and the rest.
+    pub fn split(&mut self) -> (DetailRows<'_>, OtherRows<'_>) {
+        let detail = DetailRows {
+            list: &mut self.detail,
+            sink: Sink {
+                workbook: &self.workbook,
+                rows: &self.rows,
+                buf: &mut self.detail_buf,
+            },
+            inbox: &self.inbox,
+        };
+        let others = OtherRows {
+            lists: &mut self.others,
+            workbook: &self.workbook,
+            rows: &self.rows,
+        };
+        (detail, others)
+    }
+}
+
+impl DetailRows<'_> {
+    /// Append a report's organizations; gives back the line its rows in other lists share.
+    pub fn add(&mut self, report: &FileReport) -> Result<Line, LedgerError> {
+        let (code, name) = unit_key(report);
+        let source = super::model::relative(self.inbox, &report.path);
+        let line = Line { code, name, source };
+        detail::write_report(self.list, &mut self.sink, report, &line)
+            .map_err(|source| LedgerError::Write { source })?;
+        Ok(line)
+    }
+}
+
+impl OtherRows<'_> {
+    /// Append a report's rows of 后进整改, 两新明细 and 校验问题.
+    pub fn add(&mut self, report: &FileReport, line: &Line) -> Result<(), LedgerError> {
+        let OtherLists {
+            laggards,
+            coverage,
+            issues,
+            buf,
+        } = self.lists;
+        let sink = &mut Sink {
+            workbook: self.workbook,
+            rows: self.rows,
+            buf,
+        };
+        laggards::write_report(laggards, sink, report, line)
+            .and_then(|()| coverage::write_report(coverage, sink, report, line))
+            .and_then(|()| issues::write_report(issues, sink, report, line))
             .map_err(|source| LedgerError::Write { source })
     }
+}
 
-    fn add_rows(&mut self, report: &FileReport) -> Result<(), XlsxError> {
-        let (code, name) = unit_key(report);
-        let source = super::model::relative(&self.inbox, &report.path);
-        let line = Line { code, name, source };
-        let sink = &mut self.sink;
-        detail::write_report(&mut self.detail, sink, report, &line)?;
-        laggards::write_report(&mut self.laggards, sink, report, &line)?;
-        coverage::write_report(&mut self.coverage, sink, report, &line)?;
-        issues::write_report(&mut self.issues, sink, report, &line)
-    }
-
+impl LedgerWriter {
     /// Organizations written to 台账明细 so far.
     pub fn detail_rows(&self) -> u64 {
         self.detail.rows()
@@ -162,16 +235,19 @@ impl LedgerWriter {
 
     fn assemble(self, ledger: &Ledger) -> Result<Workbook, XlsxError> {
         let LedgerWriter {
-            sink,
+            workbook,
+            rows,
             detail,
+            others,
+            ..
+        } = self;
+        let OtherLists {
             laggards,
             coverage,
             issues,
             ..
-        } = self;
-        let Sink {
-            mut workbook, rows, ..
-        } = sink;
+        } = others;
+        let mut workbook = workbook.into_inner().expect("workbook lock");
         let styles = &rows.styles;
         let mut end_sheet = |write: &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>| {
             let mut sheet = workbook.new_worksheet_with_constant_memory()?;

@@ -533,8 +533,8 @@ fn number_formats(out: &Path, part: &str, name: &str) -> Vec<(String, String, St
 }
 
 /// The number format of every data cell of 台账明细, by header: cells carry their column's
-/// format (text "@" for names, codes and phones; "0.##" for decimals) from the column, not
-/// from a format of their own, and must still end up with it.
+/// format (text "@" for names, codes and phones; "0.##" for decimals; "yyyy-mm-dd" for dates)
+/// from the column, not from a format of their own, and must still end up with it.
 #[test]
 fn detail_cells_keep_their_columns_number_formats() {
     let dir = temp_dir();
@@ -547,6 +547,7 @@ fn detail_cells_keep_their_columns_number_formats() {
         "年度工作经费（万元）" | "活动场所面积（平方米）" | "群众满意度（%）" if !is_text => {
             Some("0.##")
         }
+        "整改时限" if !is_text => Some("yyyy-mm-dd"),
         _ => None,
     };
     let mut checked = std::collections::HashSet::new();
@@ -561,9 +562,66 @@ fn detail_cells_keep_their_columns_number_formats() {
     }
     assert_eq!(
         checked.len(),
-        8,
+        9,
         "every listed column was seen: {checked:?}"
     );
+}
+
+/// 核定等次 and 校验状态 are filled by conditional formatting over the column, not per cell:
+/// every tier of the scheme and both problem states have a rule, over every data row of each
+/// sheet of the list.
+#[test]
+fn tier_and_status_cells_are_filled_by_the_column() {
+    use std::io::Read;
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    let expect = Expectation::new(None, None, None);
+    let four = Rules::load(&root().join("templates/rules-4grade.toml")).unwrap();
+    stream_ledger(&samples(), &out, &four, 2, 200, &expect);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let names = sheet_names(&out);
+    let block = regex::Regex::new(
+        r#"<conditionalFormatting sqref="([A-Z]+)2:[A-Z]+(\d+)">(.*?)</conditionalFormatting>"#,
+    )
+    .unwrap();
+    let rule = regex::Regex::new(
+        r#"<cfRule type="cellIs" [^>]*operator="equal"><formula>"([^"]*)"</formula>"#,
+    )
+    .unwrap();
+    for (part, name) in [(0, "台账明细"), (1, "台账明细(2)")] {
+        let rows = sheet(&out, name).height() as u32;
+        let index = 1 + names.iter().position(|n| n == name).unwrap();
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/worksheets/sheet{index}.xml"))
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let header: Vec<String> = list_rows(&out, "台账明细")[0]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let letter = |h: &str| column_letters(header.iter().position(|x| x == h).unwrap());
+        let mut found: Vec<(String, String)> = Vec::new();
+        for b in block.captures_iter(&xml) {
+            assert_eq!(
+                b[2].parse::<u32>().unwrap(),
+                rows,
+                "{name}: to the last row"
+            );
+            found.extend(
+                rule.captures_iter(&b[3])
+                    .map(|r| (b[1].to_string(), r[1].to_string())),
+            );
+        }
+        found.sort();
+        let mut want: Vec<(String, String)> = ["好", "较好", "一般", "较差", "待定"]
+            .iter()
+            .map(|t| (letter("核定等次"), t.to_string()))
+            .chain(["有警告", "有错误"].map(|s| (letter("校验状态"), s.to_string())))
+            .collect();
+        want.sort();
+        assert_eq!(found, want, "{name} (part {part})");
+    }
 }
 
 /// The other lists written row by row keep text as text the same way: 后进整改's names,
