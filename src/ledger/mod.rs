@@ -39,10 +39,14 @@ pub enum LedgerError {
     NoInbox { path: PathBuf },
     #[error("输出文件 {path} 是一份已填报的调查表，不能覆盖；请换一个输出文件名")]
     OutputIsInput { path: PathBuf },
-    #[error("无法写入临时文件：{source}")]
+    #[error(
+        "无法写入临时文件（临时文件夹 {dir}）：{reason}。汇总时临时文件夹需有约每个党组织 2 KB 的空间，可用环境变量 TMPDIR 换一个文件夹",
+        dir = std::env::temp_dir().display(),
+        reason = scratch_reason(.error)
+    )]
     Scratch {
-        #[source]
-        source: std::io::Error,
+        /// Not a `source`: the message already says it in Chinese.
+        error: std::io::Error,
     },
     #[error("写入台账失败：{source}")]
     Write {
@@ -52,6 +56,16 @@ pub enum LedgerError {
     /// The finished workbook could not be saved in place.
     #[error("无法保存台账：{0}")]
     Save(#[from] crate::save::SaveError),
+}
+
+/// What went wrong with a temporary file, in words a clerk can act on.
+fn scratch_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull => "磁盘空间不足".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
+        std::io::ErrorKind::NotFound => "文件夹不存在".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 /// Settings of a ledger run.

@@ -97,8 +97,8 @@ pub fn run<'a>(
     Ok(Streamed { ledger, feedback })
 }
 
-fn scratch(source: std::io::Error) -> LedgerError {
-    LedgerError::Scratch { source }
+fn scratch(error: std::io::Error) -> LedgerError {
+    LedgerError::Scratch { error }
 }
 
 /// Pass 1: every file read and placed, its report and its organizations' keys spilled.

@@ -129,3 +129,29 @@ fn codes_command_prints_the_table() {
         taizhang::issue::code_table_markdown()
     );
 }
+
+/// A temporary folder that cannot be written: one clear Chinese error naming it and what to
+/// do, exit code 2, and no ledger.
+#[test]
+fn an_unusable_temporary_folder_is_a_clear_error() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    let missing = dir.path().join("没有这个文件夹");
+    let output = taizhang()
+        .args(["ledger"])
+        .arg(root().join("samples/摸底"))
+        .arg("-o")
+        .arg(&out)
+        .env("TMPDIR", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("无法写入临时文件"), "{stderr}");
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(
+        stderr.contains("文件夹不存在") && stderr.contains("TMPDIR"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
