@@ -101,6 +101,88 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_and_without_a_roster() {
     }
 }
 
+/// The streamed ledger reads each file once and keeps its report on disk until pass 2: a
+/// resubmission (the older copy superseded), an organization code two units both claim, an
+/// unreadable file and the rules' warnings on a superseded file's 文件清单 line must come out
+/// exactly as the in-memory path gives them.
+#[test]
+fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_codes() {
+    use taizhang::builder::FormBuilder;
+    let dir = temp_dir();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    for entry in std::fs::read_dir(samples()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, inbox.join(path.file_name().unwrap())).unwrap();
+    }
+    // An older copy of a sample, otherwise the same: superseded by modification time.
+    let older = inbox.join("白马镇（初稿）.xlsx");
+    std::fs::copy(inbox.join("白马镇.xlsx"), &older).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&older)
+        .unwrap()
+        .set_modified(std::time::SystemTime::UNIX_EPOCH)
+        .unwrap();
+    // Two units claiming one organization code (E404 on both), each with a self-assessment
+    // the rules disagree with (W201); 甲镇 also sent a first draft, superseded by date.
+    let unit = |name: &str, code: &str, filled_on: &str| {
+        FormBuilder::new()
+            .unit(name)
+            .code(code)
+            .filled_on(filled_on)
+            .orgs(2)
+            .org(|o| o.set("org_code", "O0000000099").self_tier("后进"))
+    };
+    for (file, form) in [
+        ("甲镇.xlsx", unit("甲镇", "511199001", "2023-04-06")),
+        (
+            "甲镇（初稿）.xlsx",
+            unit("甲镇", "511199001", "2023-04-01").orgs(1),
+        ),
+        ("乙镇.xlsx", unit("乙镇", "511199002", "2023-04-06")),
+    ] {
+        form.write(inbox.join(file)).unwrap();
+    }
+    std::fs::write(
+        inbox.join("坏文件.xlsx"),
+        b"PK\x03\x04 not really a workbook",
+    )
+    .unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2023, 4, 10);
+    let expect = Expectation::new(None, None, day);
+    let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+    let rules = Rules::embedded();
+    stream_ledger(&inbox, &streamed, &rules, 2, u32::MAX, &expect);
+    write_in_memory(&inbox, &kept, &rules, &expect);
+    let files = list_rows(&kept, "文件清单");
+    let text = |row: &[Data]| {
+        row.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let line = |name: &str| text(files.iter().find(|r| text(r).contains(name)).unwrap());
+    assert!(line("白马镇（初稿）.xlsx").contains("已被替代"));
+    // The draft's line counts the rules' warning too (W201): read back and classified.
+    let draft = line("甲镇（初稿）.xlsx");
+    assert!(draft.contains("已被替代"), "{draft}");
+    let header = text(&files[0]);
+    let warnings_at = header.split('|').position(|h| h == "警告").unwrap();
+    assert_eq!(
+        draft.split('|').nth(warnings_at),
+        Some("1"),
+        "{header}\n{draft}"
+    );
+    let issues = list_rows(&kept, "校验问题");
+    let shared = issues.iter().filter(|r| text(r).contains("E404")).count();
+    assert_eq!(shared, 2, "the shared code is an error in both units");
+    assert_eq!(sheet_names(&streamed), sheet_names(&kept));
+    for name in sheet_names(&kept) {
+        assert_eq!(sheet(&streamed, &name), sheet(&kept, &name), "sheet {name}");
+    }
+}
+
 #[test]
 fn long_lists_continue_on_numbered_sheets_with_the_same_header() {
     let dir = temp_dir();
