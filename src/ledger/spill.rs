@@ -654,6 +654,93 @@ mod tests {
         assert!(input.bytes.is_empty());
     }
 
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn value() -> impl Strategy<Value = Value> {
+            let choices = statics().all.clone();
+            prop_oneof![
+                any::<String>().prop_map(Value::Text),
+                any::<i64>().prop_map(Value::Int),
+                any::<f64>()
+                    .prop_filter("a number", |n| !n.is_nan())
+                    .prop_map(Value::Number),
+                any::<bool>().prop_map(Value::Bool),
+                (-700_000i32..3_000_000)
+                    .prop_filter_map("a date", NaiveDate::from_num_days_from_ce_opt)
+                    .prop_map(Value::Date),
+                proptest::sample::select(choices).prop_map(Value::Choice),
+            ]
+        }
+
+        fn record() -> impl Strategy<Value = Record> {
+            (
+                any::<u32>(),
+                proptest::collection::vec(proptest::option::of(value()), 0..40),
+                any::<u64>(),
+            )
+                .prop_map(|(row, values, invalid)| Record {
+                    row,
+                    values,
+                    invalid,
+                })
+        }
+
+        fn issue() -> impl Strategy<Value = Issue> {
+            (
+                0..CODES.len(),
+                any::<String>(),
+                proptest::option::of(any::<String>()),
+                proptest::option::of(any::<u32>()),
+                proptest::option::of(proptest::sample::select(statics().all.clone())),
+                proptest::option::of(any::<String>()),
+                any::<String>(),
+            )
+                .prop_map(|(code, sheet, cell, row, field, value, message)| Issue {
+                    severity: CODES[code].severity,
+                    code: CODES[code].code,
+                    sheet,
+                    cell,
+                    row,
+                    field,
+                    value,
+                    message,
+                })
+        }
+
+        proptest! {
+            /// Whatever a form holds comes back the same, and the bytes end where it ends.
+            #[test]
+            fn any_form_comes_back_equal(
+                organizations in proptest::collection::vec(record(), 0..8),
+                coverage in proptest::collection::vec(record(), 0..4),
+                issues in proptest::collection::vec(issue(), 0..8),
+                unit in proptest::collection::vec(proptest::option::of(value()), 0..12),
+                template_version in proptest::option::of(any::<String>()),
+            ) {
+                let path = Path::new("某镇.xlsx");
+                let report = FileReport {
+                    path: path.to_path_buf(),
+                    form: Some(Form {
+                        path: path.to_path_buf(),
+                        unit,
+                        template_version,
+                        organizations,
+                        coverage,
+                        issues,
+                        ..Form::default()
+                    }),
+                    failure: None,
+                    classifications: Vec::new(),
+                    own_output: false,
+                };
+                let bytes = encode(&report);
+                prop_assert_eq!(decode(&bytes, path).unwrap(), report);
+            }
+        }
+    }
+
     #[test]
     fn damaged_bytes_are_an_error_not_a_panic() {
         let options = CheckOptions::default();

@@ -330,13 +330,16 @@ impl<'r> Plan<'r> {
         std::thread::scope(|scope| {
             let others_thread =
                 scope.spawn(move || self.gather(arrived, &mut others, inbox, tiers, tick));
-            let written = files.into_iter().try_for_each(|(done, prepared)| {
-                let prepared = prepared.map_err(scratch)?;
-                let line = detail.add(&prepared.report)?;
-                // A closed channel means the other thread stopped on an error, returned below.
-                to_others.send((done, prepared, line)).ok();
+            let written = (|| {
+                for (done, prepared) in files {
+                    let prepared = prepared.map_err(scratch)?;
+                    let line = detail.add(&prepared.report)?;
+                    if to_others.send((done, prepared, line)).is_err() {
+                        break; // the other thread stopped on an error, returned below
+                    }
+                }
                 Ok(())
-            });
+            })();
             drop(to_others);
             let gathered = others_thread
                 .join()
