@@ -187,6 +187,29 @@ fn upgrade(
     Ok(0)
 }
 
+/// A progress bar for a run in stages (`ledger`: 读取, then 写出), each stage setting its own
+/// length and message; on stderr when it is a terminal, hidden otherwise.
+fn stage_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} 个文件 {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Turn a [`stage_bar`] into a spinner while the workbook is saved (no files to count).
+fn saving(bar: &ProgressBar) {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.set_message("保存台账");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+}
+
 /// A progress bar on stderr when it is a terminal; hidden otherwise.
 fn progress_bar(inbox: &Path) -> ProgressBar {
     if !std::io::stderr().is_terminal() {

@@ -47,8 +47,28 @@ pub struct StreamOptions<'a> {
     pub expect: &'a Expectation,
     /// Where to write each unit's feedback workbook, if anywhere.
     pub feedback: Option<&'a Path>,
-    /// Called after each file is written (a progress bar).
-    pub tick: &'a (dyn Fn() + Sync),
+    /// Told when each stage starts and after each file (a progress bar).
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// How far a streamed run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A stage starts with this many files.
+    Start(Stage, usize),
+    /// One more file of the stage is done.
+    Done,
+}
+
+/// The two passes as a user sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Pass 1: every file read, normalized and validated.
+    Reading,
+    /// Pass 2: the files that count written, the superseded ones listed.
+    Writing,
+    /// The summary sheets written and the workbook compressed and saved (no files counted).
+    Saving,
 }
 
 /// What the scan keeps of one attributed file.
@@ -78,6 +98,8 @@ pub fn run<'a>(
     let roster = stream.expect.roster.as_ref();
     let mut index = SeatIndex::new().map_err(scratch)?;
     let spill = Spill::new().map_err(scratch)?;
+    let progress = stream.progress;
+    progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
     let scans = scan(
         &discovery.candidates,
         inbox,
@@ -85,14 +107,17 @@ pub fn run<'a>(
         roster,
         &mut index,
         &spill,
+        progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
     let plan = Plan::new(scans, index, roster, replay)?;
     release_free_memory();
+    progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer)?;
-    plan.superseded(inbox, options, &mut gathered)?;
+    plan.superseded(inbox, options, &mut gathered, progress)?;
     let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
+    progress(Progress::Start(Stage::Saving, 0));
     writer.finish(&ledger, output)?;
     Ok(Streamed { ledger, feedback })
 }
@@ -109,6 +134,7 @@ fn scan(
     roster: Option<&Roster>,
     index: &mut SeatIndex,
     spill: &Spill,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Vec<Scan>, LedgerError> {
     let index = Mutex::new(index);
     let mut scans = Vec::with_capacity(paths.len());
@@ -119,6 +145,7 @@ fn scan(
             .map(|(j, path)| {
                 let i = c * SCAN_CHUNK + j;
                 let mut report = read_file(path, &options.check.limits);
+                progress(Progress::Done);
                 if report.own_output {
                     return Ok(Scan::Own(own_output_entry(inbox, &report)));
                 }
@@ -293,7 +320,7 @@ impl<'r> Plan<'r> {
                     waiting: BTreeMap::new(),
                     next: 0,
                 };
-                self.consume(files, writer, inbox, tiers, stream.tick)
+                self.consume(files, writer, inbox, tiers, stream.progress)
             });
             rayon::in_place_scope(|tasks| {
                 for (k, &i) in current.iter().enumerate() {
@@ -323,13 +350,13 @@ impl<'r> Plan<'r> {
         writer: &mut LedgerWriter,
         inbox: &Path,
         tiers: usize,
-        tick: &(dyn Fn() + Sync),
+        progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let (mut detail, mut others) = writer.split();
         let (to_others, arrived) = mpsc::sync_channel::<(usize, Prepared, Line)>(OTHERS_QUEUE);
         std::thread::scope(|scope| {
             let others_thread =
-                scope.spawn(move || self.gather(arrived, &mut others, inbox, tiers, tick));
+                scope.spawn(move || self.gather(arrived, &mut others, inbox, tiers, progress));
             let written = (|| {
                 for (done, prepared) in files {
                     let prepared = prepared.map_err(scratch)?;
@@ -360,7 +387,7 @@ impl<'r> Plan<'r> {
         others: &mut OtherRows,
         inbox: &Path,
         tiers: usize,
-        tick: &(dyn Fn() + Sync),
+        progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let mut gathered = Gathered::new(self, Units::new(self.roster, tiers));
         let mut feedback = Vec::new();
@@ -374,7 +401,7 @@ impl<'r> Plan<'r> {
             gathered.line(self, inbox, i, &report);
             feedback.extend(prepared.feedback);
             written.push(report);
-            tick();
+            progress(Progress::Done);
             if written.len() == DROP_EVERY {
                 // Freeing reports is work the writer threads need not do.
                 let reports = std::mem::take(&mut written);
@@ -394,11 +421,13 @@ impl<'r> Plan<'r> {
         inbox: &Path,
         options: &LedgerOptions,
         gathered: &mut Gathered,
+        progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(), LedgerError> {
         for i in (0..self.paths.len()).filter(|&i| self.placements[i].is_superseded()) {
             let mut report = self.report(i).map_err(scratch)?;
             classify_report(&mut report, &options.check.rules);
             gathered.line(self, inbox, i, &report);
+            progress(Progress::Done);
         }
         Ok(())
     }

@@ -43,7 +43,7 @@ fn stream_ledger(
     let stream = StreamOptions {
         expect,
         feedback: None,
-        tick: &|| {},
+        progress: &|_| {},
     };
     pool.install(|| ledger::stream::run(inbox, out, &options, &stream))
         .unwrap();
@@ -181,6 +181,48 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
     for name in sheet_names(&kept) {
         assert_eq!(sheet(&streamed, &name), sheet(&kept, &name), "sheet {name}");
     }
+}
+
+/// Progress comes in stages, each announced with its number of files and then ticked once
+/// per file: every file found is read, every attributed file (superseded ones too) is written
+/// or listed; then the workbook is saved.
+#[test]
+fn progress_counts_every_file_in_both_stages() {
+    use taizhang::ledger::stream::{Progress, Stage};
+    let dir = temp_dir();
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir(&inbox).unwrap();
+    for entry in std::fs::read_dir(samples()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, inbox.join(path.file_name().unwrap())).unwrap();
+    }
+    let older = inbox.join("白马镇（初稿）.xlsx");
+    std::fs::copy(inbox.join("白马镇.xlsx"), &older).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&older)
+        .unwrap()
+        .set_modified(std::time::SystemTime::UNIX_EPOCH)
+        .unwrap();
+    let out = dir.path().join("台账.xlsx");
+    let options = options(&out, &Rules::embedded(), u32::MAX);
+    let events = std::sync::Mutex::new(Vec::new());
+    let expect = Expectation::new(None, None, None);
+    let stream = StreamOptions {
+        expect: &expect,
+        feedback: None,
+        progress: &|p| events.lock().unwrap().push(p),
+    };
+    ledger::stream::run(&inbox, &out, &options, &stream).unwrap();
+    let events = events.into_inner().unwrap();
+    let files = std::fs::read_dir(&inbox).unwrap().count();
+    assert_eq!(files, 15);
+    let done = |from: usize, to: usize| events[from..to].iter().all(|e| *e == Progress::Done);
+    assert_eq!(events[0], Progress::Start(Stage::Reading, files));
+    assert!(done(1, 1 + files));
+    assert_eq!(events[1 + files], Progress::Start(Stage::Writing, files));
+    assert!(done(2 + files, 2 + 2 * files));
+    assert_eq!(events[2 + 2 * files..], [Progress::Start(Stage::Saving, 0)]);
 }
 
 #[test]
