@@ -101,21 +101,15 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_and_without_a_roster() {
     }
 }
 
-/// The streamed ledger reads each file once and keeps its report on disk until pass 2: a
-/// resubmission (the older copy superseded), an organization code two units both claim, an
-/// unreadable file and the rules' warnings on a superseded file's 文件清单 line must come out
-/// exactly as the in-memory path gives them.
-#[test]
-fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_codes() {
-    use taizhang::builder::FormBuilder;
-    let dir = temp_dir();
-    let inbox = dir.path().join("inbox");
+/// A copy of the samples in `dir`/inbox, with 白马镇（初稿）.xlsx: an older copy of 白马镇.xlsx,
+/// otherwise the same, so superseded by its modification time.
+fn samples_with_a_resubmission(dir: &Path) -> PathBuf {
+    let inbox = dir.join("inbox");
     std::fs::create_dir(&inbox).unwrap();
     for entry in std::fs::read_dir(samples()).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, inbox.join(path.file_name().unwrap())).unwrap();
     }
-    // An older copy of a sample, otherwise the same: superseded by modification time.
     let older = inbox.join("白马镇（初稿）.xlsx");
     std::fs::copy(inbox.join("白马镇.xlsx"), &older).unwrap();
     std::fs::File::options()
@@ -124,6 +118,18 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
         .unwrap()
         .set_modified(std::time::SystemTime::UNIX_EPOCH)
         .unwrap();
+    inbox
+}
+
+/// The streamed ledger reads each file once and keeps its report on disk until pass 2: a
+/// resubmission (the older copy superseded), an organization code two units both claim, an
+/// unreadable file and the rules' warnings on a superseded file's 文件清单 line must come out
+/// exactly as the in-memory path gives them.
+#[test]
+fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_codes() {
+    use taizhang::builder::FormBuilder;
+    let dir = temp_dir();
+    let inbox = samples_with_a_resubmission(dir.path());
     // Two units claiming one organization code (E404 on both), each with a self-assessment
     // the rules disagree with (W201); 甲镇 also sent a first draft, superseded by date.
     let unit = |name: &str, code: &str, filled_on: &str| {
@@ -190,20 +196,7 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
 fn progress_counts_every_file_in_both_stages() {
     use taizhang::ledger::stream::{Progress, Stage};
     let dir = temp_dir();
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir(&inbox).unwrap();
-    for entry in std::fs::read_dir(samples()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, inbox.join(path.file_name().unwrap())).unwrap();
-    }
-    let older = inbox.join("白马镇（初稿）.xlsx");
-    std::fs::copy(inbox.join("白马镇.xlsx"), &older).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&older)
-        .unwrap()
-        .set_modified(std::time::SystemTime::UNIX_EPOCH)
-        .unwrap();
+    let inbox = samples_with_a_resubmission(dir.path());
     let out = dir.path().join("台账.xlsx");
     let options = options(&out, &Rules::embedded(), u32::MAX);
     let events = std::sync::Mutex::new(Vec::new());
