@@ -14,8 +14,8 @@ use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
 use crate::schema::{org, ORGANIZATIONS};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 
 /// Which key a seat is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -242,9 +242,9 @@ fn for_each_group(seats: &mut [Seat], mut f: impl FnMut(&[Seat])) {
 }
 
 /// Seats spilled to disk in buckets by the top bits of their key, so that one bucket at a
-/// time is grouped in memory.
+/// time is grouped in memory. Each bucket is a temporary file unlinked at once, so nothing is
+/// left behind even when the run is killed.
 pub struct SeatIndex {
-    dir: tempfile::TempDir,
     buckets: Vec<BufWriter<File>>,
 }
 
@@ -252,13 +252,10 @@ const BUCKETS: usize = 256;
 
 impl SeatIndex {
     pub fn new() -> std::io::Result<SeatIndex> {
-        let dir = tempfile::Builder::new()
-            .prefix("taizhang-seats-")
-            .tempdir()?;
         let buckets = (0..BUCKETS)
-            .map(|i| File::create(bucket_path(dir.path(), i)).map(BufWriter::new))
+            .map(|_| tempfile::tempfile().map(BufWriter::new))
             .collect::<std::io::Result<_>>()?;
-        Ok(SeatIndex { dir, buckets })
+        Ok(SeatIndex { buckets })
     }
 
     pub fn add(&mut self, seat: Seat) -> std::io::Result<()> {
@@ -269,15 +266,16 @@ impl SeatIndex {
     /// Every finding among current files, bucket by bucket. Seats were added under their
     /// file's discovery index; `remap` turns that into the index of `owners`.
     pub fn find_all(self, owners: &Owners, remap: &[u32]) -> std::io::Result<Vec<Finding>> {
-        let SeatIndex { dir, buckets } = self;
-        for mut b in buckets {
-            b.flush()?;
-        }
         let mut found = Vec::new();
         let mut bytes = Vec::new();
-        for i in 0..BUCKETS {
+        for bucket in self.buckets {
+            let mut file = bucket
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            file.seek(SeekFrom::Start(0))?;
             bytes.clear();
-            BufReader::new(File::open(bucket_path(dir.path(), i))?).read_to_end(&mut bytes)?;
+            file.read_to_end(&mut bytes)?;
+            drop(file); // its space is given back now, not at the end
             let mut seats: Vec<Seat> = bytes
                 .chunks_exact(SEAT_BYTES)
                 .map(Seat::from_bytes)
@@ -292,10 +290,6 @@ impl SeatIndex {
         found.sort_by_key(|f| (f.report, f.record, f.kind));
         Ok(found)
     }
-}
-
-fn bucket_path(dir: &Path, i: usize) -> PathBuf {
-    dir.join(format!("{i:03}.seats"))
 }
 
 #[cfg(test)]

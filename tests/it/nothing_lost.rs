@@ -294,6 +294,56 @@ fn a_run_killed_while_writing_leaves_the_previous_ledger_intact() {
     }
 }
 
+/// The run's scratch files (the spilled reports, the key buckets, the sheets being written)
+/// are unlinked as soon as they are made: a run killed at any point leaves its temporary
+/// folder as it found it.
+#[test]
+fn a_killed_run_leaves_nothing_in_the_temporary_folder() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    for i in 0..40 {
+        FormBuilder::new()
+            .unit(format!("第{i}镇"))
+            .code(format!("5111010{i:02}"))
+            .orgs(400)
+            .write(inbox.join(format!("第{i}镇.xlsx")))
+            .unwrap();
+    }
+    let scratch = dir.path().join("临时");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let out = dir.path().join("台账.xlsx");
+    let mut child = taizhang()
+        .args([
+            "ledger".as_ref(),
+            inbox.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+        .env("TMPDIR", &scratch)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let entries = || std::fs::read_dir(&scratch).unwrap().count();
+    let start = Instant::now();
+    let mut polls = 0;
+    while child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_millis(200) {
+        assert_eq!(entries(), 0, "a scratch file was left visible");
+        polls += 1;
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let killed = child.try_wait().unwrap().is_none();
+    child.kill().ok();
+    child.wait().unwrap();
+    assert!(
+        polls > 10 && killed,
+        "the run ended before it could be watched ({polls} looks, {:?})",
+        start.elapsed()
+    );
+    assert_eq!(entries(), 0, "the killed run left scratch files");
+}
+
 // ---- strings stay text ---------------------------------------------------------------------------
 
 #[test]
