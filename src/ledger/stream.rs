@@ -10,10 +10,10 @@
 //! 2. Attribute: merge units, choose versions, group the fingerprints bucket by bucket into
 //!    the cross-unit findings (a few per file at most).
 //! 3. **Stream**: read the reports of the files that count back from the spill on the rayon
-//!    pool, classify them, put the cross-unit findings on each, and hand them, in file order and a bounded
-//!    number at a time, to the writer thread, which appends the rows and keeps only per-unit
-//!    and per-file figures. The superseded files are read back too, for their 文件清单 line
-//!    only. Then the summary sheets, and the workbook is saved atomically.
+//!    pool, classify them, put the cross-unit findings on each, and hand them, in file order
+//!    and a bounded number at a time, to two writer threads (台账明细; the other lists and
+//!    the per-unit and per-file figures). The superseded files are read back too, for their
+//!    文件清单 line only. Then the summary sheets, and the workbook is saved atomically.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
@@ -76,7 +76,7 @@ pub enum Stage {
 struct Scanned {
     placement: Placement,
     version: Version,
-    /// Where its checked report waits for pass 2.
+    /// Where its report (read, validated, placed) waits for pass 2.
     slot: Slot,
 }
 
@@ -182,7 +182,7 @@ struct Plan<'r> {
     roster: Option<&'r Roster>,
     placements: Vec<Placement>,
     paths: Vec<PathBuf>,
-    /// Per attributed file, where its checked report is.
+    /// Per attributed file, where its report is in the spill.
     slots: Vec<Slot>,
     replay: Replay,
     own: Vec<FileEntry>,
@@ -291,13 +291,14 @@ impl<'r> Plan<'r> {
         })
     }
 
-    /// Pass 2 over the files that count: each file checked as a task on the rayon pool as
+    /// Pass 2 over the files that count: each file prepared as a task on the rayon pool as
     /// soon as one is free, the writer on its own thread taking them back in file order.
     ///
     /// A file is let in only against a permit the writer returns once it has written a file,
-    /// so at most `window` reports are being checked or wait for their turn: memory stays
-    /// bounded however many files there are, and no worker waits for a slower neighbour (as
-    /// fixed windows of files would make it).
+    /// so at most `window` reports are being prepared or wait for their turn (and at most
+    /// [`OTHERS_QUEUE`] more between the two writer threads): memory stays bounded however
+    /// many files there are, and no worker waits for a slower neighbour (as fixed windows of
+    /// files would make it).
     fn stream(
         &self,
         inbox: &Path,
@@ -448,7 +449,7 @@ impl<'r> Plan<'r> {
             own,
             ..
         } = self;
-        let every = "every attributed file was checked in pass 2";
+        let every = "every attributed file went through pass 2";
         // Collected in place: an Option<FileEntry> is laid out as a FileEntry.
         let mut files: Vec<FileEntry> = gathered
             .entries
@@ -564,7 +565,7 @@ struct Prepared {
 /// What the writer thread keeps: per-unit figures and per-file lines.
 struct Gathered {
     units: Units,
-    /// The 文件清单 line of each attributed file, by index, filled as files are checked.
+    /// The 文件清单 line of each attributed file, by index, filled as files are written.
     entries: Vec<Option<FileEntry>>,
     /// With a roster, what 报送情况 needs of each attributed file (empty without).
     seen: Vec<Option<FileSeen>>,
