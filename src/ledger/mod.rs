@@ -4,7 +4,7 @@
 //! Two ways in, one writer ([`writer::LedgerWriter`]): [`stream::run`] (the `ledger` command)
 //! streams reports from the readers to the writer and keeps only per-unit and per-file
 //! figures, so a national run stays in flat memory; [`collect`] + [`Ledger::build_with`] +
-//! [`write`] keep every report (`watch` caches them; tests inspect them).
+//! [`write()`] keep every report (`watch` caches them; tests inspect them).
 
 pub mod continued;
 pub mod coverage;
@@ -182,7 +182,7 @@ pub fn write(ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
     write_with_limit(ledger, output, writer::default_sheet_rows())
 }
 
-/// Like [`write`], with at most `sheet_rows` rows per sheet.
+/// Like [`write()`], with at most `sheet_rows` rows per sheet.
 pub fn write_with_limit(
     ledger: &Ledger,
     output: &Path,
