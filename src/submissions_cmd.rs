@@ -88,13 +88,13 @@ pub fn ledger(
         progress: &|p| match p {
             Progress::Start(Stage::Saving, _) => crate::saving(&progress),
             Progress::Start(stage, total) => {
+                progress.set_length(total as u64);
+                progress.set_position(0);
                 progress.set_message(if stage == Stage::Reading {
                     "读取"
                 } else {
                     "写出"
                 });
-                progress.set_length(total as u64);
-                progress.set_position(0);
             }
             Progress::Done => progress.inc(1),
         },
