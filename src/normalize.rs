@@ -199,7 +199,11 @@ pub fn text(cell: &Data) -> String {
 pub fn code(cell: &Data) -> String {
     match cell {
         Data::String(s) => {
-            let squeezed: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+            let folded = fold(s);
+            if !folded.chars().any(char::is_whitespace) {
+                return folded.into_owned(); // the usual case: one allocation
+            }
+            let squeezed: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
             // Dropping a space can bring a combining mark to its letter ("e \u{301}"): fold
             // once more, so that the code reads back the same from its own text.
             fold(&squeezed).into_owned()
