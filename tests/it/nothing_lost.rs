@@ -199,6 +199,18 @@ fn a_ledger_run_never_modifies_or_moves_its_inputs() {
 
 // ---- a killed run ------------------------------------------------------------------------------
 
+/// `count` forms of 400 clean organizations each in `inbox`: a run over them takes a while.
+fn write_towns(inbox: &Path, count: usize) {
+    for i in 0..count {
+        FormBuilder::new()
+            .unit(format!("第{i}镇"))
+            .code(format!("5111010{i:02}"))
+            .orgs(400)
+            .write(inbox.join(format!("第{i}镇.xlsx")))
+            .unwrap();
+    }
+}
+
 /// A temporary file of an unfinished ledger write in `dir`.
 fn temp_ledger(dir: &Path) -> Option<PathBuf> {
     std::fs::read_dir(dir)
@@ -236,14 +248,7 @@ fn a_run_killed_while_writing_leaves_the_previous_ledger_intact() {
     let previous = std::fs::read(&out).unwrap();
 
     // A larger inbox, so that writing the new ledger takes a while.
-    for i in 0..24 {
-        FormBuilder::new()
-            .unit(format!("第{i}镇"))
-            .code(format!("5111010{i:02}"))
-            .orgs(400)
-            .write(inbox.join(format!("第{i}镇.xlsx")))
-            .unwrap();
-    }
+    write_towns(&inbox, 24);
     let mut killed_mid_write = false;
     for _attempt in 0..3 {
         let mut child = taizhang()
@@ -302,14 +307,7 @@ fn a_killed_run_leaves_nothing_in_the_temporary_folder() {
     let dir = temp_dir();
     let inbox = dir.path().join("收件");
     std::fs::create_dir_all(&inbox).unwrap();
-    for i in 0..40 {
-        FormBuilder::new()
-            .unit(format!("第{i}镇"))
-            .code(format!("5111010{i:02}"))
-            .orgs(400)
-            .write(inbox.join(format!("第{i}镇.xlsx")))
-            .unwrap();
-    }
+    write_towns(&inbox, 40);
     let scratch = dir.path().join("临时");
     std::fs::create_dir_all(&scratch).unwrap();
     let out = dir.path().join("台账.xlsx");
