@@ -1,5 +1,5 @@
-//! Pass 1's checked files, kept on disk until pass 2 writes them, so each workbook is parsed
-//! once.
+//! Pass 1's reports (read, normalized, validated), kept on disk until pass 2 classifies and
+//! writes them, so each workbook is parsed once.
 //!
 //! The format is private to one run: written and read back by the same process, in a
 //! temporary file removed when the run ends. Integers are LEB128 varints, strings their length
