@@ -3,7 +3,7 @@
 use super::continued::Continued;
 use super::model::Ledger;
 use super::style::{
-    col, fill, tier_fill, write_trail, write_value, Col, ColFormat, Highlight, RED, YELLOW,
+    col, fill, tier_col, write_trail, write_value, Col, ColFormat, Highlight, RED, YELLOW,
 };
 use super::writer::{Line, RowStyles, Sink};
 use crate::check::FileReport;
@@ -35,11 +35,14 @@ pub fn value_columns() -> impl Iterator<Item = (usize, &'static Column)> {
         .filter(move |(i, _)| !placed.contains(i))
 }
 
+/// The organization's identifying columns, right after 单位代码 and 单位名称.
+const LEADING: [usize; 4] = [org::NAME, org::CODE, org::TYPE, org::DOMAIN];
+
 /// The schema columns of a row after 单位代码 and 单位名称, in sheet order, with the column
-/// format each is written in.
+/// format each is written in: the one list both the header and the rows follow.
 pub fn value_formats() -> Vec<(usize, ColFormat)> {
-    let placed = [org::NAME, org::CODE, org::TYPE, org::DOMAIN].into_iter();
-    placed
+    LEADING
+        .into_iter()
         .chain(value_columns().map(|(i, _)| i))
         .map(|i| (i, ColFormat::of(&ORGANIZATIONS.columns[i].kind)))
         .collect()
@@ -56,14 +59,16 @@ pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
         col("单位代码", 12.0).formatted(ColFormat::Text),
         col("单位名称", 14.0),
     ];
-    for i in [org::NAME, org::CODE, org::TYPE, org::DOMAIN] {
+    for (i, format) in value_formats() {
         let c = &ORGANIZATIONS.columns[i];
-        cols.push(col(c.header, c.width).formatted(ColFormat::of(&c.kind)));
+        // The identifying columns keep their form width; the values are narrower.
+        let width = if LEADING.contains(&i) {
+            c.width
+        } else {
+            c.width.min(20.0)
+        };
+        cols.push(col(c.header, width).formatted(format));
     }
-    cols.extend(
-        value_columns()
-            .map(|(_, c)| col(c.header, c.width.min(20.0)).formatted(ColFormat::of(&c.kind))),
-    );
     for (name, max) in rules
         .survey_point_names()
         .iter()
@@ -71,14 +76,6 @@ pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
     {
         cols.push(col(format!("{name}（{max}分）"), 9.0));
     }
-    let tiers = rules
-        .tiers()
-        .chain([crate::rules::Tier::Pending])
-        .map(|t| Highlight {
-            value: rules.tier_name(t).to_string(),
-            fill: tier_fill(rules, t),
-        })
-        .collect();
     let status: Vec<Highlight> = [(WARNINGS, YELLOW), (ERRORS, RED)]
         .into_iter()
         .map(|(value, color)| Highlight {
@@ -87,11 +84,7 @@ pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
         })
         .collect();
     cols.push(col("总分", 7.0));
-    cols.push(
-        col("核定等次", 9.0)
-            .formatted(ColFormat::Centered)
-            .highlighted(tiers),
-    );
+    cols.push(tier_col("核定等次", 9.0, rules));
     cols.push(col("自评等次", 9.0));
     cols.push(col("争创目标", 9.0));
     cols.push(col("扣分说明", 48.0));

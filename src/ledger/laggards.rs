@@ -1,21 +1,22 @@
 //! 后进整改: every organization computed as lagging, why, and its rectification plan.
 
 use super::continued::Continued;
-use super::style::{col, write_trail, write_value, Col, ColFormat};
+use super::style::{col, tier_col, write_trail, write_value, Col, ColFormat};
 use super::writer::{Line, Sink};
 use crate::check::FileReport;
+use crate::rules::Rules;
 use crate::schema::{org, ORGANIZATIONS};
 use rust_xlsxwriter::XlsxError;
 
 pub const SHEET: &str = "后进整改";
 
-pub fn columns() -> Vec<Col> {
+pub fn columns(rules: &Rules) -> Vec<Col> {
     vec![
         col("单位名称", 14.0),
         col("党组织名称", 30.0).formatted(format_of(org::NAME)),
         col("组织类型", 10.0),
         col("总分", 7.0),
-        col("核定等次", 9.0),
+        tier_col("核定等次", 9.0, rules),
         col("后进原因", 48.0),
         col("主要问题", 30.0).formatted(format_of(org::PROBLEMS)),
         col("整改措施", 30.0).formatted(format_of(org::MEASURES)),
@@ -56,8 +57,8 @@ pub fn write_report(
         if let Some(total) = c.total {
             sheet.write_number(row, 3, total as f64)?;
         }
-        let (tier_name, tier_format) = sink.rows.tier(c.tier);
-        sheet.write_string_with_format(row, 4, tier_name, tier_format)?;
+        // Centered and filled by the column (its format and highlights), not per cell.
+        sheet.write_string(row, 4, sink.rows.rules.tier_name(c.tier))?;
         write_trail(sheet, row, 5, &c.trail, sink.buf, Some(&styles.wrap))?;
         for (offset, i) in plan.into_iter().enumerate() {
             write_value(

@@ -84,6 +84,22 @@ pub fn tier_fill(rules: &Rules, tier: Tier) -> Format {
     fill(color)
 }
 
+/// The 核定等次 column of a list: centered, each tier filled as [`tier_fill`] by a highlight
+/// (conditional format), so its cells need no format of their own.
+pub fn tier_col(header: &str, width: f64, rules: &Rules) -> Col {
+    let highlights = rules
+        .tiers()
+        .chain([Tier::Pending])
+        .map(|t| Highlight {
+            value: rules.tier_name(t).to_string(),
+            fill: tier_fill(rules, t),
+        })
+        .collect();
+    col(header, width)
+        .formatted(ColFormat::Centered)
+        .highlighted(highlights)
+}
+
 /// A plain fill of `color`.
 pub fn fill(color: u32) -> Format {
     Format::new().set_background_color(Color::RGB(color))
@@ -224,7 +240,7 @@ impl Col {
 
 impl ColFormat {
     /// The column format of a schema column: text for text-like kinds, decimal for numbers
-    /// with fractions; whole numbers, choices, yes/no and dates stay plain.
+    /// with fractions, dates as dates; whole numbers, choices and yes/no stay plain.
     pub fn of(kind: &crate::schema::Kind) -> ColFormat {
         use crate::schema::Kind;
         match kind {

@@ -15,8 +15,8 @@ use super::model::{unit_key, Ledger};
 use super::style::Styles;
 use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
 use crate::check::FileReport;
-use crate::rules::{Rules, Tier};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use crate::rules::Rules;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -27,39 +27,21 @@ pub struct Line {
     pub source: String,
 }
 
-/// Formats of the list sheets, with one tier format per tier built once (not per row).
+/// What the list sheets' rows are written with, built once.
 pub struct RowStyles {
     pub rules: Rules,
     pub styles: Styles,
-    /// Rated tiers in order, then 待定.
-    tiers: Vec<Format>,
     /// 台账明细's schema columns and their column formats ([`detail::value_formats`]).
     pub detail_values: Vec<(usize, super::style::ColFormat)>,
 }
 
 impl RowStyles {
     fn new(rules: &Rules) -> RowStyles {
-        let styles = Styles::new();
-        let tiers = rules
-            .tiers()
-            .chain([Tier::Pending])
-            .map(|t| styles.tier(rules, t))
-            .collect();
         RowStyles {
             rules: rules.clone(),
-            styles,
-            tiers,
+            styles: Styles::new(),
             detail_values: detail::value_formats(),
         }
-    }
-
-    /// A tier's name and cell format.
-    pub fn tier(&self, tier: Tier) -> (&str, &Format) {
-        let i = match tier {
-            Tier::Rated(i) => i,
-            Tier::Pending => self.tiers.len() - 1,
-        };
-        (self.rules.tier_name(tier), &self.tiers[i])
     }
 }
 
@@ -124,7 +106,7 @@ impl LedgerWriter {
         let laggards = Continued::new(
             &mut workbook,
             laggards::SHEET,
-            laggards::columns(),
+            laggards::columns(rules),
             limit,
             styles,
         )?;
