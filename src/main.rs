@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use taizhang::check::{self, CheckOptions};
+use taizhang::ledger::stream::{Progress, Stage};
 use taizhang::{report, rules::Rules, template};
 
 mod cli;
@@ -201,13 +202,28 @@ fn stage_bar() -> ProgressBar {
     bar
 }
 
-/// Turn a [`stage_bar`] into a spinner while the workbook is saved (no files to count).
-fn saving(bar: &ProgressBar) {
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
-        bar.set_style(style);
+/// Show a streamed ledger's progress on a [`stage_bar`]: each stage restarts the bar with its
+/// number of files; saving (no files to count) turns it into a spinner.
+fn show_stage(bar: &ProgressBar, progress: Progress) {
+    match progress {
+        Progress::Start(Stage::Saving, _) => {
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+                bar.set_style(style);
+            }
+            bar.set_message("保存台账");
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        }
+        Progress::Start(stage, total) => {
+            bar.set_length(total as u64);
+            bar.set_position(0);
+            bar.set_message(if stage == Stage::Reading {
+                "读取"
+            } else {
+                "写出"
+            });
+        }
+        Progress::Done => bar.inc(1),
     }
-    bar.set_message("保存台账");
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
 }
 
 /// A progress bar on stderr when it is a terminal; hidden otherwise.

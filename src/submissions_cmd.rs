@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use taizhang::check::CheckOptions;
-use taizhang::ledger::stream::{Progress, Stage, StreamOptions};
+use taizhang::ledger::stream::StreamOptions;
 use taizhang::ledger::unit_feedback::FeedbackOutcome;
 use taizhang::ledger::{Ledger, LedgerOptions};
 use taizhang::roster::Roster;
@@ -85,19 +85,7 @@ pub fn ledger(
     let stream = StreamOptions {
         expect: &expect,
         feedback,
-        progress: &|p| match p {
-            Progress::Start(Stage::Saving, _) => crate::saving(&progress),
-            Progress::Start(stage, total) => {
-                progress.set_length(total as u64);
-                progress.set_position(0);
-                progress.set_message(if stage == Stage::Reading {
-                    "读取"
-                } else {
-                    "写出"
-                });
-            }
-            Progress::Done => progress.inc(1),
-        },
+        progress: &|p| crate::show_stage(&progress, p),
     };
     let streamed = taizhang::ledger::stream::run(inbox, out, &options, &stream)?;
     progress.finish_and_clear();

@@ -162,18 +162,18 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
     stream_ledger(&inbox, &streamed, &rules, 2, u32::MAX, &expect);
     write_in_memory(&inbox, &kept, &rules, &expect);
     let files = list_rows(&kept, "文件清单");
-    let text = |row: &[Data]| {
+    let joined = |row: &[Data]| {
         row.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("|")
     };
-    let line = |name: &str| text(files.iter().find(|r| text(r).contains(name)).unwrap());
+    let line = |name: &str| joined(files.iter().find(|r| joined(r).contains(name)).unwrap());
     assert!(line("白马镇（初稿）.xlsx").contains("已被替代"));
     // The draft's line counts the rules' warning too (W201): read back and classified.
     let draft = line("甲镇（初稿）.xlsx");
     assert!(draft.contains("已被替代"), "{draft}");
-    let header = text(&files[0]);
+    let header = joined(&files[0]);
     let warnings_at = header.split('|').position(|h| h == "警告").unwrap();
     assert_eq!(
         draft.split('|').nth(warnings_at),
@@ -181,7 +181,7 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
         "{header}\n{draft}"
     );
     let issues = list_rows(&kept, "校验问题");
-    let shared = issues.iter().filter(|r| text(r).contains("E404")).count();
+    let shared = issues.iter().filter(|r| joined(r).contains("E404")).count();
     assert_eq!(shared, 2, "the shared code is an error in both units");
     assert_eq!(sheet_names(&streamed), sheet_names(&kept));
     for name in sheet_names(&kept) {

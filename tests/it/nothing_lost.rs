@@ -171,6 +171,13 @@ fn taizhang() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("taizhang"))
 }
 
+/// `taizhang ledger INBOX -o OUT`, to be run or spawned.
+fn ledger(inbox: &Path, out: &Path) -> Command {
+    let mut command = taizhang();
+    command.arg("ledger").arg(inbox).arg("-o").arg(out);
+    command
+}
+
 #[test]
 fn a_ledger_run_never_modifies_or_moves_its_inputs() {
     let dir = temp_dir();
@@ -234,16 +241,7 @@ fn a_run_killed_while_writing_leaves_the_previous_ledger_intact() {
     let out_dir = dir.path().join("台账");
     std::fs::create_dir_all(&out_dir).unwrap();
     let out = out_dir.join("台账.xlsx");
-    let first = taizhang()
-        .args([
-            "ledger".as_ref(),
-            inbox.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
+    let first = ledger(&inbox, &out).stdout(Stdio::null()).status().unwrap();
     assert!(first.success());
     let previous = std::fs::read(&out).unwrap();
 
@@ -251,13 +249,7 @@ fn a_run_killed_while_writing_leaves_the_previous_ledger_intact() {
     write_towns(&inbox, 24);
     let mut killed_mid_write = false;
     for _attempt in 0..3 {
-        let mut child = taizhang()
-            .args([
-                "ledger".as_ref(),
-                inbox.as_os_str(),
-                "-o".as_ref(),
-                out.as_os_str(),
-            ])
+        let mut child = ledger(&inbox, &out)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -311,13 +303,7 @@ fn a_killed_run_leaves_nothing_in_the_temporary_folder() {
     let scratch = dir.path().join("临时");
     std::fs::create_dir_all(&scratch).unwrap();
     let out = dir.path().join("台账.xlsx");
-    let mut child = taizhang()
-        .args([
-            "ledger".as_ref(),
-            inbox.as_os_str(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ])
+    let mut child = ledger(&inbox, &out)
         .env("TMPDIR", &scratch)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
