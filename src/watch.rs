@@ -10,8 +10,9 @@
 
 use crate::check::{check_file, CheckOptions, FileReport};
 use crate::discover::{self, Discovery};
+use crate::ledger::model::{FileEntry, FileStatus};
 use crate::ledger::unit_feedback::{self, FeedbackOutcome};
-use crate::ledger::{self, model::FileStatus, Ledger, LedgerError};
+use crate::ledger::{self, Ledger, LedgerError};
 use crate::roster::Roster;
 use crate::status::Expectation;
 use chrono::NaiveDate;
@@ -344,7 +345,8 @@ fn event_line(
     if change == Change::Removed {
         return Some(format!("移除 {shown}"));
     }
-    let entry = built.files.iter().find(|f| f.path == shown)?;
+    let lines = built.files.to_vec().ok()?;
+    let entry = lines.iter().find(|f| f.path == shown)?;
     let verb = match change {
         Change::Added => "收到",
         _ => "更新",
@@ -357,7 +359,7 @@ fn event_line(
     };
     let index = built.reports.iter().position(|r| r.path == path);
     let feedback = index.map_or(String::new(), |i| feedback_note(built, i, outcomes));
-    let replaced = replaced_note(built, &shown);
+    let replaced = replaced_note(&lines, &shown);
     Some(format!("{verb} {shown}：{verdict}{replaced}{feedback}"))
 }
 
@@ -370,9 +372,8 @@ fn counts(errors: usize, warnings: usize) -> String {
     }
 }
 
-fn replaced_note(built: &Ledger, shown: &str) -> String {
-    let old: Vec<&str> = built
-        .files
+fn replaced_note(lines: &[FileEntry], shown: &str) -> String {
+    let old: Vec<&str> = lines
         .iter()
         .filter(|f| matches!(&f.status, FileStatus::Superseded(by) if by == shown))
         .map(|f| f.path.as_str())

@@ -21,7 +21,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     ];
     header_row(sheet, 0, &cols, styles)?;
     let mut row = 1;
-    for entry in &ledger.files {
+    for entry in ledger.files.iter() {
+        let entry = entry?;
         sheet.write_string(row, 0, &entry.path)?;
         let format = match entry.status {
             FileStatus::Read if entry.errors > 0 => Some(&styles.warning),
@@ -58,23 +59,17 @@ fn reconciliation(
     ledger: &Ledger,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let counted = || {
-        ledger
-            .files
-            .iter()
-            .filter(|f| !matches!(f.status, FileStatus::Superseded(_)))
-    };
-    let organizations: usize = counted().map(|f| f.organizations).sum();
-    let coverage: usize = counted().map(|f| f.coverage_rows).sum();
-    let skipped: usize = counted().map(|f| f.blank_rows + f.total_rows).sum();
-    let superseded = ledger.superseded_files();
+    let tally = ledger.files.tally();
+    let (organizations, coverage, skipped) =
+        (tally.organizations, tally.coverage_rows, tally.skipped_rows);
+    let superseded = tally.superseded;
     let mut lines = vec![
         format!(
             "共发现文件 {} 个 = 已读取 {} + 已被替代 {superseded} + 读取失败 {} + 已忽略 {}",
-            ledger.files.len(),
-            ledger.read_files(),
-            ledger.failed_files(),
-            ledger.ignored_files()
+            tally.files(),
+            tally.read,
+            tally.failed,
+            tally.ignored
         ),
         format!(
             "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}",
@@ -82,14 +77,9 @@ fn reconciliation(
         ),
     ];
     if superseded > 0 {
-        let old: usize = ledger
-            .files
-            .iter()
-            .filter(|f| matches!(f.status, FileStatus::Superseded(_)))
-            .map(|f| f.organizations)
-            .sum();
         lines.push(format!(
-            "已被替代的 {superseded} 个旧文件中的 {old} 个党组织未列入台账（只计各单位最新的文件，不同版本的行从不合并）"
+            "已被替代的 {superseded} 个旧文件中的 {} 个党组织未列入台账（只计各单位最新的文件，不同版本的行从不合并）",
+            tally.superseded_organizations
         ));
     }
     for (i, line) in lines.iter().enumerate() {

@@ -9,6 +9,7 @@
 pub mod continued;
 pub mod coverage;
 pub mod detail;
+pub mod file_list;
 pub mod files;
 pub mod issues;
 pub mod laggards;

@@ -2,6 +2,7 @@
 //!
 //! Nothing here writes; the sheet writers read these structs.
 
+pub use super::file_list::FileList;
 pub use super::units::{Parts, Units};
 
 use crate::attribution::{self, Owner, Placement};
@@ -233,7 +234,7 @@ pub struct Ledger<'a> {
     pub county: UnitSummary,
     /// 双分类 of the county.
     pub cross: Cross,
-    pub files: Vec<FileEntry>,
+    pub files: FileList,
     /// 报送情况, when a roster was given.
     pub status: Option<StatusReport>,
 }
@@ -302,6 +303,7 @@ impl<'a> Ledger<'a> {
             .map(|(r, p)| entry_of(inbox, r, p, roster.as_ref(), &paths))
             .collect();
         files.extend(other_entries(inbox, discovery, &own_outputs));
+        let files = FileList::new(files);
         let mut units = Units::new(roster.as_ref(), rules.tier_names().len());
         for (report, placement) in reports.iter().zip(&placements) {
             if !placement.is_superseded() {
@@ -335,13 +337,12 @@ impl<'a> Ledger<'a> {
         let Parts {
             roster,
             units,
-            mut files,
+            files,
             seen,
         } = parts;
         let status = roster
             .as_ref()
             .map(|r| status::build(r, expect, inbox, &seen, placements));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         let (units, county, cross) = units.finish(status.as_ref());
         Ledger {
             rules,
@@ -363,28 +364,27 @@ impl<'a> Ledger<'a> {
     }
 
     pub fn read_files(&self) -> usize {
-        self.count_files(|s| *s == FileStatus::Read)
+        self.files.tally().read
     }
     pub fn failed_files(&self) -> usize {
-        self.count_files(|s| *s == FileStatus::Failed)
+        self.files.tally().failed
     }
     pub fn ignored_files(&self) -> usize {
-        self.count_files(|s| matches!(s, FileStatus::Ignored(_)))
+        self.files.tally().ignored
     }
     pub fn superseded_files(&self) -> usize {
-        self.count_files(|s| matches!(s, FileStatus::Superseded(_)))
-    }
-    fn count_files(&self, which: impl Fn(&FileStatus) -> bool) -> usize {
-        self.files.iter().filter(|f| which(&f.status)).count()
+        self.files.tally().superseded
     }
 }
 
 /// A path as shown in the ledger: relative to the inbox.
 pub fn relative(inbox: &Path, path: &Path) -> String {
-    path.strip_prefix(inbox)
-        .unwrap_or(path)
-        .display()
-        .to_string()
+    relative_text(inbox, path).into_owned()
+}
+
+/// [`relative`], borrowed when the path is valid UTF-8.
+pub fn relative_text<'p>(inbox: &Path, path: &'p Path) -> std::borrow::Cow<'p, str> {
+    path.strip_prefix(inbox).unwrap_or(path).to_string_lossy()
 }
 
 /// The 文件清单 line of an attributed file; `paths` are those of every attributed file, for

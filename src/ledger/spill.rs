@@ -6,6 +6,7 @@
 //! and UTF-8 bytes, and the schema's own strings (column keys, choices) their index in one
 //! table. A report's path is not stored: pass 2 knows it.
 
+use super::model::{FileEntry, FileStatus};
 use crate::check::FileReport;
 use crate::form::{Form, Record, SkipReason, SkippedRow, TableLocation};
 use crate::issue::{Code, Issue, Severity, CODES};
@@ -49,9 +50,19 @@ impl Spill {
 
     /// Append one report; encoded on the calling thread, written under the lock.
     pub fn put(&self, report: &FileReport) -> io::Result<Slot> {
-        let bytes = encode(report);
+        self.put_bytes(&encode(report))
+    }
+
+    /// Append one 文件清单 line.
+    pub fn put_entry(&self, entry: &FileEntry) -> io::Result<Slot> {
+        let mut bytes = Vec::with_capacity(128);
+        entry.put(&mut bytes);
+        self.put_bytes(&bytes)
+    }
+
+    fn put_bytes(&self, bytes: &[u8]) -> io::Result<Slot> {
         let mut out = self.out.lock().expect("spill lock");
-        out.file.write_all(&bytes)?;
+        out.file.write_all(bytes)?;
         let slot = Slot {
             offset: out.len,
             len: bytes.len() as u64,
@@ -81,14 +92,27 @@ pub struct Replay {
 impl Replay {
     /// The report stored in `slot` for the file at `path`.
     pub fn get(&self, slot: Slot, path: &Path) -> io::Result<FileReport> {
+        decode(&self.bytes(slot)?, path)
+    }
+
+    /// The 文件清单 line stored in `slot`.
+    pub fn entry(&self, slot: Slot) -> io::Result<FileEntry> {
+        let bytes = self.bytes(slot)?;
+        let mut input = Input { bytes: &bytes };
+        let entry = FileEntry::take(&mut input)?;
+        match input.bytes.is_empty() {
+            true => Ok(entry),
+            false => Err(corrupt()),
+        }
+    }
+
+    fn bytes(&self, slot: Slot) -> io::Result<Vec<u8>> {
         let len = usize::try_from(slot.len).map_err(|_| corrupt())?;
         let mut bytes = vec![0; len];
-        {
-            let mut file = self.file.lock().expect("spill lock");
-            file.seek(SeekFrom::Start(slot.offset))?;
-            file.read_exact(&mut bytes)?;
-        }
-        decode(&bytes, path)
+        let mut file = self.file.lock().expect("spill lock");
+        file.seek(SeekFrom::Start(slot.offset))?;
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
     }
 }
 
@@ -204,7 +228,7 @@ macro_rules! unsigned {
         }
     )*};
 }
-unsigned!(u32, usize);
+unsigned!(u8, u32, usize);
 
 impl Put for i64 {
     fn put(&self, out: &mut Vec<u8>) {
@@ -538,6 +562,49 @@ fields!(Classification {
     vetoes,
     blocking,
     trail
+});
+
+impl Put for FileStatus {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            FileStatus::Read => 0u8.put(out),
+            FileStatus::Failed => 1u8.put(out),
+            FileStatus::Ignored(why) => {
+                2u8.put(out);
+                why.put(out);
+            }
+            FileStatus::Superseded(by) => {
+                3u8.put(out);
+                by.put(out);
+            }
+        }
+    }
+}
+
+impl Take for FileStatus {
+    fn take(input: &mut Input) -> io::Result<FileStatus> {
+        Ok(match u8::take(input)? {
+            0 => FileStatus::Read,
+            1 => FileStatus::Failed,
+            2 => FileStatus::Ignored(Take::take(input)?),
+            3 => FileStatus::Superseded(Take::take(input)?),
+            _ => return Err(corrupt()),
+        })
+    }
+}
+
+fields!(FileEntry {
+    path,
+    status,
+    detail,
+    unit_code,
+    unit_name,
+    organizations,
+    coverage_rows,
+    blank_rows,
+    total_rows,
+    errors,
+    warnings
 });
 
 /// A form without its path (the report's, given back by [`decode`]).

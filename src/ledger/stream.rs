@@ -18,6 +18,7 @@
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
 
+use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts, Units};
 use super::spill::{Replay, Slot, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
@@ -390,7 +391,7 @@ impl<'r> Plan<'r> {
         tiers: usize,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
-        let mut gathered = Gathered::new(self, Units::new(self.roster, tiers));
+        let mut gathered = Gathered::new(self, Units::new(self.roster, tiers)).map_err(scratch)?;
         let mut feedback = Vec::new();
         let mut written = Vec::new();
         for (done, prepared, line) in arrived {
@@ -399,7 +400,7 @@ impl<'r> Plan<'r> {
             gathered
                 .units
                 .add(&report, &self.placements[i], self.roster);
-            gathered.line(self, inbox, i, &report);
+            gathered.line(self, inbox, i, &report).map_err(scratch)?;
             feedback.extend(prepared.feedback);
             written.push(report);
             progress(Progress::Done);
@@ -427,7 +428,7 @@ impl<'r> Plan<'r> {
         for i in (0..self.paths.len()).filter(|&i| self.placements[i].is_superseded()) {
             let mut report = self.report(i).map_err(scratch)?;
             classify_report(&mut report, &options.check.rules);
-            gathered.line(self, inbox, i, &report);
+            gathered.line(self, inbox, i, &report).map_err(scratch)?;
             progress(Progress::Done);
         }
         Ok(())
@@ -446,19 +447,14 @@ impl<'r> Plan<'r> {
         let Plan {
             roster,
             placements,
-            own,
+            paths,
+            mut own,
             ..
         } = self;
         let every = "every attributed file went through pass 2";
-        // Collected in place: an Option<FileEntry> is laid out as a FileEntry.
-        let mut files: Vec<FileEntry> = gathered
-            .entries
-            .into_iter()
-            .map(|e| e.expect(every))
-            .collect();
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
-        files.extend(own);
-        files.extend(other_entries(inbox, discovery, &[]));
+        own.extend(other_entries(inbox, discovery, &[]));
+        let files = gathered.lines.finish(own, inbox, &paths).map_err(scratch)?;
         let parts = Parts {
             roster: roster.cloned(),
             units: gathered.units,
@@ -565,29 +561,37 @@ struct Prepared {
 /// What the writer thread keeps: per-unit figures and per-file lines.
 struct Gathered {
     units: Units,
-    /// The 文件清单 line of each attributed file, by index, filled as files are written.
-    entries: Vec<Option<FileEntry>>,
+    /// The 文件清单 line of each attributed file, by index, set as files are written.
+    lines: SpilledLines,
     /// With a roster, what 报送情况 needs of each attributed file (empty without).
     seen: Vec<Option<FileSeen>>,
 }
 
 impl Gathered {
-    fn new(plan: &Plan, units: Units) -> Gathered {
+    fn new(plan: &Plan, units: Units) -> std::io::Result<Gathered> {
         let n = plan.paths.len();
         let with_roster = plan.roster.is_some();
-        Gathered {
+        Ok(Gathered {
             units,
-            entries: vec![None; n],
+            lines: SpilledLines::new(n)?,
             seen: vec![None; if with_roster { n } else { 0 }],
-        }
+        })
     }
 
     /// The line (and, with a roster, the status) of attributed file `i`.
-    fn line(&mut self, plan: &Plan, inbox: &Path, i: usize, report: &FileReport) {
+    fn line(
+        &mut self,
+        plan: &Plan,
+        inbox: &Path,
+        i: usize,
+        report: &FileReport,
+    ) -> std::io::Result<()> {
         let placement = &plan.placements[i];
-        self.entries[i] = Some(entry_of(inbox, report, placement, plan.roster, &plan.paths));
+        let entry = entry_of(inbox, report, placement, plan.roster, &plan.paths);
+        self.lines.set(i, &entry)?;
         if plan.roster.is_some() {
             self.seen[i] = Some(FileSeen::of(report));
         }
+        Ok(())
     }
 }

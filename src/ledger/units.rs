@@ -1,7 +1,7 @@
 //! Per-unit figures gathered one report at a time, so a streamed run can drop each report
 //! once it is written.
 
-use super::model::{owner_label, Cross, FileEntry, UnitSummary};
+use super::model::{owner_label, Cross, FileList, UnitSummary};
 use crate::attribution::{Owner, Placement};
 use crate::check::FileReport;
 use crate::roster::Roster;
@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 pub struct Parts {
     pub roster: Option<Roster>,
     pub units: Units,
-    /// Every file found, in any order.
-    pub files: Vec<FileEntry>,
+    /// Every file found.
+    pub files: FileList,
     /// Every file but our own outputs, parallel to the placements: what 报送情况 needs, so
     /// it may be left empty without a roster.
     pub seen: Vec<FileSeen>,

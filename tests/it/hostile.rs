@@ -80,7 +80,7 @@ fn run(inbox: &Path) -> Run {
         .filter_map(|o| o.org_name().map(str::to_string))
         .collect();
     Run {
-        files: ledger.files.clone(),
+        files: ledger.files.to_vec().expect("文件清单"),
         reports: ledger.reports.clone(),
         organizations,
     }

@@ -35,7 +35,8 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
     let (discovery, reports) = ledger::collect(inbox, &options).expect("collect");
     let ledger = Ledger::build(&rules, inbox, &discovery, reports);
 
-    let count = |f: fn(&FileStatus) -> bool| ledger.files.iter().filter(|e| f(&e.status)).count();
+    let lines = ledger.files.to_vec().expect("文件清单");
+    let count = |f: fn(&FileStatus) -> bool| lines.iter().filter(|e| f(&e.status)).count();
     let read = count(|s| *s == FileStatus::Read);
     let failed = count(|s| *s == FileStatus::Failed);
     let ignored = count(|s| matches!(s, FileStatus::Ignored(_)));
@@ -45,6 +46,7 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
         ledger.files.len(),
         "every file found is listed"
     );
+    assert_eq!(lines.len(), ledger.files.len());
     assert_eq!(ledger.files.len(), read + failed + ignored + superseded);
 
     let summary = ledger::summarize(&ledger, &out);
@@ -74,8 +76,7 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
             "{}: rows under the headers = organizations + coverage rows + skipped rows",
             report.path.display()
         );
-        let entry = ledger
-            .files
+        let entry = lines
             .iter()
             .find(|e| Path::new(&e.path) == report.path.strip_prefix(inbox).unwrap())
             .expect("entry");

@@ -325,11 +325,8 @@ fn superseded_files_are_listed_and_never_merged_into_the_ledger() {
     let ledger = ledger_of(&inbox, Some(roster));
     assert_eq!(ledger.county.organizations(), 2);
     assert_eq!(ledger.reports.len(), 1);
-    let old = ledger
-        .files
-        .iter()
-        .find(|f| f.path == "白马镇.xlsx")
-        .unwrap();
+    let lines = ledger.files.to_vec().unwrap();
+    let old = lines.iter().find(|f| f.path == "白马镇.xlsx").unwrap();
     assert_eq!(
         old.status,
         FileStatus::Superseded("白马镇（修改后）.xlsx".into())
