@@ -30,8 +30,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     cols.extend(COVERAGE_MODES.values.iter().map(|m| col(*m, 12.0)));
     header_row(sheet, 0, &cols, styles)?;
     let mut row = 1;
-    for unit in &ledger.units {
-        unit_row(sheet, row, unit, ledger, styles, false)?;
+    for unit in ledger.units.iter() {
+        unit_row(sheet, row, &unit, ledger, styles, false)?;
         row += 1;
     }
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;

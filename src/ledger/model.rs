@@ -3,7 +3,7 @@
 //! Nothing here writes; the sheet writers read these structs.
 
 pub use super::file_list::FileList;
-pub use super::units::{Parts, Units};
+pub use super::units::{Parts, UnitList, Units};
 
 use crate::attribution::{self, Owner, Placement};
 use crate::check::FileReport;
@@ -230,7 +230,7 @@ pub struct Ledger<'a> {
     /// Whose each of `reports` is, parallel to it.
     pub placements: Vec<Placement>,
     pub roster: Option<Roster>,
-    pub units: Vec<UnitSummary>,
+    pub units: UnitList,
     pub county: UnitSummary,
     /// 双分类 of the county.
     pub cross: Cross,

@@ -54,11 +54,11 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     let cols = columns(ledger);
     header_row(sheet, HEADER_ROW, &cols, styles)?;
     let mut row = HEADER_ROW + 1;
-    for unit in &ledger.units {
+    for unit in ledger.units.iter() {
         if unit.submission == Some(crate::status::State::Missing.label()) {
-            missing_row(sheet, row, unit, ledger, styles)?;
+            missing_row(sheet, row, &unit, ledger, styles)?;
         } else {
-            unit_row(sheet, row, unit, ledger, styles, false)?;
+            unit_row(sheet, row, &unit, ledger, styles, false)?;
         }
         row += 1;
     }

@@ -362,7 +362,7 @@ fn without_a_roster_resubmissions_are_chosen_per_unit_code() {
         FormBuilder::new().unit("龙泉镇").code("511101004").orgs(4),
     );
     let ledger = ledger_of(dir.path(), None);
-    let names: Vec<&str> = ledger.units.iter().map(|u| u.name.as_str()).collect();
+    let names: Vec<String> = ledger.units.iter().map(|u| u.name).collect();
     assert_eq!(names, ["白马镇", "龙泉镇"]);
     assert_eq!(ledger.county.organizations(), 5);
     assert_eq!(ledger.superseded_files(), 1);
