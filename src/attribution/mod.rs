@@ -17,7 +17,7 @@ use crate::roster::{code_key, name_key, Roster};
 use crate::schema::UNIT_INFO;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 /// How a file was tied to its roster unit.
@@ -74,7 +74,7 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Vec<Pla
     merge_unlisted(&mut placements);
     let versions: Vec<Version> = reports.iter().map(Version::of).collect();
     choose_versions(&versions, &mut placements);
-    let paths: Vec<PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
+    let paths: Vec<&Path> = reports.iter().map(|r| r.path.as_path()).collect();
     let owners = shared::Owners {
         placements: &placements,
         paths: &paths,
@@ -108,18 +108,23 @@ pub fn add_finding(report: &mut FileReport, finding: &shared::Finding) {
 /// What decides between two files of one unit: readable first, then the latest 填报日期
 /// (then modification time, then path).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Version {
+pub struct Version<'p> {
     pub readable: bool,
     pub filled_on: Option<NaiveDate>,
-    pub path: PathBuf,
+    pub path: &'p Path,
 }
 
-impl Version {
-    pub fn of(report: &FileReport) -> Version {
+impl<'p> Version<'p> {
+    pub fn of(report: &'p FileReport) -> Version<'p> {
+        Version::at(report, &report.path)
+    }
+
+    /// The version of `report`, read from the file at `path`.
+    pub fn at(report: &FileReport, path: &'p Path) -> Version<'p> {
         Version {
             readable: report.form.is_some(),
             filled_on: report.form.as_ref().and_then(Form::filled_on),
-            path: report.path.clone(),
+            path,
         }
     }
 }
@@ -315,7 +320,7 @@ pub fn choose_versions(versions: &[Version], placements: &mut [Placement]) {
             (
                 versions[i].filled_on,
                 placements[i].modified,
-                &versions[i].path,
+                versions[i].path,
             )
         };
         let Some(&winner) = files.iter().max_by_key(|i| key(i)) else {

@@ -15,7 +15,7 @@ use crate::roster::{code_key, name_key, Roster};
 use crate::schema::{org, ORGANIZATIONS};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::Path;
 
 /// Which key a seat is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -162,7 +162,7 @@ impl Finding {
 /// Who owns each file and what it is called, to tell seats apart and describe them.
 pub struct Owners<'a> {
     pub placements: &'a [Placement],
-    pub paths: &'a [PathBuf],
+    pub paths: &'a [&'a Path],
     pub roster: Option<&'a Roster>,
 }
 

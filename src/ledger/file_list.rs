@@ -10,7 +10,7 @@ use super::model::{relative_text, FileEntry, FileStatus};
 use super::spill::{Replay, Slot, Spill};
 use std::borrow::Cow;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Every file's line, in path order.
 pub struct FileList {
@@ -136,7 +136,7 @@ impl SpilledLines {
         mut self,
         others: Vec<FileEntry>,
         inbox: &Path,
-        paths: &[PathBuf],
+        paths: &[&Path],
     ) -> io::Result<FileList> {
         let mut slots = Vec::with_capacity(self.slots.len() + others.len());
         for slot in std::mem::take(&mut self.slots) {
@@ -169,6 +169,7 @@ impl SpilledLines {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn line(path: &str, status: FileStatus, organizations: usize) -> FileEntry {
         FileEntry {
@@ -189,10 +190,11 @@ mod tests {
     #[test]
     fn spilled_lines_come_back_in_path_order_with_the_same_tally() {
         let inbox = Path::new("/收件");
-        let paths: Vec<PathBuf> = ["b/2.xlsx", "a.xlsx", "c.xlsx"]
+        let owned: Vec<PathBuf> = ["b/2.xlsx", "a.xlsx", "c.xlsx"]
             .iter()
             .map(|p| inbox.join(p))
             .collect();
+        let paths: Vec<&Path> = owned.iter().map(PathBuf::as_path).collect();
         let attributed = [
             line("b/2.xlsx", FileStatus::Read, 10),
             line("a.xlsx", FileStatus::Superseded("c.xlsx".into()), 7),
@@ -221,7 +223,8 @@ mod tests {
     #[test]
     fn a_line_never_set_is_an_error_not_a_gap() {
         let inbox = Path::new("/收件");
-        let paths = vec![inbox.join("a.xlsx"), inbox.join("b.xlsx")];
+        let (a, b) = (inbox.join("a.xlsx"), inbox.join("b.xlsx"));
+        let paths = [a.as_path(), b.as_path()];
         let mut spilled = SpilledLines::new(2).unwrap();
         spilled
             .set(0, &line("a.xlsx", FileStatus::Read, 1))

@@ -296,7 +296,7 @@ impl<'a> Ledger<'a> {
             reports.into_iter().partition(|r| r.own_output);
         let placements = attribution::attribute(&mut reports, roster.as_ref());
         let seen: Vec<FileSeen> = reports.iter().map(FileSeen::of).collect();
-        let paths: Vec<PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
+        let paths: Vec<&Path> = reports.iter().map(|r| r.path.as_path()).collect();
         let mut files: Vec<FileEntry> = reports
             .iter()
             .zip(&placements)
@@ -394,12 +394,10 @@ pub fn entry_of(
     report: &FileReport,
     placement: &Placement,
     roster: Option<&Roster>,
-    paths: &[PathBuf],
+    paths: &[&Path],
 ) -> FileEntry {
     let mut entry = report_entry(inbox, report);
-    place_entry(&mut entry, placement, roster, |i| {
-        relative(inbox, &paths[i])
-    });
+    place_entry(&mut entry, placement, roster, |i| relative(inbox, paths[i]));
     entry
 }
 

@@ -74,17 +74,18 @@ pub enum Stage {
 
 /// What the scan keeps of one attributed file.
 #[derive(Clone)]
-struct Scanned {
+struct Scanned<'d> {
     placement: Placement,
-    version: Version,
+    /// Its path borrowed from the discovery list.
+    version: Version<'d>,
     /// Where its report (read, validated, placed) waits for pass 2.
     slot: Slot,
 }
 
 #[derive(Clone)]
-enum Scan {
+enum Scan<'d> {
     Own(FileEntry),
-    Attributed(Box<Scanned>),
+    Attributed(Box<Scanned<'d>>),
 }
 
 /// Discover `inbox`, scan, attribute and stream the ledger to `output`.
@@ -128,15 +129,15 @@ fn scratch(error: std::io::Error) -> LedgerError {
 }
 
 /// Pass 1: every file read and placed, its report and its organizations' keys spilled.
-fn scan(
-    paths: &[PathBuf],
+fn scan<'d>(
+    paths: &'d [PathBuf],
     inbox: &Path,
     options: &LedgerOptions,
     roster: Option<&Roster>,
     index: &mut SeatIndex,
     spill: &Spill,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Vec<Scan>, LedgerError> {
+) -> Result<Vec<Scan<'d>>, LedgerError> {
     let index = Mutex::new(index);
     let mut scans = Vec::with_capacity(paths.len());
     for (c, chunk) in paths.chunks(SCAN_CHUNK).enumerate() {
@@ -158,7 +159,7 @@ fn scan(
                 }
                 Ok(Scan::Attributed(Box::new(Scanned {
                     placement,
-                    version: Version::of(&report),
+                    version: Version::at(&report, path),
                     slot: spill.put(&report)?,
                 })))
             })
@@ -178,11 +179,12 @@ fn scan(
 /// Files read by pass 1 between two copies of their results (see [`scan`]).
 const SCAN_CHUNK: usize = 256;
 
-/// What is decided between the passes.
+/// What is decided between the passes (`'r`: the roster's and the discovery list's).
 struct Plan<'r> {
     roster: Option<&'r Roster>,
     placements: Vec<Placement>,
-    paths: Vec<PathBuf>,
+    /// Of each attributed file.
+    paths: Vec<&'r Path>,
     /// Per attributed file, where its report is in the spill.
     slots: Vec<Slot>,
     replay: Replay,
@@ -196,7 +198,7 @@ struct Plan<'r> {
 
 impl<'r> Plan<'r> {
     fn new(
-        scans: Vec<Scan>,
+        scans: Vec<Scan<'r>>,
         index: SeatIndex,
         roster: Option<&'r Roster>,
         replay: Replay,
@@ -218,7 +220,7 @@ impl<'r> Plan<'r> {
         attribution::merge_unlisted(&mut placements);
         attribution::choose_versions(&versions, &mut placements);
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
-        let paths: Vec<PathBuf> = versions.into_iter().map(|v| v.path).collect();
+        let paths: Vec<&Path> = versions.into_iter().map(|v| v.path).collect();
         let owners = Owners {
             placements: &placements,
             paths: &paths,
@@ -250,7 +252,7 @@ impl<'r> Plan<'r> {
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
     fn report(&self, i: usize) -> std::io::Result<FileReport> {
-        self.replay.get(self.slots[i], &self.paths[i])
+        self.replay.get(self.slots[i], self.paths[i])
     }
 
     /// The findings of attributed file `i`.
