@@ -176,7 +176,7 @@ pub fn build(
     let unmatched: Vec<UnmatchedFile> = reports
         .iter()
         .zip(placements)
-        .filter(|(_, p)| matches!(p.owner, Owner::Unlisted { .. }) && !p.is_superseded())
+        .filter(|(_, p)| matches!(p.owner, Owner::Unlisted(_)) && !p.is_superseded())
         .map(|(r, p)| unmatched_file(r, p, &relative))
         .collect();
     let totals = totals(&units, unmatched.len());
@@ -270,7 +270,7 @@ fn unmatched_file(
     relative: &dyn Fn(&Path) -> String,
 ) -> UnmatchedFile {
     let (unit_code, unit_name) = match &placement.owner {
-        Owner::Unlisted { code, name } => (code.clone(), name.clone()),
+        Owner::Unlisted(unit) => (unit.code().to_string(), unit.name().to_string()),
         Owner::Roster(_) => Default::default(),
     };
     UnmatchedFile {

@@ -43,7 +43,45 @@ impl Via {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Owner {
     Roster(usize),
-    Unlisted { code: String, name: String },
+    Unlisted(UnitName),
+}
+
+/// The code and name of a unit known from its files only (every file holds its owner, and a
+/// national run has tens of thousands). Ordered by code, then name.
+///
+/// A clone is a copy, not a shared reference: the ledger copies what pass 1's workers made so
+/// that nothing they allocated outlives their parsing (see `ledger::stream::scan`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnitName {
+    code: Box<str>,
+    name: Box<str>,
+}
+
+impl UnitName {
+    pub fn new(code: &str, name: &str) -> UnitName {
+        UnitName {
+            code: code.into(),
+            name: name.into(),
+        }
+    }
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Ord for UnitName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.code(), self.name()).cmp(&(other.code(), other.name()))
+    }
+}
+
+impl PartialOrd for UnitName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// What attribution decided about one file.
@@ -132,10 +170,7 @@ impl<'p> Version<'p> {
 /// The unit key of a file without a roster unit: its code and name, else its file stem.
 fn unlisted(report: &FileReport) -> Owner {
     let (code, name) = crate::ledger::model::unit_key(report);
-    Owner::Unlisted {
-        code: code_key(&code),
-        name,
-    }
+    Owner::Unlisted(UnitName::new(&code_key(&code), &name))
 }
 
 /// Tie one file to its owner, adding an issue to its form when the roster cannot tell whose
@@ -288,16 +323,16 @@ pub fn merge_unlisted(placements: &mut [Placement]) {
     let coded: HashMap<String, Owner> = placements
         .iter()
         .filter_map(|p| match &p.owner {
-            Owner::Unlisted { code, name } if !code.is_empty() => {
-                Some((name_key(name), p.owner.clone()))
+            Owner::Unlisted(unit) if !unit.code().is_empty() => {
+                Some((name_key(unit.name()), p.owner.clone()))
             }
             _ => None,
         })
         .collect();
     for p in placements.iter_mut() {
-        if let Owner::Unlisted { code, name } = &p.owner {
-            if code.is_empty() {
-                if let Some(owner) = coded.get(&name_key(name)) {
+        if let Owner::Unlisted(unit) = &p.owner {
+            if unit.code().is_empty() {
+                if let Some(owner) = coded.get(&name_key(unit.name())) {
                     p.owner = owner.clone();
                 }
             }

@@ -174,7 +174,7 @@ impl Owners<'_> {
     fn owner_name(&self, report: usize) -> String {
         match (&self.placements[report].owner, self.roster) {
             (Owner::Roster(i), Some(roster)) => roster.units[*i].name.clone(),
-            (Owner::Unlisted { name, .. }, _) => name.clone(),
+            (Owner::Unlisted(unit), _) => unit.name().to_string(),
             (Owner::Roster(_), None) => String::new(),
         }
     }

@@ -117,7 +117,7 @@ impl SpilledLines {
     /// Room for the lines of `files` attributed files.
     pub fn new(files: usize) -> io::Result<SpilledLines> {
         Ok(SpilledLines {
-            spill: Spill::new()?,
+            spill: Spill::for_lines()?,
             slots: vec![None; files],
             tally: Tally::default(),
         })

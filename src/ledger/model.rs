@@ -260,7 +260,7 @@ pub fn unit_key(report: &FileReport) -> (String, String) {
 pub fn owner_label(owner: &Owner, roster: Option<&Roster>) -> (String, String) {
     match (owner, roster) {
         (Owner::Roster(i), Some(r)) => (r.units[*i].code.clone(), r.units[*i].name.clone()),
-        (Owner::Unlisted { code, name }, _) => (code.clone(), name.clone()),
+        (Owner::Unlisted(unit), _) => (unit.code().to_string(), unit.name().to_string()),
         (Owner::Roster(_), None) => Default::default(),
     }
 }

@@ -40,9 +40,18 @@ struct Appending {
 impl Spill {
     /// A new spill in the system's temporary folder (unlinked at once: nothing is left behind).
     pub fn new() -> io::Result<Spill> {
+        Spill::buffered(1 << 20)
+    }
+
+    /// A spill for small records (文件清单 lines), written through a smaller buffer.
+    pub fn for_lines() -> io::Result<Spill> {
+        Spill::buffered(1 << 16)
+    }
+
+    fn buffered(capacity: usize) -> io::Result<Spill> {
         Ok(Spill {
             out: Mutex::new(Appending {
-                file: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
+                file: BufWriter::with_capacity(capacity, tempfile::tempfile()?),
                 len: 0,
             }),
         })

@@ -119,6 +119,7 @@ pub fn run<'a>(
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer)?;
     plan.superseded(inbox, options, &mut gathered, progress)?;
     let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
+    release_free_memory();
     progress(Progress::Start(Stage::Saving, 0));
     writer.finish(&ledger, output)?;
     Ok(Streamed { ledger, feedback })
@@ -203,9 +204,12 @@ impl<'r> Plan<'r> {
         roster: Option<&'r Roster>,
         replay: Replay,
     ) -> Result<Plan<'r>, LedgerError> {
-        let mut remap = vec![u32::MAX; scans.len()];
-        let (mut placements, mut versions, mut slots, mut own) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let n = scans.len();
+        let mut remap = vec![u32::MAX; n];
+        let mut placements = Vec::with_capacity(n);
+        let mut versions = Vec::with_capacity(n);
+        let mut slots = Vec::with_capacity(n);
+        let mut own = Vec::new();
         for (i, scan) in scans.into_iter().enumerate() {
             match scan {
                 Scan::Own(entry) => own.push(entry),

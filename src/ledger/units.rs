@@ -2,7 +2,7 @@
 //! once it is written.
 
 use super::model::{owner_label, Cross, FileList, UnitSummary};
-use crate::attribution::{Owner, Placement};
+use crate::attribution::{Owner, Placement, UnitName};
 use crate::check::FileReport;
 use crate::roster::Roster;
 use crate::schema::COVERAGE_MODES;
@@ -31,7 +31,7 @@ pub struct Units {
     /// The roster's units, by roster index.
     listed: Vec<(String, String)>,
     /// The other units, by code and name → their row in `counts`.
-    unlisted: BTreeMap<UnitKey, u32>,
+    unlisted: BTreeMap<UnitName, u32>,
     counts: Packed,
     /// With a roster, units it does not know are marked "不在花名册".
     with_roster: bool,
@@ -70,12 +70,15 @@ impl Units {
         let row = match &placement.owner {
             Owner::Roster(i) if *i < self.listed.len() => *i,
             owner => {
-                let (code, name) = owner_label(owner, roster);
+                let key = match owner {
+                    Owner::Unlisted(unit) => unit.clone(),
+                    Owner::Roster(_) => {
+                        let (code, name) = owner_label(owner, roster);
+                        UnitName::new(&code, &name)
+                    }
+                };
                 let next = self.counts.rows();
-                let row = *self
-                    .unlisted
-                    .entry(UnitKey::new(&code, &name))
-                    .or_insert(next as u32);
+                let row = *self.unlisted.entry(key).or_insert(next as u32);
                 if row as usize == next {
                     self.counts.grow(1);
                 }
@@ -100,7 +103,7 @@ impl Units {
         }
         county.errors += self.failed_errors;
         // Unlisted units in key order: their rows put in that order, the keys kept as they are.
-        let (keys, rows): (Vec<UnitKey>, Vec<u32>) = self.unlisted.into_iter().unzip();
+        let (keys, rows): (Vec<UnitName>, Vec<u32>) = self.unlisted.into_iter().unzip();
         let mut counts = Packed::new(self.tiers);
         counts.grow(listed + rows.len());
         for row in 0..listed {
@@ -126,7 +129,7 @@ pub struct UnitList {
     /// 报送情况 of the roster's units (empty without a roster).
     submissions: Vec<&'static str>,
     /// The other units, in order.
-    unlisted: Vec<UnitKey>,
+    unlisted: Vec<UnitName>,
     /// One row per unit: the roster's, then the others.
     counts: Packed,
     unlisted_submission: Option<&'static str>,
@@ -157,41 +160,6 @@ impl UnitList {
             }
             unit
         })
-    }
-}
-
-/// A unit's code and name in one allocation, ordered by code, then name.
-#[derive(PartialEq, Eq)]
-struct UnitKey {
-    text: Box<str>,
-    /// Where the code ends.
-    split: u32,
-}
-
-impl UnitKey {
-    fn new(code: &str, name: &str) -> UnitKey {
-        UnitKey {
-            text: [code, name].concat().into_boxed_str(),
-            split: code.len() as u32,
-        }
-    }
-    fn code(&self) -> &str {
-        &self.text[..self.split as usize]
-    }
-    fn name(&self) -> &str {
-        &self.text[self.split as usize..]
-    }
-}
-
-impl Ord for UnitKey {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.code(), self.name()).cmp(&(other.code(), other.name()))
-    }
-}
-
-impl PartialOrd for UnitKey {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
     }
 }
 
@@ -299,7 +267,7 @@ mod tests {
             ("12", "甲"),
             ("12\0", ""),
         ]
-        .map(|(code, name)| UnitKey::new(code, name));
+        .map(|(code, name)| UnitName::new(code, name));
         keys.sort();
         let sorted: Vec<(&str, &str)> = keys.iter().map(|k| (k.code(), k.name())).collect();
         assert_eq!(

@@ -255,7 +255,7 @@ fn a_file_of_no_unit_or_of_two_units_is_reported_not_assigned() {
     let (reports, placements) = attribute(&roster, &[stranger, torn]);
     assert!(placements
         .iter()
-        .all(|p| matches!(p.owner, Owner::Unlisted { .. })));
+        .all(|p| matches!(p.owner, Owner::Unlisted(_))));
     assert!(codes_of(&reports[0]).contains(&Code::UnitNotInRoster));
     let conflict = reports[1]
         .issues()
