@@ -304,10 +304,12 @@ impl<'a> Ledger<'a> {
             .collect();
         files.extend(other_entries(inbox, discovery, &own_outputs));
         let files = FileList::new(files);
-        let mut units = Units::new(roster.as_ref(), rules.tier_names().len());
-        for (report, placement) in reports.iter().zip(&placements) {
+        let readable: Vec<bool> = reports.iter().map(|r| r.form.is_some()).collect();
+        let tiers = rules.tier_names().len();
+        let mut units = Units::new(roster.as_ref(), tiers, &placements, &readable);
+        for (i, (report, placement)) in reports.iter().zip(&placements).enumerate() {
             if !placement.is_superseded() {
-                units.add(report, placement, roster.as_ref());
+                units.add(i, report);
             }
         }
         let parts = Parts {

@@ -112,11 +112,12 @@ pub fn run<'a>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let plan = Plan::new(scans, index, roster, replay)?;
+    let tiers = options.check.rules.tier_names().len();
+    let (plan, units) = Plan::new(scans, index, roster, replay, tiers)?;
     release_free_memory();
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
-    let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer)?;
+    let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
     plan.superseded(inbox, options, &mut gathered, progress)?;
     let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
     release_free_memory();
@@ -203,7 +204,8 @@ impl<'r> Plan<'r> {
         index: SeatIndex,
         roster: Option<&'r Roster>,
         replay: Replay,
-    ) -> Result<Plan<'r>, LedgerError> {
+        tiers: usize,
+    ) -> Result<(Plan<'r>, Units), LedgerError> {
         let n = scans.len();
         let mut remap = vec![u32::MAX; n];
         let mut placements = Vec::with_capacity(n);
@@ -242,7 +244,8 @@ impl<'r> Plan<'r> {
             .map(|p| readable_owners.contains(&p.owner))
             .collect();
         drop(readable_owners);
-        Ok(Plan {
+        let units = Units::new(roster, tiers, &placements, &readable);
+        let plan = Plan {
             roster,
             placements,
             paths,
@@ -251,7 +254,8 @@ impl<'r> Plan<'r> {
             own,
             findings,
             readable_sibling,
-        })
+        };
+        Ok((plan, units))
     }
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
@@ -312,6 +316,7 @@ impl<'r> Plan<'r> {
         options: &LedgerOptions,
         stream: &StreamOptions,
         writer: &mut LedgerWriter,
+        units: Units,
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let current: Vec<usize> = (0..self.paths.len())
             .filter(|&i| !self.placements[i].is_superseded())
@@ -319,7 +324,6 @@ impl<'r> Plan<'r> {
         let window = (rayon::current_num_threads() * 4).max(8);
         let (permits, permit_back) = mpsc::sync_channel::<()>(window);
         let (done, arrived) = mpsc::channel::<(usize, std::io::Result<Prepared>)>();
-        let tiers = options.check.rules.tier_names().len();
         std::thread::scope(|scope| {
             let writer_thread = scope.spawn(move || {
                 let files = Arrivals {
@@ -328,7 +332,7 @@ impl<'r> Plan<'r> {
                     waiting: BTreeMap::new(),
                     next: 0,
                 };
-                self.consume(files, writer, inbox, tiers, stream.progress)
+                self.consume(files, writer, inbox, units, stream.progress)
             });
             rayon::in_place_scope(|tasks| {
                 for (k, &i) in current.iter().enumerate() {
@@ -357,14 +361,14 @@ impl<'r> Plan<'r> {
         files: Arrivals,
         writer: &mut LedgerWriter,
         inbox: &Path,
-        tiers: usize,
+        units: Units,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let (mut detail, mut others) = writer.split();
         let (to_others, arrived) = mpsc::sync_channel::<(usize, Prepared, Line)>(OTHERS_QUEUE);
         std::thread::scope(|scope| {
             let others_thread =
-                scope.spawn(move || self.gather(arrived, &mut others, inbox, tiers, progress));
+                scope.spawn(move || self.gather(arrived, &mut others, inbox, units, progress));
             let written = (|| {
                 for (done, prepared) in files {
                     let prepared = prepared.map_err(scratch)?;
@@ -394,18 +398,16 @@ impl<'r> Plan<'r> {
         arrived: mpsc::Receiver<(usize, Prepared, Line)>,
         others: &mut OtherRows,
         inbox: &Path,
-        tiers: usize,
+        units: Units,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
-        let mut gathered = Gathered::new(self, Units::new(self.roster, tiers)).map_err(scratch)?;
+        let mut gathered = Gathered::new(self, units).map_err(scratch)?;
         let mut feedback = Vec::new();
         let mut written = Vec::new();
         for (done, prepared, line) in arrived {
             let (i, report) = (prepared.index, prepared.report);
             others.add(&report, &line)?;
-            gathered
-                .units
-                .add(&report, &self.placements[i], self.roster);
+            gathered.units.add(i, &report);
             gathered.line(self, inbox, i, &report).map_err(scratch)?;
             feedback.extend(prepared.feedback);
             written.push(report);

@@ -1,13 +1,12 @@
 //! Per-unit figures gathered one report at a time, so a streamed run can drop each report
 //! once it is written.
 
-use super::model::{owner_label, Cross, FileList, UnitSummary};
+use super::model::{Cross, FileList, UnitSummary};
 use crate::attribution::{Owner, Placement, UnitName};
 use crate::check::FileReport;
 use crate::roster::Roster;
 use crate::schema::COVERAGE_MODES;
 use crate::status::{FileSeen, StatusReport};
-use std::collections::BTreeMap;
 
 /// What a ledger is assembled from once every file went past.
 pub struct Parts {
@@ -24,14 +23,18 @@ pub struct Parts {
 /// order (sent or not), then units the roster does not know; without, the units found, by
 /// code and name.
 ///
-/// A national run has tens of thousands of units: each is one row of packed counters and,
-/// when the roster does not name it, its code and name in one string.
+/// Which row each file counts in is decided once, when every file is placed: a national run
+/// has tens of thousands of units, and each is then one row of packed counters (and, when the
+/// roster does not name it, its code and name), made in one go rather than as files pass.
 pub struct Units {
     tiers: usize,
-    /// The roster's units, by roster index.
+    /// The roster's units, by roster index: rows `0..listed.len()`.
     listed: Vec<(String, String)>,
-    /// The other units, by code and name → their row in `counts`.
-    unlisted: BTreeMap<UnitName, u32>,
+    /// The other units, in order: the rows after the roster's.
+    unlisted: Vec<UnitName>,
+    /// Per attributed file, its unit's row; [`NO_ROW`] for a file that does not count
+    /// (superseded, or unreadable).
+    row_of: Vec<u32>,
     counts: Packed,
     /// With a roster, units it does not know are marked "不在花名册".
     with_roster: bool,
@@ -40,20 +43,58 @@ pub struct Units {
     failed_errors: usize,
 }
 
+const NO_ROW: u32 = u32::MAX;
+
 impl Units {
-    pub fn new(roster: Option<&Roster>, tiers: usize) -> Units {
+    /// The units of the attributed files `placements`; `readable[i]`: whether file `i` was
+    /// read (only read files that are not superseded count in a unit).
+    pub fn new(
+        roster: Option<&Roster>,
+        tiers: usize,
+        placements: &[Placement],
+        readable: &[bool],
+    ) -> Units {
         let listed: Vec<(String, String)> = roster.map_or_else(Vec::new, |r| {
             r.units
                 .iter()
                 .map(|u| (u.code.clone(), u.name.clone()))
                 .collect()
         });
+        let counts_in = |i: usize| readable[i] && !placements[i].is_superseded();
+        let mut row_of = vec![NO_ROW; placements.len()];
+        let mut others = Vec::new();
+        for (i, p) in placements.iter().enumerate().filter(|&(i, _)| counts_in(i)) {
+            match p.owner {
+                Owner::Roster(r) if r < listed.len() => row_of[i] = r as u32,
+                _ => others.push(i as u32),
+            }
+        }
+        // A unit the roster does not name is known by code and name (without a roster, a
+        // roster owner cannot occur: it would be the empty unit).
+        let key = |i: u32| match &placements[i as usize].owner {
+            Owner::Unlisted(unit) => (unit.code(), unit.name()),
+            Owner::Roster(_) => ("", ""),
+        };
+        others.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut unlisted: Vec<UnitName> = Vec::new();
+        for i in others {
+            let (code, name) = key(i);
+            if unlisted
+                .last()
+                .is_none_or(|u| (u.code(), u.name()) != (code, name))
+            {
+                unlisted.push(UnitName::new(code, name));
+            }
+            row_of[i as usize] = (listed.len() + unlisted.len() - 1) as u32;
+        }
+        unlisted.shrink_to_fit();
         let mut counts = Packed::new(tiers);
-        counts.grow(listed.len());
+        counts.grow(listed.len() + unlisted.len());
         Units {
             tiers,
             listed,
-            unlisted: BTreeMap::new(),
+            unlisted,
+            row_of,
             counts,
             with_roster: roster.is_some(),
             cross: Cross::new(tiers),
@@ -61,38 +102,22 @@ impl Units {
         }
     }
 
-    /// Count one report that is in the ledger (not superseded).
-    pub fn add(&mut self, report: &FileReport, placement: &Placement, roster: Option<&Roster>) {
+    /// Count the report of attributed file `i`, which is in the ledger (not superseded).
+    pub fn add(&mut self, i: usize, report: &FileReport) {
         if report.form.is_none() {
             self.failed_errors += report.errors();
             return;
         }
-        let row = match &placement.owner {
-            Owner::Roster(i) if *i < self.listed.len() => *i,
-            owner => {
-                let key = match owner {
-                    Owner::Unlisted(unit) => unit.clone(),
-                    Owner::Roster(_) => {
-                        let (code, name) = owner_label(owner, roster);
-                        UnitName::new(&code, &name)
-                    }
-                };
-                let next = self.counts.rows();
-                let row = *self.unlisted.entry(key).or_insert(next as u32);
-                if row as usize == next {
-                    self.counts.grow(1);
-                }
-                row as usize
-            }
-        };
         let mut one = UnitSummary::new(String::new(), String::new(), self.tiers);
         one.add_report(report, &mut self.cross);
-        self.counts.add(row, &one);
+        match self.row_of[i] {
+            NO_ROW => debug_assert!(false, "a file that counts has a unit"),
+            row => self.counts.add(row as usize, &one),
+        }
     }
 
     /// The units in order, with their 报送情况, the county total and its 双分类.
     pub fn finish(self, status: Option<&StatusReport>) -> (UnitList, UnitSummary, Cross) {
-        let listed = self.listed.len();
         let submissions = match status {
             Some(status) => status.units.iter().map(|line| line.state_label).collect(),
             None => Vec::new(),
@@ -102,21 +127,11 @@ impl Units {
             county.merge(&self.counts.get(row));
         }
         county.errors += self.failed_errors;
-        // Unlisted units in key order: their rows put in that order, the keys kept as they are.
-        let (keys, rows): (Vec<UnitName>, Vec<u32>) = self.unlisted.into_iter().unzip();
-        let mut counts = Packed::new(self.tiers);
-        counts.grow(listed + rows.len());
-        for row in 0..listed {
-            counts.add(row, &self.counts.get(row));
-        }
-        for (k, &row) in rows.iter().enumerate() {
-            counts.add(listed + k, &self.counts.get(row as usize));
-        }
         let units = UnitList {
             listed: self.listed,
             submissions,
-            unlisted: keys,
-            counts,
+            unlisted: self.unlisted,
+            counts: self.counts,
             unlisted_submission: self.with_roster.then_some("不在花名册"),
         };
         (units, county, self.cross)
@@ -256,6 +271,29 @@ mod tests {
             UnitSummary::new(String::new(), String::new(), tiers)
         );
         assert_eq!(packed.rows(), 3);
+    }
+
+    #[test]
+    fn each_file_that_counts_gets_its_units_row_units_in_code_name_order() {
+        let placement = |code: &str, name: &str, superseded_by: Option<usize>| Placement {
+            owner: Owner::Unlisted(UnitName::new(code, name)),
+            via: None,
+            superseded_by,
+            modified: None,
+        };
+        let placements = [
+            placement("2", "乙", None),
+            placement("1", "甲", None),
+            placement("2", "乙", Some(0)),
+            placement("3", "丙", None),
+            placement("1", "甲", None),
+        ];
+        let readable = [true, true, true, false, true];
+        let units = Units::new(None, 3, &placements, &readable);
+        assert_eq!(units.row_of, [1, 0, NO_ROW, NO_ROW, 0]);
+        let names: Vec<&str> = units.unlisted.iter().map(UnitName::name).collect();
+        assert_eq!(names, ["甲", "乙"]);
+        assert_eq!(units.counts.rows(), 2);
     }
 
     #[test]
