@@ -16,7 +16,7 @@ use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
 use crate::schema::UNIT_INFO;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -320,23 +320,30 @@ fn code_differs(roster: &Roster, unit: usize, code: &str, via: Via) -> Issue {
 
 /// Without a roster, a file with only a name joins the file with a code and the same name.
 pub fn merge_unlisted(placements: &mut [Placement]) {
-    let coded: HashMap<String, Owner> = placements
+    let name_only = |p: &Placement| matches!(&p.owner, Owner::Unlisted(u) if u.code().is_empty());
+    if !placements.iter().any(name_only) {
+        return; // the usual inbox: every file carries its code
+    }
+    // By name, a file whose owner has a code (the last one, as a map filled in order keeps).
+    let coded: HashMap<String, usize> = placements
         .iter()
-        .filter_map(|p| match &p.owner {
-            Owner::Unlisted(unit) if !unit.code().is_empty() => {
-                Some((name_key(unit.name()), p.owner.clone()))
-            }
+        .enumerate()
+        .filter_map(|(i, p)| match &p.owner {
+            Owner::Unlisted(unit) if !unit.code().is_empty() => Some((name_key(unit.name()), i)),
             _ => None,
         })
         .collect();
-    for p in placements.iter_mut() {
-        if let Owner::Unlisted(unit) = &p.owner {
-            if unit.code().is_empty() {
-                if let Some(owner) = coded.get(&name_key(unit.name())) {
-                    p.owner = owner.clone();
-                }
-            }
-        }
+    let joins: Vec<(usize, usize)> = placements
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| name_only(p))
+        .filter_map(|(i, p)| match &p.owner {
+            Owner::Unlisted(unit) => coded.get(&name_key(unit.name())).map(|&j| (i, j)),
+            Owner::Roster(_) => None,
+        })
+        .collect();
+    for (i, j) in joins {
+        placements[i].owner = placements[j].owner.clone();
     }
 }
 
@@ -344,25 +351,33 @@ pub fn merge_unlisted(placements: &mut [Placement]) {
 /// wins; the other readable files are superseded by it. Unreadable files are never chosen
 /// and never superseded: they stay visible as failures.
 pub fn choose_versions(versions: &[Version], placements: &mut [Placement]) {
-    let mut by_owner: BTreeMap<Owner, Vec<usize>> = BTreeMap::new();
-    for (i, p) in placements.iter().enumerate() {
-        if versions[i].readable {
-            by_owner.entry(p.owner.clone()).or_default().push(i);
-        }
-    }
-    for files in by_owner.values().filter(|f| f.len() > 1) {
-        let key = |&i: &usize| {
-            (
-                versions[i].filled_on,
-                placements[i].modified,
-                versions[i].path,
-            )
-        };
-        let Some(&winner) = files.iter().max_by_key(|i| key(i)) else {
+    // The readable files grouped by owner: sorted, not mapped, so no owner is copied (a
+    // national run has tens of thousands).
+    let mut readable: Vec<u32> = (0..placements.len() as u32)
+        .filter(|&i| versions[i as usize].readable)
+        .collect();
+    readable.sort_by(|&a, &b| {
+        placements[a as usize]
+            .owner
+            .cmp(&placements[b as usize].owner)
+    });
+    let key = |i: usize| {
+        (
+            versions[i].filled_on,
+            placements[i].modified,
+            versions[i].path,
+        )
+    };
+    let mut superseded = Vec::new();
+    for files in
+        readable.chunk_by(|&a, &b| placements[a as usize].owner == placements[b as usize].owner)
+    {
+        let Some(&winner) = files.iter().max_by_key(|&&i| key(i as usize)) else {
             continue;
         };
-        for &i in files.iter().filter(|&&i| i != winner) {
-            placements[i].superseded_by = Some(winner);
-        }
+        superseded.extend(files.iter().filter(|&&i| i != winner).map(|&i| (i, winner)));
+    }
+    for (i, winner) in superseded {
+        placements[i as usize].superseded_by = Some(winner as usize);
     }
 }

@@ -318,7 +318,7 @@ impl<'a> Ledger<'a> {
             files,
             seen,
         };
-        let mut ledger = Ledger::assemble(rules, inbox, expect, parts, &placements);
+        let mut ledger = Ledger::assemble(rules, inbox, expect, parts, placements.clone());
         (ledger.reports, ledger.placements) = reports
             .into_iter()
             .zip(placements)
@@ -328,13 +328,14 @@ impl<'a> Ledger<'a> {
     }
 
     /// The ledger's figures from what was gathered file by file; `placements` is parallel to
-    /// `parts.seen` (every file but our own outputs). No reports are kept.
+    /// `parts.seen` (every file but our own outputs), and the names of the units the roster
+    /// does not know are taken from it. No reports are kept.
     pub fn assemble(
         rules: &'a Rules,
         inbox: &Path,
         expect: &Expectation,
         parts: Parts,
-        placements: &[Placement],
+        placements: Vec<Placement>,
     ) -> Ledger<'a> {
         let Parts {
             roster,
@@ -344,8 +345,8 @@ impl<'a> Ledger<'a> {
         } = parts;
         let status = roster
             .as_ref()
-            .map(|r| status::build(r, expect, inbox, &seen, placements));
-        let (units, county, cross) = units.finish(status.as_ref());
+            .map(|r| status::build(r, expect, inbox, &seen, &placements));
+        let (units, county, cross) = units.finish(status.as_ref(), placements);
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),

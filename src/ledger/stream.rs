@@ -72,20 +72,24 @@ pub enum Stage {
     Saving,
 }
 
-/// What the scan keeps of one attributed file.
-#[derive(Clone)]
+/// What pass 1 keeps: per attributed file (every file read but our own outputs), in
+/// discovery order, its placement, version and spilled report.
 struct Scanned<'d> {
-    placement: Placement,
-    /// Its path borrowed from the discovery list.
-    version: Version<'d>,
-    /// Where its report (read, validated, placed) waits for pass 2.
-    slot: Slot,
+    placements: Vec<Placement>,
+    /// Paths borrowed from the discovery list.
+    versions: Vec<Version<'d>>,
+    /// Where each report (read, validated, placed) waits for pass 2.
+    slots: Vec<Slot>,
+    /// Per discovered file, its position among the attributed ones (`u32::MAX`: our own).
+    remap: Vec<u32>,
+    /// The lines of our own outputs found in the inbox.
+    own: Vec<FileEntry>,
 }
 
-#[derive(Clone)]
-enum Scan<'d> {
+/// One file as a worker of pass 1 leaves it.
+enum Found<'d> {
     Own(FileEntry),
-    Attributed(Box<Scanned<'d>>),
+    Attributed(Placement, Version<'d>, Slot),
 }
 
 /// Discover `inbox`, scan, attribute and stream the ledger to `output`.
@@ -102,7 +106,7 @@ pub fn run<'a>(
     let spill = Spill::new().map_err(scratch)?;
     let progress = stream.progress;
     progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
-    let scans = scan(
+    let scanned = scan(
         &discovery.candidates,
         inbox,
         options,
@@ -113,7 +117,7 @@ pub fn run<'a>(
     )?;
     let replay = spill.replay().map_err(scratch)?;
     let tiers = options.check.rules.tier_names().len();
-    let (plan, units) = Plan::new(scans, index, roster, replay, tiers)?;
+    let (plan, units) = Plan::new(scanned, index, roster, replay, tiers)?;
     release_free_memory();
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
@@ -139,11 +143,18 @@ fn scan<'d>(
     index: &mut SeatIndex,
     spill: &Spill,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Vec<Scan<'d>>, LedgerError> {
+) -> Result<Scanned<'d>, LedgerError> {
     let index = Mutex::new(index);
-    let mut scans = Vec::with_capacity(paths.len());
+    let n = paths.len();
+    let mut scanned = Scanned {
+        placements: Vec::with_capacity(n),
+        versions: Vec::with_capacity(n),
+        slots: Vec::with_capacity(n),
+        remap: Vec::with_capacity(n),
+        own: Vec::new(),
+    };
     for (c, chunk) in paths.chunks(SCAN_CHUNK).enumerate() {
-        let found: Vec<Result<Scan, std::io::Error>> = chunk
+        let found: Vec<Result<Found, std::io::Error>> = chunk
             .par_iter()
             .enumerate()
             .map(|(j, path)| {
@@ -151,7 +162,7 @@ fn scan<'d>(
                 let mut report = read_file(path, &options.check.limits);
                 progress(Progress::Done);
                 if report.own_output {
-                    return Ok(Scan::Own(own_output_entry(inbox, &report)));
+                    return Ok(Found::Own(own_output_entry(inbox, &report)));
                 }
                 let placement = attribution::place(&mut report, roster);
                 if let Some(form) = &report.form {
@@ -159,23 +170,35 @@ fn scan<'d>(
                     let mut index = index.lock().expect("seat index lock");
                     seats.into_iter().try_for_each(|s| index.add(s))?;
                 }
-                Ok(Scan::Attributed(Box::new(Scanned {
+                let slot = spill.put(&report)?;
+                Ok(Found::Attributed(
                     placement,
-                    version: Version::at(&report, path),
-                    slot: spill.put(&report)?,
-                })))
+                    Version::at(&report, path),
+                    slot,
+                ))
             })
             .collect();
         // Copied here, on this one thread, rather than moved: what the workers allocated
         // sits between the pages of the grids they parsed, and each small survivor would
         // keep its page resident to the end (measured on 50,000 files: the run peaked in
         // this pass at 258 MiB; with the copies, at 111 MiB when the workbook is saved).
-        for scan in found {
-            scans.push(scan.map_err(scratch)?.clone());
+        for found in found {
+            match found.map_err(scratch)? {
+                Found::Own(entry) => {
+                    scanned.remap.push(u32::MAX);
+                    scanned.own.push(entry.clone());
+                }
+                Found::Attributed(placement, version, slot) => {
+                    scanned.remap.push(scanned.placements.len() as u32);
+                    scanned.placements.push(placement.clone());
+                    scanned.versions.push(version);
+                    scanned.slots.push(slot);
+                }
+            }
         }
         release_free_memory();
     }
-    Ok(scans)
+    Ok(scanned)
 }
 
 /// Files read by pass 1 between two copies of their results (see [`scan`]).
@@ -200,29 +223,19 @@ struct Plan<'r> {
 
 impl<'r> Plan<'r> {
     fn new(
-        scans: Vec<Scan<'r>>,
+        scanned: Scanned<'r>,
         index: SeatIndex,
         roster: Option<&'r Roster>,
         replay: Replay,
         tiers: usize,
     ) -> Result<(Plan<'r>, Units), LedgerError> {
-        let n = scans.len();
-        let mut remap = vec![u32::MAX; n];
-        let mut placements = Vec::with_capacity(n);
-        let mut versions = Vec::with_capacity(n);
-        let mut slots = Vec::with_capacity(n);
-        let mut own = Vec::new();
-        for (i, scan) in scans.into_iter().enumerate() {
-            match scan {
-                Scan::Own(entry) => own.push(entry),
-                Scan::Attributed(s) => {
-                    remap[i] = placements.len() as u32;
-                    placements.push(s.placement);
-                    versions.push(s.version);
-                    slots.push(s.slot);
-                }
-            }
-        }
+        let Scanned {
+            mut placements,
+            versions,
+            slots,
+            remap,
+            own,
+        } = scanned;
         attribution::merge_unlisted(&mut placements);
         attribution::choose_versions(&versions, &mut placements);
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
@@ -233,6 +246,7 @@ impl<'r> Plan<'r> {
             roster,
         };
         let findings = index.find_all(&owners, &remap).map_err(scratch)?;
+        drop(remap);
         let readable_owners: HashSet<&Owner> = readable
             .iter()
             .zip(&placements)
@@ -474,7 +488,7 @@ impl<'r> Plan<'r> {
             inbox,
             expect,
             parts,
-            &placements,
+            placements,
         ))
     }
 }

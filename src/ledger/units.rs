@@ -30,8 +30,9 @@ pub struct Units {
     tiers: usize,
     /// The roster's units, by roster index: rows `0..listed.len()`.
     listed: Vec<(String, String)>,
-    /// The other units, in order: the rows after the roster's.
-    unlisted: Vec<UnitName>,
+    /// The other units, in order (the rows after the roster's): a file of each, whose owner
+    /// names it.
+    unlisted: Vec<u32>,
     /// Per attributed file, its unit's row; [`NO_ROW`] for a file that does not count
     /// (superseded, or unreadable).
     row_of: Vec<u32>,
@@ -76,14 +77,10 @@ impl Units {
             Owner::Roster(_) => ("", ""),
         };
         others.sort_by(|&a, &b| key(a).cmp(&key(b)));
-        let mut unlisted: Vec<UnitName> = Vec::new();
+        let mut unlisted: Vec<u32> = Vec::new();
         for i in others {
-            let (code, name) = key(i);
-            if unlisted
-                .last()
-                .is_none_or(|u| (u.code(), u.name()) != (code, name))
-            {
-                unlisted.push(UnitName::new(code, name));
+            if unlisted.last().is_none_or(|&u| key(u) != key(i)) {
+                unlisted.push(i);
             }
             row_of[i as usize] = (listed.len() + unlisted.len() - 1) as u32;
         }
@@ -116,8 +113,14 @@ impl Units {
         }
     }
 
-    /// The units in order, with their 报送情况, the county total and its 双分类.
-    pub fn finish(self, status: Option<&StatusReport>) -> (UnitList, UnitSummary, Cross) {
+    /// The units in order, with their 报送情况, the county total and its 双分类; the names of the
+    /// units the roster does not know are moved out of `placements` (those [`Units::new`]
+    /// was given), not copied.
+    pub fn finish(
+        self,
+        status: Option<&StatusReport>,
+        mut placements: Vec<Placement>,
+    ) -> (UnitList, UnitSummary, Cross) {
         let submissions = match status {
             Some(status) => status.units.iter().map(|line| line.state_label).collect(),
             None => Vec::new(),
@@ -127,10 +130,22 @@ impl Units {
             county.merge(&self.counts.get(row));
         }
         county.errors += self.failed_errors;
+        let unlisted = self
+            .unlisted
+            .iter()
+            .map(|&i| {
+                let owner = &mut placements[i as usize].owner;
+                match std::mem::replace(owner, Owner::Roster(usize::MAX)) {
+                    Owner::Unlisted(unit) => unit,
+                    Owner::Roster(_) => UnitName::new("", ""),
+                }
+            })
+            .collect();
+        drop(placements);
         let units = UnitList {
             listed: self.listed,
             submissions,
-            unlisted: self.unlisted,
+            unlisted,
             counts: self.counts,
             unlisted_submission: self.with_roster.then_some("不在花名册"),
         };
@@ -291,9 +306,11 @@ mod tests {
         let readable = [true, true, true, false, true];
         let units = Units::new(None, 3, &placements, &readable);
         assert_eq!(units.row_of, [1, 0, NO_ROW, NO_ROW, 0]);
-        let names: Vec<&str> = units.unlisted.iter().map(UnitName::name).collect();
-        assert_eq!(names, ["甲", "乙"]);
+        assert_eq!(units.unlisted, [1, 0]);
         assert_eq!(units.counts.rows(), 2);
+        let (list, ..) = units.finish(None, placements.to_vec());
+        let names: Vec<String> = list.iter().map(|u| u.name).collect();
+        assert_eq!(names, ["甲", "乙"]);
     }
 
     #[test]
