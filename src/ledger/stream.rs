@@ -1,4 +1,4 @@
-//! The ledger of a whole province or country in flat memory: two passes over the inbox.
+//! The ledger of a whole province or country in little memory: two passes over the inbox.
 //!
 //! Which file of a unit counts (the latest 填报日期) and which organizations two units both
 //! claim must be known before the first row is written, since both change rows of 台账明细
@@ -8,12 +8,17 @@
 //!    填报日期, spill each organization's key fingerprints to disk ([`SeatIndex`]) and the
 //!    report itself ([`Spill`]): no workbook is parsed twice.
 //! 2. Attribute: merge units, choose versions, group the fingerprints bucket by bucket into
-//!    the cross-unit findings (a few per file at most).
+//!    the cross-unit findings (a few per file at most), give every unit its row of counters.
 //! 3. **Stream**: read the reports of the files that count back from the spill on the rayon
 //!    pool, classify them, put the cross-unit findings on each, and hand them, in file order
-//!    and a bounded number at a time, to two writer threads (台账明细; the other lists and
-//!    the per-unit and per-file figures). The superseded files are read back too, for their
-//!    文件清单 line only. Then the summary sheets, and the workbook is saved atomically.
+//!    and a bounded number at a time, to two writer threads (台账明细; the other lists, the
+//!    per-unit counts and the 文件清单 lines, which go to disk). The superseded files are read
+//!    back too, for their 文件清单 line only. Then the summary sheets, and the workbook is
+//!    saved atomically.
+//!
+//! What stays in memory grows with the number of files, not of organizations: about 200
+//! bytes a file for its placement and version (owner, path, where its report lies) and 100
+//! a unit for its counters and name.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
@@ -401,12 +406,8 @@ impl<'r> Plan<'r> {
         })
     }
 
-    /// The second writer thread: 后进整改, 两新明细 and 校验问题 rows out, per-unit figures and
-    /// 文件清单 lines kept, reports dropped.
-    ///
-    /// What outlives a report (its unit's figures, its 文件清单 line) is made here, on this
-    /// one thread, so it is packed in this thread's heap and not left, a few bytes a file,
-    /// on pages of the readers' heaps that would otherwise be free.
+    /// The second writer thread: 后进整改, 两新明细 and 校验问题 rows out, per-unit counts added,
+    /// 文件清单 lines spilled, reports dropped.
     fn gather(
         &self,
         arrived: mpsc::Receiver<(usize, Prepared, Line)>,
@@ -555,7 +556,7 @@ impl Iterator for Arrivals {
 ///
 /// glibc's malloc keeps freed pages inside its heaps: the grids and reports of pass 2 are
 /// allocated on the rayon threads and freed on the writer thread, between small long-lived
-/// allocations (per-unit figures, file lines), so the holes they leave are never at a heap's
+/// allocations (placements, per-unit counters), so the holes they leave are never at a heap's
 /// top and are never trimmed. Measured (heaptrack): 3,000 forms peaked at 11 MiB of live
 /// heap for 59 MiB of RSS; without trimming, RSS grew by about 6 KiB a file (390 MiB at
 /// 50,000 forms, 161 MiB with it). `malloc_trim(0)` releases the free pages of every arena.
@@ -580,7 +581,7 @@ struct Prepared {
     feedback: Option<FeedbackOutcome>,
 }
 
-/// What the writer thread keeps: per-unit figures and per-file lines.
+/// What the second writer thread gathers: per-unit counts and 文件清单 lines.
 struct Gathered {
     units: Units,
     /// The 文件清单 line of each attributed file, by index, set as files are written.
