@@ -216,25 +216,12 @@ fn show_stage(bar: &ProgressBar, progress: Progress) {
         Progress::Start(stage, total) => {
             bar.set_length(total as u64);
             bar.set_position(0);
-            bar.set_message(if stage == Stage::Reading {
-                "读取"
-            } else {
-                "写出"
+            bar.set_message(match stage {
+                Stage::Reading => "读取",
+                Stage::Rating => "评定",
+                Stage::Writing | Stage::Saving => "写出",
             });
         }
         Progress::Done => bar.inc(1),
     }
-}
-
-/// A progress bar on stderr when it is a terminal; hidden otherwise.
-fn progress_bar(inbox: &Path) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let total = taizhang::discover::discover(inbox, &[]).candidates.len() as u64;
-    let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} 个文件 {elapsed}") {
-        bar.set_style(style);
-    }
-    bar
 }

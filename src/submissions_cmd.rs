@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use taizhang::check::CheckOptions;
 use taizhang::ledger::stream::StreamOptions;
 use taizhang::ledger::unit_feedback::FeedbackOutcome;
-use taizhang::ledger::{Ledger, LedgerOptions};
+use taizhang::ledger::LedgerOptions;
 use taizhang::roster::Roster;
 use taizhang::rules::Rules;
 use taizhang::status::Expectation;
@@ -39,27 +39,6 @@ fn check_options(rules: Rules) -> CheckOptions {
         rules,
         ..CheckOptions::default()
     }
-}
-
-/// Discover, check and consolidate `inbox`, never reading `exclude`.
-fn build<'r>(
-    inbox: &Path,
-    rules: &'r Rules,
-    exclude: Vec<PathBuf>,
-    expect: &Expectation,
-) -> Result<Ledger<'r>> {
-    let options = LedgerOptions {
-        check: check_options(rules.clone()),
-        exclude,
-        ..LedgerOptions::default()
-    };
-    let progress = crate::progress_bar(inbox);
-    let (discovery, reports) =
-        taizhang::ledger::collect_with_progress(inbox, &options, &|| progress.inc(1))?;
-    progress.finish_and_clear();
-    Ok(Ledger::build_with(
-        rules, inbox, &discovery, reports, expect,
-    ))
 }
 
 /// `ledger`: the workbook, streamed in flat memory, and feedback per unit when asked.
@@ -125,13 +104,21 @@ pub fn status(inbox: &Path, args: &SubmissionArgs, rules: Rules, format: Format)
         bail!("status 需要花名册：请加上 --roster 花名册.xlsx");
     }
     let expect = expectation(args)?;
-    let ledger = build(inbox, &rules, Vec::new(), &expect)?;
-    let Some(status) = &ledger.status else {
+    let options = LedgerOptions {
+        check: check_options(rules),
+        ..LedgerOptions::default()
+    };
+    let progress = crate::stage_bar();
+    let status = taizhang::ledger::stream::status(inbox, &options, &expect, &|p| {
+        crate::show_stage(&progress, p)
+    })?;
+    progress.finish_and_clear();
+    let Some(status) = status else {
         bail!("未能生成报送情况");
     };
     match format {
         Format::Text => print!("{}", status.to_text()),
-        Format::Json => println!("{}", serde_json::to_string_pretty(status)?),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&status)?),
     }
     Ok(0)
 }

@@ -34,7 +34,7 @@ use crate::attribution::{self, Owner, Placement, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery};
 use crate::roster::Roster;
-use crate::status::{Expectation, FileSeen};
+use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -73,6 +73,8 @@ pub enum Stage {
     Reading,
     /// Pass 2: the files that count written, the superseded ones listed.
     Writing,
+    /// For 报送情况 alone (`status`): each file's report read back and rated, nothing written.
+    Rating,
     /// The summary sheets written and the workbook compressed and saved (no files counted).
     Saving,
 }
@@ -133,6 +135,55 @@ pub fn run<'a>(
     progress(Progress::Start(Stage::Saving, 0));
     writer.finish(&ledger, output)?;
     Ok(Streamed { ledger, feedback })
+}
+
+/// 报送情况 of `inbox` against `expect`'s roster (`None` without one), in little memory: pass 1
+/// and the plan as for the ledger, then each report read back and rated for its unit's state;
+/// no workbook is written. Equals the status of [`super::Ledger::build_with`].
+pub fn status(
+    inbox: &Path,
+    options: &LedgerOptions,
+    expect: &Expectation,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Option<StatusReport>, LedgerError> {
+    let Some(roster) = expect.roster.as_ref() else {
+        return Ok(None);
+    };
+    super::check_inbox(inbox, options)?;
+    let discovery = discover::discover(inbox, &options.exclude);
+    let mut index = SeatIndex::new().map_err(scratch)?;
+    let spill = Spill::new().map_err(scratch)?;
+    progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
+    let scanned = scan(
+        &discovery.candidates,
+        inbox,
+        options,
+        Some(roster),
+        &mut index,
+        &spill,
+        progress,
+    )?;
+    let replay = spill.replay().map_err(scratch)?;
+    let tiers = options.check.rules.tier_names().len();
+    let (plan, units) = Plan::new(scanned, index, Some(roster), replay, tiers)?;
+    drop(units);
+    progress(Progress::Start(Stage::Rating, plan.paths.len()));
+    let seen = (0..plan.paths.len())
+        .into_par_iter()
+        .map(|i| {
+            let prepared = plan.prepare(i, options, None)?;
+            progress(Progress::Done);
+            Ok(FileSeen::of(&prepared.report))
+        })
+        .collect::<std::io::Result<Vec<FileSeen>>>()
+        .map_err(scratch)?;
+    Ok(Some(crate::status::build(
+        roster,
+        expect,
+        inbox,
+        &seen,
+        &plan.placements,
+    )))
 }
 
 fn scratch(error: std::io::Error) -> LedgerError {

@@ -377,7 +377,15 @@ pub fn ledger_at(inbox: &Path, expect: Expectation) -> Ledger<'static> {
     let rules = RULES.get_or_init(Rules::embedded);
     let options = taizhang::ledger::LedgerOptions::default();
     let (discovery, reports) = taizhang::ledger::collect(inbox, &options).unwrap();
-    Ledger::build_with(rules, inbox, &discovery, reports, &expect)
+    let ledger = Ledger::build_with(rules, inbox, &discovery, reports, &expect);
+    // `status` streams (pass 1, then each report read back): the same 报送情况 as here.
+    let streamed = taizhang::ledger::stream::status(inbox, &options, &expect, &|_| {}).unwrap();
+    assert_eq!(
+        serde_json::to_value(&streamed).unwrap(),
+        serde_json::to_value(&ledger.status).unwrap(),
+        "the streamed status equals the in-memory one"
+    );
+    ledger
 }
 
 // ---- organizations claimed by two units ----

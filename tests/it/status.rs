@@ -334,3 +334,29 @@ fn ledger_of_the_samples_with_the_sample_roster() {
         14
     );
 }
+
+/// An organization both 白马镇 and 龙泉镇 list is an error in both files: both units are
+/// 有错误 (status_at also checks that the streamed `status` says the same).
+#[test]
+fn an_organization_two_units_both_list_counts_against_both() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    FormBuilder::new()
+        .org(|o| o.code("X0001"))
+        .orgs(1)
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    FormBuilder::new()
+        .unit("龙泉镇")
+        .code("511101004")
+        .orgs(1)
+        .org(|o| o.code("x0001"))
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    let status = status_at(&inbox, dir.path(), "2026-04-10");
+    for name in ["白马镇", "龙泉镇"] {
+        let unit = status.units.iter().find(|u| u.name == name).unwrap();
+        assert_eq!(unit.state, State::Errors, "{name}");
+    }
+}
