@@ -155,3 +155,27 @@ fn an_unusable_temporary_folder_is_a_clear_error() {
     );
     assert!(!out.exists());
 }
+
+/// `status` spills its reports like `ledger`: the same error, and no status on stdout.
+#[test]
+fn status_with_an_unusable_temporary_folder_is_the_same_clear_error() {
+    let dir = temp_dir();
+    let missing = dir.path().join("没有这个文件夹");
+    let output = taizhang()
+        .args(["status"])
+        .arg(root().join("samples/摸底"))
+        .arg("--roster")
+        .arg(root().join("samples/roster.xlsx"))
+        .env("TMPDIR", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("无法写入临时文件"), "{stderr}");
+    assert!(stderr.contains("文件夹不存在"), "{stderr}");
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
