@@ -109,23 +109,8 @@ pub fn run<'a>(
     super::check_inbox(inbox, options)?;
     let discovery = discover::discover(inbox, &options.exclude);
     let roster = stream.expect.roster.as_ref();
-    let mut index = SeatIndex::new().map_err(scratch)?;
-    let spill = Spill::new().map_err(scratch)?;
     let progress = stream.progress;
-    progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
-    let scanned = scan(
-        &discovery.candidates,
-        inbox,
-        options,
-        roster,
-        &mut index,
-        &spill,
-        progress,
-    )?;
-    let replay = spill.replay().map_err(scratch)?;
-    let tiers = options.check.rules.tier_names().len();
-    let (plan, units) = Plan::new(scanned, index, roster, replay, tiers)?;
-    release_free_memory();
+    let (plan, units) = read_and_plan(&discovery, inbox, options, roster, progress)?;
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
@@ -151,21 +136,7 @@ pub fn status(
     };
     super::check_inbox(inbox, options)?;
     let discovery = discover::discover(inbox, &options.exclude);
-    let mut index = SeatIndex::new().map_err(scratch)?;
-    let spill = Spill::new().map_err(scratch)?;
-    progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
-    let scanned = scan(
-        &discovery.candidates,
-        inbox,
-        options,
-        Some(roster),
-        &mut index,
-        &spill,
-        progress,
-    )?;
-    let replay = spill.replay().map_err(scratch)?;
-    let tiers = options.check.rules.tier_names().len();
-    let (plan, units) = Plan::new(scanned, index, Some(roster), replay, tiers)?;
+    let (plan, units) = read_and_plan(&discovery, inbox, options, Some(roster), progress)?;
     drop(units);
     progress(Progress::Start(Stage::Rating, plan.paths.len()));
     let seen = (0..plan.paths.len())
@@ -184,6 +155,34 @@ pub fn status(
         &seen,
         &plan.placements,
     )))
+}
+
+/// Pass 1 over the files found, and what is decided before pass 2 (the ledger's and
+/// `status`'s): every file read once, its report spilled, attribution done.
+fn read_and_plan<'r>(
+    discovery: &'r Discovery,
+    inbox: &Path,
+    options: &LedgerOptions,
+    roster: Option<&'r Roster>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(Plan<'r>, Units), LedgerError> {
+    let mut index = SeatIndex::new().map_err(scratch)?;
+    let spill = Spill::new().map_err(scratch)?;
+    progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
+    let scanned = scan(
+        &discovery.candidates,
+        inbox,
+        options,
+        roster,
+        &mut index,
+        &spill,
+        progress,
+    )?;
+    let replay = spill.replay().map_err(scratch)?;
+    let tiers = options.check.rules.tier_names().len();
+    let planned = Plan::new(scanned, index, roster, replay, tiers)?;
+    release_free_memory();
+    Ok(planned)
 }
 
 fn scratch(error: std::io::Error) -> LedgerError {

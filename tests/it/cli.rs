@@ -145,15 +145,20 @@ fn an_unusable_temporary_folder_is_a_clear_error() {
         .env("TMPDIR", &missing)
         .output()
         .unwrap();
+    assert_scratch_error(&output, &missing);
+    assert!(!out.exists());
+}
+
+/// Exit code 2 and the temporary-folder error: the folder, why, and what to do.
+fn assert_scratch_error(output: &std::process::Output, folder: &std::path::Path) {
     assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("无法写入临时文件"), "{stderr}");
-    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+    assert!(stderr.contains(&folder.display().to_string()), "{stderr}");
     assert!(
         stderr.contains("文件夹不存在") && stderr.contains("TMPDIR"),
         "{stderr}"
     );
-    assert!(!out.exists());
 }
 
 /// `status` spills its reports like `ledger`: the same error, and no status on stdout.
@@ -169,10 +174,7 @@ fn status_with_an_unusable_temporary_folder_is_the_same_clear_error() {
         .env("TMPDIR", &missing)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("无法写入临时文件"), "{stderr}");
-    assert!(stderr.contains("文件夹不存在"), "{stderr}");
+    assert_scratch_error(&output, &missing);
     assert!(
         output.stdout.is_empty(),
         "{}",
