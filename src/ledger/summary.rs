@@ -64,8 +64,13 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     }
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
     let chart_row = row + 2;
-    if !ledger.units.is_empty() {
-        tier_chart(sheet, chart_row, row - 1, ledger)?;
+    match ledger.units.len() {
+        0 => {}
+        n if n <= CHART_UNITS => tier_chart(sheet, chart_row, row - 1, ledger)?,
+        n => {
+            let note = format!("单位较多（{n} 个），不绘制各单位等次分布图；各单位的等次见上表");
+            sheet.write_string(chart_row, 0, note)?;
+        }
     }
     cross_table(sheet, chart_row + 22, ledger, styles)
 }
@@ -146,6 +151,11 @@ fn missing_row(
     )?;
     Ok(())
 }
+
+/// The most units the tier chart shows: past this a column is a few pixels wide, and the
+/// chart's data (a copy of every category and value, made when the workbook is saved) grows
+/// with the units — 14 MB for the 50,000 units of a national run.
+const CHART_UNITS: usize = 100;
 
 /// A stacked column per unit: how many organizations in each tier.
 fn tier_chart(

@@ -830,3 +830,47 @@ fn the_cross_table_counts_the_detail_rows() {
         "the samples spread over the table: {expected:?}"
     );
 }
+
+/// Whether the workbook at `path` holds a chart.
+fn has_chart(path: &Path) -> bool {
+    let zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let has = zip
+        .file_names()
+        .any(|n| n.is_ok_and(|n| n.starts_with("xl/charts/")));
+    has
+}
+
+/// 汇总 draws the tier chart for a county's units; past 100 units (a column would be a few
+/// pixels wide) it says so in one line instead.
+#[test]
+fn the_tier_chart_is_drawn_for_up_to_a_hundred_units() {
+    let rules = Rules::embedded();
+    let dir = temp_dir();
+    let county = dir.path().join("县.xlsx");
+    write_ledger(&samples(), &county, &rules, 2);
+    assert!(has_chart(&county));
+
+    let inbox = dir.path().join("省");
+    std::fs::create_dir(&inbox).unwrap();
+    for i in 0..101 {
+        taizhang::builder::FormBuilder::new()
+            .unit(format!("第{i}镇"))
+            .code(format!("5111{i:05}"))
+            .orgs(1)
+            .write(inbox.join(format!("{i:03}.xlsx")))
+            .unwrap();
+    }
+    let province = dir.path().join("省.xlsx");
+    write_ledger(&inbox, &province, &rules, 2);
+    assert!(!has_chart(&province));
+    let summary = sheet(&province, "汇总");
+    let notes: Vec<String> = summary
+        .rows()
+        .flat_map(|r| r.iter().map(|c| text(Some(c))))
+        .filter(|t| t.contains("不绘制各单位等次分布图"))
+        .collect();
+    assert_eq!(
+        notes,
+        ["单位较多（101 个），不绘制各单位等次分布图；各单位的等次见上表"]
+    );
+}
