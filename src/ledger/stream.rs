@@ -110,7 +110,8 @@ pub fn run<'a>(
     let discovery = discover::discover(inbox, &options.exclude);
     let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
-    let (plan, units) = read_and_plan(&discovery, inbox, options, roster, progress)?;
+    let plan = read_and_plan(&discovery, inbox, options, roster, progress)?;
+    let units = plan.units(options.check.rules.tier_names().len());
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
@@ -136,8 +137,7 @@ pub fn status(
     };
     super::check_inbox(inbox, options)?;
     let discovery = discover::discover(inbox, &options.exclude);
-    let (plan, units) = read_and_plan(&discovery, inbox, options, Some(roster), progress)?;
-    drop(units);
+    let plan = read_and_plan(&discovery, inbox, options, Some(roster), progress)?;
     progress(Progress::Start(Stage::Rating, plan.paths.len()));
     let seen = (0..plan.paths.len())
         .into_par_iter()
@@ -165,7 +165,7 @@ fn read_and_plan<'r>(
     options: &LedgerOptions,
     roster: Option<&'r Roster>,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<(Plan<'r>, Units), LedgerError> {
+) -> Result<Plan<'r>, LedgerError> {
     let mut index = SeatIndex::new().map_err(scratch)?;
     let spill = Spill::new().map_err(scratch)?;
     progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
@@ -179,10 +179,9 @@ fn read_and_plan<'r>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let tiers = options.check.rules.tier_names().len();
-    let planned = Plan::new(scanned, index, roster, replay, tiers)?;
+    let plan = Plan::new(scanned, index, roster, replay)?;
     release_free_memory();
-    Ok(planned)
+    Ok(plan)
 }
 
 fn scratch(error: std::io::Error) -> LedgerError {
@@ -271,6 +270,8 @@ struct Plan<'r> {
     own: Vec<FileEntry>,
     /// Cross-unit findings, sorted by file.
     findings: Vec<Finding>,
+    /// Per attributed file: whether it was read.
+    readable: Vec<bool>,
     /// Per attributed file: whether its owner has a readable file that counts (names of
     /// feedback files).
     readable_sibling: Vec<bool>,
@@ -282,8 +283,7 @@ impl<'r> Plan<'r> {
         index: SeatIndex,
         roster: Option<&'r Roster>,
         replay: Replay,
-        tiers: usize,
-    ) -> Result<(Plan<'r>, Units), LedgerError> {
+    ) -> Result<Plan<'r>, LedgerError> {
         let Scanned {
             mut placements,
             versions,
@@ -313,8 +313,7 @@ impl<'r> Plan<'r> {
             .map(|p| readable_owners.contains(&p.owner))
             .collect();
         drop(readable_owners);
-        let units = Units::new(roster, tiers, &placements, &readable);
-        let plan = Plan {
+        Ok(Plan {
             roster,
             placements,
             paths,
@@ -322,9 +321,14 @@ impl<'r> Plan<'r> {
             replay,
             own,
             findings,
+            readable,
             readable_sibling,
-        };
-        Ok((plan, units))
+        })
+    }
+
+    /// The per-unit counters of the files that count, each file given its unit's row.
+    fn units(&self, tiers: usize) -> Units {
+        Units::new(self.roster, tiers, &self.placements, &self.readable)
     }
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
