@@ -3,8 +3,9 @@
 //!
 //! Two ways in, one writer ([`writer::LedgerWriter`]): [`stream::run`] (the `ledger` command)
 //! streams reports from the readers to the writer and keeps only the files' placements and
-//! per-unit counters (文件清单's lines go to disk), so a national run stays in little memory; [`collect`] + [`Ledger::build_with`] +
-//! [`write()`] keep every report (`watch` caches them; tests inspect them).
+//! per-unit counters (文件清单's lines go to disk), so a national run stays in little memory;
+//! [`collect`] + [`Ledger::build_with`] + [`write()`] keep every report (`watch` caches them;
+//! tests inspect them).
 
 pub mod continued;
 pub mod coverage;
@@ -126,25 +127,12 @@ pub fn collect(
     inbox: &Path,
     options: &LedgerOptions,
 ) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
-    collect_with_progress(inbox, options, &|| {})
-}
-
-/// Like [`collect`], calling `tick` after each file (for a progress bar).
-pub fn collect_with_progress(
-    inbox: &Path,
-    options: &LedgerOptions,
-    tick: &(dyn Fn() + Sync),
-) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
     check_inbox(inbox, options)?;
     let discovery = discover::discover(inbox, &options.exclude);
     let reports = discovery
         .candidates
         .par_iter()
-        .map(|path| {
-            let report = check::check_file(path, &options.check);
-            tick();
-            report
-        })
+        .map(|path| check::check_file(path, &options.check))
         .collect();
     Ok((discovery, reports))
 }
