@@ -336,10 +336,11 @@ pub fn merge_unlisted(placements: &mut [Placement]) {
     let joins: Vec<(usize, usize)> = placements
         .iter()
         .enumerate()
-        .filter(|(_, p)| name_only(p))
         .filter_map(|(i, p)| match &p.owner {
-            Owner::Unlisted(unit) => coded.get(&name_key(unit.name())).map(|&j| (i, j)),
-            Owner::Roster(_) => None,
+            Owner::Unlisted(unit) if unit.code().is_empty() => {
+                coded.get(&name_key(unit.name())).map(|&j| (i, j))
+            }
+            _ => None,
         })
         .collect();
     for (i, j) in joins {
