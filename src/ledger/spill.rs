@@ -109,10 +109,7 @@ impl Replay {
         let bytes = self.bytes(slot)?;
         let mut input = Input { bytes: &bytes };
         let entry = FileEntry::take(&mut input)?;
-        match input.bytes.is_empty() {
-            true => Ok(entry),
-            false => Err(corrupt()),
-        }
+        input.end(entry)
     }
 
     fn bytes(&self, slot: Slot) -> io::Result<Vec<u8>> {
@@ -149,11 +146,7 @@ pub fn decode(bytes: &[u8], path: &Path) -> io::Result<FileReport> {
         classifications: Take::take(&mut input)?,
         own_output: Take::take(&mut input)?,
     };
-    if input.bytes.is_empty() {
-        Ok(report)
-    } else {
-        Err(corrupt())
-    }
+    input.end(report)
 }
 
 fn corrupt() -> io::Error {
@@ -166,6 +159,13 @@ struct Input<'a> {
 }
 
 impl<'a> Input<'a> {
+    /// `value`, decoded from every byte: a record with bytes left over is damaged.
+    fn end<T>(self, value: T) -> io::Result<T> {
+        match self.bytes.is_empty() {
+            true => Ok(value),
+            false => Err(corrupt()),
+        }
+    }
     fn byte(&mut self) -> io::Result<u8> {
         let (&b, rest) = self.bytes.split_first().ok_or_else(corrupt)?;
         self.bytes = rest;
