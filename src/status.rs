@@ -4,7 +4,7 @@
 //! screen for a 30-unit county: totals first, then one line per unit in roster order, then the
 //! files that could not be tied to a unit. The same content is the ledger's 报送情况 sheet.
 
-use crate::attribution::{Owner, Placement};
+use crate::attribution::{Owner, Placement, Placements, UnitNames};
 use crate::check::FileReport;
 use crate::roster::Roster;
 use chrono::{DateTime, Datelike, Local, NaiveDate};
@@ -167,17 +167,32 @@ pub fn build(
     expect: &Expectation,
     inbox: &Path,
     reports: &[FileSeen],
-    placements: &[Placement],
+    placements: &Placements,
 ) -> StatusReport {
     let relative = |p: &Path| p.strip_prefix(inbox).unwrap_or(p).display().to_string();
+    // The files of roster units, grouped by unit (in file order within each): one sort, not
+    // a pass over every file for every unit (a national roster has tens of thousands).
+    let roster_index = |j: &usize| match placements[*j].owner {
+        Owner::Roster(i) => Some(i),
+        Owner::Unlisted(_) => None,
+    };
+    let mut by_unit: Vec<usize> = (0..reports.len())
+        .filter(|j| roster_index(j).is_some())
+        .collect();
+    by_unit.sort_by_key(roster_index);
     let units: Vec<UnitStatus> = (0..roster.units.len())
-        .map(|i| unit_status(roster, i, expect, reports, placements, &relative))
+        .map(|i| {
+            let start = by_unit.partition_point(|j| roster_index(j) < Some(i));
+            let end = by_unit.partition_point(|j| roster_index(j) <= Some(i));
+            let own = &by_unit[start..end];
+            unit_status(roster, i, expect, reports, placements, own, &relative)
+        })
         .collect();
     let unmatched: Vec<UnmatchedFile> = reports
         .iter()
-        .zip(placements)
+        .zip(placements.iter())
         .filter(|(_, p)| matches!(p.owner, Owner::Unlisted(_)) && !p.is_superseded())
-        .map(|(r, p)| unmatched_file(r, p, &relative))
+        .map(|(r, p)| unmatched_file(r, p, placements.names(), &relative))
         .collect();
     let totals = totals(&units, unmatched.len());
     StatusReport {
@@ -197,13 +212,10 @@ fn unit_status(
     expect: &Expectation,
     reports: &[FileSeen],
     placements: &[Placement],
+    own: &[usize],
     relative: &dyn Fn(&Path) -> String,
 ) -> UnitStatus {
     let unit = &roster.units[i];
-    let mine = |p: &&Placement| p.owner == Owner::Roster(i);
-    let own: Vec<usize> = (0..reports.len())
-        .filter(|&j| mine(&&placements[j]))
-        .collect();
     // The chosen readable file, else an unreadable one: either way the unit has sent something.
     let current = own
         .iter()
@@ -267,10 +279,14 @@ fn local_time(time: SystemTime) -> DateTime<Local> {
 fn unmatched_file(
     report: &FileSeen,
     placement: &Placement,
+    names: &UnitNames,
     relative: &dyn Fn(&Path) -> String,
 ) -> UnmatchedFile {
-    let (unit_code, unit_name) = match &placement.owner {
-        Owner::Unlisted(unit) => (unit.code().to_string(), unit.name().to_string()),
+    let (unit_code, unit_name) = match placement.owner {
+        Owner::Unlisted(unit) => {
+            let (code, name) = names.get(unit);
+            (code.to_string(), name.to_string())
+        }
         Owner::Roster(_) => Default::default(),
     };
     UnmatchedFile {

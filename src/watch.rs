@@ -218,20 +218,20 @@ impl State {
     fn refresh(&mut self) -> Vec<(PathBuf, Change)> {
         let found = self.discovery();
         let mut changes = Vec::new();
-        let present: HashSet<&PathBuf> = found.candidates.iter().collect();
+        let present: HashSet<PathBuf> = found.candidates.iter().collect();
         let gone: Vec<PathBuf> = self
             .cache
             .keys()
-            .filter(|p| !present.contains(p))
+            .filter(|p| !present.contains(*p))
             .cloned()
             .collect();
         for path in gone {
             self.cache.remove(&path);
             changes.push((path, Change::Removed));
         }
-        for path in &found.candidates {
-            if let Some(change) = self.update(path) {
-                changes.push((path.clone(), change));
+        for path in found.candidates.iter() {
+            if let Some(change) = self.update(&path) {
+                changes.push((path, change));
             }
         }
         changes
@@ -291,7 +291,7 @@ impl State {
         let reports: Vec<FileReport> = found
             .candidates
             .iter()
-            .filter_map(|p| self.cache.get(p).map(|c| c.report.clone()))
+            .filter_map(|p| self.cache.get(&p).map(|c| c.report.clone()))
             .collect();
         let expect = Expectation::new(self.options.roster.clone(), self.options.deadline, None);
         let rules = &self.options.check.rules;

@@ -8,7 +8,10 @@
 //! latest modification time) wins and the others are superseded whole: rows of two versions are
 //! never merged, so a deleted organization does not come back from an older copy.
 
+mod names;
 pub mod shared;
+
+pub use names::{UnitId, UnitNames};
 
 use crate::check::FileReport;
 use crate::form::Form;
@@ -39,49 +42,11 @@ impl Via {
 }
 
 /// Whose file it is: a roster unit (by index), or a unit known only from the file itself
-/// (no roster, or a file the roster does not account for).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// (no roster, or a file the roster does not account for), by its place in [`UnitNames`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Owner {
     Roster(usize),
-    Unlisted(UnitName),
-}
-
-/// The code and name of a unit known from its files only (every file holds its owner, and a
-/// national run has tens of thousands). Ordered by code, then name.
-///
-/// A clone is a copy, not a shared reference: the ledger copies what pass 1's workers made so
-/// that nothing they allocated outlives their parsing (see `ledger::stream::scan`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct UnitName {
-    code: Box<str>,
-    name: Box<str>,
-}
-
-impl UnitName {
-    pub fn new(code: &str, name: &str) -> UnitName {
-        UnitName {
-            code: code.into(),
-            name: name.into(),
-        }
-    }
-    pub fn code(&self) -> &str {
-        &self.code
-    }
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Ord for UnitName {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.code(), self.name()).cmp(&(other.code(), other.name()))
-    }
-}
-
-impl PartialOrd for UnitName {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
+    Unlisted(UnitId),
 }
 
 /// What attribution decided about one file.
@@ -102,13 +67,115 @@ impl Placement {
     }
 }
 
+/// Whose a file says it is, as [`place`] finds it on its own: a roster unit, or the code and
+/// name of a unit known from the file only (not yet shared with other files of that unit).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    Roster(usize),
+    Unlisted { code: String, name: String },
+}
+
+/// One file placed on its own, before [`Placements::push`] gives its owner an id.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub claim: Claim,
+    pub via: Option<Via>,
+    pub modified: Option<SystemTime>,
+}
+
+/// What attribution decided about every file, in file order, and the names of the units the
+/// roster does not know (each once, however many files it has). Reads as a slice of
+/// [`Placement`]s.
+#[derive(Debug, Clone, Default)]
+pub struct Placements {
+    list: Vec<Placement>,
+    names: UnitNames,
+}
+
+impl Placements {
+    pub fn with_capacity(files: usize) -> Placements {
+        Placements {
+            list: Vec::with_capacity(files),
+            names: UnitNames::default(),
+        }
+    }
+
+    /// Add the next file's placement.
+    pub fn push(&mut self, placed: Placed) {
+        let owner = match placed.claim {
+            Claim::Roster(i) => Owner::Roster(i),
+            Claim::Unlisted { code, name } => Owner::Unlisted(self.names.intern(&code, &name)),
+        };
+        self.list.push(Placement {
+            owner,
+            via: placed.via,
+            superseded_by: None,
+            modified: placed.modified,
+        });
+    }
+
+    pub fn names(&self) -> &UnitNames {
+        &self.names
+    }
+
+    /// Every file is placed: give back the room kept for more.
+    pub fn seal(&mut self) {
+        self.list.shrink_to_fit();
+        self.names.seal();
+    }
+
+    /// Keep the placements of the files `keep` says.
+    pub fn retain(&mut self, keep: impl FnMut(&Placement) -> bool) {
+        self.list.retain(keep);
+    }
+
+    /// The placements and the unit names apart.
+    pub fn into_parts(self) -> (Vec<Placement>, UnitNames) {
+        (self.list, self.names)
+    }
+
+    /// The (code, name) `owner` stands for: the roster's, else the file's own.
+    pub fn label(&self, owner: &Owner, roster: Option<&Roster>) -> (String, String) {
+        match (owner, roster) {
+            (Owner::Roster(i), Some(r)) => (r.units[*i].code.clone(), r.units[*i].name.clone()),
+            (Owner::Unlisted(unit), _) => {
+                let (code, name) = self.names.get(*unit);
+                (code.to_string(), name.to_string())
+            }
+            (Owner::Roster(_), None) => Default::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for Placements {
+    type Target = [Placement];
+    fn deref(&self) -> &[Placement] {
+        &self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Placements {
+    type Item = &'a Placement;
+    type IntoIter = std::slice::Iter<'a, Placement>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+impl std::ops::DerefMut for Placements {
+    fn deref_mut(&mut self) -> &mut [Placement] {
+        &mut self.list
+    }
+}
+
 /// Attribute every report, choose among resubmissions, and flag organizations claimed by two
 /// units. Issues found are added to the reports' forms; the result is parallel to `reports`.
-pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Vec<Placement> {
-    let mut placements: Vec<Placement> = reports
-        .iter_mut()
-        .map(|report| place(report, roster))
-        .collect();
+pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placements {
+    let mut placements = Placements::with_capacity(reports.len());
+    for report in reports.iter_mut() {
+        placements.push(place(report, roster));
+    }
+    placements.seal();
     merge_unlisted(&mut placements);
     let versions: Vec<Version> = reports.iter().map(Version::of).collect();
     choose_versions(&versions, &mut placements);
@@ -168,35 +235,37 @@ impl<'p> Version<'p> {
 }
 
 /// The unit key of a file without a roster unit: its code and name, else its file stem.
-fn unlisted(report: &FileReport) -> Owner {
+fn unlisted(report: &FileReport) -> Claim {
     let (code, name) = crate::ledger::model::unit_key(report);
-    Owner::Unlisted(UnitName::new(&code_key(&code), &name))
+    Claim::Unlisted {
+        code: code_key(&code),
+        name,
+    }
 }
 
 /// Tie one file to its owner, adding an issue to its form when the roster cannot tell whose
 /// it is. Depends on this file alone, so it can run while files are read.
-pub fn place(report: &mut FileReport, roster: Option<&Roster>) -> Placement {
+pub fn place(report: &mut FileReport, roster: Option<&Roster>) -> Placed {
     let modified = std::fs::metadata(&report.path)
         .and_then(|m| m.modified())
         .ok();
-    let (owner, via) = match roster {
+    let (claim, via) = match roster {
         Some(roster) => match_roster(report, roster),
         None => (unlisted(report), None),
     };
-    Placement {
-        owner,
+    Placed {
+        claim,
         via,
-        superseded_by: None,
         modified,
     }
 }
 
 /// Match a file against the roster, adding an issue when it matches nothing or two units.
-fn match_roster(report: &mut FileReport, roster: &Roster) -> (Owner, Option<Via>) {
+fn match_roster(report: &mut FileReport, roster: &Roster) -> (Claim, Option<Via>) {
     let by_file = by_file_name(&report.path, roster);
     let Some(form) = report.form.as_mut() else {
         return match by_file {
-            Some(i) => (Owner::Roster(i), Some(Via::FileName)),
+            Some(i) => (Claim::Roster(i), Some(Via::FileName)),
             None => (unlisted(report), None),
         };
     };
@@ -222,7 +291,7 @@ fn match_roster(report: &mut FileReport, roster: &Roster) -> (Owner, Option<Via>
     if via != Via::Code && !code.is_empty() {
         form.issues.push(code_differs(roster, unit, &code, via));
     }
-    (Owner::Roster(unit), Some(via))
+    (Claim::Roster(unit), Some(via))
 }
 
 /// A roster unit named by `text`: exactly, else the single longest roster name inside it
@@ -319,32 +388,35 @@ fn code_differs(roster: &Roster, unit: usize, code: &str, via: Via) -> Issue {
 }
 
 /// Without a roster, a file with only a name joins the file with a code and the same name.
-pub fn merge_unlisted(placements: &mut [Placement]) {
-    let name_only = |p: &Placement| matches!(&p.owner, Owner::Unlisted(u) if u.code().is_empty());
+pub fn merge_unlisted(placements: &mut Placements) {
+    let names = &placements.names;
+    let name_only =
+        |p: &Placement| matches!(p.owner, Owner::Unlisted(u) if names.code(u).is_empty());
     if !placements.iter().any(name_only) {
         return; // the usual inbox: every file carries its code
     }
-    // By name, a file whose owner has a code (the last one, as a map filled in order keeps).
-    let coded: HashMap<String, usize> = placements
+    // By name, the owner with a code (the last one, as a map filled in order keeps).
+    let coded: HashMap<String, Owner> = placements
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| match &p.owner {
-            Owner::Unlisted(unit) if !unit.code().is_empty() => Some((name_key(unit.name()), i)),
-            _ => None,
-        })
-        .collect();
-    let joins: Vec<(usize, usize)> = placements
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| match &p.owner {
-            Owner::Unlisted(unit) if unit.code().is_empty() => {
-                coded.get(&name_key(unit.name())).map(|&j| (i, j))
+        .filter_map(|p| match p.owner {
+            Owner::Unlisted(u) if !names.code(u).is_empty() => {
+                Some((name_key(names.name(u)), p.owner))
             }
             _ => None,
         })
         .collect();
-    for (i, j) in joins {
-        placements[i].owner = placements[j].owner.clone();
+    let joins: Vec<(usize, Owner)> = placements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.owner {
+            Owner::Unlisted(u) if names.code(u).is_empty() => {
+                coded.get(&name_key(names.name(u))).map(|&owner| (i, owner))
+            }
+            _ => None,
+        })
+        .collect();
+    for (i, owner) in joins {
+        placements.list[i].owner = owner;
     }
 }
 

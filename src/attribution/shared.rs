@@ -8,7 +8,7 @@
 //! to [`SeatIndex`] buckets on disk, so memory does not grow with the number of organizations.
 //! Both use the same grouping, so they find the same issues in the same order.
 
-use super::{Owner, Placement};
+use super::{Owner, Placements};
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
@@ -161,7 +161,7 @@ impl Finding {
 
 /// Who owns each file and what it is called, to tell seats apart and describe them.
 pub struct Owners<'a> {
-    pub placements: &'a [Placement],
+    pub placements: &'a Placements,
     pub paths: &'a [&'a Path],
     pub roster: Option<&'a Roster>,
 }
@@ -174,7 +174,7 @@ impl Owners<'_> {
     fn owner_name(&self, report: usize) -> String {
         match (&self.placements[report].owner, self.roster) {
             (Owner::Roster(i), Some(roster)) => roster.units[*i].name.clone(),
-            (Owner::Unlisted(unit), _) => unit.name().to_string(),
+            (Owner::Unlisted(unit), _) => self.placements.names().name(*unit).to_string(),
             (Owner::Roster(_), None) => String::new(),
         }
     }

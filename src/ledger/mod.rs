@@ -129,10 +129,10 @@ pub fn collect(
 ) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
     check_inbox(inbox, options)?;
     let discovery = discover::discover(inbox, &options.exclude);
-    let reports = discovery
-        .candidates
-        .par_iter()
-        .map(|path| check::check_file(path, &options.check))
+    let paths = &discovery.candidates;
+    let reports = (0..paths.len())
+        .into_par_iter()
+        .map(|i| check::check_file(&paths.get(i), &options.check))
         .collect();
     Ok((discovery, reports))
 }

@@ -5,7 +5,7 @@
 pub use super::file_list::FileList;
 pub use super::units::{Parts, UnitList, Units};
 
-use crate::attribution::{self, Owner, Placement};
+use crate::attribution::{self, Owner, Placements};
 use crate::check::FileReport;
 use crate::discover::Discovery;
 use crate::form::{Form, SkipReason};
@@ -228,7 +228,7 @@ pub struct Ledger<'a> {
     /// The reports that count: every readable file not superseded, and the unreadable ones.
     pub reports: Vec<FileReport>,
     /// Whose each of `reports` is, parallel to it.
-    pub placements: Vec<Placement>,
+    pub placements: Placements,
     pub roster: Option<Roster>,
     pub units: UnitList,
     pub county: UnitSummary,
@@ -253,15 +253,6 @@ pub fn unit_key(report: &FileReport) -> (String, String) {
             form.unit_name().map_or_else(stem, str::to_string),
         ),
         None => (String::new(), stem()),
-    }
-}
-
-/// The (code, name) a placement stands for: the roster's, else the file's own.
-pub fn owner_label(owner: &Owner, roster: Option<&Roster>) -> (String, String) {
-    match (owner, roster) {
-        (Owner::Roster(i), Some(r)) => (r.units[*i].code.clone(), r.units[*i].name.clone()),
-        (Owner::Unlisted(unit), _) => (unit.code().to_string(), unit.name().to_string()),
-        (Owner::Roster(_), None) => Default::default(),
     }
 }
 
@@ -299,15 +290,15 @@ impl<'a> Ledger<'a> {
         let paths: Vec<&Path> = reports.iter().map(|r| r.path.as_path()).collect();
         let mut files: Vec<FileEntry> = reports
             .iter()
-            .zip(&placements)
-            .map(|(r, p)| entry_of(inbox, r, p, roster.as_ref(), &paths))
+            .enumerate()
+            .map(|(i, r)| entry_of(inbox, r, (i, &placements), roster.as_ref(), &paths))
             .collect();
         files.extend(other_entries(inbox, discovery, &own_outputs));
         let files = FileList::new(files);
         let readable: Vec<bool> = reports.iter().map(|r| r.form.is_some()).collect();
         let tiers = rules.tier_names().len();
         let mut units = Units::new(roster.as_ref(), tiers, &placements, &readable);
-        for (i, (report, placement)) in reports.iter().zip(&placements).enumerate() {
+        for (i, (report, placement)) in reports.iter().zip(placements.iter()).enumerate() {
             if !placement.is_superseded() {
                 units.add(i, report);
             }
@@ -319,11 +310,15 @@ impl<'a> Ledger<'a> {
             seen,
         };
         let mut ledger = Ledger::assemble(rules, inbox, expect, parts, placements.clone());
-        (ledger.reports, ledger.placements) = reports
+        ledger.reports = reports
             .into_iter()
-            .zip(placements)
+            .zip(placements.iter())
             .filter(|(_, p)| !p.is_superseded())
-            .unzip();
+            .map(|(r, _)| r)
+            .collect();
+        let mut placements = placements;
+        placements.retain(|p| !p.is_superseded());
+        ledger.placements = placements;
         ledger
     }
 
@@ -335,7 +330,7 @@ impl<'a> Ledger<'a> {
         inbox: &Path,
         expect: &Expectation,
         parts: Parts,
-        placements: Vec<Placement>,
+        placements: Placements,
     ) -> Ledger<'a> {
         let Parts {
             roster,
@@ -351,7 +346,7 @@ impl<'a> Ledger<'a> {
             rules,
             inbox: inbox.to_path_buf(),
             reports: Vec::new(),
-            placements: Vec::new(),
+            placements: Placements::default(),
             roster,
             units,
             county,
@@ -390,17 +385,34 @@ pub fn relative_text<'p>(inbox: &Path, path: &'p Path) -> std::borrow::Cow<'p, s
     path.strip_prefix(inbox).unwrap_or(path).to_string_lossy()
 }
 
-/// The 文件清单 line of an attributed file; `paths` are those of every attributed file, for
+/// The 文件清单 line of attributed file `i`; `paths` are those of every attributed file, for
 /// the name of the file that superseded it.
 pub fn entry_of(
     inbox: &Path,
     report: &FileReport,
-    placement: &Placement,
+    (i, placements): (usize, &Placements),
     roster: Option<&Roster>,
     paths: &[&Path],
 ) -> FileEntry {
     let mut entry = report_entry(inbox, report);
-    place_entry(&mut entry, placement, roster, |i| relative(inbox, paths[i]));
+    let placement = &placements[i];
+    if let (Owner::Roster(_), Some(via)) = (placement.owner, placement.via) {
+        (entry.unit_code, entry.unit_name) = placements.label(&placement.owner, roster);
+        if via != crate::attribution::Via::Code {
+            prepend(
+                &mut entry.detail,
+                format!("按{}对应到花名册单位", via.label()),
+            );
+        }
+    }
+    if let Some(newer) = placement.superseded_by {
+        let newer = relative(inbox, paths[newer]);
+        prepend(
+            &mut entry.detail,
+            format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),
+        );
+        entry.status = FileStatus::Superseded(newer);
+    }
     entry
 }
 
@@ -429,32 +441,6 @@ pub fn other_entries(
     }
     entries.extend(own_outputs.iter().map(|own| own_output_entry(inbox, own)));
     entries
-}
-
-/// The roster's code and name on the entry, and why it was superseded or how it was matched.
-pub fn place_entry(
-    entry: &mut FileEntry,
-    placement: &Placement,
-    roster: Option<&Roster>,
-    path_of: impl Fn(usize) -> String,
-) {
-    if let (Owner::Roster(_), Some(via)) = (&placement.owner, placement.via) {
-        (entry.unit_code, entry.unit_name) = owner_label(&placement.owner, roster);
-        if via != crate::attribution::Via::Code {
-            prepend(
-                &mut entry.detail,
-                format!("按{}对应到花名册单位", via.label()),
-            );
-        }
-    }
-    if let Some(newer) = placement.superseded_by {
-        let newer = path_of(newer);
-        prepend(
-            &mut entry.detail,
-            format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),
-        );
-        entry.status = FileStatus::Superseded(newer);
-    }
 }
 
 fn prepend(detail: &mut String, text: String) {

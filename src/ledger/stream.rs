@@ -30,14 +30,14 @@ use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::writer::{LedgerWriter, Line, OtherRows};
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Finding, Owners, SeatIndex};
-use crate::attribution::{self, Owner, Placement, Version};
+use crate::attribution::{self, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
-use crate::discover::{self, Discovery};
+use crate::discover::{self, Discovery, PathList};
 use crate::roster::Roster;
 use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
 /// What a streamed run gives back besides the workbook.
@@ -82,7 +82,7 @@ pub enum Stage {
 /// What pass 1 keeps: per attributed file (every file read but our own outputs), in
 /// discovery order, its placement, version and spilled report.
 struct Scanned<'d> {
-    placements: Vec<Placement>,
+    placements: Placements,
     /// Paths borrowed from the discovery list.
     versions: Vec<Version<'d>>,
     /// Where each report (read, validated, placed) waits for pass 2.
@@ -96,7 +96,7 @@ struct Scanned<'d> {
 /// One file as a worker of pass 1 leaves it.
 enum Found<'d> {
     Own(FileEntry),
-    Attributed(Placement, Version<'d>, Slot),
+    Attributed(Placed, Version<'d>, Slot),
 }
 
 /// Discover `inbox`, scan, attribute and stream the ledger to `output`.
@@ -179,7 +179,7 @@ fn read_and_plan<'r>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let plan = Plan::new(scanned, index, roster, replay)?;
+    let plan = Plan::new(discovery.candidates.root(), scanned, index, roster, replay)?;
     release_free_memory();
     Ok(plan)
 }
@@ -190,7 +190,7 @@ fn scratch(error: std::io::Error) -> LedgerError {
 
 /// Pass 1: every file read and placed, its report and its organizations' keys spilled.
 fn scan<'d>(
-    paths: &'d [PathBuf],
+    paths: &'d PathList,
     inbox: &Path,
     options: &LedgerOptions,
     roster: Option<&Roster>,
@@ -201,19 +201,17 @@ fn scan<'d>(
     let index = Mutex::new(index);
     let n = paths.len();
     let mut scanned = Scanned {
-        placements: Vec::with_capacity(n),
+        placements: Placements::with_capacity(n),
         versions: Vec::with_capacity(n),
         slots: Vec::with_capacity(n),
         remap: Vec::with_capacity(n),
         own: Vec::new(),
     };
-    for (c, chunk) in paths.chunks(SCAN_CHUNK).enumerate() {
-        let found: Vec<Result<Found, std::io::Error>> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(j, path)| {
-                let i = c * SCAN_CHUNK + j;
-                let mut report = read_file(path, &options.check.limits);
+    for start in (0..n).step_by(SCAN_CHUNK) {
+        let found: Vec<Result<Found, std::io::Error>> = (start..n.min(start + SCAN_CHUNK))
+            .into_par_iter()
+            .map(|i| {
+                let mut report = read_file(&paths.get(i), &options.check.limits);
                 progress(Progress::Done);
                 if report.own_output {
                     return Ok(Found::Own(own_output_entry(inbox, &report)));
@@ -227,7 +225,7 @@ fn scan<'d>(
                 let slot = spill.put(&report)?;
                 Ok(Found::Attributed(
                     placement,
-                    Version::at(&report, path),
+                    Version::at(&report, paths.relative(i)),
                     slot,
                 ))
             })
@@ -244,7 +242,7 @@ fn scan<'d>(
                 }
                 Found::Attributed(placement, version, slot) => {
                     scanned.remap.push(scanned.placements.len() as u32);
-                    scanned.placements.push(placement.clone());
+                    scanned.placements.push(placement);
                     scanned.versions.push(version);
                     scanned.slots.push(slot);
                 }
@@ -261,8 +259,10 @@ const SCAN_CHUNK: usize = 256;
 /// What is decided between the passes (`'r`: the roster's and the discovery list's).
 struct Plan<'r> {
     roster: Option<&'r Roster>,
-    placements: Vec<Placement>,
-    /// Of each attributed file.
+    placements: Placements,
+    /// The folder the files were found in.
+    root: &'r Path,
+    /// Of each attributed file, relative to `root`.
     paths: Vec<&'r Path>,
     /// Per attributed file, where its report is in the spill.
     slots: Vec<Slot>,
@@ -279,6 +279,7 @@ struct Plan<'r> {
 
 impl<'r> Plan<'r> {
     fn new(
+        root: &'r Path,
         scanned: Scanned<'r>,
         index: SeatIndex,
         roster: Option<&'r Roster>,
@@ -291,6 +292,7 @@ impl<'r> Plan<'r> {
             remap,
             own,
         } = scanned;
+        placements.seal();
         attribution::merge_unlisted(&mut placements);
         attribution::choose_versions(&versions, &mut placements);
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
@@ -316,6 +318,7 @@ impl<'r> Plan<'r> {
         Ok(Plan {
             roster,
             placements,
+            root,
             paths,
             slots,
             replay,
@@ -333,7 +336,8 @@ impl<'r> Plan<'r> {
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
     fn report(&self, i: usize) -> std::io::Result<FileReport> {
-        self.replay.get(self.slots[i], self.paths[i])
+        self.replay
+            .get(self.slots[i], &self.root.join(self.paths[i]))
     }
 
     /// The findings of attributed file `i`.
@@ -362,7 +366,8 @@ impl<'r> Plan<'r> {
         let placement = &self.placements[i];
         let outcome = feedback.and_then(|dir| {
             let unit = FeedbackUnit {
-                owner: &placement.owner,
+                owner: placement.owner,
+                placements: &self.placements,
                 readable_sibling: self.readable_sibling[i],
                 roster: self.roster,
             };
@@ -663,8 +668,13 @@ impl Gathered {
         i: usize,
         report: &FileReport,
     ) -> std::io::Result<()> {
-        let placement = &plan.placements[i];
-        let entry = entry_of(inbox, report, placement, plan.roster, &plan.paths);
+        let entry = entry_of(
+            inbox,
+            report,
+            (i, &plan.placements),
+            plan.roster,
+            &plan.paths,
+        );
         self.lines.set(i, &entry)?;
         if plan.roster.is_some() {
             self.seen[i] = Some(FileSeen::of(report));

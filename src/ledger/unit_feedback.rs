@@ -5,8 +5,8 @@
 //! run for that unit is removed (only when it carries our feedback marker), so the folder never
 //! tells a unit to fix what it has fixed.
 
-use super::model::{owner_label, Ledger};
-use crate::attribution::Owner;
+use super::model::Ledger;
+use crate::attribution::{Owner, Placements};
 use crate::check::FileReport;
 use crate::feedback::{feedback_file_name, write_feedback_as, FeedbackError, FEEDBACK_SUFFIX};
 use crate::read::{Limits, Workbook};
@@ -40,7 +40,9 @@ pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
 
 /// Whose file a report is, as far as naming its feedback goes.
 pub struct FeedbackUnit<'a> {
-    pub owner: &'a Owner,
+    pub owner: Owner,
+    /// Whose the files are (for the names of units the roster does not know).
+    pub placements: &'a Placements,
     /// Whether the unit has a readable file in the ledger (then an unreadable one of its
     /// files gets feedback named after the file, not the unit).
     pub readable_sibling: bool,
@@ -53,7 +55,7 @@ impl FeedbackUnit<'_> {
         if !by_unit || (report.form.is_none() && self.readable_sibling) {
             return feedback_file_name(&report.path);
         }
-        let (code, name) = owner_label(self.owner, self.roster);
+        let (code, name) = self.placements.label(&self.owner, self.roster);
         let parts: Vec<&str> = [code.as_str(), name.as_str()]
             .into_iter()
             .filter(|p| !p.is_empty())
@@ -69,7 +71,7 @@ impl FeedbackUnit<'_> {
         dir: &Path,
     ) -> Option<FeedbackOutcome> {
         let name = self.file_name(report);
-        let unit = owner_label(self.owner, self.roster).1;
+        let unit = self.placements.label(&self.owner, self.roster).1;
         if report.issues().is_empty() {
             let path = dir.join(&name);
             return (is_our_feedback(&path, limits) && std::fs::remove_file(&path).is_ok())
@@ -85,7 +87,8 @@ impl FeedbackUnit<'_> {
 
 /// The unit's name as shown in log lines.
 pub fn unit_name(ledger: &Ledger, index: usize) -> String {
-    owner_label(&ledger.placements[index].owner, ledger.roster.as_ref()).1
+    let owner = &ledger.placements[index].owner;
+    ledger.placements.label(owner, ledger.roster.as_ref()).1
 }
 
 /// Write (or remove) feedback in `dir` for every current file, or only for the files in
@@ -104,14 +107,15 @@ pub fn write_unit_feedback(
 
 /// The unit of `ledger.reports[index]`, and whether it has a readable file at all.
 fn unit_of<'a>(ledger: &'a Ledger, index: usize) -> FeedbackUnit<'a> {
-    let owner = &ledger.placements[index].owner;
+    let owner = ledger.placements[index].owner;
     let readable_sibling = ledger
         .reports
         .iter()
-        .zip(&ledger.placements)
-        .any(|(r, p)| &p.owner == owner && r.form.is_some());
+        .zip(ledger.placements.iter())
+        .any(|(r, p)| p.owner == owner && r.form.is_some());
     FeedbackUnit {
         owner,
+        placements: &ledger.placements,
         readable_sibling,
         roster: ledger.roster.as_ref(),
     }

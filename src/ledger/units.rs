@@ -2,7 +2,7 @@
 //! once it is written.
 
 use super::model::{Cross, FileList, UnitSummary};
-use crate::attribution::{Owner, Placement, UnitName};
+use crate::attribution::{Owner, Placements, UnitId, UnitNames};
 use crate::check::FileReport;
 use crate::roster::Roster;
 use crate::schema::COVERAGE_MODES;
@@ -30,9 +30,8 @@ pub struct Units {
     tiers: usize,
     /// The roster's units, by roster index: rows `0..listed.len()`.
     listed: Vec<(String, String)>,
-    /// The other units, in order (the rows after the roster's): a file of each, whose owner
-    /// names it.
-    unlisted: Vec<u32>,
+    /// The other units, in order (the rows after the roster's).
+    unlisted: Vec<UnitId>,
     /// Per attributed file, its unit's row; [`NO_ROW`] for a file that does not count
     /// (superseded, or unreadable).
     row_of: Vec<u32>,
@@ -52,7 +51,7 @@ impl Units {
     pub fn new(
         roster: Option<&Roster>,
         tiers: usize,
-        placements: &[Placement],
+        placements: &Placements,
         readable: &[bool],
     ) -> Units {
         let listed: Vec<(String, String)> = roster.map_or_else(Vec::new, |r| {
@@ -67,20 +66,17 @@ impl Units {
         for (i, p) in placements.iter().enumerate().filter(|&(i, _)| counts_in(i)) {
             match p.owner {
                 Owner::Roster(r) if r < listed.len() => row_of[i] = r as u32,
-                _ => others.push(i as u32),
+                Owner::Roster(_) => debug_assert!(false, "a roster owner without a roster"),
+                Owner::Unlisted(unit) => others.push((unit, i as u32)),
             }
         }
-        // A unit the roster does not name is known by code and name (without a roster, a
-        // roster owner cannot occur: it would be the empty unit).
-        let key = |i: u32| match &placements[i as usize].owner {
-            Owner::Unlisted(unit) => (unit.code(), unit.name()),
-            Owner::Roster(_) => ("", ""),
-        };
-        others.sort_by(|&a, &b| key(a).cmp(&key(b)));
-        let mut unlisted: Vec<u32> = Vec::new();
-        for i in others {
-            if unlisted.last().is_none_or(|&u| key(u) != key(i)) {
-                unlisted.push(i);
+        // A unit the roster does not name is known by code and name.
+        let names = placements.names();
+        others.sort_by(|(a, _), (b, _)| names.get(*a).cmp(&names.get(*b)));
+        let mut unlisted: Vec<UnitId> = Vec::new();
+        for (unit, i) in others {
+            if unlisted.last() != Some(&unit) {
+                unlisted.push(unit);
             }
             row_of[i as usize] = (listed.len() + unlisted.len() - 1) as u32;
         }
@@ -114,12 +110,12 @@ impl Units {
     }
 
     /// The units in order, with their 报送情况, the county total and its 双分类; the names of the
-    /// units the roster does not know are moved out of `placements` (those [`Units::new`]
+    /// units the roster does not know are taken over from `placements` (those [`Units::new`]
     /// was given), not copied.
     pub fn finish(
         self,
         status: Option<&StatusReport>,
-        mut placements: Vec<Placement>,
+        placements: Placements,
     ) -> (UnitList, UnitSummary, Cross) {
         let submissions = match status {
             Some(status) => status.units.iter().map(|line| line.state_label).collect(),
@@ -130,22 +126,12 @@ impl Units {
             county.merge(&self.counts.get(row));
         }
         county.errors += self.failed_errors;
-        let unlisted = self
-            .unlisted
-            .iter()
-            .map(|&i| {
-                let owner = &mut placements[i as usize].owner;
-                match std::mem::replace(owner, Owner::Roster(usize::MAX)) {
-                    Owner::Unlisted(unit) => unit,
-                    Owner::Roster(_) => UnitName::new("", ""),
-                }
-            })
-            .collect();
-        drop(placements);
+        let (_, names) = placements.into_parts();
         let units = UnitList {
             listed: self.listed,
             submissions,
-            unlisted,
+            unlisted: self.unlisted,
+            names,
             counts: self.counts,
             unlisted_submission: self.with_roster.then_some("不在花名册"),
         };
@@ -159,7 +145,8 @@ pub struct UnitList {
     /// 报送情况 of the roster's units (empty without a roster).
     submissions: Vec<&'static str>,
     /// The other units, in order.
-    unlisted: Vec<UnitName>,
+    unlisted: Vec<UnitId>,
+    names: UnitNames,
     /// One row per unit: the roster's, then the others.
     counts: Packed,
     unlisted_submission: Option<&'static str>,
@@ -183,8 +170,8 @@ impl UnitList {
                     unit.submission = self.submissions.get(row).copied();
                 }
                 None => {
-                    let key = &self.unlisted[row - self.listed.len()];
-                    (unit.code, unit.name) = (key.code().to_string(), key.name().to_string());
+                    let (code, name) = self.names.get(self.unlisted[row - self.listed.len()]);
+                    (unit.code, unit.name) = (code.to_string(), name.to_string());
                     unit.submission = self.unlisted_submission;
                 }
             }
@@ -262,6 +249,7 @@ impl Packed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attribution::{Claim, Placed};
 
     #[test]
     fn packed_counts_come_back_as_added() {
@@ -288,52 +276,79 @@ mod tests {
         assert_eq!(packed.rows(), 3);
     }
 
+    /// Placements of files owned by (code, name), superseded by the file given.
+    fn placements(files: &[(&str, &str, Option<usize>)]) -> Placements {
+        let mut placements = Placements::default();
+        for &(code, name, _) in files {
+            placements.push(Placed {
+                claim: Claim::Unlisted {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                },
+                via: None,
+                modified: None,
+            });
+        }
+        for (p, &(.., superseded_by)) in placements.iter_mut().zip(files) {
+            p.superseded_by = superseded_by;
+        }
+        placements
+    }
+
     #[test]
     fn each_file_that_counts_gets_its_units_row_units_in_code_name_order() {
-        let placement = |code: &str, name: &str, superseded_by: Option<usize>| Placement {
-            owner: Owner::Unlisted(UnitName::new(code, name)),
-            via: None,
-            superseded_by,
-            modified: None,
-        };
-        let placements = [
-            placement("2", "乙", None),
-            placement("1", "甲", None),
-            placement("2", "乙", Some(0)),
-            placement("3", "丙", None),
-            placement("1", "甲", None),
-        ];
+        let placements = placements(&[
+            ("2", "乙", None),
+            ("1", "甲", None),
+            ("2", "乙", Some(0)),
+            ("3", "丙", None),
+            ("1", "甲", None),
+        ]);
         let readable = [true, true, true, false, true];
         let units = Units::new(None, 3, &placements, &readable);
         assert_eq!(units.row_of, [1, 0, NO_ROW, NO_ROW, 0]);
-        assert_eq!(units.unlisted, [1, 0]);
+        assert_eq!(
+            units.unlisted,
+            [placements[1].owner, placements[0].owner].map(unit_id)
+        );
         assert_eq!(units.counts.rows(), 2);
-        let (list, ..) = units.finish(None, placements.to_vec());
+        let (list, ..) = units.finish(None, placements);
         let names: Vec<String> = list.iter().map(|u| u.name).collect();
         assert_eq!(names, ["甲", "乙"]);
     }
 
+    fn unit_id(owner: Owner) -> UnitId {
+        match owner {
+            Owner::Unlisted(unit) => unit,
+            Owner::Roster(_) => panic!("a roster owner"),
+        }
+    }
+
     #[test]
-    fn unit_keys_order_by_code_then_name() {
-        let mut keys = [
+    fn unit_rows_order_by_code_then_name() {
+        let keys = [
             ("123", "甲"),
             ("12", "乙"),
             ("", "丙"),
             ("12", "甲"),
             ("12\0", ""),
+        ];
+        let files: Vec<(&str, &str, Option<usize>)> = keys
+            .iter()
+            .map(|&(code, name)| (code, name, None))
+            .collect();
+        let placements = placements(&files);
+        let units = Units::new(None, 3, &placements, &[true; 5]);
+        let (list, ..) = units.finish(None, placements);
+        let sorted: Vec<(String, String)> = list.iter().map(|u| (u.code, u.name)).collect();
+        let expected = [
+            ("", "丙"),
+            ("12", "乙"),
+            ("12", "甲"),
+            ("12\0", ""),
+            ("123", "甲"),
         ]
-        .map(|(code, name)| UnitName::new(code, name));
-        keys.sort();
-        let sorted: Vec<(&str, &str)> = keys.iter().map(|k| (k.code(), k.name())).collect();
-        assert_eq!(
-            sorted,
-            [
-                ("", "丙"),
-                ("12", "乙"),
-                ("12", "甲"),
-                ("12\0", ""),
-                ("123", "甲")
-            ]
-        );
+        .map(|(c, n)| (c.to_string(), n.to_string()));
+        assert_eq!(sorted, expected);
     }
 }

@@ -9,7 +9,6 @@ use crate::attribution;
 use crate::check::{CheckOptions, FileReport};
 use crate::form::Record;
 use crate::issue::{Code, Issue};
-use crate::ledger::model::owner_label;
 use crate::ledger::readback::{self, LedgerOrg};
 use crate::ledger::{self, detail, LedgerOptions};
 use crate::roster::Roster;
@@ -138,9 +137,9 @@ fn from_folder(
         orgs: Vec::new(),
         issues: Vec::new(),
     };
-    for (report, placement) in reports.iter().zip(&placements) {
+    for (report, placement) in reports.iter().zip(placements.iter()) {
         if !placement.is_superseded() {
-            let unit = owner_label(&placement.owner, roster);
+            let unit = placements.label(&placement.owner, roster);
             add_report(&mut input, inbox, report, unit);
         }
     }

@@ -158,7 +158,7 @@ fn write(dir: &Path, name: &str, form: FormBuilder) -> PathBuf {
     form.write(dir.join(name)).unwrap()
 }
 
-fn attribute(roster: &Roster, paths: &[PathBuf]) -> (Vec<FileReport>, Vec<attribution::Placement>) {
+fn attribute(roster: &Roster, paths: &[PathBuf]) -> (Vec<FileReport>, attribution::Placements) {
     let mut reports: Vec<FileReport> = paths
         .iter()
         .map(|p| check_file(p, &CheckOptions::default()))
@@ -199,10 +199,7 @@ fn a_file_is_tied_by_code_then_name_then_file_name() {
         FormBuilder::new().code("").unit("").orgs(1),
     );
     let (reports, placements) = attribute(&roster, &[by_code, by_name, by_party_name, by_file]);
-    let got: Vec<(Owner, Option<Via>)> = placements
-        .iter()
-        .map(|p| (p.owner.clone(), p.via))
-        .collect();
+    let got: Vec<(Owner, Option<Via>)> = placements.iter().map(|p| (p.owner, p.via)).collect();
     assert_eq!(
         got,
         [
