@@ -56,7 +56,7 @@ pub struct Placement {
     /// How the roster unit was found; `None` for unlisted owners.
     pub via: Option<Via>,
     /// The index of the report that replaced this one, when it is an older version.
-    pub superseded_by: Option<usize>,
+    pub superseded_by: Option<u32>,
     /// The file's modification time, when the file system tells it.
     pub modified: Option<SystemTime>,
 }
@@ -451,6 +451,6 @@ pub fn choose_versions(versions: &[Version], placements: &mut [Placement]) {
         superseded.extend(files.iter().filter(|&&i| i != winner).map(|&i| (i, winner)));
     }
     for (i, winner) in superseded {
-        placements[i as usize].superseded_by = Some(winner as usize);
+        placements[i as usize].superseded_by = Some(winner);
     }
 }

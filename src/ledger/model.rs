@@ -406,7 +406,7 @@ pub fn entry_of(
         }
     }
     if let Some(newer) = placement.superseded_by {
-        let newer = relative(inbox, paths[newer]);
+        let newer = relative(inbox, paths[newer as usize]);
         prepend(
             &mut entry.detail,
             format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),

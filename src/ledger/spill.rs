@@ -17,6 +17,7 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -24,7 +25,8 @@ use std::sync::{Mutex, OnceLock};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
     offset: u64,
-    len: u64,
+    /// Never empty (so an `Option<Slot>` takes no more room than a slot).
+    len: NonZeroU32,
 }
 
 /// The spill while pass 1 appends to it (from any thread).
@@ -72,11 +74,15 @@ impl Spill {
     fn put_bytes(&self, bytes: &[u8]) -> io::Result<Slot> {
         let mut out = self.out.lock().expect("spill lock");
         out.file.write_all(bytes)?;
+        let len = u32::try_from(bytes.len())
+            .ok()
+            .and_then(NonZeroU32::new)
+            .ok_or_else(|| io::Error::other("暂存记录为空或超过 4 GiB"))?;
         let slot = Slot {
             offset: out.len,
-            len: bytes.len() as u64,
+            len,
         };
-        out.len += slot.len;
+        out.len += u64::from(len.get());
         Ok(slot)
     }
 
@@ -113,8 +119,7 @@ impl Replay {
     }
 
     fn bytes(&self, slot: Slot) -> io::Result<Vec<u8>> {
-        let len = usize::try_from(slot.len).map_err(|_| corrupt())?;
-        let mut bytes = vec![0; len];
+        let mut bytes = vec![0; slot.len.get() as usize];
         let mut file = self.file.lock().expect("spill lock");
         file.seek(SeekFrom::Start(slot.offset))?;
         file.read_exact(&mut bytes)?;

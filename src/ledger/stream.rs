@@ -396,9 +396,7 @@ impl<'r> Plan<'r> {
         writer: &mut LedgerWriter,
         units: Units,
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
-        let current: Vec<usize> = (0..self.paths.len())
-            .filter(|&i| !self.placements[i].is_superseded())
-            .collect();
+        let current = (0..self.paths.len()).filter(|&i| !self.placements[i].is_superseded());
         let window = (rayon::current_num_threads() * 4).max(8);
         let (permits, permit_back) = mpsc::sync_channel::<()>(window);
         let (done, arrived) = mpsc::channel::<(usize, std::io::Result<Prepared>)>();
@@ -413,7 +411,7 @@ impl<'r> Plan<'r> {
                 self.consume(files, writer, inbox, units, stream.progress)
             });
             rayon::in_place_scope(|tasks| {
-                for (k, &i) in current.iter().enumerate() {
+                for (k, i) in current.enumerate() {
                     if !acquire(&permits) {
                         break; // the writer stopped on an error
                     }

@@ -277,7 +277,7 @@ mod tests {
     }
 
     /// Placements of files owned by (code, name), superseded by the file given.
-    fn placements(files: &[(&str, &str, Option<usize>)]) -> Placements {
+    fn placements(files: &[(&str, &str, Option<u32>)]) -> Placements {
         let mut placements = Placements::default();
         for &(code, name, _) in files {
             placements.push(Placed {
@@ -333,7 +333,7 @@ mod tests {
             ("12", "甲"),
             ("12\0", ""),
         ];
-        let files: Vec<(&str, &str, Option<usize>)> = keys
+        let files: Vec<(&str, &str, Option<u32>)> = keys
             .iter()
             .map(|&(code, name)| (code, name, None))
             .collect();
