@@ -179,7 +179,9 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
     merge_unlisted(&mut placements);
     let versions: Vec<Version> = reports.iter().map(Version::of).collect();
     choose_versions(&versions, &mut placements);
-    let paths: Vec<&Path> = reports.iter().map(|r| r.path.as_path()).collect();
+    // Copied: the findings' messages name other files while issues are added to reports.
+    let owned: Vec<std::path::PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
+    let paths: Vec<&Path> = owned.iter().map(|p| p.as_path()).collect();
     let owners = shared::Owners {
         placements: &placements,
         paths: &paths,
@@ -192,8 +194,13 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
         .flat_map(|(i, form)| shared::seats(i, form))
         .collect();
     let findings = owners.find_all(seats);
-    for finding in findings {
-        add_finding(&mut reports[finding.report], &finding);
+    for finding in findings.iter() {
+        add_finding(
+            &mut reports[finding.report as usize],
+            finding,
+            &findings,
+            &owners,
+        );
     }
     for form in reports.iter_mut().filter_map(|r| r.form.as_mut()) {
         form.sort_issues();
@@ -201,10 +208,16 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
     placements
 }
 
-/// Put a cross-unit finding on its organization (issues are sorted afterwards).
-pub fn add_finding(report: &mut FileReport, finding: &shared::Finding) {
+/// Put a cross-unit finding (one of `findings`) on its organization (issues are sorted
+/// afterwards).
+pub fn add_finding(
+    report: &mut FileReport,
+    finding: &shared::Finding,
+    findings: &shared::Findings,
+    owners: &shared::Owners,
+) {
     if let Some(form) = report.form.as_mut() {
-        if let Some(issue) = finding.issue(form) {
+        if let Some(issue) = findings.issue(finding, form, owners) {
             form.issues.push(issue);
         }
     }

@@ -115,13 +115,91 @@ pub fn seats(report: usize, form: &Form) -> impl Iterator<Item = Seat> + '_ {
 }
 
 /// An issue to put on one organization, found before its file is read again.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Finding {
-    pub report: usize,
-    pub record: usize,
+    pub report: u32,
+    pub record: u32,
     pub kind: KeyKind,
-    /// Where the other units have it: "金竹乡（金竹乡.xlsx 第 7 行）".
-    pub others: Vec<String>,
+    /// Where the other units have it: a range of [`Findings::places`].
+    others: (u32, u32),
+}
+
+/// Where another unit lists an organization: its file and the row there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Place {
+    report: u32,
+    row: u32,
+}
+
+/// Every cross-unit finding, sorted by file and organization. A national run has tens of
+/// thousands: each is a few numbers, and its message ("also in 金竹乡（金竹乡.xlsx 第 7 行）")
+/// is written only when the issue is put on its file.
+#[derive(Debug, Default)]
+pub struct Findings {
+    list: Vec<Finding>,
+    places: Vec<Place>,
+}
+
+impl Findings {
+    fn push(&mut self, seat: &Seat, others: impl Iterator<Item = Place>) {
+        let start = self.places.len() as u32;
+        self.places.extend(others);
+        self.list.push(Finding {
+            report: seat.report,
+            record: seat.record,
+            kind: seat.kind,
+            others: (start, self.places.len() as u32),
+        });
+    }
+
+    fn sort(&mut self) {
+        self.list.sort_by_key(|f| (f.report, f.record, f.kind));
+        self.list.shrink_to_fit();
+        self.places.shrink_to_fit();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
+        self.list.iter()
+    }
+
+    /// The findings of file `report`.
+    pub fn of(&self, report: usize) -> &[Finding] {
+        let start = self.list.partition_point(|f| (f.report as usize) < report);
+        let end = self.list.partition_point(|f| (f.report as usize) <= report);
+        &self.list[start..end]
+    }
+
+    /// The issue `finding` puts on its organization's cell in `form`; `None` when the form
+    /// has no such column.
+    pub fn issue(&self, finding: &Finding, form: &Form, owners: &Owners) -> Option<Issue> {
+        let column = match finding.kind {
+            KeyKind::Code => org::CODE,
+            KeyKind::Name => org::NAME,
+        };
+        let table = form.org_table.as_ref()?;
+        let record = form.organizations.get(finding.record as usize)?;
+        let col = table.columns.get(column).copied().flatten()?;
+        let value = record.text(column).map(str::to_string);
+        let what = ORGANIZATIONS.columns[column].header;
+        let (start, end) = finding.others;
+        let others: Vec<String> = self.places[start as usize..end as usize]
+            .iter()
+            .map(|place| owners.where_is(place))
+            .collect();
+        let message = format!(
+            "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
+            value.as_deref().unwrap_or_default(),
+            others.join("、")
+        );
+        Some(Issue::cell(
+            finding.code(),
+            &table.sheet,
+            (record.row, col),
+            ORGANIZATIONS.columns[column].key,
+            value,
+            message,
+        ))
+    }
 }
 
 impl Finding {
@@ -130,32 +208,6 @@ impl Finding {
             KeyKind::Code => Code::OrgCodeInOtherUnit,
             KeyKind::Name => Code::OrgNameInOtherUnit,
         }
-    }
-
-    /// The issue on the organization's cell; `None` when the form has no such column.
-    pub fn issue(&self, form: &Form) -> Option<Issue> {
-        let column = match self.kind {
-            KeyKind::Code => org::CODE,
-            KeyKind::Name => org::NAME,
-        };
-        let table = form.org_table.as_ref()?;
-        let record = form.organizations.get(self.record)?;
-        let col = table.columns.get(column).copied().flatten()?;
-        let value = record.text(column).map(str::to_string);
-        let what = ORGANIZATIONS.columns[column].header;
-        let message = format!(
-            "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
-            value.as_deref().unwrap_or_default(),
-            self.others.join("、")
-        );
-        Some(Issue::cell(
-            self.code(),
-            &table.sheet,
-            (record.row, col),
-            ORGANIZATIONS.columns[column].key,
-            value,
-            message,
-        ))
     }
 }
 
@@ -179,14 +231,14 @@ impl Owners<'_> {
         }
     }
 
-    fn where_is(&self, seat: &Seat) -> String {
-        let file = self.paths[seat.report as usize]
+    fn where_is(&self, place: &Place) -> String {
+        let file = self.paths[place.report as usize]
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
         format!(
             "{}（{file} 第 {} 行）",
-            self.owner_name(seat.report as usize),
-            seat.row + 1
+            self.owner_name(place.report as usize),
+            place.row + 1
         )
     }
 
@@ -196,7 +248,7 @@ impl Owners<'_> {
     }
 
     /// The findings of one group of seats with the same key, sorted by file and row.
-    pub fn findings(&self, group: &[Seat], out: &mut Vec<Finding>) {
+    pub fn findings(&self, group: &[Seat], out: &mut Findings) {
         let first = self.owner(&group[0]);
         if group.iter().all(|s| self.owner(s) == first) {
             return;
@@ -212,23 +264,20 @@ impl Owners<'_> {
             let others = group
                 .iter()
                 .filter(|o| self.owner(o) != self.owner(seat))
-                .map(|o| self.where_is(o))
-                .collect();
-            out.push(Finding {
-                report: seat.report as usize,
-                record: seat.record as usize,
-                kind: seat.kind,
-                others,
-            });
+                .map(|o| Place {
+                    report: o.report,
+                    row: o.row,
+                });
+            out.push(seat, others);
         }
     }
 
     /// Group `seats` (current files only) in memory and return every finding.
-    pub fn find_all(&self, mut seats: Vec<Seat>) -> Vec<Finding> {
+    pub fn find_all(&self, mut seats: Vec<Seat>) -> Findings {
         seats.retain(|s| self.is_current(s));
-        let mut found = Vec::new();
+        let mut found = Findings::default();
         for_each_group(&mut seats, |group| self.findings(group, &mut found));
-        found.sort_by_key(|f| (f.report, f.record, f.kind));
+        found.sort();
         found
     }
 }
@@ -265,8 +314,8 @@ impl SeatIndex {
 
     /// Every finding among current files, bucket by bucket. Seats were added under their
     /// file's discovery index; `remap` turns that into the index of `owners`.
-    pub fn find_all(self, owners: &Owners, remap: &[u32]) -> std::io::Result<Vec<Finding>> {
-        let mut found = Vec::new();
+    pub fn find_all(self, owners: &Owners, remap: &[u32]) -> std::io::Result<Findings> {
+        let mut found = Findings::default();
         let mut bytes = Vec::new();
         for bucket in self.buckets {
             let mut file = bucket
@@ -287,7 +336,7 @@ impl SeatIndex {
                 .collect();
             for_each_group(&mut seats, |group| owners.findings(group, &mut found));
         }
-        found.sort_by_key(|f| (f.report, f.record, f.kind));
+        found.sort();
         Ok(found)
     }
 }

@@ -29,7 +29,7 @@ use super::spill::{Replay, Slot, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::writer::{LedgerWriter, Line, OtherRows};
 use super::{LedgerError, LedgerOptions};
-use crate::attribution::shared::{self, Finding, Owners, SeatIndex};
+use crate::attribution::shared::{self, Findings, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, PathList};
@@ -269,7 +269,7 @@ struct Plan<'r> {
     replay: Replay,
     own: Vec<FileEntry>,
     /// Cross-unit findings, sorted by file.
-    findings: Vec<Finding>,
+    findings: Findings,
     /// Per attributed file: whether it was read.
     readable: Vec<bool>,
     /// Per attributed file: whether its owner has a readable file that counts (names of
@@ -340,13 +340,6 @@ impl<'r> Plan<'r> {
             .get(self.slots[i], &self.root.join(self.paths[i]))
     }
 
-    /// The findings of attributed file `i`.
-    fn findings_of(&self, i: usize) -> &[Finding] {
-        let start = self.findings.partition_point(|f| f.report < i);
-        let end = self.findings.partition_point(|f| f.report <= i);
-        &self.findings[start..end]
-    }
-
     /// Pass 2 for file `i`: read back, classified, given its cross-unit findings, its feedback
     /// written.
     fn prepare(
@@ -357,8 +350,13 @@ impl<'r> Plan<'r> {
     ) -> std::io::Result<Prepared> {
         let mut report = self.report(i)?;
         classify_report(&mut report, &options.check.rules);
-        for finding in self.findings_of(i) {
-            attribution::add_finding(&mut report, finding);
+        let owners = Owners {
+            placements: &self.placements,
+            paths: &self.paths,
+            roster: self.roster,
+        };
+        for finding in self.findings.of(i) {
+            attribution::add_finding(&mut report, finding, &self.findings, &owners);
         }
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
