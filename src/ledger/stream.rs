@@ -27,6 +27,7 @@ use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts, Units};
 use super::spill::{Replay, Slot, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
+use super::units::UnitsOnDisk;
 use super::writer::{LedgerWriter, Line, OtherRows};
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Findings, Owners, SeatIndex};
@@ -112,6 +113,7 @@ pub fn run<'a>(
     let progress = stream.progress;
     let plan = read_and_plan(&discovery, inbox, options, roster, progress)?;
     let units = plan.units(options.check.rules.tier_names().len());
+    let units = units.to_disk().map_err(scratch)?;
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
@@ -392,7 +394,7 @@ impl<'r> Plan<'r> {
         options: &LedgerOptions,
         stream: &StreamOptions,
         writer: &mut LedgerWriter,
-        units: Units,
+        units: UnitsOnDisk,
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let current = (0..self.paths.len()).filter(|&i| !self.placements[i].is_superseded());
         let window = (rayon::current_num_threads() * 4).max(8);
@@ -435,7 +437,7 @@ impl<'r> Plan<'r> {
         files: Arrivals,
         writer: &mut LedgerWriter,
         inbox: &Path,
-        units: Units,
+        units: UnitsOnDisk,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let (mut detail, mut others) = writer.split();
@@ -468,7 +470,7 @@ impl<'r> Plan<'r> {
         arrived: mpsc::Receiver<(usize, Prepared, Line)>,
         others: &mut OtherRows,
         inbox: &Path,
-        units: Units,
+        units: UnitsOnDisk,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let mut gathered = Gathered::new(self, units).map_err(scratch)?;
@@ -477,7 +479,7 @@ impl<'r> Plan<'r> {
         for (done, prepared, line) in arrived {
             let (i, report) = (prepared.index, prepared.report);
             others.add(&report, &line)?;
-            gathered.units.add(i, &report);
+            gathered.units.add(i, &report).map_err(scratch)?;
             gathered.line(self, inbox, i, &report).map_err(scratch)?;
             feedback.extend(prepared.feedback);
             written.push(report);
@@ -535,7 +537,7 @@ impl<'r> Plan<'r> {
         let files = gathered.lines.finish(own, inbox, &paths).map_err(scratch)?;
         let parts = Parts {
             roster: roster.cloned(),
-            units: gathered.units,
+            units: gathered.units.load().map_err(scratch)?,
             files,
             seen,
         };
@@ -638,7 +640,7 @@ struct Prepared {
 
 /// What the second writer thread gathers: per-unit counts and 文件清单 lines.
 struct Gathered {
-    units: Units,
+    units: UnitsOnDisk,
     /// The 文件清单 line of each attributed file, by index, set as files are written.
     lines: SpilledLines,
     /// With a roster, what 报送情况 needs of each attributed file (empty without).
@@ -646,7 +648,7 @@ struct Gathered {
 }
 
 impl Gathered {
-    fn new(plan: &Plan, units: Units) -> std::io::Result<Gathered> {
+    fn new(plan: &Plan, units: UnitsOnDisk) -> std::io::Result<Gathered> {
         let n = plan.paths.len();
         let with_roster = plan.roster.is_some();
         Ok(Gathered {

@@ -7,6 +7,8 @@ use crate::check::FileReport;
 use crate::roster::Roster;
 use crate::schema::COVERAGE_MODES;
 use crate::status::{FileSeen, StatusReport};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
 /// What a ledger is assembled from once every file went past.
 pub struct Parts {
@@ -97,16 +99,48 @@ impl Units {
 
     /// Count the report of attributed file `i`, which is in the ledger (not superseded).
     pub fn add(&mut self, i: usize, report: &FileReport) {
+        if let Some((row, one)) = self.count(i, report) {
+            let width = self.counts.width;
+            Packed::add_into(&mut self.counts.cells[row * width..(row + 1) * width], &one);
+        }
+    }
+
+    /// The county-wide figures of file `i`'s report counted; its own figures and its unit's
+    /// row returned, for the caller to add where the rows are.
+    fn count(&mut self, i: usize, report: &FileReport) -> Option<(usize, UnitSummary)> {
         if report.form.is_none() {
             self.failed_errors += report.errors();
-            return;
+            return None;
         }
         let mut one = UnitSummary::new(String::new(), String::new(), self.tiers);
         one.add_report(report, &mut self.cross);
         match self.row_of[i] {
-            NO_ROW => debug_assert!(false, "a file that counts has a unit"),
-            row => self.counts.add(row as usize, &one),
+            NO_ROW => {
+                debug_assert!(false, "a file that counts has a unit");
+                None
+            }
+            row => Some((row as usize, one)),
         }
+    }
+
+    /// The rows of counters moved to a temporary file while files are added (a national run
+    /// has tens of thousands of units); [`UnitsOnDisk::load`] brings them back to be written.
+    pub fn to_disk(mut self) -> io::Result<UnitsOnDisk> {
+        let mut file = tempfile::tempfile()?;
+        let mut bytes = Vec::with_capacity(self.counts.cells.len() * 4);
+        for cell in &self.counts.cells {
+            bytes.extend_from_slice(&cell.to_le_bytes());
+        }
+        file.write_all(&bytes)?;
+        let rows = self.counts.rows();
+        self.counts.cells = Vec::new();
+        Ok(UnitsOnDisk {
+            row: vec![0; self.counts.width],
+            bytes: vec![0; self.counts.width * 4],
+            units: self,
+            file,
+            rows,
+        })
     }
 
     /// The units in order, with their 报送情况, the county total and its 双分类; the names of the
@@ -136,6 +170,56 @@ impl Units {
             unlisted_submission: self.with_roster.then_some("不在花名册"),
         };
         (units, county, self.cross)
+    }
+}
+
+/// [`Units`] whose rows of counters wait in a temporary file: each file's counts are added
+/// into its unit's row there.
+pub struct UnitsOnDisk {
+    units: Units,
+    file: File,
+    rows: usize,
+    /// The row being added to, as numbers and as bytes.
+    row: Vec<u32>,
+    bytes: Vec<u8>,
+}
+
+impl UnitsOnDisk {
+    /// Count the report of attributed file `i`, which is in the ledger (not superseded).
+    pub fn add(&mut self, i: usize, report: &FileReport) -> io::Result<()> {
+        let Some((row, one)) = self.units.count(i, report) else {
+            return Ok(());
+        };
+        let at = (row * self.row.len() * 4) as u64;
+        let mut bytes = std::mem::take(&mut self.bytes);
+        self.file.seek(SeekFrom::Start(at))?;
+        self.file.read_exact(&mut bytes)?;
+        for (cell, b) in self.row.iter_mut().zip(bytes.chunks_exact(4)) {
+            *cell = u32::from_le_bytes(b.try_into().expect("4 bytes"));
+        }
+        Packed::add_into(&mut self.row, &one);
+        for (b, cell) in bytes.chunks_exact_mut(4).zip(&self.row) {
+            b.copy_from_slice(&cell.to_le_bytes());
+        }
+        self.file.seek(SeekFrom::Start(at))?;
+        self.file.write_all(&bytes)?;
+        self.bytes = bytes;
+        Ok(())
+    }
+
+    /// Every file added: the rows back in memory, to be written.
+    pub fn load(mut self) -> io::Result<Units> {
+        let mut bytes = Vec::with_capacity(self.rows * self.row.len() * 4);
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.read_to_end(&mut bytes)?;
+        if bytes.len() != self.rows * self.row.len() * 4 {
+            return Err(io::Error::other("各单位计数的暂存文件长度不符"));
+        }
+        self.units.counts.cells = bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect();
+        Ok(self.units)
     }
 }
 
@@ -210,8 +294,16 @@ impl Packed {
         self.cells.resize(self.cells.len() + rows * self.width, 0);
     }
 
+    #[cfg(test)]
     fn add(&mut self, row: usize, unit: &UnitSummary) {
-        let cells = &mut self.cells[row * self.width..(row + 1) * self.width];
+        Packed::add_into(
+            &mut self.cells[row * self.width..(row + 1) * self.width],
+            unit,
+        );
+    }
+
+    /// Add `unit`'s counts into the row `cells`.
+    fn add_into(cells: &mut [u32], unit: &UnitSummary) {
         let c = &unit.coverage;
         let head = [unit.files, unit.errors, unit.warnings, unit.tiers.pending];
         let coverage = [c.total, c.organized, c.above_scale, c.above_scale_organized];
