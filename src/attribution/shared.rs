@@ -14,7 +14,7 @@ use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
 use crate::schema::{org, ORGANIZATIONS};
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// Which key a seat is about.
@@ -316,24 +316,29 @@ impl SeatIndex {
     /// file's discovery index; `remap` turns that into the index of `owners`.
     pub fn find_all(self, owners: &Owners, remap: &[u32]) -> std::io::Result<Findings> {
         let mut found = Findings::default();
-        let mut bytes = Vec::new();
         for bucket in self.buckets {
             let mut file = bucket
                 .into_inner()
                 .map_err(std::io::IntoInnerError::into_error)?;
+            let count = file.stream_position()? as usize / SEAT_BYTES;
             file.seek(SeekFrom::Start(0))?;
-            bytes.clear();
-            file.read_to_end(&mut bytes)?;
-            drop(file); // its space is given back now, not at the end
-            let mut seats: Vec<Seat> = bytes
-                .chunks_exact(SEAT_BYTES)
-                .map(Seat::from_bytes)
-                .map(|s| Seat {
-                    report: remap[s.report as usize],
-                    ..s
-                })
-                .filter(|s| owners.is_current(s))
-                .collect();
+            // Read seat by seat into a list sized once: the bucket is never in memory twice
+            // (as bytes and as seats), nor in a list grown by doubling.
+            let mut seats: Vec<Seat> = Vec::with_capacity(count);
+            let mut reader = BufReader::new(file);
+            let mut bytes = [0; SEAT_BYTES];
+            for _ in 0..count {
+                reader.read_exact(&mut bytes)?;
+                let seat = Seat::from_bytes(&bytes);
+                let seat = Seat {
+                    report: remap[seat.report as usize],
+                    ..seat
+                };
+                if owners.is_current(&seat) {
+                    seats.push(seat);
+                }
+            }
+            drop(reader); // its space on disk is given back now, not at the end
             for_each_group(&mut seats, |group| owners.findings(group, &mut found));
         }
         found.sort();

@@ -24,7 +24,7 @@
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
 
 use super::file_list::SpilledLines;
-use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts, Units};
+use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};
 use super::spill::{Replay, Slot, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::units::UnitsOnDisk;
@@ -112,8 +112,9 @@ pub fn run<'a>(
     let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
     let plan = read_and_plan(&discovery, inbox, options, roster, progress)?;
-    let units = plan.units(options.check.rules.tier_names().len());
-    let units = units.to_disk().map_err(scratch)?;
+    let units = plan
+        .units(options.check.rules.tier_names().len())
+        .map_err(scratch)?;
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
@@ -332,8 +333,8 @@ impl<'r> Plan<'r> {
     }
 
     /// The per-unit counters of the files that count, each file given its unit's row.
-    fn units(&self, tiers: usize) -> Units {
-        Units::new(self.roster, tiers, &self.placements, &self.readable)
+    fn units(&self, tiers: usize) -> std::io::Result<UnitsOnDisk> {
+        UnitsOnDisk::new(self.roster, tiers, &self.placements, &self.readable)
     }
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
@@ -529,12 +530,21 @@ impl<'r> Plan<'r> {
             placements,
             paths,
             mut own,
-            ..
+            slots,
+            replay,
+            findings,
+            readable,
+            readable_sibling,
+            root: _,
         } = self;
+        // What pass 2 needed goes before the per-unit counters come back into memory.
+        drop((slots, replay, findings, readable, readable_sibling));
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));
         let files = gathered.lines.finish(own, inbox, &paths).map_err(scratch)?;
+        drop(paths);
+        release_free_memory();
         let parts = Parts {
             roster: roster.cloned(),
             units: gathered.units.load().map_err(scratch)?,

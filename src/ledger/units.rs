@@ -56,6 +56,18 @@ impl Units {
         placements: &Placements,
         readable: &[bool],
     ) -> Units {
+        let mut units = Units::laid_out(roster, tiers, placements, readable);
+        units.counts.grow(units.listed.len() + units.unlisted.len());
+        units
+    }
+
+    /// The units and each file's row, with no row of counters made yet.
+    fn laid_out(
+        roster: Option<&Roster>,
+        tiers: usize,
+        placements: &Placements,
+        readable: &[bool],
+    ) -> Units {
         let listed: Vec<(String, String)> = roster.map_or_else(Vec::new, |r| {
             r.units
                 .iter()
@@ -83,14 +95,12 @@ impl Units {
             row_of[i as usize] = (listed.len() + unlisted.len() - 1) as u32;
         }
         unlisted.shrink_to_fit();
-        let mut counts = Packed::new(tiers);
-        counts.grow(listed.len() + unlisted.len());
         Units {
             tiers,
             listed,
             unlisted,
             row_of,
-            counts,
+            counts: Packed::new(tiers),
             with_roster: roster.is_some(),
             cross: Cross::new(tiers),
             failed_errors: 0,
@@ -121,26 +131,6 @@ impl Units {
             }
             row => Some((row as usize, one)),
         }
-    }
-
-    /// The rows of counters moved to a temporary file while files are added (a national run
-    /// has tens of thousands of units); [`UnitsOnDisk::load`] brings them back to be written.
-    pub fn to_disk(mut self) -> io::Result<UnitsOnDisk> {
-        let mut file = tempfile::tempfile()?;
-        let mut bytes = Vec::with_capacity(self.counts.cells.len() * 4);
-        for cell in &self.counts.cells {
-            bytes.extend_from_slice(&cell.to_le_bytes());
-        }
-        file.write_all(&bytes)?;
-        let rows = self.counts.rows();
-        self.counts.cells = Vec::new();
-        Ok(UnitsOnDisk {
-            row: vec![0; self.counts.width],
-            bytes: vec![0; self.counts.width * 4],
-            units: self,
-            file,
-            rows,
-        })
     }
 
     /// The units in order, with their 报送情况, the county total and its 双分类; the names of the
@@ -185,6 +175,28 @@ pub struct UnitsOnDisk {
 }
 
 impl UnitsOnDisk {
+    /// [`Units::new`], its rows of counters (zeros) in a temporary file rather than in
+    /// memory: a national run has tens of thousands of units.
+    pub fn new(
+        roster: Option<&Roster>,
+        tiers: usize,
+        placements: &Placements,
+        readable: &[bool],
+    ) -> io::Result<UnitsOnDisk> {
+        let units = Units::laid_out(roster, tiers, placements, readable);
+        let rows = units.listed.len() + units.unlisted.len();
+        let width = units.counts.width;
+        let file = tempfile::tempfile()?;
+        file.set_len((rows * width * 4) as u64)?;
+        Ok(UnitsOnDisk {
+            units,
+            file,
+            rows,
+            row: vec![0; width],
+            bytes: vec![0; width * 4],
+        })
+    }
+
     /// Count the report of attributed file `i`, which is in the ledger (not superseded).
     pub fn add(&mut self, i: usize, report: &FileReport) -> io::Result<()> {
         let Some((row, one)) = self.units.count(i, report) else {
@@ -209,16 +221,15 @@ impl UnitsOnDisk {
 
     /// Every file added: the rows back in memory, to be written.
     pub fn load(mut self) -> io::Result<Units> {
-        let mut bytes = Vec::with_capacity(self.rows * self.row.len() * 4);
         self.file.seek(SeekFrom::Start(0))?;
-        self.file.read_to_end(&mut bytes)?;
-        if bytes.len() != self.rows * self.row.len() * 4 {
-            return Err(io::Error::other("各单位计数的暂存文件长度不符"));
+        let mut cells = Vec::with_capacity(self.rows * self.row.len());
+        let mut reader = io::BufReader::new(self.file);
+        for _ in 0..self.rows {
+            reader.read_exact(&mut self.bytes)?;
+            let row = self.bytes.chunks_exact(4);
+            cells.extend(row.map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))));
         }
-        self.units.counts.cells = bytes
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .collect();
+        self.units.counts.cells = cells;
         Ok(self.units)
     }
 }
