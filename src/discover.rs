@@ -76,6 +76,24 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
     found
 }
 
+/// The paths of files by their index.
+pub trait FilePaths: Sync {
+    fn len(&self) -> usize;
+    fn path(&self, i: usize) -> &Path;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl FilePaths for Vec<&Path> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn path(&self, i: usize) -> &Path {
+        self[i]
+    }
+}
+
 /// Paths under one folder, kept as one buffer of the parts after the folder: the candidates
 /// of a national inbox (50,000) are two allocations, not 50,000.
 #[derive(Debug, Default, Clone)]
@@ -85,7 +103,7 @@ pub struct PathList {
     /// platform encodes it, one after the other.
     bytes: Vec<u8>,
     /// Where each path ends in `bytes`.
-    ends: Vec<usize>,
+    ends: Vec<u32>,
 }
 
 impl PathList {
@@ -100,7 +118,8 @@ impl PathList {
         let rest = path.strip_prefix(&self.root).unwrap_or(path);
         self.bytes
             .extend_from_slice(rest.as_os_str().as_encoded_bytes());
-        self.ends.push(self.bytes.len());
+        let end = u32::try_from(self.bytes.len()).expect("a file list under 4 GiB");
+        self.ends.push(end);
     }
 
     pub fn len(&self) -> usize {
@@ -118,8 +137,8 @@ impl PathList {
 
     /// Path `i` relative to the root (whole, if it is not under the root).
     pub fn relative(&self, i: usize) -> &Path {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let bytes = &self.bytes[start..self.ends[i]];
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        let bytes = &self.bytes[start..self.ends[i] as usize];
         // SAFETY: `bytes` is exactly what `as_encoded_bytes` gave for one whole path in
         // `push`, in this process: a valid encoding, split nowhere.
         Path::new(unsafe { OsStr::from_encoded_bytes_unchecked(bytes) })

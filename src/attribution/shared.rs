@@ -9,13 +9,13 @@
 //! Both use the same grouping, so they find the same issues in the same order.
 
 use super::{Owner, Placements};
+use crate::discover::FilePaths;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
 use crate::schema::{org, ORGANIZATIONS};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
 
 /// Which key a seat is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -214,7 +214,7 @@ impl Finding {
 /// Who owns each file and what it is called, to tell seats apart and describe them.
 pub struct Owners<'a> {
     pub placements: &'a Placements,
-    pub paths: &'a [&'a Path],
+    pub paths: &'a dyn FilePaths,
     pub roster: Option<&'a Roster>,
 }
 
@@ -232,7 +232,9 @@ impl Owners<'_> {
     }
 
     fn where_is(&self, place: &Place) -> String {
-        let file = self.paths[place.report as usize]
+        let file = self
+            .paths
+            .path(place.report as usize)
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
         format!(

@@ -8,6 +8,7 @@
 
 use super::model::{relative_text, FileEntry, FileStatus};
 use super::spill::{Replay, Slot, Spill};
+use crate::discover::FilePaths;
 use std::borrow::Cow;
 use std::io;
 use std::path::Path;
@@ -136,7 +137,7 @@ impl SpilledLines {
         mut self,
         others: Vec<FileEntry>,
         inbox: &Path,
-        paths: &[&Path],
+        paths: &dyn FilePaths,
     ) -> io::Result<FileList> {
         let mut slots = Vec::with_capacity(self.slots.len() + others.len());
         for slot in std::mem::take(&mut self.slots) {
@@ -148,9 +149,9 @@ impl SpilledLines {
         }
         // A line's path, without making it again (sorting compares each many times).
         let key = |k: usize| -> Cow<str> {
-            match paths.get(k) {
-                Some(path) => relative_text(inbox, path),
-                None => Cow::Borrowed(&others[k - paths.len()].path),
+            match k.checked_sub(paths.len()) {
+                None => relative_text(inbox, paths.path(k)),
+                Some(other) => Cow::Borrowed(&others[other].path),
             }
         };
         let mut order: Vec<u32> = (0..slots.len() as u32).collect();
@@ -224,7 +225,7 @@ mod tests {
     fn a_line_never_set_is_an_error_not_a_gap() {
         let inbox = Path::new("/收件");
         let (a, b) = (inbox.join("a.xlsx"), inbox.join("b.xlsx"));
-        let paths = [a.as_path(), b.as_path()];
+        let paths = vec![a.as_path(), b.as_path()];
         let mut spilled = SpilledLines::new(2).unwrap();
         spilled
             .set(0, &line("a.xlsx", FileStatus::Read, 1))

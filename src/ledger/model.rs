@@ -7,7 +7,7 @@ pub use super::units::{Parts, UnitList, Units};
 
 use crate::attribution::{self, Owner, Placements};
 use crate::check::FileReport;
-use crate::discover::Discovery;
+use crate::discover::{Discovery, FilePaths};
 use crate::form::{Form, SkipReason};
 use crate::roster::Roster;
 use crate::rules::{Rules, Tier};
@@ -392,7 +392,7 @@ pub fn entry_of(
     report: &FileReport,
     (i, placements): (usize, &Placements),
     roster: Option<&Roster>,
-    paths: &[&Path],
+    paths: &dyn FilePaths,
 ) -> FileEntry {
     let mut entry = report_entry(inbox, report);
     let placement = &placements[i];
@@ -406,7 +406,7 @@ pub fn entry_of(
         }
     }
     if let Some(newer) = placement.superseded_by {
-        let newer = relative(inbox, paths[newer as usize]);
+        let newer = relative(inbox, paths.path(newer as usize));
         prepend(
             &mut entry.detail,
             format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),

@@ -33,7 +33,7 @@ use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Findings, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
-use crate::discover::{self, Discovery, PathList};
+use crate::discover::{self, Discovery, FilePaths, PathList};
 use crate::roster::Roster;
 use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
@@ -182,7 +182,7 @@ fn read_and_plan<'r>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let plan = Plan::new(discovery.candidates.root(), scanned, index, roster, replay)?;
+    let plan = Plan::new(&discovery.candidates, scanned, index, roster, replay)?;
     release_free_memory();
     Ok(plan)
 }
@@ -263,10 +263,8 @@ const SCAN_CHUNK: usize = 256;
 struct Plan<'r> {
     roster: Option<&'r Roster>,
     placements: Placements,
-    /// The folder the files were found in.
-    root: &'r Path,
-    /// Of each attributed file, relative to `root`.
-    paths: Vec<&'r Path>,
+    /// Of each attributed file, relative to the inbox.
+    paths: Attributed<'r>,
     /// Per attributed file, where its report is in the spill.
     slots: Vec<Slot>,
     replay: Replay,
@@ -282,7 +280,7 @@ struct Plan<'r> {
 
 impl<'r> Plan<'r> {
     fn new(
-        root: &'r Path,
+        candidates: &'r PathList,
         scanned: Scanned<'r>,
         index: SeatIndex,
         roster: Option<&'r Roster>,
@@ -299,7 +297,13 @@ impl<'r> Plan<'r> {
         attribution::merge_unlisted(&mut placements);
         attribution::choose_versions(&versions, &mut placements);
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
-        let paths: Vec<&Path> = versions.into_iter().map(|v| v.path).collect();
+        drop(versions);
+        let paths = Attributed {
+            candidates,
+            own: (0..remap.len() as u32)
+                .filter(|&d| remap[d as usize] == u32::MAX)
+                .collect(),
+        };
         let owners = Owners {
             placements: &placements,
             paths: &paths,
@@ -321,7 +325,6 @@ impl<'r> Plan<'r> {
         Ok(Plan {
             roster,
             placements,
-            root,
             paths,
             slots,
             replay,
@@ -339,8 +342,7 @@ impl<'r> Plan<'r> {
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
     fn report(&self, i: usize) -> std::io::Result<FileReport> {
-        self.replay
-            .get(self.slots[i], &self.root.join(self.paths[i]))
+        self.replay.get(self.slots[i], &self.paths.full(i))
     }
 
     /// Pass 2 for file `i`: read back, classified, given its cross-unit findings, its feedback
@@ -535,7 +537,6 @@ impl<'r> Plan<'r> {
             findings,
             readable,
             readable_sibling,
-            root: _,
         } = self;
         // What pass 2 needed goes before the per-unit counters come back into memory.
         drop((slots, replay, findings, readable, readable_sibling));
@@ -558,6 +559,45 @@ impl<'r> Plan<'r> {
             parts,
             placements,
         ))
+    }
+}
+
+/// The paths of the attributed files: the candidates found but our own outputs (a few at
+/// most), so no list of its own.
+struct Attributed<'d> {
+    candidates: &'d PathList,
+    /// The candidates that are our own outputs, in order.
+    own: Vec<u32>,
+}
+
+impl Attributed<'_> {
+    /// The candidate that is attributed file `i`.
+    fn candidate(&self, i: usize) -> usize {
+        let mut d = i;
+        for &own in &self.own {
+            if own as usize <= d {
+                d += 1;
+            } else {
+                break;
+            }
+        }
+        d
+    }
+
+    /// The path of attributed file `i` as found.
+    fn full(&self, i: usize) -> std::path::PathBuf {
+        self.candidates.get(self.candidate(i))
+    }
+}
+
+impl FilePaths for Attributed<'_> {
+    fn len(&self) -> usize {
+        self.candidates.len() - self.own.len()
+    }
+
+    /// Relative to the inbox.
+    fn path(&self, i: usize) -> &Path {
+        self.candidates.relative(self.candidate(i))
     }
 }
 
@@ -688,5 +728,34 @@ impl Gathered {
             self.seen[i] = Some(FileSeen::of(report));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributed_files_skip_our_own_outputs_wherever_they_are() {
+        let root = Path::new("/收件箱");
+        let mut candidates = PathList::new(root);
+        for name in [
+            "a.xlsx",
+            "台账.xlsx",
+            "b.xlsx",
+            "c.xlsx",
+            "旧台账.xlsx",
+            "d.xlsx",
+        ] {
+            candidates.push(&root.join(name));
+        }
+        let paths = Attributed {
+            candidates: &candidates,
+            own: vec![1, 4],
+        };
+        let names: Vec<&Path> = (0..paths.len()).map(|i| paths.path(i)).collect();
+        let expected = ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"].map(Path::new);
+        assert_eq!(names, expected);
+        assert_eq!(paths.full(3), root.join("d.xlsx"));
     }
 }
