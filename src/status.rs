@@ -173,7 +173,7 @@ pub fn build(
     // The files of roster units, grouped by unit (in file order within each): one sort, not
     // a pass over every file for every unit (a national roster has tens of thousands).
     let roster_index = |j: &usize| match placements[*j].owner {
-        Owner::Roster(i) => Some(i),
+        Owner::Roster(i) => Some(i as usize),
         Owner::Unlisted(_) => None,
     };
     let mut by_unit: Vec<usize> = (0..reports.len())

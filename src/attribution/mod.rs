@@ -45,7 +45,7 @@ impl Via {
 /// (no roster, or a file the roster does not account for), by its place in [`UnitNames`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Owner {
-    Roster(usize),
+    Roster(u32),
     Unlisted(UnitId),
 }
 
@@ -60,6 +60,9 @@ pub struct Placement {
     /// The file's modification time, when the file system tells it.
     pub modified: Option<SystemTime>,
 }
+
+// Every file keeps one for the whole run (50,000 in a national one): kept small.
+const _: () = assert!(std::mem::size_of::<Placement>() <= 40);
 
 impl Placement {
     pub fn is_superseded(&self) -> bool {
@@ -103,7 +106,9 @@ impl Placements {
     /// Add the next file's placement.
     pub fn push(&mut self, placed: Placed) {
         let owner = match placed.claim {
-            Claim::Roster(i) => Owner::Roster(i),
+            Claim::Roster(i) => {
+                Owner::Roster(u32::try_from(i).expect("a roster under 4 billion units"))
+            }
             Claim::Unlisted { code, name } => Owner::Unlisted(self.names.intern(&code, &name)),
         };
         self.list.push(Placement {
@@ -137,7 +142,10 @@ impl Placements {
     /// The (code, name) `owner` stands for: the roster's, else the file's own.
     pub fn label(&self, owner: &Owner, roster: Option<&Roster>) -> (String, String) {
         match (owner, roster) {
-            (Owner::Roster(i), Some(r)) => (r.units[*i].code.clone(), r.units[*i].name.clone()),
+            (Owner::Roster(i), Some(r)) => {
+                let unit = &r.units[*i as usize];
+                (unit.code.clone(), unit.name.clone())
+            }
             (Owner::Unlisted(unit), _) => {
                 let (code, name) = self.names.get(*unit);
                 (code.to_string(), name.to_string())

@@ -225,7 +225,7 @@ impl Owners<'_> {
 
     fn owner_name(&self, report: usize) -> String {
         match (&self.placements[report].owner, self.roster) {
-            (Owner::Roster(i), Some(roster)) => roster.units[*i].name.clone(),
+            (Owner::Roster(i), Some(roster)) => roster.units[*i as usize].name.clone(),
             (Owner::Unlisted(unit), _) => self.placements.names().name(*unit).to_string(),
             (Owner::Roster(_), None) => String::new(),
         }

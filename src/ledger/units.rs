@@ -79,7 +79,7 @@ impl Units {
         let mut others = Vec::new();
         for (i, p) in placements.iter().enumerate().filter(|&(i, _)| counts_in(i)) {
             match p.owner {
-                Owner::Roster(r) if r < listed.len() => row_of[i] = r as u32,
+                Owner::Roster(r) if (r as usize) < listed.len() => row_of[i] = r,
                 Owner::Roster(_) => debug_assert!(false, "a roster owner without a roster"),
                 Owner::Unlisted(unit) => others.push((unit, i as u32)),
             }

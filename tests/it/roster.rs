@@ -60,7 +60,7 @@ fn sample_roster_matches_the_samples() {
         .map(|p| check_file(p, &CheckOptions::default()))
         .collect();
     let placements = attribution::attribute(&mut reports, Some(&roster));
-    let mut owned: Vec<usize> = placements
+    let mut owned: Vec<u32> = placements
         .iter()
         .map(|p| match p.owner {
             Owner::Roster(i) => i,
