@@ -13,6 +13,7 @@ pub mod issue;
 pub mod layout;
 pub mod ledger;
 pub mod marker;
+pub mod memory;
 pub mod normalize;
 pub mod schema;
 

@@ -19,6 +19,7 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
+    taizhang::memory::limit_arenas();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
