@@ -264,7 +264,7 @@ fn fill_submission(
     };
     status.state_label = status.state.label();
     status.file = Some(relative(&report.path));
-    let modified = placement.modified.map(local_time);
+    let modified = placement.modified.time().map(local_time);
     status.submitted_at = modified.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
     status.late = modified.is_some_and(|t| t.date_naive() > expect.deadline);
     status.organizations = report.organizations;

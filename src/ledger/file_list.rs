@@ -7,7 +7,7 @@
 //! 文件清单 is written, last.
 
 use super::model::{relative_text, FileEntry, FileStatus};
-use super::spill::{Replay, Slot, Spill};
+use super::spill::{Replay, Slot, Slots, Spill};
 use crate::discover::FilePaths;
 use std::borrow::Cow;
 use std::io;
@@ -110,7 +110,7 @@ impl FileList {
 /// list of attributed files.
 pub struct SpilledLines {
     spill: Spill,
-    slots: Vec<Option<Slot>>,
+    slots: Slots,
     tally: Tally,
 }
 
@@ -119,14 +119,15 @@ impl SpilledLines {
     pub fn new(files: usize) -> io::Result<SpilledLines> {
         Ok(SpilledLines {
             spill: Spill::for_lines()?,
-            slots: vec![None; files],
+            slots: Slots::unset(files),
             tally: Tally::default(),
         })
     }
 
     /// The line of attributed file `i`.
     pub fn set(&mut self, i: usize, entry: &FileEntry) -> io::Result<()> {
-        self.slots[i] = Some(self.spill.put_entry(entry)?);
+        let slot = self.spill.put_entry(entry)?;
+        self.slots.set(i, slot);
         self.tally.add(entry);
         Ok(())
     }
@@ -140,9 +141,11 @@ impl SpilledLines {
         paths: &dyn FilePaths,
     ) -> io::Result<FileList> {
         let mut slots = Vec::with_capacity(self.slots.len() + others.len());
-        for slot in std::mem::take(&mut self.slots) {
+        for i in 0..self.slots.len() {
+            let slot = self.slots.get(i);
             slots.push(slot.ok_or_else(|| io::Error::other("文件清单缺少一个文件"))?);
         }
+        self.slots = Slots::default();
         for entry in &others {
             slots.push(self.spill.put_entry(entry)?);
             self.tally.add(entry);

@@ -29,6 +29,56 @@ pub struct Slot {
     len: NonZeroU32,
 }
 
+/// A slot per file, kept as two columns (twelve bytes a file, not sixteen: a national run
+/// keeps two lists of 50,000); a file's slot may be missing until it is set.
+#[derive(Debug, Default)]
+pub struct Slots {
+    offsets: Vec<u64>,
+    /// 0: no slot yet.
+    lens: Vec<u32>,
+}
+
+impl Slots {
+    pub fn with_capacity(files: usize) -> Slots {
+        Slots {
+            offsets: Vec::with_capacity(files),
+            lens: Vec::with_capacity(files),
+        }
+    }
+
+    /// `files` slots, none set.
+    pub fn unset(files: usize) -> Slots {
+        Slots {
+            offsets: vec![0; files],
+            lens: vec![0; files],
+        }
+    }
+
+    pub fn push(&mut self, slot: Slot) {
+        self.offsets.push(slot.offset);
+        self.lens.push(slot.len.get());
+    }
+
+    pub fn set(&mut self, i: usize, slot: Slot) {
+        (self.offsets[i], self.lens[i]) = (slot.offset, slot.len.get());
+    }
+
+    pub fn get(&self, i: usize) -> Option<Slot> {
+        Some(Slot {
+            offset: self.offsets[i],
+            len: NonZeroU32::new(self.lens[i])?,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.lens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lens.is_empty()
+    }
+}
+
 /// The spill while pass 1 appends to it (from any thread).
 pub struct Spill {
     out: Mutex<Appending>,

@@ -25,7 +25,7 @@
 
 use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};
-use super::spill::{Replay, Slot, Spill};
+use super::spill::{Replay, Slot, Slots, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::units::UnitsOnDisk;
 use super::writer::{LedgerWriter, Line, OtherRows};
@@ -88,7 +88,7 @@ struct Scanned<'d> {
     /// Paths borrowed from the discovery list.
     versions: Vec<Version<'d>>,
     /// Where each report (read, validated, placed) waits for pass 2.
-    slots: Vec<Slot>,
+    slots: Slots,
     /// Per discovered file, its position among the attributed ones (`u32::MAX`: our own).
     remap: Vec<u32>,
     /// The lines of our own outputs found in the inbox.
@@ -207,7 +207,7 @@ fn scan<'d>(
     let mut scanned = Scanned {
         placements: Placements::with_capacity(n),
         versions: Vec::with_capacity(n),
-        slots: Vec::with_capacity(n),
+        slots: Slots::with_capacity(n),
         remap: Vec::with_capacity(n),
         own: Vec::new(),
     };
@@ -267,7 +267,7 @@ struct Plan<'r> {
     /// Of each attributed file, relative to the inbox.
     paths: Attributed<'r>,
     /// Per attributed file, where its report is in the spill.
-    slots: Vec<Slot>,
+    slots: Slots,
     replay: Replay,
     own: Vec<FileEntry>,
     /// Cross-unit findings, sorted by file.
@@ -343,7 +343,9 @@ impl<'r> Plan<'r> {
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
     fn report(&self, i: usize) -> std::io::Result<FileReport> {
-        self.replay.get(self.slots[i], &self.paths.full(i))
+        let slot = self.slots.get(i);
+        let slot = slot.ok_or_else(|| std::io::Error::other("暂存的报表缺少一个文件"))?;
+        self.replay.get(slot, &self.paths.full(i))
     }
 
     /// Pass 2 for file `i`: read back, classified, given its cross-unit findings, its feedback
