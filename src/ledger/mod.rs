@@ -2,8 +2,8 @@
 //! write one workbook, atomically.
 //!
 //! Two ways in, one writer ([`writer::LedgerWriter`]): [`stream::run`] (the `ledger` command)
-//! streams reports from the readers to the writer and keeps only the files' placements and
-//! per-unit counters (文件清单's lines go to disk), so a national run stays in little memory;
+//! streams reports from the readers to the writer and keeps only the files' placements (文件清单's
+//! lines and the per-unit counters wait on disk), so a national run stays in little memory;
 //! [`collect`] + [`Ledger::build_with`] + [`write()`] keep every report (`watch` caches them;
 //! tests inspect them).
 

@@ -16,9 +16,10 @@
 //!    back too, for their 文件清单 line only. Then the summary sheets, and the workbook is
 //!    saved atomically.
 //!
-//! What stays in memory grows with the number of files, not of organizations: about 200
-//! bytes a file for its placement and version (owner, path, where its report lies) and 100
-//! a unit for its counters and name.
+//! What stays in memory grows with the number of files, not of organizations: about 110
+//! bytes a file (its placement, its path in the discovery list, where its report and its
+//! 文件清单 line lie, its unit's row) and the code and name of each unit the roster does not
+//! know, once. The per-unit counters wait on disk until the summary is written.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
