@@ -20,6 +20,7 @@ const EXIT_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     taizhang::memory::limit_arenas();
+    taizhang::ledger::stream::quiet_writer_panics();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),

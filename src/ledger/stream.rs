@@ -124,7 +124,7 @@ pub fn run<'a>(
     let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
     release_free_memory();
     progress(Progress::Start(Stage::Saving, 0));
-    writer.finish(&ledger, output)?;
+    unless_panicked(|| writer.finish(&ledger, output))?;
     Ok(Streamed { ledger, feedback })
 }
 
@@ -191,6 +191,55 @@ fn read_and_plan<'r>(
 
 fn scratch(error: std::io::Error) -> LedgerError {
     LedgerError::Scratch { error }
+}
+
+/// Run a part that writes sheets, a panic in it made the error it stands for.
+///
+/// rust_xlsxwriter's constant-memory sheets `expect` every write to their temporary file, so a
+/// full disk panics the writer thread (and, before this, the run, with no word a clerk could
+/// act on). Such a panic is the temporary-file error it is: its message carries the system's
+/// error code, and the run ends with the same message as any other temporary file's failure.
+fn unless_panicked<T>(part: impl FnOnce() -> Result<T, LedgerError>) -> Result<T, LedgerError> {
+    let was = WRITING.replace(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(part));
+    WRITING.set(was);
+    result.unwrap_or_else(|payload| Err(scratch(panic_error(payload.as_ref()))))
+}
+
+thread_local! {
+    /// Whether this thread is in [`unless_panicked`], whose panics are reported as errors.
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keep the default panic message (English, with a backtrace) for panics that end the
+/// program; a writer's panic that [`unless_panicked`] turns into an error says nothing more
+/// than that error. For the binary's `main`, before any thread starts.
+pub fn quiet_writer_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !WRITING.get() {
+            default(info);
+        }
+    }));
+}
+
+/// The I/O error a writer's panic message tells of ("…: Os { code: 28, kind: StorageFull, … }"),
+/// else the message itself.
+fn panic_error(payload: &(dyn std::any::Any + Send)) -> std::io::Error {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("写出工作表时程序出错");
+    let code = ["code: ", "os error "].iter().find_map(|marker| {
+        let (_, rest) = text.split_once(marker)?;
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    });
+    match code {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::other(text.to_string()),
+    }
 }
 
 /// Pass 1: every file read and placed, its report and its organizations' keys spilled.
@@ -415,7 +464,7 @@ impl<'r> Plan<'r> {
                     waiting: BTreeMap::new(),
                     next: 0,
                 };
-                self.consume(files, writer, inbox, units, stream.progress)
+                unless_panicked(|| self.consume(files, writer, inbox, units, stream.progress))
             });
             rayon::in_place_scope(|tasks| {
                 for (k, i) in current.enumerate() {
@@ -450,8 +499,9 @@ impl<'r> Plan<'r> {
         let (mut detail, mut others) = writer.split();
         let (to_others, arrived) = mpsc::sync_channel::<(usize, Prepared, Line)>(OTHERS_QUEUE);
         std::thread::scope(|scope| {
-            let others_thread =
-                scope.spawn(move || self.gather(arrived, &mut others, inbox, units, progress));
+            let others_thread = scope.spawn(move || {
+                unless_panicked(|| self.gather(arrived, &mut others, inbox, units, progress))
+            });
             let written = (|| {
                 for (done, prepared) in files {
                     let prepared = prepared.map_err(scratch)?;
@@ -716,6 +766,25 @@ impl Gathered {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_writer_panic_on_a_full_disk_is_the_temporary_file_error() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let failed = unless_panicked::<()>(|| panic!("Couldn't write to xlsx file: {full:?}"));
+        let Err(LedgerError::Scratch { error }) = failed else {
+            panic!("not a temporary-file error: {failed:?}");
+        };
+        assert_eq!(error.kind(), std::io::ErrorKind::StorageFull);
+        let message = LedgerError::Scratch { error }.to_string();
+        assert!(message.contains("磁盘空间不足"), "{message}");
+        let Err(LedgerError::Scratch { error }) =
+            unless_panicked::<()>(|| panic!("something else"))
+        else {
+            panic!("not a temporary-file error");
+        };
+        assert_eq!(error.to_string(), "something else");
+        assert!(unless_panicked(|| Ok(7)).is_ok_and(|n| n == 7));
+    }
 
     #[test]
     fn attributed_files_skip_our_own_outputs_wherever_they_are() {
