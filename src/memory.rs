@@ -6,8 +6,8 @@
 ///
 /// Each arena keeps the free pages of what its threads parsed until they are trimmed, and the
 /// four threads of a run (two readers, two writers) would each keep their own. Measured on
-/// 50,000 forms (2 cores): peak RSS 25.5–26.7 MiB with the default, 23.8 MiB with two
-/// arenas, in the same time; with one arena the run took twice as long.
+/// 50,000 forms (2 cores): peak RSS 24.9–26.1 MiB with the default, 23.8 MiB with two
+/// arenas, in about the same time; with one arena the run took twice as long.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
