@@ -4,7 +4,7 @@
 //! screen for a 30-unit county: totals first, then one line per unit in roster order, then the
 //! files that could not be tied to a unit. The same content is the ledger's 报送情况 sheet.
 
-use crate::attribution::{Owner, Placement, Placements, UnitNames};
+use crate::attribution::{Owner, Placement, Placements};
 use crate::check::FileReport;
 use crate::roster::Roster;
 use chrono::{DateTime, Datelike, Local, NaiveDate};
@@ -192,7 +192,7 @@ pub fn build(
         .iter()
         .zip(placements.iter())
         .filter(|(_, p)| matches!(p.owner, Owner::Unlisted(_)) && !p.is_superseded())
-        .map(|(r, p)| unmatched_file(r, p, placements.names(), &relative))
+        .map(|(r, p)| unmatched_file(r, placements.label(&p.owner, None), &relative))
         .collect();
     let totals = totals(&units, unmatched.len());
     StatusReport {
@@ -276,19 +276,12 @@ fn local_time(time: SystemTime) -> DateTime<Local> {
     DateTime::<Local>::from(time)
 }
 
+/// A file the roster does not account for, under the code and name it gives itself.
 fn unmatched_file(
     report: &FileSeen,
-    placement: &Placement,
-    names: &UnitNames,
+    (unit_code, unit_name): (String, String),
     relative: &dyn Fn(&Path) -> String,
 ) -> UnmatchedFile {
-    let (unit_code, unit_name) = match placement.owner {
-        Owner::Unlisted(unit) => {
-            let (code, name) = names.get(unit);
-            (code.to_string(), name.to_string())
-        }
-        Owner::Roster(_) => Default::default(),
-    };
     UnmatchedFile {
         file: relative(&report.path),
         unit_code,
