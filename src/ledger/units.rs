@@ -57,8 +57,13 @@ impl Units {
         readable: &[bool],
     ) -> Units {
         let mut units = Units::laid_out(roster, tiers, placements, readable);
-        units.counts.grow(units.listed.len() + units.unlisted.len());
+        units.counts.grow(units.rows());
         units
+    }
+
+    /// How many rows of counters: the roster's units, then the others.
+    fn rows(&self) -> usize {
+        self.listed.len() + self.unlisted.len()
     }
 
     /// The units and each file's row, with no row of counters made yet.
@@ -168,7 +173,6 @@ impl Units {
 pub struct UnitsOnDisk {
     units: Units,
     file: File,
-    rows: usize,
     /// The row being added to, as numbers and as bytes.
     row: Vec<u32>,
     bytes: Vec<u8>,
@@ -184,14 +188,12 @@ impl UnitsOnDisk {
         readable: &[bool],
     ) -> io::Result<UnitsOnDisk> {
         let units = Units::laid_out(roster, tiers, placements, readable);
-        let rows = units.listed.len() + units.unlisted.len();
         let width = units.counts.width;
         let file = tempfile::tempfile()?;
-        file.set_len((rows * width * 4) as u64)?;
+        file.set_len((units.rows() * width * 4) as u64)?;
         Ok(UnitsOnDisk {
             units,
             file,
-            rows,
             row: vec![0; width],
             bytes: vec![0; width * 4],
         })
@@ -206,9 +208,8 @@ impl UnitsOnDisk {
         let mut bytes = std::mem::take(&mut self.bytes);
         self.file.seek(SeekFrom::Start(at))?;
         self.file.read_exact(&mut bytes)?;
-        for (cell, b) in self.row.iter_mut().zip(bytes.chunks_exact(4)) {
-            *cell = u32::from_le_bytes(b.try_into().expect("4 bytes"));
-        }
+        self.row.clear();
+        self.row.extend(numbers(&bytes));
         Packed::add_into(&mut self.row, &one);
         for (b, cell) in bytes.chunks_exact_mut(4).zip(&self.row) {
             b.copy_from_slice(&cell.to_le_bytes());
@@ -222,16 +223,23 @@ impl UnitsOnDisk {
     /// Every file added: the rows back in memory, to be written.
     pub fn load(mut self) -> io::Result<Units> {
         self.file.seek(SeekFrom::Start(0))?;
-        let mut cells = Vec::with_capacity(self.rows * self.row.len());
+        let rows = self.units.rows();
+        let mut cells = Vec::with_capacity(rows * self.row.len());
         let mut reader = io::BufReader::new(self.file);
-        for _ in 0..self.rows {
+        for _ in 0..rows {
             reader.read_exact(&mut self.bytes)?;
-            let row = self.bytes.chunks_exact(4);
-            cells.extend(row.map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))));
+            cells.extend(numbers(&self.bytes));
         }
         self.units.counts.cells = cells;
         Ok(self.units)
     }
+}
+
+/// The `u32`s a row of counters is stored as on disk (little-endian).
+fn numbers(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
 }
 
 /// The units of a ledger in order, each made into a [`UnitSummary`] when its row is written.
