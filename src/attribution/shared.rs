@@ -315,8 +315,12 @@ impl SeatIndex {
     }
 
     /// Every finding among current files, bucket by bucket. Seats were added under their
-    /// file's discovery index; `remap` turns that into the index of `owners`.
-    pub fn find_all(self, owners: &Owners, remap: &[u32]) -> std::io::Result<Findings> {
+    /// file's discovery index; `attributed` turns that into the index of `owners`.
+    pub fn find_all(
+        self,
+        owners: &Owners,
+        attributed: impl Fn(u32) -> u32,
+    ) -> std::io::Result<Findings> {
         let mut found = Findings::default();
         for bucket in self.buckets {
             let mut file = bucket
@@ -333,7 +337,7 @@ impl SeatIndex {
                 reader.read_exact(&mut bytes)?;
                 let seat = Seat::from_bytes(&bytes);
                 let seat = Seat {
-                    report: remap[seat.report as usize],
+                    report: attributed(seat.report),
                     ..seat
                 };
                 if owners.is_current(&seat) {

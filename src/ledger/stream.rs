@@ -90,8 +90,8 @@ struct Scanned<'d> {
     versions: Vec<Version<'d>>,
     /// Where each report (read, validated, placed) waits for pass 2.
     slots: Slots,
-    /// Per discovered file, its position among the attributed ones (`u32::MAX`: our own).
-    remap: Vec<u32>,
+    /// The candidates that are our own outputs, in order.
+    own_at: Vec<u32>,
     /// The lines of our own outputs found in the inbox.
     own: Vec<FileEntry>,
 }
@@ -258,7 +258,7 @@ fn scan<'d>(
         placements: Placements::with_capacity(n),
         versions: Vec::with_capacity(n),
         slots: Slots::with_capacity(n),
-        remap: Vec::with_capacity(n),
+        own_at: Vec::new(),
         own: Vec::new(),
     };
     for start in (0..n).step_by(SCAN_CHUNK) {
@@ -288,14 +288,13 @@ fn scan<'d>(
         // sits between the pages of the grids they parsed, and each small survivor would
         // keep its page resident to the end (measured on 50,000 files: the run peaked in
         // this pass at 258 MiB; with the copies, at 111 MiB when the workbook is saved).
-        for found in found {
+        for (j, found) in found.into_iter().enumerate() {
             match found.map_err(scratch)? {
                 Found::Own(entry) => {
-                    scanned.remap.push(u32::MAX);
+                    scanned.own_at.push((start + j) as u32);
                     scanned.own.push(entry.clone());
                 }
                 Found::Attributed(placement, version, slot) => {
-                    scanned.remap.push(scanned.placements.len() as u32);
                     scanned.placements.push(placement);
                     scanned.versions.push(version);
                     scanned.slots.push(slot);
@@ -341,7 +340,7 @@ impl<'r> Plan<'r> {
             mut placements,
             versions,
             slots,
-            remap,
+            own_at,
             own,
         } = scanned;
         placements.seal();
@@ -351,17 +350,16 @@ impl<'r> Plan<'r> {
         drop(versions);
         let paths = Attributed {
             candidates,
-            own: (0..remap.len() as u32)
-                .filter(|&d| remap[d as usize] == u32::MAX)
-                .collect(),
+            own: own_at,
         };
         let owners = Owners {
             placements: &placements,
             paths: &paths,
             roster,
         };
-        let findings = index.find_all(&owners, &remap).map_err(scratch)?;
-        drop(remap);
+        let findings = index
+            .find_all(&owners, |d| paths.of_candidate(d as usize) as u32)
+            .map_err(scratch)?;
         let readable_owners: HashSet<&Owner> = readable
             .iter()
             .zip(&placements)
@@ -638,6 +636,11 @@ impl Attributed<'_> {
         d
     }
 
+    /// The attributed file that candidate `d` (not one of our own outputs) is.
+    fn of_candidate(&self, d: usize) -> usize {
+        d - self.own.partition_point(|&own| (own as usize) < d)
+    }
+
     /// The path of attributed file `i` as found.
     fn full(&self, i: usize) -> std::path::PathBuf {
         self.candidates.get(self.candidate(i))
@@ -808,5 +811,7 @@ mod tests {
         let expected = ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"].map(Path::new);
         assert_eq!(names, expected);
         assert_eq!(paths.full(3), root.join("d.xlsx"));
+        let back: Vec<usize> = [0, 2, 3, 5].map(|d| paths.of_candidate(d)).to_vec();
+        assert_eq!(back, [0, 1, 2, 3]);
     }
 }
