@@ -223,33 +223,13 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
         .flat_map(|(i, form)| shared::seats(i, form))
         .collect();
     let findings = owners.find_all(seats);
-    for finding in findings.iter() {
-        add_finding(
-            &mut reports[finding.report as usize],
-            finding,
-            &findings,
-            &owners,
-        );
-    }
-    for form in reports.iter_mut().filter_map(|r| r.form.as_mut()) {
-        form.sort_issues();
-    }
-    placements
-}
-
-/// Put a cross-unit finding (one of `findings`) on its organization (issues are sorted
-/// afterwards).
-pub fn add_finding(
-    report: &mut FileReport,
-    finding: &shared::Finding,
-    findings: &shared::Findings,
-    owners: &shared::Owners,
-) {
-    if let Some(form) = report.form.as_mut() {
-        if let Some(issue) = findings.issue(finding, form, owners) {
-            form.issues.push(issue);
+    for (i, report) in reports.iter_mut().enumerate() {
+        findings.add_to(i, report, &owners);
+        if let Some(form) = report.form.as_mut() {
+            form.sort_issues();
         }
     }
+    placements
 }
 
 /// What decides between two files of one unit: readable first, then the latest 填报日期

@@ -9,6 +9,7 @@
 //! Both use the same grouping, so they find the same issues in the same order.
 
 use super::{Owner, Placements};
+use crate::check::FileReport;
 use crate::discover::FilePaths;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
@@ -158,12 +159,21 @@ impl Findings {
         self.places.shrink_to_fit();
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Finding> {
-        self.list.iter()
+    /// Put the findings of file `i` on its organizations (the form's issues are sorted
+    /// afterwards).
+    pub fn add_to(&self, i: usize, report: &mut FileReport, owners: &Owners) {
+        let Some(form) = report.form.as_mut() else {
+            return;
+        };
+        for finding in self.of(i) {
+            if let Some(issue) = self.issue(finding, form, owners) {
+                form.issues.push(issue);
+            }
+        }
     }
 
     /// The findings of file `report`.
-    pub fn of(&self, report: usize) -> &[Finding] {
+    fn of(&self, report: usize) -> &[Finding] {
         let start = self.list.partition_point(|f| (f.report as usize) < report);
         let end = self.list.partition_point(|f| (f.report as usize) <= report);
         &self.list[start..end]
@@ -171,7 +181,7 @@ impl Findings {
 
     /// The issue `finding` puts on its organization's cell in `form`; `None` when the form
     /// has no such column.
-    pub fn issue(&self, finding: &Finding, form: &Form, owners: &Owners) -> Option<Issue> {
+    fn issue(&self, finding: &Finding, form: &Form, owners: &Owners) -> Option<Issue> {
         let column = match finding.kind {
             KeyKind::Code => org::CODE,
             KeyKind::Name => org::NAME,

@@ -411,9 +411,7 @@ impl<'r> Plan<'r> {
             paths: &self.paths,
             roster: self.roster,
         };
-        for finding in self.findings.of(i) {
-            attribution::add_finding(&mut report, finding, &self.findings, &owners);
-        }
+        self.findings.add_to(i, &mut report, &owners);
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
         }
