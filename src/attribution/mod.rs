@@ -14,6 +14,7 @@ pub mod shared;
 pub use names::{UnitId, UnitNames};
 
 use crate::check::FileReport;
+use crate::discover::FilePaths;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
@@ -206,11 +207,11 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
     }
     placements.seal();
     merge_unlisted(&mut placements);
-    let versions: Vec<Version> = reports.iter().map(Version::of).collect();
-    choose_versions(&versions, &mut placements);
     // Copied: the findings' messages name other files while issues are added to reports.
     let owned: Vec<std::path::PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
     let paths: Vec<&Path> = owned.iter().map(|p| p.as_path()).collect();
+    let versions: Vec<Version> = reports.iter().map(Version::of).collect();
+    choose_versions(&versions, &paths, &mut placements);
     let owners = shared::Owners {
         placements: &placements,
         paths: &paths,
@@ -233,25 +234,21 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
 }
 
 /// What decides between two files of one unit: readable first, then the latest 填报日期
-/// (then modification time, then path).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Version<'p> {
+/// (then modification time, then path: see [`choose_versions`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Version {
     pub readable: bool,
     pub filled_on: Option<NaiveDate>,
-    pub path: &'p Path,
 }
 
-impl<'p> Version<'p> {
-    pub fn of(report: &'p FileReport) -> Version<'p> {
-        Version::at(report, &report.path)
-    }
+// Every file of a national run keeps one through pass 1: no path of its own.
+const _: () = assert!(std::mem::size_of::<Version>() <= 12);
 
-    /// The version of `report`, read from the file at `path`.
-    pub fn at(report: &FileReport, path: &'p Path) -> Version<'p> {
+impl Version {
+    pub fn of(report: &FileReport) -> Version {
         Version {
             readable: report.form.is_some(),
             filled_on: report.form.as_ref().and_then(Form::filled_on),
-            path,
         }
     }
 }
@@ -443,9 +440,9 @@ pub fn merge_unlisted(placements: &mut Placements) {
 }
 
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
-/// wins; the other readable files are superseded by it. Unreadable files are never chosen
+/// (of `paths`, parallel to the placements) wins; the other readable files are superseded by it. Unreadable files are never chosen
 /// and never superseded: they stay visible as failures.
-pub fn choose_versions(versions: &[Version], placements: &mut [Placement]) {
+pub fn choose_versions(versions: &[Version], paths: &impl FilePaths, placements: &mut [Placement]) {
     // The readable files grouped by owner: sorted, not mapped, so no owner is copied (a
     // national run has tens of thousands).
     let mut readable: Vec<u32> = (0..placements.len() as u32)
@@ -456,13 +453,7 @@ pub fn choose_versions(versions: &[Version], placements: &mut [Placement]) {
             .owner
             .cmp(&placements[b as usize].owner)
     });
-    let key = |i: usize| {
-        (
-            versions[i].filled_on,
-            placements[i].modified,
-            versions[i].path,
-        )
-    };
+    let key = |i: usize| (versions[i].filled_on, placements[i].modified, paths.path(i));
     let mut superseded = Vec::new();
     for files in
         readable.chunk_by(|&a, &b| placements[a as usize].owner == placements[b as usize].owner)

@@ -307,16 +307,26 @@ fn for_each_group(seats: &mut [Seat], mut f: impl FnMut(&[Seat])) {
 /// left behind even when the run is killed.
 pub struct SeatIndex {
     buckets: Vec<BufWriter<File>>,
+    /// The most seats grouped in memory at once: a bucket with more is split first.
+    grouped_at_once: usize,
 }
 
 const BUCKETS: usize = 256;
 
+/// A national run's 10 million seats make buckets of 40,000 (2 MB in memory); a province's,
+/// of 1,600. Split to this many (400 KB), grouping costs the same memory at any scale.
+const GROUPED_AT_ONCE: usize = 8192;
+
 impl SeatIndex {
     pub fn new() -> std::io::Result<SeatIndex> {
-        let buckets = (0..BUCKETS)
-            .map(|_| tempfile::tempfile().map(BufWriter::new))
-            .collect::<std::io::Result<_>>()?;
-        Ok(SeatIndex { buckets })
+        SeatIndex::grouping(GROUPED_AT_ONCE)
+    }
+
+    fn grouping(grouped_at_once: usize) -> std::io::Result<SeatIndex> {
+        Ok(SeatIndex {
+            buckets: spill_files(BUCKETS)?,
+            grouped_at_once,
+        })
     }
 
     pub fn add(&mut self, seat: Seat) -> std::io::Result<()> {
@@ -332,34 +342,77 @@ impl SeatIndex {
         attributed: impl Fn(u32) -> u32,
     ) -> std::io::Result<Findings> {
         let mut found = Findings::default();
+        let current = |seat: Seat| {
+            let seat = Seat {
+                report: attributed(seat.report),
+                ..seat
+            };
+            owners.is_current(&seat).then_some(seat)
+        };
         for bucket in self.buckets {
-            let mut file = bucket
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error)?;
-            let count = file.stream_position()? as usize / SEAT_BYTES;
-            file.seek(SeekFrom::Start(0))?;
-            // Read seat by seat into a list sized once: the bucket is never in memory twice
-            // (as bytes and as seats), nor in a list grown by doubling.
-            let mut seats: Vec<Seat> = Vec::with_capacity(count);
+            let (file, count) = rewound(bucket)?;
+            if count <= self.grouped_at_once {
+                let mut seats = read_seats(file, count, current)?;
+                for_each_group(&mut seats, |group| owners.findings(group, &mut found));
+                continue;
+            }
+            // Split by other bits of the key: seats sharing a key stay together.
+            let parts = count.div_ceil(self.grouped_at_once);
+            let mut split = spill_files(parts)?;
             let mut reader = BufReader::new(file);
             let mut bytes = [0; SEAT_BYTES];
             for _ in 0..count {
                 reader.read_exact(&mut bytes)?;
-                let seat = Seat::from_bytes(&bytes);
-                let seat = Seat {
-                    report: attributed(seat.report),
-                    ..seat
-                };
-                if owners.is_current(&seat) {
-                    seats.push(seat);
+                if let Some(seat) = current(Seat::from_bytes(&bytes)) {
+                    let part = (seat.key >> 64) as u64 % parts as u64;
+                    split[part as usize].write_all(&seat.to_bytes())?;
                 }
             }
             drop(reader); // its space on disk is given back now, not at the end
-            for_each_group(&mut seats, |group| owners.findings(group, &mut found));
+            for part in split {
+                let (file, count) = rewound(part)?;
+                let mut seats = read_seats(file, count, Some)?;
+                for_each_group(&mut seats, |group| owners.findings(group, &mut found));
+            }
         }
         found.sort();
         Ok(found)
     }
+}
+
+/// `n` temporary files to spill seats to.
+fn spill_files(n: usize) -> std::io::Result<Vec<BufWriter<File>>> {
+    (0..n)
+        .map(|_| tempfile::tempfile().map(BufWriter::new))
+        .collect()
+}
+
+/// A spill file written to the end, rewound, and how many seats it holds.
+fn rewound(spilled: BufWriter<File>) -> std::io::Result<(File, usize)> {
+    let mut file = spilled
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    let count = file.stream_position()? as usize / SEAT_BYTES;
+    file.seek(SeekFrom::Start(0))?;
+    Ok((file, count))
+}
+
+/// The `count` seats of a rewound spill file that `keep` keeps (as it gives them back), read
+/// seat by seat into a list sized once: never in memory twice (as bytes and as seats), nor in
+/// a list grown by doubling. The file's space on disk is given back on return.
+fn read_seats(
+    file: File,
+    count: usize,
+    keep: impl Fn(Seat) -> Option<Seat>,
+) -> std::io::Result<Vec<Seat>> {
+    let mut seats = Vec::with_capacity(count);
+    let mut reader = BufReader::new(file);
+    let mut bytes = [0; SEAT_BYTES];
+    for _ in 0..count {
+        reader.read_exact(&mut bytes)?;
+        seats.extend(keep(Seat::from_bytes(&bytes)));
+    }
+    Ok(seats)
 }
 
 #[cfg(test)]
@@ -377,5 +430,66 @@ mod tests {
             row: 17,
         };
         assert_eq!(Seat::from_bytes(&seat.to_bytes()), seat);
+    }
+
+    #[test]
+    fn a_bucket_split_before_grouping_finds_what_grouping_in_memory_finds() {
+        use crate::attribution::{Claim, Placed};
+        use std::path::{Path, PathBuf};
+        let mut placements = Placements::with_capacity(12);
+        for i in 0..12 {
+            placements.push(Placed {
+                claim: Claim::Unlisted {
+                    code: format!("{}", i % 5),
+                    name: format!("第{}乡", i % 5),
+                },
+                via: None,
+                modified: None,
+            });
+        }
+        placements.seal();
+        placements[11].superseded_by = Some(1);
+        let owned: Vec<PathBuf> = (0..12)
+            .map(|i| PathBuf::from(format!("{i}.xlsx")))
+            .collect();
+        let paths: Vec<&Path> = owned.iter().map(PathBuf::as_path).collect();
+        let owners = Owners {
+            placements: &placements,
+            paths: &paths,
+            roster: None,
+        };
+        // Every key in one bucket (the same top bits), 23 keys told apart by lower bits.
+        let key = |n: u32| 7u128 << 120 | u128::from(n.wrapping_mul(0x9E37_79B9)) << 64 | 1;
+        let seats: Vec<Seat> = (0..12u32)
+            .flat_map(|report| {
+                (0..20u32).map(move |record| Seat {
+                    kind: if record % 3 == 0 {
+                        KeyKind::Code
+                    } else {
+                        KeyKind::Name
+                    },
+                    key: key((report * 7 + record) % 23),
+                    code: u128::from(record % 4),
+                    report,
+                    record,
+                    row: record + 3,
+                })
+            })
+            .collect();
+        // Each finding with the places it names (their positions in the list differ).
+        let resolved = |found: &Findings| -> Vec<(u32, u32, KeyKind, Vec<Place>)> {
+            let places =
+                |(start, end): (u32, u32)| found.places[start as usize..end as usize].to_vec();
+            let each = |f: &Finding| (f.report, f.record, f.kind, places(f.others));
+            found.list.iter().map(each).collect()
+        };
+        let in_memory = resolved(&owners.find_all(seats.clone()));
+        assert!(in_memory.len() > 20, "{in_memory:?}");
+        for grouped_at_once in [1, 3, 50, usize::MAX] {
+            let mut index = SeatIndex::grouping(grouped_at_once).unwrap();
+            seats.iter().for_each(|&s| index.add(s).unwrap());
+            let on_disk = resolved(&index.find_all(&owners, |report| report).unwrap());
+            assert_eq!(on_disk, in_memory, "{grouped_at_once} seats at once");
+        }
     }
 }

@@ -84,10 +84,9 @@ pub enum Stage {
 
 /// What pass 1 keeps: per attributed file (every file read but our own outputs), in
 /// discovery order, its placement, version and spilled report.
-struct Scanned<'d> {
+struct Scanned {
     placements: Placements,
-    /// Paths borrowed from the discovery list.
-    versions: Vec<Version<'d>>,
+    versions: Vec<Version>,
     /// Where each report (read, validated, placed) waits for pass 2.
     slots: Slots,
     /// The candidates that are our own outputs, in order.
@@ -97,9 +96,9 @@ struct Scanned<'d> {
 }
 
 /// One file as a worker of pass 1 leaves it.
-enum Found<'d> {
+enum Found {
     Own(FileEntry),
-    Attributed(Placed, Version<'d>, Slot),
+    Attributed(Placed, Version, Slot),
 }
 
 /// Discover `inbox`, scan, attribute and stream the ledger to `output`.
@@ -243,15 +242,15 @@ fn panic_error(payload: &(dyn std::any::Any + Send)) -> std::io::Error {
 }
 
 /// Pass 1: every file read and placed, its report and its organizations' keys spilled.
-fn scan<'d>(
-    paths: &'d PathList,
+fn scan(
+    paths: &PathList,
     inbox: &Path,
     options: &LedgerOptions,
     roster: Option<&Roster>,
     index: &mut SeatIndex,
     spill: &Spill,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Scanned<'d>, LedgerError> {
+) -> Result<Scanned, LedgerError> {
     let index = Mutex::new(index);
     let n = paths.len();
     let mut scanned = Scanned {
@@ -277,11 +276,7 @@ fn scan<'d>(
                     seats.into_iter().try_for_each(|s| index.add(s))?;
                 }
                 let slot = spill.put(&report)?;
-                Ok(Found::Attributed(
-                    placement,
-                    Version::at(&report, paths.relative(i)),
-                    slot,
-                ))
+                Ok(Found::Attributed(placement, Version::of(&report), slot))
             })
             .collect();
         // Copied here, on this one thread, rather than moved: what the workers allocated
@@ -331,7 +326,7 @@ struct Plan<'r> {
 impl<'r> Plan<'r> {
     fn new(
         candidates: &'r PathList,
-        scanned: Scanned<'r>,
+        scanned: Scanned,
         index: SeatIndex,
         roster: Option<&'r Roster>,
         replay: Replay,
@@ -345,13 +340,13 @@ impl<'r> Plan<'r> {
         } = scanned;
         placements.seal();
         attribution::merge_unlisted(&mut placements);
-        attribution::choose_versions(&versions, &mut placements);
-        let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
-        drop(versions);
         let paths = Attributed {
             candidates,
             own: own_at,
         };
+        attribution::choose_versions(&versions, &paths, &mut placements);
+        let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
+        drop(versions);
         let owners = Owners {
             placements: &placements,
             paths: &paths,
