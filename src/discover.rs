@@ -5,6 +5,8 @@
 //! formats we cannot read (WPS, Numbers, CSV) are candidates, so the guard rejects them with a
 //! message telling the unit to resave, rather than letting them vanish.
 
+use std::borrow::Cow;
+use std::convert::Infallible;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -76,21 +78,24 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
     found
 }
 
-/// The paths of files by their index.
+/// The paths of files by their index: in memory, or read back from disk (a national run's).
 pub trait FilePaths: Sync {
+    /// What reading a path back may fail with ([`Infallible`] in memory).
+    type Error;
     fn len(&self) -> usize;
-    fn path(&self, i: usize) -> &Path;
+    fn path(&self, i: usize) -> Result<Cow<'_, Path>, Self::Error>;
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }
 
 impl FilePaths for Vec<&Path> {
+    type Error = Infallible;
     fn len(&self) -> usize {
         Vec::len(self)
     }
-    fn path(&self, i: usize) -> &Path {
-        self[i]
+    fn path(&self, i: usize) -> Result<Cow<'_, Path>, Infallible> {
+        Ok(Cow::Borrowed(self[i]))
     }
 }
 
@@ -166,6 +171,24 @@ impl PathList {
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
+
+    /// The root, every path's part after it one after the other, and where each ends: to be
+    /// kept elsewhere for a while (on disk through pass 2) and given to [`PathList::from_parts`].
+    pub fn into_parts(self) -> (PathBuf, Vec<u8>, Vec<u32>) {
+        (self.root, self.bytes, self.ends)
+    }
+
+    /// The list [`PathList::into_parts`] gave the parts of.
+    pub fn from_parts(root: PathBuf, bytes: Vec<u8>, ends: Vec<u32>) -> PathList {
+        PathList { root, bytes, ends }
+    }
+}
+
+/// One path's part of the bytes [`PathList::into_parts`] gave, as a path.
+pub fn path_from_part(bytes: Vec<u8>) -> PathBuf {
+    // SAFETY: `bytes` are what `as_encoded_bytes` gave for one whole path in `push`, in this
+    // process, kept apart and given back unchanged: a valid encoding, split nowhere.
+    PathBuf::from(unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) })
 }
 
 fn is_hidden_dir(entry: &walkdir::DirEntry) -> bool {

@@ -14,7 +14,6 @@ pub mod shared;
 pub use names::{UnitId, UnitNames};
 
 use crate::check::FileReport;
-use crate::discover::FilePaths;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
@@ -211,7 +210,7 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
     let owned: Vec<std::path::PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
     let paths: Vec<&Path> = owned.iter().map(|p| p.as_path()).collect();
     let versions: Vec<Version> = reports.iter().map(Version::of).collect();
-    choose_versions(&versions, &paths, &mut placements);
+    choose_versions(&versions, |i| paths[i], &mut placements);
     let owners = shared::Owners {
         placements: &placements,
         paths: &paths,
@@ -225,7 +224,7 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
         .collect();
     let findings = owners.find_all(seats);
     for (i, report) in reports.iter_mut().enumerate() {
-        findings.add_to(i, report, &owners);
+        let Ok(()) = findings.add_to(i, report, &owners);
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
         }
@@ -440,9 +439,13 @@ pub fn merge_unlisted(placements: &mut Placements) {
 }
 
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
-/// (of `paths`, parallel to the placements) wins; the other readable files are superseded by it. Unreadable files are never chosen
+/// (`path` of a file) wins; the other readable files are superseded by it. Unreadable files are never chosen
 /// and never superseded: they stay visible as failures.
-pub fn choose_versions(versions: &[Version], paths: &impl FilePaths, placements: &mut [Placement]) {
+pub fn choose_versions<'p>(
+    versions: &[Version],
+    path: impl Fn(usize) -> &'p Path,
+    placements: &mut [Placement],
+) {
     // The readable files grouped by owner: sorted, not mapped, so no owner is copied (a
     // national run has tens of thousands).
     let mut readable: Vec<u32> = (0..placements.len() as u32)
@@ -453,7 +456,7 @@ pub fn choose_versions(versions: &[Version], paths: &impl FilePaths, placements:
             .owner
             .cmp(&placements[b as usize].owner)
     });
-    let key = |i: usize| (versions[i].filled_on, placements[i].modified, paths.path(i));
+    let key = |i: usize| (versions[i].filled_on, placements[i].modified, path(i));
     let mut superseded = Vec::new();
     for files in
         readable.chunk_by(|&a, &b| placements[a as usize].owner == placements[b as usize].owner)

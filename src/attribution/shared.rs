@@ -161,15 +161,21 @@ impl Findings {
 
     /// Put the findings of file `i` on its organizations (the form's issues are sorted
     /// afterwards).
-    pub fn add_to(&self, i: usize, report: &mut FileReport, owners: &Owners) {
+    pub fn add_to<P: FilePaths + ?Sized>(
+        &self,
+        i: usize,
+        report: &mut FileReport,
+        owners: &Owners<P>,
+    ) -> Result<(), P::Error> {
         let Some(form) = report.form.as_mut() else {
-            return;
+            return Ok(());
         };
         for finding in self.of(i) {
-            if let Some(issue) = self.issue(finding, form, owners) {
+            if let Some(issue) = self.issue(finding, form, owners)? {
                 form.issues.push(issue);
             }
         }
+        Ok(())
     }
 
     /// The findings of file `report`.
@@ -181,34 +187,44 @@ impl Findings {
 
     /// The issue `finding` puts on its organization's cell in `form`; `None` when the form
     /// has no such column.
-    fn issue(&self, finding: &Finding, form: &Form, owners: &Owners) -> Option<Issue> {
+    fn issue<P: FilePaths + ?Sized>(
+        &self,
+        finding: &Finding,
+        form: &Form,
+        owners: &Owners<P>,
+    ) -> Result<Option<Issue>, P::Error> {
         let column = match finding.kind {
             KeyKind::Code => org::CODE,
             KeyKind::Name => org::NAME,
         };
-        let table = form.org_table.as_ref()?;
-        let record = form.organizations.get(finding.record as usize)?;
-        let col = table.columns.get(column).copied().flatten()?;
+        let cell = form.org_table.as_ref().and_then(|table| {
+            let record = form.organizations.get(finding.record as usize)?;
+            let col = table.columns.get(column).copied().flatten()?;
+            Some((table, record, col))
+        });
+        let Some((table, record, col)) = cell else {
+            return Ok(None);
+        };
         let value = record.text(column).map(str::to_string);
         let what = ORGANIZATIONS.columns[column].header;
         let (start, end) = finding.others;
         let others: Vec<String> = self.places[start as usize..end as usize]
             .iter()
             .map(|place| owners.where_is(place))
-            .collect();
+            .collect::<Result<_, _>>()?;
         let message = format!(
             "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
             value.as_deref().unwrap_or_default(),
             others.join("、")
         );
-        Some(Issue::cell(
+        Ok(Some(Issue::cell(
             finding.code(),
             &table.sheet,
             (record.row, col),
             ORGANIZATIONS.columns[column].key,
             value,
             message,
-        ))
+        )))
     }
 }
 
@@ -222,13 +238,13 @@ impl Finding {
 }
 
 /// Who owns each file and what it is called, to tell seats apart and describe them.
-pub struct Owners<'a> {
+pub struct Owners<'a, P: ?Sized> {
     pub placements: &'a Placements,
-    pub paths: &'a dyn FilePaths,
+    pub paths: &'a P,
     pub roster: Option<&'a Roster>,
 }
 
-impl Owners<'_> {
+impl<P: FilePaths + ?Sized> Owners<'_, P> {
     fn owner(&self, seat: &Seat) -> &Owner {
         &self.placements[seat.report as usize].owner
     }
@@ -241,17 +257,14 @@ impl Owners<'_> {
         }
     }
 
-    fn where_is(&self, place: &Place) -> String {
-        let file = self
-            .paths
-            .path(place.report as usize)
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        format!(
+    fn where_is(&self, place: &Place) -> Result<String, P::Error> {
+        let path = self.paths.path(place.report as usize)?;
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        Ok(format!(
             "{}（{file} 第 {} 行）",
             self.owner_name(place.report as usize),
             place.row + 1
-        )
+        ))
     }
 
     /// Whether a seat's file counts (readable and not superseded).
@@ -336,9 +349,9 @@ impl SeatIndex {
 
     /// Every finding among current files, bucket by bucket. Seats were added under their
     /// file's discovery index; `attributed` turns that into the index of `owners`.
-    pub fn find_all(
+    pub fn find_all<P: FilePaths + ?Sized>(
         self,
-        owners: &Owners,
+        owners: &Owners<P>,
         attributed: impl Fn(u32) -> u32,
     ) -> std::io::Result<Findings> {
         let mut found = Findings::default();

@@ -8,7 +8,6 @@
 
 use super::model::{relative_text, FileEntry, FileStatus};
 use super::spill::{Replay, Slot, Slots, Spill};
-use crate::discover::FilePaths;
 use std::borrow::Cow;
 use std::io;
 use std::path::Path;
@@ -133,13 +132,14 @@ impl SpilledLines {
     }
 
     /// Every line set, with `others` (files that were not attributed), in path order;
-    /// `paths` are those of the attributed files, relative to `inbox` in their lines.
-    pub fn finish(
+    /// `path` gives those of the attributed files, relative to `inbox` in their lines.
+    pub fn finish<'p>(
         mut self,
         others: Vec<FileEntry>,
         inbox: &Path,
-        paths: &dyn FilePaths,
+        path: impl Fn(usize) -> &'p Path,
     ) -> io::Result<FileList> {
+        let attributed = self.slots.len();
         let mut slots = Vec::with_capacity(self.slots.len() + others.len());
         for i in 0..self.slots.len() {
             let slot = self.slots.get(i);
@@ -152,8 +152,8 @@ impl SpilledLines {
         }
         // A line's path, without making it again (sorting compares each many times).
         let key = |k: usize| -> Cow<str> {
-            match k.checked_sub(paths.len()) {
-                None => relative_text(inbox, paths.path(k)),
+            match k.checked_sub(attributed) {
+                None => relative_text(inbox, path(k)),
                 Some(other) => Cow::Borrowed(&others[other].path),
             }
         };
@@ -209,7 +209,7 @@ mod tests {
         for i in [2, 0, 1] {
             spilled.set(i, &attributed[i]).unwrap();
         }
-        let spilled = spilled.finish(others.clone(), inbox, &paths).unwrap();
+        let spilled = spilled.finish(others.clone(), inbox, |i| paths[i]).unwrap();
         let mut all = attributed.to_vec();
         all.extend(others);
         let memory = FileList::new(all);
@@ -228,11 +228,11 @@ mod tests {
     fn a_line_never_set_is_an_error_not_a_gap() {
         let inbox = Path::new("/收件");
         let (a, b) = (inbox.join("a.xlsx"), inbox.join("b.xlsx"));
-        let paths = vec![a.as_path(), b.as_path()];
+        let paths = [a.as_path(), b.as_path()];
         let mut spilled = SpilledLines::new(2).unwrap();
         spilled
             .set(0, &line("a.xlsx", FileStatus::Read, 1))
             .unwrap();
-        assert!(spilled.finish(Vec::new(), inbox, &paths).is_err());
+        assert!(spilled.finish(Vec::new(), inbox, |i| paths[i]).is_err());
     }
 }

@@ -291,7 +291,10 @@ impl<'a> Ledger<'a> {
         let mut files: Vec<FileEntry> = reports
             .iter()
             .enumerate()
-            .map(|(i, r)| entry_of(inbox, r, (i, &placements), roster.as_ref(), &paths))
+            .map(|(i, r)| {
+                let Ok(entry) = entry_of(inbox, r, (i, &placements), roster.as_ref(), &paths);
+                entry
+            })
             .collect();
         files.extend(other_entries(inbox, discovery, &own_outputs));
         let files = FileList::new(files);
@@ -387,13 +390,13 @@ pub fn relative_text<'p>(inbox: &Path, path: &'p Path) -> std::borrow::Cow<'p, s
 
 /// The 文件清单 line of attributed file `i`; `paths` are those of every attributed file, for
 /// the name of the file that superseded it.
-pub fn entry_of(
+pub fn entry_of<P: FilePaths + ?Sized>(
     inbox: &Path,
     report: &FileReport,
     (i, placements): (usize, &Placements),
     roster: Option<&Roster>,
-    paths: &dyn FilePaths,
-) -> FileEntry {
+    paths: &P,
+) -> Result<FileEntry, P::Error> {
     let mut entry = report_entry(inbox, report);
     let placement = &placements[i];
     if let (Owner::Roster(_), Some(via)) = (placement.owner, placement.via) {
@@ -406,14 +409,14 @@ pub fn entry_of(
         }
     }
     if let Some(newer) = placement.superseded_by {
-        let newer = relative(inbox, paths.path(newer as usize));
+        let newer = relative(inbox, &paths.path(newer as usize)?);
         prepend(
             &mut entry.detail,
             format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),
         );
         entry.status = FileStatus::Superseded(newer);
     }
-    entry
+    Ok(entry)
 }
 
 /// The lines of files that were not attributed: ignored ones and our own outputs.

@@ -26,7 +26,7 @@
 
 use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};
-use super::spill::{Replay, Slot, Slots, Spill};
+use super::spill::{Pieces, Replay, Slot, Slots, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::units::UnitsOnDisk;
 use super::writer::{LedgerWriter, Line, OtherRows};
@@ -39,8 +39,9 @@ use crate::memory::release_free_memory;
 use crate::roster::Roster;
 use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
 
 /// What a streamed run gives back besides the workbook.
@@ -109,10 +110,11 @@ pub fn run<'a>(
     stream: &StreamOptions,
 ) -> Result<Streamed<'a>, LedgerError> {
     super::check_inbox(inbox, options)?;
-    let discovery = discover::discover(inbox, &options.exclude);
+    let mut discovery = discover::discover(inbox, &options.exclude);
+    let candidates = std::mem::take(&mut discovery.candidates);
     let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
-    let plan = read_and_plan(&discovery, inbox, options, roster, progress)?;
+    let plan = read_and_plan(candidates, inbox, options, roster, progress)?;
     let units = plan
         .units(options.check.rules.tier_names().len())
         .map_err(scratch)?;
@@ -140,8 +142,8 @@ pub fn status(
         return Ok(None);
     };
     super::check_inbox(inbox, options)?;
-    let discovery = discover::discover(inbox, &options.exclude);
-    let plan = read_and_plan(&discovery, inbox, options, Some(roster), progress)?;
+    let candidates = discover::discover(inbox, &options.exclude).candidates;
+    let plan = read_and_plan(candidates, inbox, options, Some(roster), progress)?;
     progress(Progress::Start(Stage::Rating, plan.paths.len()));
     let seen = (0..plan.paths.len())
         .into_par_iter()
@@ -164,7 +166,7 @@ pub fn status(
 /// Pass 1 over the files found, and what is decided before pass 2 (the ledger's and
 /// `status`'s): every file read once, its report spilled, attribution done.
 fn read_and_plan<'r>(
-    discovery: &'r Discovery,
+    candidates: PathList,
     inbox: &Path,
     options: &LedgerOptions,
     roster: Option<&'r Roster>,
@@ -172,9 +174,9 @@ fn read_and_plan<'r>(
 ) -> Result<Plan<'r>, LedgerError> {
     let mut index = SeatIndex::new().map_err(scratch)?;
     let spill = Spill::new().map_err(scratch)?;
-    progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
+    progress(Progress::Start(Stage::Reading, candidates.len()));
     let scanned = scan(
-        &discovery.candidates,
+        &candidates,
         inbox,
         options,
         roster,
@@ -183,7 +185,7 @@ fn read_and_plan<'r>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let plan = Plan::new(&discovery.candidates, scanned, index, roster, replay)?;
+    let plan = Plan::new(candidates, scanned, index, roster, replay)?;
     release_free_memory();
     Ok(plan)
 }
@@ -309,7 +311,7 @@ struct Plan<'r> {
     roster: Option<&'r Roster>,
     placements: Placements,
     /// Of each attributed file, relative to the inbox.
-    paths: Attributed<'r>,
+    paths: Attributed,
     /// Per attributed file, where its report is in the spill.
     slots: Slots,
     replay: Replay,
@@ -325,7 +327,7 @@ struct Plan<'r> {
 
 impl<'r> Plan<'r> {
     fn new(
-        candidates: &'r PathList,
+        candidates: PathList,
         scanned: Scanned,
         index: SeatIndex,
         roster: Option<&'r Roster>,
@@ -340,13 +342,11 @@ impl<'r> Plan<'r> {
         } = scanned;
         placements.seal();
         attribution::merge_unlisted(&mut placements);
-        let paths = Attributed {
-            candidates,
-            own: own_at,
-        };
-        attribution::choose_versions(&versions, &paths, &mut placements);
+        let path = |i| candidates.relative(candidate(&own_at, i));
+        attribution::choose_versions(&versions, path, &mut placements);
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
         drop(versions);
+        let paths = Attributed::new(candidates, own_at).map_err(scratch)?;
         let owners = Owners {
             placements: &placements,
             paths: &paths,
@@ -388,7 +388,7 @@ impl<'r> Plan<'r> {
     fn report(&self, i: usize) -> std::io::Result<FileReport> {
         let slot = self.slots.get(i);
         let slot = slot.ok_or_else(|| std::io::Error::other("暂存的报表缺少一个文件"))?;
-        self.replay.get(slot, &self.paths.full(i))
+        self.replay.get(slot, &self.paths.full(i)?)
     }
 
     /// Pass 2 for file `i`: read back, classified, given its cross-unit findings, its feedback
@@ -406,7 +406,7 @@ impl<'r> Plan<'r> {
             paths: &self.paths,
             roster: self.roster,
         };
-        self.findings.add_to(i, &mut report, &owners);
+        self.findings.add_to(i, &mut report, &owners)?;
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
         }
@@ -588,8 +588,10 @@ impl<'r> Plan<'r> {
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));
-        let files = gathered.lines.finish(own, inbox, &paths).map_err(scratch)?;
-        drop(paths);
+        let (candidates, own_at) = paths.load().map_err(scratch)?;
+        let path = |i| candidates.relative(candidate(&own_at, i));
+        let files = gathered.lines.finish(own, inbox, path).map_err(scratch)?;
+        drop(candidates);
         release_free_memory();
         let parts = Parts {
             roster: roster.cloned(),
@@ -608,25 +610,22 @@ impl<'r> Plan<'r> {
 }
 
 /// The paths of the attributed files: the candidates found but our own outputs (a few at
-/// most), so no list of its own.
-struct Attributed<'d> {
-    candidates: &'d PathList,
+/// most). From the end of attribution to the 文件清单 they wait on disk: pass 2 reads each
+/// file's once, and another's only to name it in a cross-unit finding.
+struct Attributed {
+    root: PathBuf,
+    /// Each candidate's path after the root.
+    parts: Pieces,
     /// The candidates that are our own outputs, in order.
     own: Vec<u32>,
 }
 
-impl Attributed<'_> {
-    /// The candidate that is attributed file `i`.
-    fn candidate(&self, i: usize) -> usize {
-        let mut d = i;
-        for &own in &self.own {
-            if own as usize <= d {
-                d += 1;
-            } else {
-                break;
-            }
-        }
-        d
+impl Attributed {
+    /// The candidates but `own`, put on disk.
+    fn new(candidates: PathList, own: Vec<u32>) -> std::io::Result<Attributed> {
+        let (root, bytes, ends) = candidates.into_parts();
+        let parts = Pieces::new(&bytes, ends)?;
+        Ok(Attributed { root, parts, own })
     }
 
     /// The attributed file that candidate `d` (not one of our own outputs) is.
@@ -635,20 +634,48 @@ impl Attributed<'_> {
     }
 
     /// The path of attributed file `i` as found.
-    fn full(&self, i: usize) -> std::path::PathBuf {
-        self.candidates.get(self.candidate(i))
-    }
-}
-
-impl FilePaths for Attributed<'_> {
-    fn len(&self) -> usize {
-        self.candidates.len() - self.own.len()
+    fn full(&self, i: usize) -> std::io::Result<PathBuf> {
+        Ok(self.root.join(self.relative(i)?))
     }
 
     /// Relative to the inbox.
-    fn path(&self, i: usize) -> &Path {
-        self.candidates.relative(self.candidate(i))
+    fn relative(&self, i: usize) -> std::io::Result<PathBuf> {
+        let part = self.parts.get(candidate(&self.own, i))?;
+        Ok(discover::path_from_part(part))
     }
+
+    /// Every candidate's path back in memory, and which are our own outputs.
+    fn load(self) -> std::io::Result<(PathList, Vec<u32>)> {
+        let (bytes, ends) = self.parts.load()?;
+        Ok((PathList::from_parts(self.root, bytes, ends), self.own))
+    }
+}
+
+impl FilePaths for Attributed {
+    type Error = std::io::Error;
+
+    fn len(&self) -> usize {
+        self.parts.len() - self.own.len()
+    }
+
+    /// Relative to the inbox.
+    fn path(&self, i: usize) -> std::io::Result<Cow<'_, Path>> {
+        self.relative(i).map(Cow::Owned)
+    }
+}
+
+/// The candidate that attributed file `i` is, `own` being the candidates that are our own
+/// outputs, in order.
+fn candidate(own: &[u32], i: usize) -> usize {
+    let mut d = i;
+    for &own in own {
+        if own as usize <= d {
+            d += 1;
+        } else {
+            break;
+        }
+    }
+    d
 }
 
 /// How many files pass between two [`release_free_memory`] calls.
@@ -750,7 +777,7 @@ impl Gathered {
             (i, &plan.placements),
             plan.roster,
             &plan.paths,
-        );
+        )?;
         self.lines.set(i, &entry)?;
         if plan.roster.is_some() {
             self.seen[i] = Some(FileSeen::of(report));
@@ -796,15 +823,17 @@ mod tests {
         ] {
             candidates.push(&root.join(name));
         }
-        let paths = Attributed {
-            candidates: &candidates,
-            own: vec![1, 4],
-        };
-        let names: Vec<&Path> = (0..paths.len()).map(|i| paths.path(i)).collect();
-        let expected = ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"].map(Path::new);
+        let paths = Attributed::new(candidates, vec![1, 4]).unwrap();
+        let names: Vec<PathBuf> = (0..paths.len())
+            .map(|i| paths.relative(i).unwrap())
+            .collect();
+        let expected = ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"].map(PathBuf::from);
         assert_eq!(names, expected);
-        assert_eq!(paths.full(3), root.join("d.xlsx"));
+        assert_eq!(paths.full(3).unwrap(), root.join("d.xlsx"));
         let back: Vec<usize> = [0, 2, 3, 5].map(|d| paths.of_candidate(d)).to_vec();
         assert_eq!(back, [0, 1, 2, 3]);
+        let (list, own) = paths.load().unwrap();
+        assert_eq!((list.len(), own), (6, vec![1, 4]));
+        assert_eq!(list.get(4), root.join("旧台账.xlsx"));
     }
 }
