@@ -81,7 +81,14 @@ impl Units {
         });
         let counts_in = |i: usize| readable[i] && !placements[i].is_superseded();
         let mut row_of = vec![NO_ROW; placements.len()];
-        let mut others = Vec::new();
+        // The files of units the roster does not name, sized once: just before pass 2, a
+        // list grown by doubling would leave its old copies as holes among the long-lived
+        // tables.
+        let unlisted_files = placements
+            .iter()
+            .filter(|p| matches!(p.owner, Owner::Unlisted(_)))
+            .count();
+        let mut others: Vec<(UnitId, u32)> = Vec::with_capacity(unlisted_files);
         for (i, p) in placements.iter().enumerate().filter(|&(i, _)| counts_in(i)) {
             match p.owner {
                 Owner::Roster(r) if (r as usize) < listed.len() => row_of[i] = r,
@@ -92,7 +99,7 @@ impl Units {
         // A unit the roster does not name is known by code and name.
         let names = placements.names();
         others.sort_by(|(a, _), (b, _)| names.get(*a).cmp(&names.get(*b)));
-        let mut unlisted: Vec<UnitId> = Vec::new();
+        let mut unlisted: Vec<UnitId> = Vec::with_capacity(names.len());
         for (unit, i) in others {
             if unlisted.last() != Some(&unit) {
                 unlisted.push(unit);
