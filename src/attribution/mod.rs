@@ -55,38 +55,58 @@ pub struct Placement {
     pub owner: Owner,
     /// How the roster unit was found; `None` for unlisted owners.
     pub via: Option<Via>,
-    /// The index of the report that replaced this one, when it is an older version.
-    pub superseded_by: Option<u32>,
+    /// The index of the report that replaced this one, when it is an older version
+    /// ([`NOT_SUPERSEDED`] when not: four bytes, not the eight of an `Option<u32>`).
+    superseded_by: u32,
     /// The file's modification time, when the file system tells it.
     pub modified: Modified,
 }
 
 // Every file keeps one for the whole run (50,000 in a national one): kept small.
-const _: () = assert!(std::mem::size_of::<Placement>() <= 32);
+const _: () = assert!(std::mem::size_of::<Placement>() <= 24);
+
+const NOT_SUPERSEDED: u32 = u32::MAX;
 
 impl Placement {
     pub fn is_superseded(&self) -> bool {
-        self.superseded_by.is_some()
+        self.superseded_by != NOT_SUPERSEDED
+    }
+
+    /// The index of the report that replaced this one, when it is an older version.
+    pub fn superseded_by(&self) -> Option<u32> {
+        self.is_superseded().then_some(self.superseded_by)
+    }
+
+    /// Mark this file replaced by report `newer` (`None`: not replaced).
+    ///
+    /// # Panics
+    /// With a report index of `u32::MAX` (a run has fewer files).
+    pub fn supersede(&mut self, newer: Option<u32>) {
+        assert_ne!(newer, Some(NOT_SUPERSEDED), "a report index below u32::MAX");
+        self.superseded_by = newer.unwrap_or(NOT_SUPERSEDED);
     }
 }
 
 /// A file's modification time to the nanosecond, in eight bytes: ordered as
-/// `Option<SystemTime>` is (unknown first), for times from 1970 to 2554.
+/// `Option<SystemTime>` is (unknown first), for times from 1970 to 2554. Kept as two halves
+/// (high first, so the order holds), aligned as a `u32`: a [`Placement`] has no padding.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Modified(u64);
+pub struct Modified([u32; 2]);
 
 impl Modified {
     pub fn new(time: Option<SystemTime>) -> Modified {
-        Modified(time.map_or(0, |t| {
+        let nanos = time.map_or(0, |t| {
             let nanos = t
                 .duration_since(SystemTime::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos());
             u64::try_from(nanos).unwrap_or(u64::MAX - 1) + 1
-        }))
+        });
+        Modified([(nanos >> 32) as u32, nanos as u32])
     }
 
     pub fn time(self) -> Option<SystemTime> {
-        let nanos = self.0.checked_sub(1)?;
+        let [high, low] = self.0;
+        let nanos = (u64::from(high) << 32 | u64::from(low)).checked_sub(1)?;
         Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_nanos(nanos))
     }
 }
@@ -135,7 +155,7 @@ impl Placements {
         self.list.push(Placement {
             owner,
             via: placed.via,
-            superseded_by: None,
+            superseded_by: NOT_SUPERSEDED,
             modified: Modified::new(placed.modified),
         });
     }
@@ -467,7 +487,7 @@ pub fn choose_versions<'p>(
         superseded.extend(files.iter().filter(|&&i| i != winner).map(|&i| (i, winner)));
     }
     for (i, winner) in superseded {
-        placements[i as usize].superseded_by = Some(winner);
+        placements[i as usize].supersede(Some(winner));
     }
 }
 

@@ -461,7 +461,7 @@ mod tests {
             });
         }
         placements.seal();
-        placements[11].superseded_by = Some(1);
+        placements[11].supersede(Some(1));
         let owned: Vec<PathBuf> = (0..12)
             .map(|i| PathBuf::from(format!("{i}.xlsx")))
             .collect();

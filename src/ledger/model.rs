@@ -408,7 +408,7 @@ pub fn entry_of<P: FilePaths + ?Sized>(
             );
         }
     }
-    if let Some(newer) = placement.superseded_by {
+    if let Some(newer) = placement.superseded_by() {
         let newer = relative(inbox, &paths.path(newer as usize)?);
         prepend(
             &mut entry.detail,

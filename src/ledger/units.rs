@@ -408,7 +408,7 @@ mod tests {
             });
         }
         for (p, &(.., superseded_by)) in placements.iter_mut().zip(files) {
-            p.superseded_by = superseded_by;
+            p.supersede(superseded_by);
         }
         placements
     }

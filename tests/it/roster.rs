@@ -289,8 +289,8 @@ fn the_latest_filled_date_wins_then_the_latest_modification() {
     set_mtime(&newer, 1_000);
     set_mtime(&older, 2_000);
     let (_, placements) = attribute(&roster, &[newer.clone(), older.clone()]);
-    assert_eq!(placements[0].superseded_by, None);
-    assert_eq!(placements[1].superseded_by, Some(0));
+    assert_eq!(placements[0].superseded_by(), None);
+    assert_eq!(placements[1].superseded_by(), Some(0));
 
     let same_day = write(
         dir.path(),
@@ -299,7 +299,7 @@ fn the_latest_filled_date_wins_then_the_latest_modification() {
     );
     set_mtime(&same_day, 3_000);
     let (_, placements) = attribute(&roster, &[newer, older, same_day]);
-    let superseded: Vec<Option<u32>> = placements.iter().map(|p| p.superseded_by).collect();
+    let superseded: Vec<Option<u32>> = placements.iter().map(|p| p.superseded_by()).collect();
     assert_eq!(superseded, [Some(2), Some(2), None]);
 }
 
