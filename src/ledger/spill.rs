@@ -24,16 +24,26 @@ use std::sync::{Mutex, OnceLock};
 /// Where one file's report lies in the spill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
-    offset: u64,
+    /// Where the record starts, in units of [`ALIGN`] bytes (records start aligned): eight
+    /// bytes a slot, up to 64 GiB of spill.
+    at: u32,
     /// Never empty (so an `Option<Slot>` takes no more room than a slot).
     len: NonZeroU32,
 }
 
-/// A slot per file, kept as two columns (twelve bytes a file, not sixteen: a national run
-/// keeps two lists of 50,000); a file's slot may be missing until it is set.
+/// Records start at multiples of this many bytes.
+const ALIGN: u64 = 16;
+
+impl Slot {
+    fn offset(self) -> u64 {
+        u64::from(self.at) * ALIGN
+    }
+}
+
+/// A slot per file, kept as two columns; a file's slot may be missing until it is set.
 #[derive(Debug, Default)]
 pub struct Slots {
-    offsets: Vec<u64>,
+    offsets: Vec<u32>,
     /// 0: no slot yet.
     lens: Vec<u32>,
 }
@@ -55,17 +65,17 @@ impl Slots {
     }
 
     pub fn push(&mut self, slot: Slot) {
-        self.offsets.push(slot.offset);
+        self.offsets.push(slot.at);
         self.lens.push(slot.len.get());
     }
 
     pub fn set(&mut self, i: usize, slot: Slot) {
-        (self.offsets[i], self.lens[i]) = (slot.offset, slot.len.get());
+        (self.offsets[i], self.lens[i]) = (slot.at, slot.len.get());
     }
 
     pub fn get(&self, i: usize) -> Option<Slot> {
         Some(Slot {
-            offset: self.offsets[i],
+            at: self.offsets[i],
             len: NonZeroU32::new(self.lens[i])?,
         })
     }
@@ -122,18 +132,19 @@ impl Spill {
     }
 
     fn put_bytes(&self, bytes: &[u8]) -> io::Result<Slot> {
-        let mut out = self.out.lock().expect("spill lock");
-        out.file.write_all(bytes)?;
         let len = u32::try_from(bytes.len())
             .ok()
             .and_then(NonZeroU32::new)
             .ok_or_else(|| io::Error::other("暂存记录为空或超过 4 GiB"))?;
-        let slot = Slot {
-            offset: out.len,
-            len,
-        };
-        out.len += u64::from(len.get());
-        Ok(slot)
+        let mut out = self.out.lock().expect("spill lock");
+        let at =
+            u32::try_from(out.len / ALIGN).map_err(|_| io::Error::other("暂存文件超过 64 GiB"))?;
+        let padding = (ALIGN - u64::from(len.get()) % ALIGN) % ALIGN;
+        out.file.write_all(bytes)?;
+        out.file
+            .write_all(&[0; ALIGN as usize][..padding as usize])?;
+        out.len += u64::from(len.get()) + padding;
+        Ok(Slot { at, len })
     }
 
     /// Done appending: the reports can be read back.
@@ -171,7 +182,7 @@ impl Replay {
     fn bytes(&self, slot: Slot) -> io::Result<Vec<u8>> {
         let mut bytes = vec![0; slot.len.get() as usize];
         let mut file = self.file.lock().expect("spill lock");
-        file.seek(SeekFrom::Start(slot.offset))?;
+        file.seek(SeekFrom::Start(slot.offset()))?;
         file.read_exact(&mut bytes)?;
         Ok(bytes)
     }
