@@ -26,6 +26,7 @@ pub mod report;
 pub mod roster;
 pub mod rules;
 pub mod save;
+pub mod scratch;
 pub mod status;
 pub mod template;
 pub mod upgrade;

@@ -11,7 +11,7 @@
 mod names;
 pub mod shared;
 
-pub use names::{UnitId, UnitNames};
+pub use names::{NamesAway, UnitId, UnitNames};
 
 use crate::check::FileReport;
 use crate::form::Form;
@@ -178,6 +178,18 @@ impl Placements {
     /// The placements and the unit names apart.
     pub fn into_parts(self) -> (Vec<Placement>, UnitNames) {
         (self.list, self.names)
+    }
+
+    /// Put the names of the units the roster does not know on disk until
+    /// [`Placements::names_back`]; meanwhile [`Placements::label`] knows roster units only,
+    /// and [`NamesAway::get`] reads the others.
+    pub fn put_names_away(&mut self) -> std::io::Result<NamesAway> {
+        self.names.put_away()
+    }
+
+    pub fn names_back(&mut self, away: NamesAway) -> std::io::Result<()> {
+        self.names = UnitNames::back(away)?;
+        Ok(())
     }
 
     /// The (code, name) `owner` stands for: the roster's, else the file's own.

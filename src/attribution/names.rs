@@ -4,7 +4,9 @@
 //! into one text buffer: a file's placement holds four bytes for its owner instead of two
 //! small strings, and the names cost no allocation of their own.
 
+use crate::scratch::Pieces;
 use std::hash::{BuildHasher, RandomState};
+use std::io;
 
 /// A unit of [`UnitNames`]. Two files of the same unit have the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -76,6 +78,48 @@ impl UnitNames {
         self.ends.shrink_to_fit();
         self.index = hashbrown::HashTable::new();
     }
+
+    /// Put every code and name on disk, leaving no unit here until [`UnitNames::back`].
+    pub fn put_away(&mut self) -> io::Result<NamesAway> {
+        let ends = self
+            .ends
+            .iter()
+            .flat_map(|&(code, name)| [code, name])
+            .collect();
+        let pieces = Pieces::new(self.text.as_bytes(), ends)?;
+        *self = UnitNames::default();
+        Ok(NamesAway { pieces })
+    }
+
+    /// The names [`UnitNames::put_away`] put on disk, sealed.
+    pub fn back(away: NamesAway) -> io::Result<UnitNames> {
+        let (bytes, ends) = away.pieces.load()?;
+        Ok(UnitNames {
+            text: String::from_utf8(bytes).map_err(|_| damaged())?,
+            ends: ends.chunks_exact(2).map(|p| (p[0], p[1])).collect(),
+            ..UnitNames::default()
+        })
+    }
+}
+
+/// The codes and names of [`UnitNames`] on disk for a while (through pass 2 of a national
+/// run, which reads one only to name a unit's feedback file), each read back by id.
+pub struct NamesAway {
+    /// Per unit, its code then its name.
+    pieces: Pieces,
+}
+
+impl NamesAway {
+    /// The code and name of `unit`.
+    pub fn get(&self, unit: UnitId) -> io::Result<(String, String)> {
+        let text = |i: usize| String::from_utf8(self.pieces.get(i)?).map_err(|_| damaged());
+        let i = unit.0 as usize * 2;
+        Ok((text(i)?, text(i + 1)?))
+    }
+}
+
+fn damaged() -> io::Error {
+    io::Error::other("暂存的单位名称已损坏")
 }
 
 fn get<'t>(text: &'t str, ends: &[(u32, u32)], id: u32) -> (&'t str, &'t str) {
@@ -110,7 +154,13 @@ mod tests {
         assert_eq!(names.get(c), ("511101白马", "镇"));
         assert_eq!(names.get(d), ("", "白马镇"));
         assert_eq!(names.code(b), "511102");
-        assert_eq!(names.name(d), "白马镇");
+        let away = names.put_away().unwrap();
+        assert!(names.is_empty());
+        assert_eq!(away.get(c).unwrap(), ("511101白马".into(), "镇".into()));
+        assert_eq!(away.get(a).unwrap(), ("511101".into(), "白马镇".into()));
+        let back = UnitNames::back(away).unwrap();
+        assert_eq!((back.len(), back.get(b)), (4, ("511102", "青山镇")));
+        assert_eq!(back.name(d), "白马镇");
     }
 
     #[test]

@@ -139,6 +139,9 @@ struct Place {
 pub struct Findings {
     list: Vec<Finding>,
     places: Vec<Place>,
+    /// The owner's name of each file a place is in, by file: looked up once, while the
+    /// names are at hand (in pass 2 of a national run they wait on disk).
+    owner_names: Vec<(u32, Box<str>)>,
 }
 
 impl Findings {
@@ -153,10 +156,31 @@ impl Findings {
         });
     }
 
-    fn sort(&mut self) {
+    /// Every group seen: the findings sorted, the owners of the places named.
+    fn finish<P: FilePaths + ?Sized>(&mut self, owners: &Owners<P>) {
         self.list.sort_by_key(|f| (f.report, f.record, f.kind));
         self.list.shrink_to_fit();
         self.places.shrink_to_fit();
+        let mut files: Vec<u32> = self.places.iter().map(|p| p.report).collect();
+        files.sort_unstable();
+        files.dedup();
+        let name = |f: u32| (f, owners.owner_name(f as usize).into_boxed_str());
+        self.owner_names = files.into_iter().map(name).collect();
+    }
+
+    /// "金竹乡（金竹乡.xlsx 第 7 行）".
+    fn where_is<P: FilePaths + ?Sized>(
+        &self,
+        place: &Place,
+        paths: &P,
+    ) -> Result<String, P::Error> {
+        let path = paths.path(place.report as usize)?;
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        let owner = self
+            .owner_names
+            .binary_search_by_key(&place.report, |(f, _)| *f)
+            .map_or("", |k| &self.owner_names[k].1);
+        Ok(format!("{owner}（{file} 第 {} 行）", place.row + 1))
     }
 
     /// Put the findings of file `i` on its organizations (the form's issues are sorted
@@ -210,7 +234,7 @@ impl Findings {
         let (start, end) = finding.others;
         let others: Vec<String> = self.places[start as usize..end as usize]
             .iter()
-            .map(|place| owners.where_is(place))
+            .map(|place| self.where_is(place, owners.paths))
             .collect::<Result<_, _>>()?;
         let message = format!(
             "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
@@ -257,16 +281,6 @@ impl<P: FilePaths + ?Sized> Owners<'_, P> {
         }
     }
 
-    fn where_is(&self, place: &Place) -> Result<String, P::Error> {
-        let path = self.paths.path(place.report as usize)?;
-        let file = path.file_name().unwrap_or_default().to_string_lossy();
-        Ok(format!(
-            "{}（{file} 第 {} 行）",
-            self.owner_name(place.report as usize),
-            place.row + 1
-        ))
-    }
-
     /// Whether a seat's file counts (readable and not superseded).
     pub fn is_current(&self, seat: &Seat) -> bool {
         !self.placements[seat.report as usize].is_superseded()
@@ -302,7 +316,7 @@ impl<P: FilePaths + ?Sized> Owners<'_, P> {
         seats.retain(|s| self.is_current(s));
         let mut found = Findings::default();
         for_each_group(&mut seats, |group| self.findings(group, &mut found));
-        found.sort();
+        found.finish(self);
         found
     }
 }
@@ -388,7 +402,7 @@ impl SeatIndex {
                 for_each_group(&mut seats, |group| owners.findings(group, &mut found));
             }
         }
-        found.sort();
+        found.finish(owners);
         Ok(found)
     }
 }

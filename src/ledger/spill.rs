@@ -188,55 +188,6 @@ impl Replay {
     }
 }
 
-/// Pieces of bytes one after the other in a temporary file, read back one at a time (from
-/// any thread): only where each ends stays in memory. For lists a national run keeps through
-/// pass 2 but reads little of there (the candidates' paths).
-pub struct Pieces {
-    file: Mutex<File>,
-    /// Where each piece ends.
-    ends: Vec<u32>,
-}
-
-impl Pieces {
-    /// `bytes`, each piece ending where `ends` says, put on disk.
-    pub fn new(bytes: &[u8], ends: Vec<u32>) -> io::Result<Pieces> {
-        let mut file = tempfile::tempfile()?;
-        file.write_all(bytes)?;
-        Ok(Pieces {
-            file: Mutex::new(file),
-            ends,
-        })
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Piece `i`.
-    pub fn get(&self, i: usize) -> io::Result<Vec<u8>> {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let mut bytes = vec![0; (self.ends[i] - start) as usize];
-        let mut file = self.file.lock().expect("pieces lock");
-        file.seek(SeekFrom::Start(start.into()))?;
-        file.read_exact(&mut bytes)?;
-        Ok(bytes)
-    }
-
-    /// Every piece back in memory: the bytes and where each piece ends.
-    pub fn load(self) -> io::Result<(Vec<u8>, Vec<u32>)> {
-        let mut file = self.file.into_inner().expect("pieces lock");
-        let len = self.ends.last().map_or(0, |&end| end as usize);
-        let mut bytes = vec![0; len];
-        file.seek(SeekFrom::Start(0))?;
-        file.read_exact(&mut bytes)?;
-        Ok((bytes, self.ends))
-    }
-}
-
 /// One report as bytes.
 pub fn encode(report: &FileReport) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);

@@ -27,17 +27,18 @@
 
 use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};
-use super::spill::{Pieces, Replay, Slot, Slots, Spill};
+use super::spill::{Replay, Slot, Slots, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::units::UnitsOnDisk;
 use super::writer::{LedgerWriter, Line, OtherRows};
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Findings, Owners, SeatIndex};
-use crate::attribution::{self, Owner, Placed, Placements, Version};
+use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, FilePaths, PathList};
 use crate::memory::release_free_memory;
 use crate::roster::Roster;
+use crate::scratch::Pieces;
 use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -115,10 +116,11 @@ pub fn run<'a>(
     let candidates = std::mem::take(&mut discovery.candidates);
     let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
-    let plan = read_and_plan(candidates, inbox, options, roster, progress)?;
+    let mut plan = read_and_plan(candidates, inbox, options, roster, progress)?;
     let units = plan
         .units(options.check.rules.tier_names().len())
         .map_err(scratch)?;
+    plan.put_names_away().map_err(scratch)?;
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
     let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
@@ -324,6 +326,8 @@ struct Plan<'r> {
     /// Per attributed file: whether its owner has a readable file that counts (names of
     /// feedback files).
     readable_sibling: Vec<bool>,
+    /// The names of the placements' units while they wait on disk (pass 2).
+    names_away: Option<NamesAway>,
 }
 
 impl<'r> Plan<'r> {
@@ -377,12 +381,29 @@ impl<'r> Plan<'r> {
             findings,
             readable,
             readable_sibling,
+            names_away: None,
         })
     }
 
     /// The per-unit counters of the files that count, each file given its unit's row.
     fn units(&self, tiers: usize) -> std::io::Result<UnitsOnDisk> {
         UnitsOnDisk::new(self.roster, tiers, &self.placements, &self.readable)
+    }
+
+    /// The code and name `owner` stands for ([`Placements::label`]), the names of units the
+    /// roster does not know read back from disk while they are there.
+    fn label(&self, owner: &Owner) -> std::io::Result<(String, String)> {
+        match (owner, &self.names_away) {
+            (Owner::Unlisted(unit), Some(away)) => away.get(*unit),
+            _ => Ok(self.placements.label(owner, self.roster)),
+        }
+    }
+
+    /// Put the names of the units the roster does not know on disk for pass 2, which reads
+    /// one only for a unit's feedback file (the cross-unit findings named theirs already).
+    fn put_names_away(&mut self) -> std::io::Result<()> {
+        self.names_away = Some(self.placements.put_names_away()?);
+        Ok(())
     }
 
     /// The report pass 1 made of attributed file `i` (read and placed, not classified).
@@ -411,16 +432,17 @@ impl<'r> Plan<'r> {
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
         }
-        let placement = &self.placements[i];
-        let outcome = feedback.and_then(|dir| {
-            let unit = FeedbackUnit {
-                owner: placement.owner,
-                placements: &self.placements,
+        let owner = self.placements[i].owner;
+        let outcome = match feedback {
+            Some(dir) => FeedbackUnit {
+                owner,
+                label: self.label(&owner)?,
                 readable_sibling: self.readable_sibling[i],
-                roster: self.roster,
-            };
-            unit.write(&report, &options.check.limits, dir)
-        });
+                with_roster: self.roster.is_some(),
+            }
+            .write(&report, &options.check.limits, dir),
+            None => None,
+        };
         Ok(Prepared {
             index: i,
             report,
@@ -575,7 +597,7 @@ impl<'r> Plan<'r> {
     ) -> Result<Ledger<'a>, LedgerError> {
         let Plan {
             roster,
-            placements,
+            mut placements,
             paths,
             mut own,
             slots,
@@ -583,9 +605,13 @@ impl<'r> Plan<'r> {
             findings,
             readable,
             readable_sibling,
+            names_away,
         } = self;
         // What pass 2 needed goes before the per-unit counters come back into memory.
         drop((slots, replay, findings, readable, readable_sibling));
+        if let Some(away) = names_away {
+            placements.names_back(away).map_err(scratch)?;
+        }
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));

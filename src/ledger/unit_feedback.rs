@@ -6,11 +6,10 @@
 //! tells a unit to fix what it has fixed.
 
 use super::model::Ledger;
-use crate::attribution::{Owner, Placements};
+use crate::attribution::Owner;
 use crate::check::FileReport;
 use crate::feedback::{feedback_file_name, write_feedback_as, FeedbackError, FEEDBACK_SUFFIX};
 use crate::read::{Limits, Workbook};
-use crate::roster::Roster;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -39,23 +38,23 @@ pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
 }
 
 /// Whose file a report is, as far as naming its feedback goes.
-pub struct FeedbackUnit<'a> {
+pub struct FeedbackUnit {
     pub owner: Owner,
-    /// Whose the files are (for the names of units the roster does not know).
-    pub placements: &'a Placements,
+    /// The unit's code and name ([`crate::attribution::Placements::label`]).
+    pub label: (String, String),
     /// Whether the unit has a readable file in the ledger (then an unreadable one of its
     /// files gets feedback named after the file, not the unit).
     pub readable_sibling: bool,
-    pub roster: Option<&'a Roster>,
+    pub with_roster: bool,
 }
 
-impl FeedbackUnit<'_> {
+impl FeedbackUnit {
     fn file_name(&self, report: &FileReport) -> String {
-        let by_unit = matches!(self.owner, Owner::Roster(_)) || self.roster.is_none();
+        let by_unit = matches!(self.owner, Owner::Roster(_)) || !self.with_roster;
         if !by_unit || (report.form.is_none() && self.readable_sibling) {
             return feedback_file_name(&report.path);
         }
-        let (code, name) = self.placements.label(&self.owner, self.roster);
+        let (code, name) = &self.label;
         let parts: Vec<&str> = [code.as_str(), name.as_str()]
             .into_iter()
             .filter(|p| !p.is_empty())
@@ -71,7 +70,7 @@ impl FeedbackUnit<'_> {
         dir: &Path,
     ) -> Option<FeedbackOutcome> {
         let name = self.file_name(report);
-        let unit = self.placements.label(&self.owner, self.roster).1;
+        let unit = self.label.1.clone();
         if report.issues().is_empty() {
             let path = dir.join(&name);
             return (is_our_feedback(&path, limits) && std::fs::remove_file(&path).is_ok())
@@ -106,7 +105,7 @@ pub fn write_unit_feedback(
 }
 
 /// The unit of `ledger.reports[index]`, and whether it has a readable file at all.
-fn unit_of<'a>(ledger: &'a Ledger, index: usize) -> FeedbackUnit<'a> {
+fn unit_of(ledger: &Ledger, index: usize) -> FeedbackUnit {
     let owner = ledger.placements[index].owner;
     let readable_sibling = ledger
         .reports
@@ -115,9 +114,9 @@ fn unit_of<'a>(ledger: &'a Ledger, index: usize) -> FeedbackUnit<'a> {
         .any(|(r, p)| p.owner == owner && r.form.is_some());
     FeedbackUnit {
         owner,
-        placements: &ledger.placements,
+        label: ledger.placements.label(&owner, ledger.roster.as_ref()),
         readable_sibling,
-        roster: ledger.roster.as_ref(),
+        with_roster: ledger.roster.is_some(),
     }
 }
 

@@ -356,3 +356,40 @@ fn check_command_writes_feedback_for_files_with_issues() {
     assert!(!out.join("龙泉镇_反馈.xlsx").exists());
     assert_eq!(stderr.trim(), format!("已生成反馈：{}", written.display()));
 }
+
+#[test]
+fn ledger_feedback_without_a_roster_is_named_by_each_unit_code_and_name() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    for (file, unit, code) in [
+        ("a.xlsx", "白马镇", "511101001"),
+        ("b.xlsx", "青山镇", "511101002"),
+    ] {
+        mistakes()
+            .unit(unit)
+            .code(code)
+            .write(inbox.join(file))
+            .unwrap();
+    }
+    let out = dir.path().join("反馈");
+    assert_cmd::Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(&inbox)
+        .arg("-o")
+        .arg(dir.path().join("台账.xlsx"))
+        .arg("--feedback")
+        .arg(&out)
+        .assert()
+        .success();
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        ["511101001_白马镇_反馈.xlsx", "511101002_青山镇_反馈.xlsx"]
+    );
+}
