@@ -102,7 +102,7 @@ struct Appending {
 impl Spill {
     /// A new spill in the system's temporary folder (unlinked at once: nothing is left behind).
     pub fn new() -> io::Result<Spill> {
-        Spill::buffered(1 << 20)
+        Spill::buffered(1 << 18)
     }
 
     /// A spill for small records (文件清单 lines), written through a smaller buffer.
