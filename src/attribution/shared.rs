@@ -139,9 +139,48 @@ struct Place {
 pub struct Findings {
     list: Vec<Finding>,
     places: Vec<Place>,
-    /// The owner's name of each file a place is in, by file: looked up once, while the
-    /// names are at hand (in pass 2 of a national run they wait on disk).
-    owner_names: Vec<(u32, Box<str>)>,
+    /// The owner's name of each file a place is in: looked up once, while the names are at
+    /// hand (in pass 2 of a national run they wait on disk).
+    owner_names: OwnerNames,
+}
+
+/// Names by file, for the few thousand files a national run's findings name: the files in
+/// order, and each name once in one text (no allocation a name).
+#[derive(Debug, Default)]
+struct OwnerNames {
+    files: Vec<u32>,
+    /// Where each file's name ends in `text`.
+    ends: Vec<u32>,
+    text: String,
+}
+
+impl OwnerNames {
+    /// The owners' names of the files `places` are in.
+    fn of<P: FilePaths + ?Sized>(places: &[Place], owners: &Owners<P>) -> OwnerNames {
+        let mut files: Vec<u32> = places.iter().map(|p| p.report).collect();
+        files.sort_unstable();
+        files.dedup();
+        files.shrink_to_fit();
+        let name = |f: &u32| owners.owner_name(*f as usize);
+        let mut text = String::with_capacity(files.iter().map(|f| name(f).len()).sum());
+        let mut ends = Vec::with_capacity(files.len());
+        for file in &files {
+            text.push_str(&name(file));
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        OwnerNames { files, ends, text }
+    }
+
+    /// The owner's name of `file` (empty for a file no place is in).
+    fn get(&self, file: u32) -> &str {
+        let Ok(k) = self.files.binary_search(&file) else {
+            return "";
+        };
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.text
+            .get(start..self.ends[k] as usize)
+            .unwrap_or_default()
+    }
 }
 
 impl Findings {
@@ -161,11 +200,7 @@ impl Findings {
         self.list.sort_by_key(|f| (f.report, f.record, f.kind));
         self.list.shrink_to_fit();
         self.places.shrink_to_fit();
-        let mut files: Vec<u32> = self.places.iter().map(|p| p.report).collect();
-        files.sort_unstable();
-        files.dedup();
-        let name = |f: u32| (f, owners.owner_name(f as usize).into_boxed_str());
-        self.owner_names = files.into_iter().map(name).collect();
+        self.owner_names = OwnerNames::of(&self.places, owners);
     }
 
     /// "金竹乡（金竹乡.xlsx 第 7 行）".
@@ -176,10 +211,7 @@ impl Findings {
     ) -> Result<String, P::Error> {
         let path = paths.path(place.report as usize)?;
         let file = path.file_name().unwrap_or_default().to_string_lossy();
-        let owner = self
-            .owner_names
-            .binary_search_by_key(&place.report, |(f, _)| *f)
-            .map_or("", |k| &self.owner_names[k].1);
+        let owner = self.owner_names.get(place.report);
         Ok(format!("{owner}（{file} 第 {} 行）", place.row + 1))
     }
 

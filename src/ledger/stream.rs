@@ -609,9 +609,6 @@ impl<'r> Plan<'r> {
         } = self;
         // What pass 2 needed goes before the per-unit counters come back into memory.
         drop((slots, replay, findings, readable, readable_sibling));
-        if let Some(away) = names_away {
-            placements.names_back(away).map_err(scratch)?;
-        }
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));
@@ -620,6 +617,10 @@ impl<'r> Plan<'r> {
         let files = gathered.lines.finish(own, inbox, path).map_err(scratch)?;
         drop(candidates);
         release_free_memory();
+        // Only the summary names the units: their names come back once the paths are gone.
+        if let Some(away) = names_away {
+            placements.names_back(away).map_err(scratch)?;
+        }
         let parts = Parts {
             roster: roster.cloned(),
             units: gathered.units.load().map_err(scratch)?,
