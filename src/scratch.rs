@@ -1,7 +1,7 @@
 //! Lists kept on disk for a while, to keep memory flat at national scale.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
 /// Pieces of bytes one after the other in a temporary file, read back one at a time (from
@@ -53,6 +53,47 @@ impl Pieces {
     }
 }
 
+/// [`Pieces`] written one at a time, not all in memory first.
+pub struct PiecesWriter {
+    file: BufWriter<File>,
+    ends: Vec<u32>,
+    len: u32,
+}
+
+impl PiecesWriter {
+    pub fn new() -> io::Result<PiecesWriter> {
+        Ok(PiecesWriter {
+            file: BufWriter::with_capacity(1 << 14, tempfile::tempfile()?),
+            ends: Vec::new(),
+            len: 0,
+        })
+    }
+
+    /// Add the next piece.
+    pub fn push(&mut self, piece: &[u8]) -> io::Result<()> {
+        let len = u32::try_from(piece.len())
+            .ok()
+            .and_then(|n| self.len.checked_add(n))
+            .ok_or_else(|| io::Error::other("暂存的列表超过 4 GiB"))?;
+        self.file.write_all(piece)?;
+        self.len = len;
+        self.ends.push(len);
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> io::Result<Pieces> {
+        let file = self
+            .file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        self.ends.shrink_to_fit();
+        Ok(Pieces {
+            file: Mutex::new(file),
+            ends: self.ends,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +108,13 @@ mod tests {
         assert_eq!(pieces.get(0).unwrap(), "白马镇".as_bytes());
         assert!(pieces.get(1).unwrap().is_empty());
         assert_eq!(pieces.get(2).unwrap(), b"abc");
-        assert_eq!(pieces.load().unwrap(), (bytes.to_vec(), ends));
+        assert_eq!(pieces.load().unwrap(), (bytes.to_vec(), ends.clone()));
+        let mut writer = PiecesWriter::new().unwrap();
+        for (start, end) in [(0, 9), (9, 9), (9, 12), (12, bytes.len())] {
+            writer.push(&bytes[start..end]).unwrap();
+        }
+        let written = writer.finish().unwrap();
+        assert_eq!(written.get(2).unwrap(), b"abc");
+        assert_eq!(written.load().unwrap(), (bytes.to_vec(), ends));
     }
 }

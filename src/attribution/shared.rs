@@ -15,6 +15,7 @@ use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
 use crate::schema::{org, ORGANIZATIONS};
+use crate::scratch::{Pieces, PiecesWriter};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
@@ -227,9 +228,13 @@ impl Findings {
             return Ok(());
         };
         for finding in self.of(i) {
-            if let Some(issue) = self.issue(finding, form, owners)? {
-                form.issues.push(issue);
-            }
+            let others = self.others(finding, owners.paths)?;
+            form.issues.extend(cross_unit_issue(
+                finding.kind,
+                finding.record,
+                &others,
+                form,
+            ));
         }
         Ok(())
     }
@@ -241,56 +246,114 @@ impl Findings {
         &self.list[start..end]
     }
 
-    /// The issue `finding` puts on its organization's cell in `form`; `None` when the form
-    /// has no such column.
-    fn issue<P: FilePaths + ?Sized>(
+    /// Where the other units have `finding`'s organization: "金竹乡（金竹乡.xlsx 第 7 行）、…".
+    fn others<P: FilePaths + ?Sized>(
         &self,
         finding: &Finding,
-        form: &Form,
-        owners: &Owners<P>,
-    ) -> Result<Option<Issue>, P::Error> {
-        let column = match finding.kind {
-            KeyKind::Code => org::CODE,
-            KeyKind::Name => org::NAME,
-        };
-        let cell = form.org_table.as_ref().and_then(|table| {
-            let record = form.organizations.get(finding.record as usize)?;
-            let col = table.columns.get(column).copied().flatten()?;
-            Some((table, record, col))
-        });
-        let Some((table, record, col)) = cell else {
-            return Ok(None);
-        };
-        let value = record.text(column).map(str::to_string);
-        let what = ORGANIZATIONS.columns[column].header;
+        paths: &P,
+    ) -> Result<String, P::Error> {
         let (start, end) = finding.others;
-        let others: Vec<String> = self.places[start as usize..end as usize]
+        let places: Vec<String> = self.places[start as usize..end as usize]
             .iter()
-            .map(|place| self.where_is(place, owners.paths))
+            .map(|place| self.where_is(place, paths))
             .collect::<Result<_, _>>()?;
-        let message = format!(
-            "{what}“{}”也出现在 {} 的报表中；同一党组织只能由一个单位填报，请双方核实",
-            value.as_deref().unwrap_or_default(),
-            others.join("、")
-        );
-        Ok(Some(Issue::cell(
-            finding.code(),
-            &table.sheet,
-            (record.row, col),
-            ORGANIZATIONS.columns[column].key,
-            value,
-            message,
-        )))
+        Ok(places.join("、"))
+    }
+
+    /// Every finding with its places written out, on disk until pass 2 puts them on their
+    /// files: a national run has tens of thousands.
+    pub fn put_away<P: FilePaths<Error = std::io::Error> + ?Sized>(
+        self,
+        paths: &P,
+    ) -> std::io::Result<FindingsAway> {
+        let mut files = Vec::new();
+        let mut pieces = PiecesWriter::new()?;
+        let mut block = Vec::new();
+        for findings in self.list.chunk_by(|a, b| a.report == b.report) {
+            block.clear();
+            for finding in findings {
+                let others = self.others(finding, paths)?;
+                block.extend_from_slice(&finding.record.to_le_bytes());
+                block.push(finding.kind as u8);
+                block.extend_from_slice(&(others.len() as u32).to_le_bytes());
+                block.extend_from_slice(others.as_bytes());
+            }
+            files.push(findings[0].report);
+            pieces.push(&block)?;
+        }
+        Ok(FindingsAway {
+            files,
+            pieces: pieces.finish()?,
+        })
     }
 }
 
-impl Finding {
-    pub fn code(&self) -> Code {
-        match self.kind {
-            KeyKind::Code => Code::OrgCodeInOtherUnit,
-            KeyKind::Name => Code::OrgNameInOtherUnit,
+/// [`Findings`] on disk, each file's read back when its turn comes.
+pub struct FindingsAway {
+    /// The files that have findings, in order: piece `k` of `pieces` is file `files[k]`'s.
+    files: Vec<u32>,
+    pieces: Pieces,
+}
+
+impl FindingsAway {
+    /// [`Findings::add_to`], the findings read back from disk.
+    pub fn add_to(&self, i: usize, report: &mut FileReport) -> std::io::Result<()> {
+        let Some(form) = report.form.as_mut() else {
+            return Ok(());
+        };
+        let Ok(k) = self.files.binary_search(&(i as u32)) else {
+            return Ok(());
+        };
+        let block = self.pieces.get(k)?;
+        let damaged = || std::io::Error::other("暂存的跨单位重复记录已损坏");
+        let mut rest = block.as_slice();
+        while !rest.is_empty() {
+            let (head, tail) = rest.split_at_checked(9).ok_or_else(damaged)?;
+            let record = u32::from_le_bytes(head[..4].try_into().map_err(|_| damaged())?);
+            let kind = match head[4] {
+                0 => KeyKind::Code,
+                1 => KeyKind::Name,
+                _ => return Err(damaged()),
+            };
+            let len = u32::from_le_bytes(head[5..9].try_into().map_err(|_| damaged())?);
+            let (text, tail) = tail.split_at_checked(len as usize).ok_or_else(damaged)?;
+            let others = std::str::from_utf8(text).map_err(|_| damaged())?;
+            form.issues
+                .extend(cross_unit_issue(kind, record, others, form));
+            rest = tail;
         }
+        Ok(())
     }
+}
+
+/// The issue a finding of `kind` puts on organization `record`'s cell in `form`, the other
+/// units' places written out in `others`; `None` when the form has no such column.
+fn cross_unit_issue(kind: KeyKind, record: u32, others: &str, form: &Form) -> Option<Issue> {
+    let column = match kind {
+        KeyKind::Code => org::CODE,
+        KeyKind::Name => org::NAME,
+    };
+    let table = form.org_table.as_ref()?;
+    let organization = form.organizations.get(record as usize)?;
+    let col = table.columns.get(column).copied().flatten()?;
+    let value = organization.text(column).map(str::to_string);
+    let what = ORGANIZATIONS.columns[column].header;
+    let message = format!(
+        "{what}“{}”也出现在 {others} 的报表中；同一党组织只能由一个单位填报，请双方核实",
+        value.as_deref().unwrap_or_default(),
+    );
+    let code = match kind {
+        KeyKind::Code => Code::OrgCodeInOtherUnit,
+        KeyKind::Name => Code::OrgNameInOtherUnit,
+    };
+    Some(Issue::cell(
+        code,
+        &table.sheet,
+        (organization.row, col),
+        ORGANIZATIONS.columns[column].key,
+        value,
+        message,
+    ))
 }
 
 /// Who owns each file and what it is called, to tell seats apart and describe them.

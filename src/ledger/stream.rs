@@ -32,7 +32,7 @@ use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::units::UnitsOnDisk;
 use super::writer::{LedgerWriter, Line, OtherRows};
 use super::{LedgerError, LedgerOptions};
-use crate::attribution::shared::{self, Findings, Owners, SeatIndex};
+use crate::attribution::shared::{self, FindingsAway, Owners, SeatIndex};
 use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, FilePaths, PathList};
@@ -319,8 +319,8 @@ struct Plan<'r> {
     slots: Slots,
     replay: Replay,
     own: Vec<FileEntry>,
-    /// Cross-unit findings, sorted by file.
-    findings: Findings,
+    /// Cross-unit findings, by file, waiting on disk.
+    findings: FindingsAway,
     /// Per attributed file: whether it was read.
     readable: Vec<bool>,
     /// Per attributed file: whether its owner has a readable file that counts (names of
@@ -359,6 +359,7 @@ impl<'r> Plan<'r> {
         };
         let findings = index
             .find_all(&owners, |d| paths.of_candidate(d as usize) as u32)
+            .and_then(|found| found.put_away(&paths))
             .map_err(scratch)?;
         let readable_owners: HashSet<&Owner> = readable
             .iter()
@@ -423,12 +424,7 @@ impl<'r> Plan<'r> {
     ) -> std::io::Result<Prepared> {
         let mut report = self.report(i)?;
         classify_report(&mut report, &options.check.rules);
-        let owners = Owners {
-            placements: &self.placements,
-            paths: &self.paths,
-            roster: self.roster,
-        };
-        self.findings.add_to(i, &mut report, &owners)?;
+        self.findings.add_to(i, &mut report)?;
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
         }
