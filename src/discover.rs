@@ -173,14 +173,9 @@ impl PathList {
     }
 
     /// The root, every path's part after it one after the other, and where each ends: to be
-    /// kept elsewhere for a while (on disk through pass 2) and given to [`PathList::from_parts`].
+    /// kept elsewhere (on disk from the end of attribution, read back with [`path_from_part`]).
     pub fn into_parts(self) -> (PathBuf, Vec<u8>, Vec<u32>) {
         (self.root, self.bytes, self.ends)
-    }
-
-    /// The list [`PathList::into_parts`] gave the parts of.
-    pub fn from_parts(root: PathBuf, bytes: Vec<u8>, ends: Vec<u32>) -> PathList {
-        PathList { root, bytes, ends }
     }
 }
 

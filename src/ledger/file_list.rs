@@ -6,11 +6,9 @@
 //! about 300 bytes each in memory, 16 on disk); the lines are read back one at a time when
 //! 文件清单 is written, last.
 
-use super::model::{relative_text, FileEntry, FileStatus};
+use super::model::{FileEntry, FileStatus};
 use super::spill::{Replay, Slot, Slots, Spill};
-use std::borrow::Cow;
 use std::io;
-use std::path::Path;
 
 /// Every file's line, in path order.
 pub struct FileList {
@@ -131,35 +129,42 @@ impl SpilledLines {
         Ok(())
     }
 
-    /// Every line set, with `others` (files that were not attributed), in path order;
-    /// `path` gives those of the attributed files, relative to `inbox` in their lines.
-    pub fn finish<'p>(
+    /// Every line set, with `others` (files that were not attributed), in path order:
+    /// `order` has the attributed files in the order of their paths, and `path` gives an
+    /// attributed file's path as its line shows it (to place the other lines among them).
+    pub fn finish(
         mut self,
-        others: Vec<FileEntry>,
-        inbox: &Path,
-        path: impl Fn(usize) -> &'p Path,
+        mut others: Vec<FileEntry>,
+        order: &[u32],
+        path: impl Fn(usize) -> io::Result<String>,
     ) -> io::Result<FileList> {
-        let attributed = self.slots.len();
-        let mut slots = Vec::with_capacity(self.slots.len() + others.len());
-        for i in 0..self.slots.len() {
-            let slot = self.slots.get(i);
-            slots.push(slot.ok_or_else(|| io::Error::other("文件清单缺少一个文件"))?);
-        }
-        self.slots = Slots::default();
+        others.sort_by(|a, b| a.path.cmp(&b.path));
+        // Each other line goes after the attributed files whose paths are not greater.
+        let mut at = Vec::with_capacity(others.len());
         for entry in &others {
-            slots.push(self.spill.put_entry(entry)?);
-            self.tally.add(entry);
-        }
-        // A line's path, without making it again (sorting compares each many times).
-        let key = |k: usize| -> Cow<str> {
-            match k.checked_sub(attributed) {
-                None => relative_text(inbox, path(k)),
-                Some(other) => Cow::Borrowed(&others[other].path),
+            let (mut low, mut high) = (0, order.len());
+            while low < high {
+                let middle = (low + high) / 2;
+                if path(order[middle] as usize)? <= entry.path {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
             }
-        };
-        let mut order: Vec<u32> = (0..slots.len() as u32).collect();
-        order.sort_by(|&a, &b| key(a as usize).cmp(&key(b as usize)));
-        let slots = order.into_iter().map(|k| slots[k as usize]).collect();
+            at.push(low);
+        }
+        let mut slots = Vec::with_capacity(order.len() + others.len());
+        let mut pending = others.iter().zip(at).peekable();
+        for position in 0..=order.len() {
+            while let Some((entry, _)) = pending.next_if(|&(_, at)| at == position) {
+                slots.push(self.spill.put_entry(entry)?);
+                self.tally.add(entry);
+            }
+            if let Some(&i) = order.get(position) {
+                let slot = self.slots.get(i as usize);
+                slots.push(slot.ok_or_else(|| io::Error::other("文件清单缺少一个文件"))?);
+            }
+        }
         Ok(FileList {
             lines: Lines::Spilled {
                 replay: self.spill.replay()?,
@@ -172,7 +177,9 @@ impl SpilledLines {
 
 #[cfg(test)]
 mod tests {
+    use super::super::model::relative_text;
     use super::*;
+    use std::path::Path;
     use std::path::PathBuf;
 
     fn line(path: &str, status: FileStatus, organizations: usize) -> FileEntry {
@@ -209,7 +216,9 @@ mod tests {
         for i in [2, 0, 1] {
             spilled.set(i, &attributed[i]).unwrap();
         }
-        let spilled = spilled.finish(others.clone(), inbox, |i| paths[i]).unwrap();
+        let order = [1, 0, 2]; // a.xlsx, b/2.xlsx, c.xlsx
+        let path = |i: usize| Ok(relative_text(inbox, paths[i]).into_owned());
+        let spilled = spilled.finish(others.clone(), &order, path).unwrap();
         let mut all = attributed.to_vec();
         all.extend(others);
         let memory = FileList::new(all);
@@ -233,6 +242,7 @@ mod tests {
         spilled
             .set(0, &line("a.xlsx", FileStatus::Read, 1))
             .unwrap();
-        assert!(spilled.finish(Vec::new(), inbox, |i| paths[i]).is_err());
+        let path = |i: usize| Ok(relative_text(inbox, paths[i]).into_owned());
+        assert!(spilled.finish(Vec::new(), &[0, 1], path).is_err());
     }
 }

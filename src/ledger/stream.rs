@@ -608,10 +608,11 @@ impl<'r> Plan<'r> {
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));
-        let (candidates, own_at) = paths.load().map_err(scratch)?;
-        let path = |i| candidates.relative(candidate(&own_at, i));
-        let files = gathered.lines.finish(own, inbox, path).map_err(scratch)?;
-        drop(candidates);
+        let order = paths.order().map_err(scratch)?;
+        let files = (gathered.lines)
+            .finish(own, &order, |i| paths.shown(i))
+            .map_err(scratch)?;
+        drop((order, paths));
         release_free_memory();
         // Only the summary names the units: their names come back once the paths are gone.
         if let Some(away) = names_away {
@@ -642,14 +643,44 @@ struct Attributed {
     parts: Pieces,
     /// The candidates that are our own outputs, in order.
     own: Vec<u32>,
+    /// The attributed files in the order of their paths (the 文件清单's), as `u32`s.
+    order: Pieces,
 }
 
 impl Attributed {
-    /// The candidates but `own`, put on disk.
+    /// The candidates but `own`, put on disk, and their order.
     fn new(candidates: PathList, own: Vec<u32>) -> std::io::Result<Attributed> {
+        let shown = |i: u32| {
+            candidates
+                .relative(candidate(&own, i as usize))
+                .to_string_lossy()
+        };
+        let mut order: Vec<u32> = (0..(candidates.len() - own.len()) as u32).collect();
+        order.sort_by(|&a, &b| shown(a).cmp(&shown(b)));
+        let order: Vec<u8> = order.iter().flat_map(|i| i.to_le_bytes()).collect();
+        let order = Pieces::new(&order, vec![order.len() as u32])?;
         let (root, bytes, ends) = candidates.into_parts();
         let parts = Pieces::new(&bytes, ends)?;
-        Ok(Attributed { root, parts, own })
+        Ok(Attributed {
+            root,
+            parts,
+            own,
+            order,
+        })
+    }
+
+    /// The attributed files in the order of their paths.
+    fn order(&self) -> std::io::Result<Vec<u32>> {
+        let bytes = self.order.get(0)?;
+        let each = bytes.chunks_exact(4);
+        Ok(each
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
+    }
+
+    /// The path of attributed file `i` as its 文件清单 line shows it.
+    fn shown(&self, i: usize) -> std::io::Result<String> {
+        Ok(self.relative(i)?.to_string_lossy().into_owned())
     }
 
     /// The attributed file that candidate `d` (not one of our own outputs) is.
@@ -666,12 +697,6 @@ impl Attributed {
     fn relative(&self, i: usize) -> std::io::Result<PathBuf> {
         let part = self.parts.get(candidate(&self.own, i))?;
         Ok(discover::path_from_part(part))
-    }
-
-    /// Every candidate's path back in memory, and which are our own outputs.
-    fn load(self) -> std::io::Result<(PathList, Vec<u32>)> {
-        let (bytes, ends) = self.parts.load()?;
-        Ok((PathList::from_parts(self.root, bytes, ends), self.own))
     }
 }
 
@@ -856,8 +881,22 @@ mod tests {
         assert_eq!(paths.full(3).unwrap(), root.join("d.xlsx"));
         let back: Vec<usize> = [0, 2, 3, 5].map(|d| paths.of_candidate(d)).to_vec();
         assert_eq!(back, [0, 1, 2, 3]);
-        let (list, own) = paths.load().unwrap();
-        assert_eq!((list.len(), own), (6, vec![1, 4]));
-        assert_eq!(list.get(4), root.join("旧台账.xlsx"));
+        assert_eq!(paths.order().unwrap(), [0, 1, 2, 3]);
+        assert_eq!(paths.shown(1).unwrap(), "b.xlsx");
+    }
+
+    #[test]
+    fn attributed_files_are_ordered_by_their_paths_as_shown() {
+        let root = Path::new("/收件箱");
+        let mut candidates = PathList::new(root);
+        // As a walk finds them: a folder's files before the files beside it.
+        for name in ["a/2.xlsx", "a/10.xlsx", "台账.xlsx", "a.xlsx", "B.xlsx"] {
+            candidates.push(&root.join(name));
+        }
+        let paths = Attributed::new(candidates, vec![2]).unwrap();
+        let shown: Vec<String> = (paths.order().unwrap().iter())
+            .map(|&i| paths.shown(i as usize).unwrap())
+            .collect();
+        assert_eq!(shown, ["B.xlsx", "a.xlsx", "a/10.xlsx", "a/2.xlsx"]);
     }
 }

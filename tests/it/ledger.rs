@@ -155,6 +155,9 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
         b"PK\x03\x04 not really a workbook",
     )
     .unwrap();
+    // Ignored files, listed between the others in path order.
+    std::fs::write(inbox.join("乙镇.docx"), b"not a form").unwrap();
+    std::fs::write(inbox.join("~$甲镇.xlsx"), b"lock").unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2023, 4, 10);
     let expect = Expectation::new(None, None, day);
     let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
