@@ -5,52 +5,91 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
 /// Pieces of bytes one after the other in a temporary file, read back one at a time (from
-/// any thread): only where each ends stays in memory. For lists a national run keeps through
-/// pass 2 but reads little of there (the candidates' paths, the names of units).
+/// any thread). Where each piece ends is in the file too, after the pieces: in memory a list
+/// costs a few words however long it is. For lists a national run keeps through pass 2 but
+/// reads little of there (the candidates' paths, the names of units, the cross-unit findings).
 pub struct Pieces {
     file: Mutex<File>,
-    /// Where each piece ends.
-    ends: Vec<u32>,
+    /// Where the pieces end and their ends (`u32`s) start.
+    bytes: u64,
+    count: usize,
 }
 
 impl Pieces {
     /// `bytes`, each piece ending where `ends` says, put on disk.
     pub fn new(bytes: &[u8], ends: Vec<u32>) -> io::Result<Pieces> {
-        let mut file = tempfile::tempfile()?;
+        let mut file = BufWriter::with_capacity(1 << 14, tempfile::tempfile()?);
         file.write_all(bytes)?;
+        Pieces::ended(file, bytes.len() as u64, &ends)
+    }
+
+    /// The pieces written to `file` (`bytes` of them), `ends` added after them.
+    fn ended(mut file: BufWriter<File>, bytes: u64, ends: &[u32]) -> io::Result<Pieces> {
+        for end in ends {
+            file.write_all(&end.to_le_bytes())?;
+        }
+        let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
         Ok(Pieces {
             file: Mutex::new(file),
-            ends,
+            bytes,
+            count: ends.len(),
         })
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.count == 0
     }
 
     /// Piece `i`.
+    ///
+    /// # Panics
+    /// When there is no piece `i`.
     pub fn get(&self, i: usize) -> io::Result<Vec<u8>> {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let mut bytes = vec![0; (self.ends[i] - start) as usize];
+        assert!(i < self.count, "piece {i} of {}", self.count);
         let mut file = self.file.lock().expect("pieces lock");
+        let (start, end) = if i == 0 {
+            file.seek(SeekFrom::Start(self.bytes))?;
+            (0, read_u32(&mut file)?)
+        } else {
+            file.seek(SeekFrom::Start(self.bytes + 4 * (i as u64 - 1)))?;
+            (read_u32(&mut file)?, read_u32(&mut file)?)
+        };
+        let len = end.checked_sub(start).ok_or_else(damaged)?;
+        let mut piece = vec![0; len as usize];
         file.seek(SeekFrom::Start(start.into()))?;
-        file.read_exact(&mut bytes)?;
-        Ok(bytes)
+        file.read_exact(&mut piece)?;
+        Ok(piece)
     }
 
     /// Every piece back in memory: the bytes and where each piece ends.
     pub fn load(self) -> io::Result<(Vec<u8>, Vec<u32>)> {
         let mut file = self.file.into_inner().expect("pieces lock");
-        let len = self.ends.last().map_or(0, |&end| end as usize);
-        let mut bytes = vec![0; len];
         file.seek(SeekFrom::Start(0))?;
+        let mut bytes = vec![0; usize::try_from(self.bytes).map_err(|_| damaged())?];
         file.read_exact(&mut bytes)?;
-        Ok((bytes, self.ends))
+        let mut ends = vec![0; self.count * 4];
+        file.read_exact(&mut ends)?;
+        let ends = ends.chunks_exact(4);
+        Ok((
+            bytes,
+            ends.map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+                .collect(),
+        ))
     }
+}
+
+fn read_u32(file: &mut File) -> io::Result<u32> {
+    let mut word = [0; 4];
+    file.read_exact(&mut word)?;
+    Ok(u32::from_le_bytes(word))
+}
+
+fn damaged() -> io::Error {
+    io::Error::other("暂存的列表已损坏")
 }
 
 /// [`Pieces`] written one at a time, not all in memory first.
@@ -81,16 +120,8 @@ impl PiecesWriter {
         Ok(())
     }
 
-    pub fn finish(mut self) -> io::Result<Pieces> {
-        let file = self
-            .file
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        self.ends.shrink_to_fit();
-        Ok(Pieces {
-            file: Mutex::new(file),
-            ends: self.ends,
-        })
+    pub fn finish(self) -> io::Result<Pieces> {
+        Pieces::ended(self.file, self.len.into(), &self.ends)
     }
 }
 
