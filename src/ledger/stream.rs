@@ -17,10 +17,11 @@
 //!    saved atomically.
 //!
 //! What stays in memory grows with the number of files, not of organizations: through pass 2
-//! about 50 bytes a file (its placement, 24; where its path, its report and its 文件清单
-//! line lie, 4 + 8 + 8; its unit's row) and the code and name of each unit the roster does
-//! not know, once. The paths themselves wait on disk from the end of attribution to the
-//! 文件清单, the per-unit counters until the summary is written.
+//! about 45 bytes a file (its placement, 24; where its report and its 文件清单 line lie,
+//! 8 + 8; its unit's row, 4). The paths, the names of the units the roster does not know,
+//! the cross-unit findings and the 文件清单's order wait on disk ([`crate::scratch`]) and
+//! are read back one at a time; the per-unit counters wait on disk until the summary is
+//! written.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
