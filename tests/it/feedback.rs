@@ -16,7 +16,7 @@ use taizhang::read::Limits;
 use taizhang::schema::{ORGANIZATIONS, UNIT_INFO};
 use taizhang::{Code, Severity};
 
-use crate::support::temp_dir;
+use crate::support::{file_names, temp_dir};
 
 /// Excel's "bad" fill, used for 错误 cells.
 const ERROR_FILL: &str = "FFFFC7CE";
@@ -383,13 +383,8 @@ fn ledger_feedback_without_a_roster_is_named_by_each_unit_code_and_name() {
         .arg(&out)
         .assert()
         .success();
-    let mut written: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    written.sort();
     assert_eq!(
-        written,
+        file_names(&out),
         ["511101001_白马镇_反馈.xlsx", "511101002_青山镇_反馈.xlsx"]
     );
 }

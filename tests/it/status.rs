@@ -2,7 +2,7 @@
 //! every roster unit, and feedback written only for units whose file has issues.
 
 use crate::roster::{ledger_at, small_roster};
-use crate::support::{root, temp_dir};
+use crate::support::{file_names, root, temp_dir};
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -265,13 +265,8 @@ fn ledger_with_a_roster_lists_every_unit_and_writes_feedback_only_where_needed()
         .assert()
         .success();
 
-    let mut written: Vec<String> = std::fs::read_dir(&feedback)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .collect();
-    written.sort();
     assert_eq!(
-        written,
+        file_names(&feedback),
         [
             "511101002_城关街道_反馈.xlsx",
             "511101004_龙泉镇_反馈.xlsx",
