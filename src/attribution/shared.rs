@@ -140,48 +140,6 @@ struct Place {
 pub struct Findings {
     list: Vec<Finding>,
     places: Vec<Place>,
-    /// The owner's name of each file a place is in: looked up once, while the names are at
-    /// hand (in pass 2 of a national run they wait on disk).
-    owner_names: OwnerNames,
-}
-
-/// Names by file, for the few thousand files a national run's findings name: the files in
-/// order, and each name once in one text (no allocation a name).
-#[derive(Debug, Default)]
-struct OwnerNames {
-    files: Vec<u32>,
-    /// Where each file's name ends in `text`.
-    ends: Vec<u32>,
-    text: String,
-}
-
-impl OwnerNames {
-    /// The owners' names of the files `places` are in.
-    fn of<P: FilePaths + ?Sized>(places: &[Place], owners: &Owners<P>) -> OwnerNames {
-        let mut files: Vec<u32> = places.iter().map(|p| p.report).collect();
-        files.sort_unstable();
-        files.dedup();
-        files.shrink_to_fit();
-        let name = |f: &u32| owners.owner_name(*f as usize);
-        let mut text = String::with_capacity(files.iter().map(|f| name(f).len()).sum());
-        let mut ends = Vec::with_capacity(files.len());
-        for file in &files {
-            text.push_str(&name(file));
-            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        }
-        OwnerNames { files, ends, text }
-    }
-
-    /// The owner's name of `file` (empty for a file no place is in).
-    fn get(&self, file: u32) -> &str {
-        let Ok(k) = self.files.binary_search(&file) else {
-            return "";
-        };
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        self.text
-            .get(start..self.ends[k] as usize)
-            .unwrap_or_default()
-    }
 }
 
 impl Findings {
@@ -196,24 +154,10 @@ impl Findings {
         });
     }
 
-    /// Every group seen: the findings sorted, the owners of the places named.
-    fn finish<P: FilePaths + ?Sized>(&mut self, owners: &Owners<P>) {
+    fn sort(&mut self) {
         self.list.sort_by_key(|f| (f.report, f.record, f.kind));
         self.list.shrink_to_fit();
         self.places.shrink_to_fit();
-        self.owner_names = OwnerNames::of(&self.places, owners);
-    }
-
-    /// "金竹乡（金竹乡.xlsx 第 7 行）".
-    fn where_is<P: FilePaths + ?Sized>(
-        &self,
-        place: &Place,
-        paths: &P,
-    ) -> Result<String, P::Error> {
-        let path = paths.path(place.report as usize)?;
-        let file = path.file_name().unwrap_or_default().to_string_lossy();
-        let owner = self.owner_names.get(place.report);
-        Ok(format!("{owner}（{file} 第 {} 行）", place.row + 1))
     }
 
     /// Put the findings of file `i` on its organizations (the form's issues are sorted
@@ -228,7 +172,7 @@ impl Findings {
             return Ok(());
         };
         for finding in self.of(i) {
-            let others = self.others(finding, owners.paths)?;
+            let others = self.others(finding, owners)?;
             form.issues.extend(cross_unit_issue(
                 finding.kind,
                 finding.record,
@@ -250,12 +194,12 @@ impl Findings {
     fn others<P: FilePaths + ?Sized>(
         &self,
         finding: &Finding,
-        paths: &P,
+        owners: &Owners<P>,
     ) -> Result<String, P::Error> {
         let (start, end) = finding.others;
         let places: Vec<String> = self.places[start as usize..end as usize]
             .iter()
-            .map(|place| self.where_is(place, paths))
+            .map(|place| owners.where_is(place))
             .collect::<Result<_, _>>()?;
         Ok(places.join("、"))
     }
@@ -264,7 +208,7 @@ impl Findings {
     /// files: a national run has tens of thousands.
     pub fn put_away<P: FilePaths<Error = std::io::Error> + ?Sized>(
         self,
-        paths: &P,
+        owners: &Owners<P>,
     ) -> std::io::Result<FindingsAway> {
         let mut files = Vec::new();
         let mut pieces = PiecesWriter::new()?;
@@ -272,7 +216,7 @@ impl Findings {
         for findings in self.list.chunk_by(|a, b| a.report == b.report) {
             block.clear();
             for finding in findings {
-                let others = self.others(finding, paths)?;
+                let others = self.others(finding, owners)?;
                 block.extend_from_slice(&finding.record.to_le_bytes());
                 block.push(finding.kind as u8);
                 block.extend_from_slice(&(others.len() as u32).to_le_bytes());
@@ -376,6 +320,14 @@ impl<P: FilePaths + ?Sized> Owners<'_, P> {
         }
     }
 
+    /// "金竹乡（金竹乡.xlsx 第 7 行）".
+    fn where_is(&self, place: &Place) -> Result<String, P::Error> {
+        let path = self.paths.path(place.report as usize)?;
+        let file = path.file_name().unwrap_or_default().to_string_lossy();
+        let owner = self.owner_name(place.report as usize);
+        Ok(format!("{owner}（{file} 第 {} 行）", place.row + 1))
+    }
+
     /// Whether a seat's file counts (readable and not superseded).
     pub fn is_current(&self, seat: &Seat) -> bool {
         !self.placements[seat.report as usize].is_superseded()
@@ -411,7 +363,7 @@ impl<P: FilePaths + ?Sized> Owners<'_, P> {
         seats.retain(|s| self.is_current(s));
         let mut found = Findings::default();
         for_each_group(&mut seats, |group| self.findings(group, &mut found));
-        found.finish(self);
+        found.sort();
         found
     }
 }
@@ -497,7 +449,7 @@ impl SeatIndex {
                 for_each_group(&mut seats, |group| owners.findings(group, &mut found));
             }
         }
-        found.finish(owners);
+        found.sort();
         Ok(found)
     }
 }

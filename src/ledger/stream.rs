@@ -360,7 +360,7 @@ impl<'r> Plan<'r> {
         };
         let findings = index
             .find_all(&owners, |d| paths.of_candidate(d as usize) as u32)
-            .and_then(|found| found.put_away(&paths))
+            .and_then(|found| found.put_away(&owners))
             .map_err(scratch)?;
         let readable_owners: HashSet<&Owner> = readable
             .iter()
@@ -402,7 +402,7 @@ impl<'r> Plan<'r> {
     }
 
     /// Put the names of the units the roster does not know on disk for pass 2, which reads
-    /// one only for a unit's feedback file (the cross-unit findings named theirs already).
+    /// one only for a unit's feedback file (the cross-unit findings were written out before).
     fn put_names_away(&mut self) -> std::io::Result<()> {
         self.names_away = Some(self.placements.put_names_away()?);
         Ok(())
