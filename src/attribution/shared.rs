@@ -433,16 +433,13 @@ impl SeatIndex {
             // Split by other bits of the key: seats sharing a key stay together.
             let parts = count.div_ceil(self.grouped_at_once);
             let mut split = spill_files(parts)?;
-            let mut reader = BufReader::new(file);
-            let mut bytes = [0; SEAT_BYTES];
-            for _ in 0..count {
-                reader.read_exact(&mut bytes)?;
-                if let Some(seat) = current(Seat::from_bytes(&bytes)) {
+            // The bucket's space on disk is given back when its seats are read, not at the end.
+            for seat in seats_in(file, count) {
+                if let Some(seat) = current(seat?) {
                     let part = (seat.key >> 64) as u64 % parts as u64;
                     split[part as usize].write_all(&seat.to_bytes())?;
                 }
             }
-            drop(reader); // its space on disk is given back now, not at the end
             for part in split {
                 let (file, count) = rewound(part)?;
                 let mut seats = read_seats(file, count, Some)?;
@@ -474,20 +471,27 @@ fn rewound(spilled: BufWriter<File>) -> std::io::Result<(File, usize)> {
     Ok((file, count))
 }
 
-/// The `count` seats of a rewound spill file that `keep` keeps (as it gives them back), read
-/// seat by seat into a list sized once: never in memory twice (as bytes and as seats), nor in
-/// a list grown by doubling. The file's space on disk is given back on return.
+/// The `count` seats of a rewound spill file, read one at a time; the file is closed (its
+/// space on disk given back) with the iterator.
+fn seats_in(file: File, count: usize) -> impl Iterator<Item = std::io::Result<Seat>> {
+    let mut reader = BufReader::new(file);
+    let mut bytes = [0; SEAT_BYTES];
+    (0..count).map(move |_| {
+        reader.read_exact(&mut bytes)?;
+        Ok(Seat::from_bytes(&bytes))
+    })
+}
+
+/// The seats of a rewound spill file that `keep` keeps (as it gives them back), in a list
+/// sized once: never in memory twice (as bytes and as seats), nor in a list grown by doubling.
 fn read_seats(
     file: File,
     count: usize,
     keep: impl Fn(Seat) -> Option<Seat>,
 ) -> std::io::Result<Vec<Seat>> {
     let mut seats = Vec::with_capacity(count);
-    let mut reader = BufReader::new(file);
-    let mut bytes = [0; SEAT_BYTES];
-    for _ in 0..count {
-        reader.read_exact(&mut bytes)?;
-        seats.extend(keep(Seat::from_bytes(&bytes)));
+    for seat in seats_in(file, count) {
+        seats.extend(keep(seat?));
     }
     Ok(seats)
 }
