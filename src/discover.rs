@@ -180,10 +180,18 @@ impl PathList {
 }
 
 /// One path's part of the bytes [`PathList::into_parts`] gave, as a path.
+///
+/// The bytes were kept on disk meanwhile: on Unix any bytes are a path, so nothing is taken on
+/// trust there.
 pub fn path_from_part(bytes: Vec<u8>) -> PathBuf {
+    #[cfg(unix)]
+    let path: std::ffi::OsString = std::os::unix::ffi::OsStringExt::from_vec(bytes);
+    #[cfg(not(unix))]
     // SAFETY: `bytes` are what `as_encoded_bytes` gave for one whole path in `push`, in this
-    // process, kept apart and given back unchanged: a valid encoding, split nowhere.
-    PathBuf::from(unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) })
+    // process, kept apart in a temporary file of ours and given back unchanged: a valid
+    // encoding, split nowhere.
+    let path = unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) };
+    PathBuf::from(path)
 }
 
 fn is_hidden_dir(entry: &walkdir::DirEntry) -> bool {
