@@ -148,4 +148,15 @@ mod tests {
         assert_eq!(written.get(2).unwrap(), b"abc");
         assert_eq!(written.load().unwrap(), (bytes.to_vec(), ends));
     }
+
+    #[test]
+    fn a_list_past_4_gib_is_an_error() {
+        let mut writer = PiecesWriter::new().unwrap();
+        writer.push(b"abc").unwrap();
+        writer.len = u32::MAX - 1;
+        assert!(writer.push(b"de").is_err());
+        writer.len = 3;
+        let pieces = writer.finish().unwrap();
+        assert_eq!((pieces.len(), pieces.get(0).unwrap()), (1, b"abc".to_vec()));
+    }
 }

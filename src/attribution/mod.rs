@@ -471,8 +471,8 @@ pub fn merge_unlisted(placements: &mut Placements) {
 }
 
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
-/// (`path` of a file) wins; the other readable files are superseded by it. Unreadable files are never chosen
-/// and never superseded: they stay visible as failures.
+/// (`path` of a file) wins; the other readable files are superseded by it. Unreadable files
+/// are never chosen and never superseded: they stay visible as failures.
 pub fn choose_versions<'p>(
     versions: &[Version],
     path: impl Fn(usize) -> &'p Path,

@@ -900,4 +900,33 @@ mod tests {
         u64::MAX.put(&mut claim);
         assert!(decode(&claim, path).is_err());
     }
+
+    #[test]
+    fn records_start_aligned_and_a_spill_past_64_gib_is_an_error() {
+        let spill = Spill::for_lines().unwrap();
+        let entry = |path: &str| FileEntry {
+            path: path.to_string(),
+            status: FileStatus::Read,
+            detail: String::new(),
+            unit_code: String::new(),
+            unit_name: String::new(),
+            organizations: 1,
+            coverage_rows: 0,
+            blank_rows: 0,
+            total_rows: 0,
+            errors: 0,
+            warnings: 0,
+        };
+        let first = spill.put_entry(&entry("a.xlsx")).unwrap();
+        let second = spill.put_entry(&entry("bb/c.xlsx")).unwrap();
+        assert_eq!(first.offset(), 0);
+        assert_eq!(second.offset() % ALIGN, 0);
+        assert!(second.offset() >= u64::from(first.len.get()));
+        spill.out.lock().unwrap().len = (u64::from(u32::MAX) + 1) * ALIGN;
+        let past = spill.put_entry(&entry("d.xlsx")).unwrap_err();
+        assert!(past.to_string().contains("64 GiB"), "{past}");
+        // What was put before is still read back.
+        let replay = spill.replay().unwrap();
+        assert_eq!(replay.entry(second).unwrap().path, "bb/c.xlsx");
+    }
 }
