@@ -24,6 +24,9 @@ pub enum Command {
         /// 单位花名册（.xlsx 或 .csv）：为每个单位生成一份预填并锁定单位名称、代码的调查表
         #[arg(long)]
         roster: Option<PathBuf>,
+        /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 报送前检查：逐个单元格指出需要修改的地方
     Check {
@@ -58,6 +61,9 @@ pub enum Command {
         /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
         #[arg(long)]
         feedback: Option<PathBuf>,
+        /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 报送情况：花名册中每个单位是否已报送、能否通过、距截止日期还有几天
     Status {
@@ -108,6 +114,9 @@ pub enum Command {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 用中文列出将要使用的评分标准
     Rules {

@@ -65,7 +65,7 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
                 continue;
             }
         };
-        if entry.file_type().is_dir() {
+        if entry.file_type().is_dir() || is_our_temporary_file(&entry) {
             continue;
         }
         let path = entry.path().to_path_buf();
@@ -192,6 +192,12 @@ pub fn path_from_part(bytes: Vec<u8>) -> PathBuf {
     // encoding, split nowhere.
     let path = unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) };
     PathBuf::from(path)
+}
+
+/// A temporary file of one of our own saves (an output being written beside the inbox's files,
+/// or one an interrupted run left): not something a clerk sent, so not listed at all.
+fn is_our_temporary_file(entry: &walkdir::DirEntry) -> bool {
+    entry.file_type().is_file() && crate::output::is_own_temp(&entry.file_name().to_string_lossy())
 }
 
 fn is_hidden_dir(entry: &walkdir::DirEntry) -> bool {

@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod marker;
 pub mod memory;
 pub mod normalize;
+pub mod output;
 pub mod schema;
 
 pub use issue::{Code, Issue, Severity};

@@ -1,6 +1,6 @@
 //! The `taizhang` binary: parse arguments, call the library, map the outcome to an exit code.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -14,9 +14,11 @@ mod cli;
 mod submissions_cmd;
 use cli::{Cli, Command, Format};
 
-/// Exit codes: 0 fine, 1 errors found in the forms, 2 usage error or a file that cannot be read.
+/// Exit codes: 0 fine, 1 errors found in the forms, 2 usage error, a file that cannot be read
+/// or nothing written, 3 the main output written but some feedback file not.
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_FAILURE: u8 = 2;
+const EXIT_PARTIAL: u8 = 3;
 
 fn main() -> ExitCode {
     taizhang::memory::limit_arenas();
@@ -52,11 +54,21 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Template {
             out,
             roster: Some(roster),
-        } => submissions_cmd::templates(&out, &roster),
-        Command::Template { out, roster: None } => {
-            std::fs::create_dir_all(&out)
-                .with_context(|| format!("无法创建目录 {}", out.display()))?;
-            let path = template::write_template(&out, &template::TemplateOptions::default())?;
+            force,
+        } => submissions_cmd::templates(&out, &roster, force),
+        Command::Template {
+            out,
+            roster: None,
+            force,
+        } => {
+            let options = template::TemplateOptions {
+                force,
+                ..template::TemplateOptions::default()
+            };
+            let kind = taizhang::output::Kind::Template;
+            let path = out.join(options.file_name());
+            taizhang::output::prepare(&path, kind, force, &Default::default())?;
+            let path = template::write_template(&out, &options)?;
             println!("已生成调查表：{}", path.display());
             Ok(0)
         }
@@ -70,17 +82,23 @@ fn run(cli: Cli) -> Result<u8> {
                 rules: load_rules(rules.as_deref())?,
                 ..CheckOptions::default()
             };
+            // Before any work: the folder takes files, and what is there stays (names below).
+            let names = match &feedback {
+                Some(dir) => {
+                    taizhang::output::prepare_folder(dir)?;
+                    Some(taizhang::output::FeedbackNames::new(dir))
+                }
+                None => None,
+            };
             let reports = check::check_files(&files, &options);
             match format {
                 Format::Text => print!("{}", report::check_text(&reports)),
                 Format::Json => println!("{}", report::check_json(&reports)),
             }
             let mut feedback_failed = false;
-            if let Some(dir) = feedback {
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("无法创建反馈目录 {}", dir.display()))?;
+            if let Some(names) = &names {
                 for report in reports.iter().filter(|r| !r.issues().is_empty()) {
-                    match taizhang::feedback::write_feedback(report, &options.limits, &dir) {
+                    match taizhang::feedback::write_feedback_named(report, &options.limits, names) {
                         Ok(Some(path)) => eprintln!("已生成反馈：{}", path.display()),
                         Ok(None) => {}
                         Err(e) => {
@@ -90,15 +108,15 @@ fn run(cli: Cli) -> Result<u8> {
                     }
                 }
             }
-            Ok(
-                if feedback_failed || reports.iter().any(|r| r.is_unreadable()) {
-                    EXIT_FAILURE
-                } else if reports.iter().any(|r| r.errors() > 0) {
-                    EXIT_FINDINGS
-                } else {
-                    0
-                },
-            )
+            Ok(if reports.iter().any(|r| r.is_unreadable()) {
+                EXIT_FAILURE
+            } else if feedback_failed {
+                EXIT_PARTIAL
+            } else if reports.iter().any(|r| r.errors() > 0) {
+                EXIT_FINDINGS
+            } else {
+                0
+            })
         }
         Command::Ledger {
             inbox,
@@ -107,13 +125,18 @@ fn run(cli: Cli) -> Result<u8> {
             format,
             submissions,
             feedback,
+            force,
         } => submissions_cmd::ledger(
             &inbox,
-            &out,
+            &submissions_cmd::Outputs {
+                out: &out,
+                feedback: feedback.as_deref(),
+                force,
+                rules_file: rules.as_deref(),
+            },
             load_rules(rules.as_deref())?,
             format,
             &submissions,
-            feedback.as_deref(),
         ),
         Command::Status {
             inbox,
@@ -141,13 +164,14 @@ fn run(cli: Cli) -> Result<u8> {
             rules,
             roster,
             format,
+            force,
         } => upgrade(
-            &baseline,
-            &year_end,
+            (&baseline, &year_end),
             &out,
             rules.as_deref(),
             roster.as_deref(),
             format,
+            force,
         ),
         Command::Rules { rules } => {
             for line in load_rules(rules.as_deref())?.describe() {
@@ -164,12 +188,12 @@ fn run(cli: Cli) -> Result<u8> {
 
 /// `taizhang upgrade`: 0 when the workbook is written, 2 (through `Err`) when it is not.
 fn upgrade(
-    baseline: &Path,
-    year_end: &Path,
+    (baseline, year_end): (&Path, &Path),
     out: &Path,
     rules: Option<&Path>,
     roster: Option<&Path>,
     format: Format,
+    force: bool,
 ) -> Result<u8> {
     let options = taizhang::upgrade::UpgradeOptions {
         check: CheckOptions {
@@ -177,9 +201,13 @@ fn upgrade(
             ..CheckOptions::default()
         },
         roster: roster.map(taizhang::roster::Roster::load).transpose()?,
+        inputs: taizhang::output::Inputs::default()
+            .file(roster, "花名册")
+            .file(rules, "评分标准文件"),
+        force,
     };
     let up = taizhang::upgrade::compare(baseline, year_end, &options, &[out.to_path_buf()])?;
-    taizhang::upgrade::write(&up, out)?;
+    taizhang::upgrade::write(&up, out, force)?;
     match format {
         Format::Text => print!("{}", taizhang::upgrade::summary_text(&up, out)),
         Format::Json => println!(

@@ -8,6 +8,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 pub const OUTPUT_KEY: &str = "taizhang_output";
 pub const LEDGER: &str = "ledger";
 pub const FEEDBACK: &str = "feedback";
+pub const UPGRADE: &str = "upgrade";
 
 /// A hidden `_meta` sheet saying the workbook is taizhang's own `kind` of output.
 pub fn meta_sheet(kind: &str) -> Result<Worksheet, XlsxError> {

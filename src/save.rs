@@ -2,7 +2,8 @@
 //!
 //! The workbook is written to a temporary file beside the target and renamed into place: an
 //! interrupted run leaves the previous file (or none) intact, never a broken one. Every output
-//! of taizhang (issued form, feedback, ledger, upgrade report) is saved through here.
+//! of taizhang (issued form, feedback, ledger, upgrade report) is saved through
+//! [`save_output`], which checks [`crate::output`]'s rule once more just before the rename.
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ pub fn safe_file_name(name: &str) -> String {
 /// Why an output workbook could not be saved.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
+    /// The file at the target may not be replaced (checked again just before saving).
+    #[error(transparent)]
+    Refused(#[from] crate::output::OutputError),
     /// The folder of the target is missing or not writable.
     #[error("无法在 {dir} 中创建临时文件：{source}")]
     CreateTemp {
@@ -45,15 +49,25 @@ pub enum SaveError {
     },
 }
 
-/// Save `workbook` as `path` through a temporary file in the same folder.
+/// Save `workbook` as `path`, taizhang's output of `kind`, when [`crate::output::may_replace`]
+/// allows it (`force`: the user said so).
+pub fn save_output(
+    workbook: &mut Workbook,
+    path: &Path,
+    kind: crate::output::Kind,
+    force: bool,
+) -> Result<(), SaveError> {
+    crate::output::may_replace(path, kind, force)?;
+    save_workbook(workbook, path)
+}
+
+/// Save `workbook` as `path` through a temporary file in the same folder, whatever is there:
+/// outputs go through [`save_output`].
 pub fn save_workbook(workbook: &mut Workbook, path: &Path) -> Result<(), SaveError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = crate::output::folder_of(path);
     let mut temp = tempfile::Builder::new()
-        .prefix(".~taizhang-")
-        .suffix(".tmp")
+        .prefix(crate::output::TEMP_PREFIX)
+        .suffix(crate::output::TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|source| SaveError::CreateTemp {
             dir: dir.to_path_buf(),

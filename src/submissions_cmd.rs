@@ -9,19 +9,30 @@ use taizhang::check::CheckOptions;
 use taizhang::ledger::stream::StreamOptions;
 use taizhang::ledger::unit_feedback::FeedbackOutcome;
 use taizhang::ledger::LedgerOptions;
+use taizhang::output::{Inputs, Kind};
 use taizhang::roster::Roster;
 use taizhang::rules::Rules;
 use taizhang::status::Expectation;
 use taizhang::template::{self, TemplateOptions};
 use taizhang::watch::{self, WatchOptions};
 
-/// `template --roster`: one pre-filled form per roster unit.
-pub fn templates(out: &Path, roster: &Path) -> Result<u8> {
-    let roster = Roster::load(roster)?;
-    std::fs::create_dir_all(out).with_context(|| format!("无法创建目录 {}", out.display()))?;
-    for unit in &roster.units {
-        let options = TemplateOptions::for_unit(&unit.code, &unit.name);
-        let path = template::write_template(out, &options)
+/// `template --roster`: one pre-filled form per roster unit; every file checked against
+/// [`taizhang::output`]'s rule before the first is written.
+pub fn templates(out: &Path, roster_path: &Path, force: bool) -> Result<u8> {
+    let roster = Roster::load(roster_path)?;
+    let inputs = Inputs::default().file(Some(roster_path), "花名册");
+    let all: Vec<TemplateOptions> = (roster.units.iter())
+        .map(|unit| TemplateOptions {
+            force,
+            ..TemplateOptions::for_unit(&unit.code, &unit.name)
+        })
+        .collect();
+    for options in &all {
+        let path = out.join(options.file_name());
+        taizhang::output::prepare(&path, Kind::Template, force, &inputs)?;
+    }
+    for (unit, options) in roster.units.iter().zip(&all) {
+        let path = template::write_template(out, options)
             .with_context(|| format!("{}（{}）的调查表未生成", unit.name, unit.code))?;
         println!("已生成调查表：{}", path.display());
     }
@@ -41,23 +52,33 @@ fn check_options(rules: Rules) -> CheckOptions {
     }
 }
 
+/// Where `ledger` writes, and whether it may replace what is not its own.
+pub struct Outputs<'a> {
+    pub out: &'a Path,
+    pub feedback: Option<&'a Path>,
+    pub force: bool,
+    /// The rules file read (never written over).
+    pub rules_file: Option<&'a Path>,
+}
+
 /// `ledger`: the workbook, streamed in flat memory, and feedback per unit when asked.
+/// 0 written; 3 the ledger written but some feedback not; 2 (through `Err`) no ledger.
 pub fn ledger(
     inbox: &Path,
-    out: &Path,
+    outputs: &Outputs,
     rules: Rules,
     format: Format,
     submissions: &SubmissionArgs,
-    feedback: Option<&Path>,
 ) -> Result<u8> {
+    let (out, feedback) = (outputs.out, outputs.feedback);
     let expect = expectation(submissions)?;
-    if let Some(dir) = feedback {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("无法创建反馈目录 {}", dir.display()))?;
-    }
     let options = LedgerOptions {
         check: check_options(rules),
         exclude: vec![out.to_path_buf()],
+        inputs: Inputs::default()
+            .file(submissions.roster.as_deref(), "花名册")
+            .file(outputs.rules_file, "评分标准文件"),
+        force: outputs.force,
         ..LedgerOptions::default()
     };
     let progress = crate::stage_bar();
@@ -74,7 +95,7 @@ pub fn ledger(
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
     }
     Ok(if report_feedback(&streamed.feedback) {
-        2
+        crate::EXIT_PARTIAL
     } else {
         0
     })

@@ -23,6 +23,7 @@ use crate::form::{Form, Record, TableLocation};
 use crate::issue::{Issue, Severity};
 use crate::layout::{self, HeaderText};
 use crate::normalize::raw_text;
+use crate::output::FeedbackNames;
 use crate::read::{Grid, Limits, ReadError, Workbook};
 use crate::report::field_header;
 use crate::schema::{Column, Kind, SheetSchema, COVERAGE, ORGANIZATIONS, UNIT_INFO};
@@ -72,10 +73,14 @@ pub enum FeedbackError {
 
 /// `白马镇.xlsx` -> `白马镇_反馈.xlsx`: the default name, next to nothing else the clerk sent.
 pub fn feedback_file_name(checked: &Path) -> String {
-    let stem = checked
+    format!("{}{FEEDBACK_SUFFIX}", feedback_stem(checked))
+}
+
+/// What a checked file's feedback is named after: its file stem.
+pub fn feedback_stem(checked: &Path) -> String {
+    checked
         .file_stem()
-        .map_or_else(|| "报送文件".into(), |s| s.to_string_lossy());
-    format!("{stem}{FEEDBACK_SUFFIX}")
+        .map_or_else(|| "报送文件".into(), |s| s.to_string_lossy().to_string())
 }
 
 /// Write `<file stem>_反馈.xlsx` into `dir` for a checked file.
@@ -86,7 +91,21 @@ pub fn write_feedback(
     limits: &Limits,
     dir: &Path,
 ) -> Result<Option<PathBuf>, FeedbackError> {
-    write_feedback_as(report, limits, dir, &feedback_file_name(&report.path))
+    write_feedback_named(report, limits, &FeedbackNames::new(dir))
+}
+
+/// [`write_feedback`] for one of several files of a run: `<file stem>_反馈.xlsx`, or with a
+/// number when another file of the run (or a file that is not our feedback) has that name.
+pub fn write_feedback_named(
+    report: &FileReport,
+    limits: &Limits,
+    names: &FeedbackNames,
+) -> Result<Option<PathBuf>, FeedbackError> {
+    if report.issues().is_empty() {
+        return Ok(None);
+    }
+    let name = names.claim(&feedback_stem(&report.path));
+    write_feedback_as(report, limits, names.dir(), &name)
 }
 
 /// [`write_feedback`] under an explicit file name (the ledger names files after the unit).
@@ -175,8 +194,10 @@ fn sheets(
     Ok(sheets)
 }
 
+/// Feedback replaces only feedback of ours ([`crate::output`]); never forced.
 fn save_atomically(workbook: &mut Output, path: &Path) -> Result<(), FeedbackError> {
-    Ok(crate::save::save_workbook(workbook, path)?)
+    let kind = crate::output::Kind::Feedback;
+    Ok(crate::save::save_output(workbook, path, kind, false)?)
 }
 
 // ---------------------------------------------------------------------------------------------

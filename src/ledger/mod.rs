@@ -39,8 +39,9 @@ use std::path::{Path, PathBuf};
 pub enum LedgerError {
     #[error("找不到收件文件夹 {path}")]
     NoInbox { path: PathBuf },
-    #[error("输出文件 {path} 是一份已填报的调查表，不能覆盖；请换一个输出文件名")]
-    OutputIsInput { path: PathBuf },
+    /// The output may not be written where asked ([`crate::output`]'s rule).
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     #[error(
         "无法写入临时文件（临时文件夹 {dir}）：{reason}。汇总时临时文件夹需有约每个党组织 2 KB 的空间，可用环境变量 TMPDIR 换一个文件夹",
         dir = std::env::temp_dir().display(),
@@ -76,6 +77,10 @@ pub struct LedgerOptions {
     pub check: CheckOptions,
     /// Files never read as input (the run's own outputs).
     pub exclude: Vec<PathBuf>,
+    /// Files the run reads besides the inbox (roster, rules file): never written over.
+    pub inputs: crate::output::Inputs,
+    /// Replace an existing output that is not a ledger of ours (`ledger --force`).
+    pub force: bool,
     /// The most rows a sheet holds (header included) before a long list continues on
     /// `台账明细(2)`…: Excel's 1,048,576; a test injects a small one.
     pub sheet_rows: u32,
@@ -86,6 +91,8 @@ impl Default for LedgerOptions {
         LedgerOptions {
             check: CheckOptions::default(),
             exclude: Vec::new(),
+            inputs: crate::output::Inputs::default(),
+            force: false,
             sheet_rows: writer::default_sheet_rows(),
         }
     }
@@ -137,33 +144,28 @@ pub fn collect(
     Ok((discovery, reports))
 }
 
-/// The inbox must be a folder, and no output may be a returned form.
-fn check_inbox(inbox: &Path, options: &LedgerOptions) -> Result<(), LedgerError> {
+/// The inbox must be a folder. (Whether the outputs may be written is the command's check:
+/// [`crate::output::prepare`].)
+fn check_inbox(inbox: &Path, _options: &LedgerOptions) -> Result<(), LedgerError> {
     if !inbox.is_dir() {
         return Err(LedgerError::NoInbox {
             path: inbox.to_path_buf(),
         });
     }
-    for output in &options.exclude {
-        refuse_overwriting_a_form(output, &options.check)?;
-    }
     Ok(())
 }
 
-/// An output path must never be a returned form: writing there would destroy the input.
-pub fn refuse_overwriting_a_form(output: &Path, options: &CheckOptions) -> Result<(), LedgerError> {
-    if !output.is_file() {
-        return Ok(());
-    }
-    let is_form = crate::read::read_form(output, &options.limits)
-        .map(|form| form.org_table.is_some() && !form.organizations.is_empty())
-        .unwrap_or(false);
-    if is_form {
-        return Err(LedgerError::OutputIsInput {
-            path: output.to_path_buf(),
-        });
-    }
-    Ok(())
+/// A ledger may be written at `output` only under [`crate::output`]'s rule: nothing there, or
+/// a ledger of ours (`watch` checks this before it starts).
+pub fn refuse_overwriting_a_form(
+    output: &Path,
+    _options: &CheckOptions,
+) -> Result<(), LedgerError> {
+    Ok(crate::output::may_replace(
+        output,
+        crate::output::Kind::Ledger,
+        false,
+    )?)
 }
 
 /// Write an in-memory ledger (the one `watch` keeps) to `output`, atomically.
@@ -181,7 +183,7 @@ pub fn write_with_limit(
     for report in &ledger.reports {
         out.add(report)?;
     }
-    out.finish(ledger, output)
+    out.finish(ledger, output, false)
 }
 
 /// The run's figures for `--format json` and the text summary.

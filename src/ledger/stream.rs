@@ -38,6 +38,7 @@ use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, FilePaths, PathList};
 use crate::memory::release_free_memory;
+use crate::output::{FeedbackNames, Kind};
 use crate::roster::Roster;
 use crate::scratch::Pieces;
 use crate::status::{Expectation, FileSeen, StatusReport};
@@ -113,6 +114,15 @@ pub fn run<'a>(
     stream: &StreamOptions,
 ) -> Result<Streamed<'a>, LedgerError> {
     super::check_inbox(inbox, options)?;
+    let inputs = options.inputs.clone().folder(inbox, "收件文件夹中的文件");
+    crate::output::prepare(output, Kind::Ledger, options.force, &inputs)?;
+    let names = match stream.feedback {
+        Some(dir) => {
+            crate::output::prepare_folder(dir)?;
+            Some(FeedbackNames::new(dir))
+        }
+        None => None,
+    };
     let mut discovery = discover::discover(inbox, &options.exclude);
     let candidates = std::mem::take(&mut discovery.candidates);
     let roster = stream.expect.roster.as_ref();
@@ -124,12 +134,16 @@ pub fn run<'a>(
     plan.put_names_away().map_err(scratch)?;
     progress(Progress::Start(Stage::Writing, plan.paths.len()));
     let mut writer = LedgerWriter::new(&options.check.rules, inbox, options.sheet_rows)?;
-    let (mut gathered, feedback) = plan.stream(inbox, options, stream, &mut writer, units)?;
+    let (mut gathered, mut feedback) =
+        plan.stream(inbox, options, stream, names.as_ref(), &mut writer, units)?;
+    if let Some(names) = &names {
+        feedback.extend(super::unit_feedback::remove_stale(names));
+    }
     plan.superseded(inbox, options, &mut gathered, progress)?;
     let ledger = plan.assemble(&discovery, inbox, options, stream.expect, gathered)?;
     release_free_memory();
     progress(Progress::Start(Stage::Saving, 0));
-    unless_panicked(|| writer.finish(&ledger, output))?;
+    unless_panicked(|| writer.finish(&ledger, output, options.force))?;
     Ok(Streamed { ledger, feedback })
 }
 
@@ -421,7 +435,7 @@ impl<'r> Plan<'r> {
         &self,
         i: usize,
         options: &LedgerOptions,
-        feedback: Option<&Path>,
+        feedback: Option<&FeedbackNames>,
     ) -> std::io::Result<Prepared> {
         let mut report = self.report(i)?;
         classify_report(&mut report, &options.check.rules);
@@ -431,13 +445,13 @@ impl<'r> Plan<'r> {
         }
         let owner = self.placements[i].owner;
         let outcome = match feedback {
-            Some(dir) => FeedbackUnit {
+            Some(names) => FeedbackUnit {
                 owner,
                 label: self.label(&owner)?,
                 readable_sibling: self.readable_sibling[i],
                 with_roster: self.roster.is_some(),
             }
-            .write(&report, &options.check.limits, dir),
+            .write(&report, &options.check.limits, names),
             None => None,
         };
         Ok(Prepared {
@@ -460,6 +474,7 @@ impl<'r> Plan<'r> {
         inbox: &Path,
         options: &LedgerOptions,
         stream: &StreamOptions,
+        names: Option<&FeedbackNames>,
         writer: &mut LedgerWriter,
         units: UnitsOnDisk,
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
@@ -484,7 +499,7 @@ impl<'r> Plan<'r> {
                     }
                     let done = done.clone();
                     tasks.spawn(move |_| {
-                        let prepared = self.prepare(i, options, stream.feedback);
+                        let prepared = self.prepare(i, options, names);
                         done.send((k, prepared)).ok();
                     });
                 }

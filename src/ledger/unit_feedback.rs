@@ -8,8 +8,9 @@
 use super::model::Ledger;
 use crate::attribution::Owner;
 use crate::check::FileReport;
-use crate::feedback::{feedback_file_name, write_feedback_as, FeedbackError, FEEDBACK_SUFFIX};
-use crate::read::{Limits, Workbook};
+use crate::feedback::{feedback_stem, write_feedback_as, FeedbackError};
+use crate::output::FeedbackNames;
+use crate::read::Limits;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -31,10 +32,11 @@ pub enum FeedbackOutcome {
     },
 }
 
-/// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
-/// that is its unit's current one, else `<file stem>_反馈.xlsx`.
-pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
-    unit_of(ledger, index).file_name(&ledger.reports[index])
+/// What the feedback of `ledger.reports[index]` is named after: `<单位代码>_<单位名称>` for a
+/// file that is its unit's current one, else the file's stem (the file is
+/// `<stem>_反馈.xlsx`, numbered when the name is taken: [`FeedbackNames`]).
+pub fn feedback_stem_of(ledger: &Ledger, index: usize) -> String {
+    unit_of(ledger, index).stem(&ledger.reports[index])
 }
 
 /// Whose file a report is, as far as naming its feedback goes.
@@ -49,38 +51,43 @@ pub struct FeedbackUnit {
 }
 
 impl FeedbackUnit {
-    fn file_name(&self, report: &FileReport) -> String {
+    fn stem(&self, report: &FileReport) -> String {
         let by_unit = matches!(self.owner, Owner::Roster(_)) || !self.with_roster;
         if !by_unit || (report.form.is_none() && self.readable_sibling) {
-            return feedback_file_name(&report.path);
+            return feedback_stem(&report.path);
         }
         let (code, name) = &self.label;
         let parts: Vec<&str> = [code.as_str(), name.as_str()]
             .into_iter()
             .filter(|p| !p.is_empty())
             .collect();
-        crate::save::safe_file_name(&format!("{}{FEEDBACK_SUFFIX}", parts.join("_")))
+        crate::save::safe_file_name(&parts.join("_"))
     }
 
-    /// Write (or remove) the feedback of one report in `dir`.
+    /// Write (or remove) the feedback of one report in the folder of `names`.
     pub fn write(
         &self,
         report: &FileReport,
         limits: &Limits,
-        dir: &Path,
+        names: &FeedbackNames,
     ) -> Option<FeedbackOutcome> {
-        let name = self.file_name(report);
+        let stem = self.stem(report);
         let unit = self.label.1.clone();
         if report.issues().is_empty() {
-            let path = dir.join(&name);
-            return (is_our_feedback(&path, limits) && std::fs::remove_file(&path).is_ok())
+            let tail = crate::feedback::FEEDBACK_SUFFIX;
+            let path = names.dir().join(crate::output::fit_name(&stem, tail));
+            return names
+                .remove_unclaimed(&path)
                 .then_some(FeedbackOutcome::Removed { unit, path });
         }
-        Some(match write_feedback_as(report, limits, dir, &name) {
-            Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
-            Ok(None) => return None,
-            Err(error) => FeedbackOutcome::Failed { unit, error },
-        })
+        let name = names.claim(&stem);
+        Some(
+            match write_feedback_as(report, limits, names.dir(), &name) {
+                Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
+                Ok(None) => return None,
+                Err(error) => FeedbackOutcome::Failed { unit, error },
+            },
+        )
     }
 }
 
@@ -98,9 +105,28 @@ pub fn write_unit_feedback(
     dir: &Path,
     only: Option<&HashSet<PathBuf>>,
 ) -> Vec<FeedbackOutcome> {
+    let names = FeedbackNames::new(dir);
     (0..ledger.reports.len())
         .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
-        .filter_map(|i| one(ledger, i, limits, dir))
+        .filter_map(|i| unit_of(ledger, i).write(&ledger.reports[i], limits, &names))
+        .collect()
+}
+
+/// Remove the feedback files of ours in the folder of `names` that no file of this run
+/// claimed: left from a unit whose form was deleted or is now attributed elsewhere.
+pub fn remove_stale(names: &FeedbackNames) -> Vec<FeedbackOutcome> {
+    names
+        .remove_stale()
+        .into_iter()
+        .map(|path| FeedbackOutcome::Removed {
+            unit: path.file_stem().map_or_else(String::new, |s| {
+                let stem = s.to_string_lossy();
+                let suffix = crate::feedback::FEEDBACK_SUFFIX;
+                stem.trim_end_matches(suffix.trim_end_matches(".xlsx"))
+                    .to_string()
+            }),
+            path,
+        })
         .collect()
 }
 
@@ -118,17 +144,4 @@ fn unit_of(ledger: &Ledger, index: usize) -> FeedbackUnit {
         readable_sibling,
         with_roster: ledger.roster.is_some(),
     }
-}
-
-fn one(ledger: &Ledger, i: usize, limits: &Limits, dir: &Path) -> Option<FeedbackOutcome> {
-    unit_of(ledger, i).write(&ledger.reports[i], limits, dir)
-}
-
-/// Whether `path` is a feedback workbook taizhang wrote (never delete anything else).
-fn is_our_feedback(path: &Path, limits: &Limits) -> bool {
-    path.is_file()
-        && Workbook::open(path, limits)
-            .ok()
-            .and_then(|mut w| w.meta_value(crate::marker::OUTPUT_KEY))
-            .is_some_and(|kind| kind == crate::marker::FEEDBACK)
 }

@@ -206,12 +206,14 @@ impl LedgerWriter {
     }
 
     /// Write the summary sheets from `ledger`'s figures, put the sheets in tab order and save
-    /// the workbook to `output` through a temporary file renamed into place.
-    pub fn finish(self, ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
+    /// the workbook to `output` through a temporary file renamed into place (replacing only
+    /// a ledger of ours, or anything when `force`: [`crate::output`]).
+    pub fn finish(self, ledger: &Ledger, output: &Path, force: bool) -> Result<(), LedgerError> {
         let mut workbook = self
             .assemble(ledger)
             .map_err(|source| LedgerError::Write { source })?;
-        crate::save::save_workbook(&mut workbook, output)?;
+        let kind = crate::output::Kind::Ledger;
+        crate::save::save_output(&mut workbook, output, kind, force)?;
         Ok(())
     }
 

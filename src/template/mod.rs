@@ -49,6 +49,9 @@ pub struct TemplateOptions {
     pub unit_code: Option<String>,
     /// The county's own standard for 填报说明; `None` describes [`Rules::embedded`].
     pub rules: Option<Rules>,
+    /// Replace a file of the form's name even when it is not an unfilled form of ours
+    /// (`template --force`; see [`crate::output`]).
+    pub force: bool,
 }
 
 impl TemplateOptions {
@@ -58,6 +61,7 @@ impl TemplateOptions {
             unit_name: Some(name.into()),
             unit_code: Some(code.into()),
             rules: None,
+            force: false,
         }
     }
 
@@ -68,7 +72,8 @@ impl TemplateOptions {
             (None, None) => schema::TEMPLATE_FILE.to_string(),
             (code, name) => {
                 let parts: Vec<&str> = [code, name].iter().filter_map(|p| p.as_deref()).collect();
-                crate::save::safe_file_name(&format!("{}_摸底调查表.xlsx", parts.join("_")))
+                let stem = crate::save::safe_file_name(&parts.join("_"));
+                crate::output::fit_name(&stem, "_摸底调查表.xlsx")
             }
         }
     }
@@ -99,7 +104,8 @@ impl From<XlsxError> for TemplateError {
 pub fn write_template(dir: &Path, options: &TemplateOptions) -> Result<PathBuf, TemplateError> {
     let path = dir.join(options.file_name());
     let mut workbook = build_template(options)?;
-    crate::save::save_workbook(&mut workbook, &path)?;
+    let kind = crate::output::Kind::Template;
+    crate::save::save_output(&mut workbook, &path, kind, options.force)?;
     Ok(path)
 }
 

@@ -9,7 +9,7 @@
 //! use taizhang::upgrade::{self, UpgradeOptions};
 //! let options = UpgradeOptions::default();
 //! let up = upgrade::compare(Path::new("摸底"), Path::new("年终"), &options, &[]).unwrap();
-//! upgrade::write(&up, Path::new("升级.xlsx")).unwrap();
+//! upgrade::write(&up, Path::new("升级.xlsx"), false).unwrap();
 //! println!("{}", serde_json::to_string(&upgrade::summarize(&up)).unwrap());
 //! ```
 
@@ -38,9 +38,9 @@ pub enum UpgradeError {
     /// The path is a file but not a ledger written by taizhang.
     #[error("{path} 既不是收件文件夹，也不是本程序生成的分类管理台账，不能作为{side}一方")]
     NotAnInput { path: PathBuf, side: &'static str },
-    /// The output path is one of the inputs.
-    #[error("输出文件 {path} 是比较的一方，不能覆盖；请换一个输出文件名")]
-    OutputIsInput { path: PathBuf },
+    /// The output may not be written where asked ([`crate::output`]'s rule).
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     /// A folder could not be checked.
     #[error(transparent)]
     Folder(#[from] LedgerError),
@@ -65,6 +65,10 @@ pub struct UpgradeOptions {
     /// The units expected to report: ties each folder's files to one roster unit, so a unit
     /// is the same on both sides even when a clerk typed its name differently.
     pub roster: Option<crate::roster::Roster>,
+    /// Files read besides the two sides (roster, rules file): never written over.
+    pub inputs: crate::output::Inputs,
+    /// Replace an existing output that is not an upgrade workbook of ours (`--force`).
+    pub force: bool,
 }
 
 /// The whole comparison, ready to write or summarize.
@@ -94,10 +98,12 @@ pub fn compare(
     options: &UpgradeOptions,
     exclude: &[PathBuf],
 ) -> Result<Upgrade, UpgradeError> {
+    let inputs = (options.inputs.clone())
+        .folder(baseline, "基线一方的输入")
+        .folder(year_end, "年终一方的输入");
     for out in exclude {
-        if same_file(out, baseline) || same_file(out, year_end) {
-            return Err(UpgradeError::OutputIsInput { path: out.clone() });
-        }
+        let kind = crate::output::Kind::Upgrade;
+        crate::output::prepare(out, kind, options.force, &inputs)?;
     }
     let roster = options.roster.as_ref();
     let base = input::load(baseline, Side::Baseline, &options.check, roster, exclude)?;
@@ -111,13 +117,6 @@ pub fn compare(
         matching,
         evaluation,
     })
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 /// The `--format json` document; its keys are a contract (README, tests).

@@ -12,13 +12,14 @@ use std::path::Path;
 
 pub const SHEET: &str = "升级汇总";
 /// The kind written into the hidden `_meta` sheet, so the workbook is never read as a form.
-pub const OUTPUT_KIND: &str = "upgrade";
+pub const OUTPUT_KIND: &str = crate::marker::UPGRADE;
 const HEADER_ROW: u32 = 2;
 
-/// Write the workbook to `output` through a temporary file in the same folder.
-pub fn write(up: &Upgrade, output: &Path) -> Result<(), UpgradeError> {
+/// Write the workbook to `output` through a temporary file in the same folder; an existing
+/// file there is replaced only under [`crate::output`]'s rule (or `force`).
+pub fn write(up: &Upgrade, output: &Path, force: bool) -> Result<(), UpgradeError> {
     let mut workbook = build(up).map_err(|source| UpgradeError::Build { source })?;
-    crate::save::save_workbook(&mut workbook, output)?;
+    crate::save::save_output(&mut workbook, output, crate::output::Kind::Upgrade, force)?;
     Ok(())
 }
 

@@ -22,6 +22,7 @@ fn options(out: &Path, rules: &Rules, sheet_rows: u32) -> LedgerOptions {
         },
         exclude: vec![out.to_path_buf()],
         sheet_rows,
+        ..LedgerOptions::default()
     }
 }
 

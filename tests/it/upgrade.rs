@@ -78,6 +78,7 @@ fn options(rules: Rules) -> UpgradeOptions {
             ..CheckOptions::default()
         },
         roster: None,
+        ..UpgradeOptions::default()
     }
 }
 
