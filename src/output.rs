@@ -58,7 +58,7 @@ impl Kind {
             Kind::Ledger => "台账",
             Kind::Upgrade => "升级工作簿",
             Kind::Feedback => "反馈文件",
-            Kind::Template => "空白调查表",
+            Kind::Template => "尚未填写的调查表",
         }
     }
 }
@@ -80,7 +80,7 @@ pub enum OutputError {
     #[error("{} 已存在且不是普通文件，不能覆盖；请换一个输出文件名", path.display())]
     NotAFile { path: PathBuf },
     /// The output folder cannot be created or takes no file.
-    #[error("无法在输出文件夹 {} 中写入文件：{source}；请换一个输出位置", dir.display())]
+    #[error("无法在输出文件夹 {} 中写入文件，请换一个输出位置", dir.display())]
     Unwritable {
         dir: PathBuf,
         #[source]

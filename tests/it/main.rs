@@ -6,6 +6,7 @@ mod feedback;
 mod hostile;
 mod ledger;
 mod nothing_lost;
+mod overwrite;
 mod properties;
 mod roster;
 mod samples;
