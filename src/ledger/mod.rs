@@ -134,7 +134,7 @@ pub fn collect(
     inbox: &Path,
     options: &LedgerOptions,
 ) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
-    check_inbox(inbox, options)?;
+    check_inbox(inbox)?;
     let discovery = discover::discover(inbox, &options.exclude);
     let paths = &discovery.candidates;
     let reports = (0..paths.len())
@@ -146,7 +146,7 @@ pub fn collect(
 
 /// The inbox must be a folder. (Whether the outputs may be written is the command's check:
 /// [`crate::output::prepare`].)
-fn check_inbox(inbox: &Path, _options: &LedgerOptions) -> Result<(), LedgerError> {
+fn check_inbox(inbox: &Path) -> Result<(), LedgerError> {
     if !inbox.is_dir() {
         return Err(LedgerError::NoInbox {
             path: inbox.to_path_buf(),

@@ -113,7 +113,7 @@ pub fn run<'a>(
     options: &'a LedgerOptions,
     stream: &StreamOptions,
 ) -> Result<Streamed<'a>, LedgerError> {
-    super::check_inbox(inbox, options)?;
+    super::check_inbox(inbox)?;
     let inputs = options.inputs.clone().folder(inbox, "收件文件夹中的文件");
     crate::output::prepare(output, Kind::Ledger, options.force, &inputs)?;
     let names = match stream.feedback {
@@ -159,7 +159,7 @@ pub fn status(
     let Some(roster) = expect.roster.as_ref() else {
         return Ok(None);
     };
-    super::check_inbox(inbox, options)?;
+    super::check_inbox(inbox)?;
     let candidates = discover::discover(inbox, &options.exclude).candidates;
     let plan = read_and_plan(candidates, inbox, options, Some(roster), progress)?;
     progress(Progress::Start(Stage::Rating, plan.paths.len()));
