@@ -184,8 +184,12 @@ pub fn may_replace(path: &Path, kind: Kind, force: bool) -> Result<(), OutputErr
 }
 
 /// Whether `path` is taizhang's own output of `kind` (for [`Kind::Template`]: an issued form
-/// nobody has filled in).
+/// nobody has filled in). Only a regular file is opened: a link is not ours, and a FIFO would
+/// block the run.
 pub fn is_ours(path: &Path, kind: Kind) -> bool {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let limits = Limits::default();
     match kind.marker() {
         Some(marker) => Workbook::open(path, &limits)
@@ -343,6 +347,25 @@ mod tests {
         assert!(name.len() <= MAX_NAME_BYTES, "{}", name.len());
         assert!(name.ends_with("(2)_反馈.xlsx"));
         assert_eq!(fit_name("白马镇", "_反馈.xlsx"), "白马镇_反馈.xlsx");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_never_opened_and_never_taken_as_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("白马镇_反馈.xlsx");
+        let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+        assert!(!is_ours(&fifo, Kind::Feedback));
+        assert!(matches!(
+            may_replace(&fifo, Kind::Ledger, true),
+            Err(OutputError::NotAFile { .. })
+        ));
+        let names = FeedbackNames::new(dir.path());
+        assert_eq!(names.claim("白马镇"), "白马镇(2)_反馈.xlsx");
+        assert!(names.remove_stale().is_empty());
+        assert!(fifo.exists());
     }
 
     #[test]
