@@ -129,14 +129,25 @@ impl Inputs {
 /// The whole check before a run writes `path` as `kind`: not an input, replaceable (or
 /// `force`), its folder created and writable, our stale temporary files there removed.
 pub fn prepare(path: &Path, kind: Kind, force: bool, inputs: &Inputs) -> Result<(), OutputError> {
+    check_target(path, kind, force, inputs)?;
+    prepare_folder(folder_of(path))
+}
+
+/// [`prepare`] without the folder: `path` is not an input and may be replaced (or `force`).
+/// For many files in one folder (`template --roster`), with one [`prepare_folder`].
+pub fn check_target(
+    path: &Path,
+    kind: Kind,
+    force: bool,
+    inputs: &Inputs,
+) -> Result<(), OutputError> {
     if let Some(what) = inputs.which(path, kind) {
         return Err(OutputError::Input {
             path: path.to_path_buf(),
             what,
         });
     }
-    may_replace(path, kind, force)?;
-    prepare_folder(folder_of(path))
+    may_replace(path, kind, force)
 }
 
 /// Create `dir` if needed, make sure it takes a file, and remove our stale temporary files.

@@ -29,8 +29,9 @@ pub fn templates(out: &Path, roster_path: &Path, force: bool) -> Result<u8> {
         .collect();
     for options in &all {
         let path = out.join(options.file_name());
-        taizhang::output::prepare(&path, Kind::Template, force, &inputs)?;
+        taizhang::output::check_target(&path, Kind::Template, force, &inputs)?;
     }
+    taizhang::output::prepare_folder(out)?;
     for (unit, options) in roster.units.iter().zip(&all) {
         let path = template::write_template(out, options)
             .with_context(|| format!("{}（{}）的调查表未生成", unit.name, unit.code))?;

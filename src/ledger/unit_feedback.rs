@@ -32,11 +32,12 @@ pub enum FeedbackOutcome {
     },
 }
 
-/// What the feedback of `ledger.reports[index]` is named after: `<单位代码>_<单位名称>` for a
-/// file that is its unit's current one, else the file's stem (the file is
-/// `<stem>_反馈.xlsx`, numbered when the name is taken: [`FeedbackNames`]).
-pub fn feedback_stem_of(ledger: &Ledger, index: usize) -> String {
-    unit_of(ledger, index).stem(&ledger.reports[index])
+/// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
+/// that is its unit's current one, else `<file stem>_反馈.xlsx` (a run numbers it when the
+/// name is taken: [`FeedbackNames`]).
+pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
+    let stem = unit_of(ledger, index).stem(&ledger.reports[index]);
+    crate::output::fit_name(&stem, crate::feedback::FEEDBACK_SUFFIX)
 }
 
 /// Whose file a report is, as far as naming its feedback goes.
