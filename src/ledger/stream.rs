@@ -37,9 +37,11 @@ use crate::attribution::shared::{self, FindingsAway, Owners, SeatIndex};
 use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, FilePaths, PathList};
+use crate::issue::Issue;
 use crate::memory::release_free_memory;
 use crate::roster::Roster;
 use crate::scratch::Pieces;
+use crate::stage::{CollectedStage, StageRule};
 use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -115,9 +117,8 @@ pub fn run<'a>(
     super::check_inbox(inbox, options)?;
     let mut discovery = discover::discover(inbox, &options.exclude);
     let candidates = std::mem::take(&mut discovery.candidates);
-    let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
-    let mut plan = read_and_plan(candidates, inbox, options, roster, progress)?;
+    let mut plan = read_and_plan(candidates, inbox, options, stream.expect, progress)?;
     let units = plan
         .units(options.check.rules.tier_names().len())
         .map_err(scratch)?;
@@ -147,7 +148,7 @@ pub fn status(
     };
     super::check_inbox(inbox, options)?;
     let candidates = discover::discover(inbox, &options.exclude).candidates;
-    let plan = read_and_plan(candidates, inbox, options, Some(roster), progress)?;
+    let plan = read_and_plan(candidates, inbox, options, expect, progress)?;
     progress(Progress::Start(Stage::Rating, plan.paths.len()));
     let seen = (0..plan.paths.len())
         .into_par_iter()
@@ -158,13 +159,9 @@ pub fn status(
         })
         .collect::<std::io::Result<Vec<FileSeen>>>()
         .map_err(scratch)?;
-    Ok(Some(crate::status::build(
-        roster,
-        expect,
-        inbox,
-        &seen,
-        &plan.placements,
-    )))
+    let mut report = crate::status::build(roster, expect, inbox, &seen, &plan.placements);
+    report.stage = Some(plan.stage);
+    Ok(Some(report))
 }
 
 /// Pass 1 over the files found, and what is decided before pass 2 (the ledger's and
@@ -173,9 +170,10 @@ fn read_and_plan<'r>(
     candidates: PathList,
     inbox: &Path,
     options: &LedgerOptions,
-    roster: Option<&'r Roster>,
+    expect: &'r Expectation,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Plan<'r>, LedgerError> {
+    let roster = expect.roster.as_ref();
     let mut index = SeatIndex::new().map_err(scratch)?;
     let spill = Spill::new().map_err(scratch)?;
     progress(Progress::Start(Stage::Reading, candidates.len()));
@@ -189,7 +187,7 @@ fn read_and_plan<'r>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let plan = Plan::new(candidates, scanned, index, roster, replay)?;
+    let plan = Plan::new(candidates, scanned, index, (roster, expect.stage), replay)?;
     release_free_memory();
     Ok(plan)
 }
@@ -329,6 +327,10 @@ struct Plan<'r> {
     readable_sibling: Vec<bool>,
     /// The names of the placements' units while they wait on disk (pass 2).
     names_away: Option<NamesAway>,
+    /// The 调查阶段 collected.
+    stage: CollectedStage,
+    /// Version choice's issues (E406, W407), by file: a few at most.
+    notes: Vec<(u32, Issue)>,
 }
 
 impl<'r> Plan<'r> {
@@ -336,7 +338,7 @@ impl<'r> Plan<'r> {
         candidates: PathList,
         scanned: Scanned,
         index: SeatIndex,
-        roster: Option<&'r Roster>,
+        (roster, rule): (Option<&'r Roster>, StageRule),
         replay: Replay,
     ) -> Result<Plan<'r>, LedgerError> {
         let Scanned {
@@ -349,7 +351,11 @@ impl<'r> Plan<'r> {
         placements.seal();
         attribution::merge_unlisted(&mut placements);
         let path = |i| candidates.relative(candidate(&own_at, i));
-        attribution::choose_versions(&versions, path, &mut placements);
+        let stage = rule.decide(attribution::stated(&versions));
+        let notes = attribution::choose_versions(&versions, path, &mut placements, Some(&stage));
+        let notes = (notes.iter())
+            .map(|note| (note.file(), note.issue(path, Some(&stage))))
+            .collect();
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
         drop(versions);
         let paths = Attributed::new(candidates, own_at).map_err(scratch)?;
@@ -365,7 +371,7 @@ impl<'r> Plan<'r> {
         let readable_owners: HashSet<&Owner> = readable
             .iter()
             .zip(&placements)
-            .filter(|(&readable, p)| readable && !p.is_superseded())
+            .filter(|(&readable, p)| readable && p.counts())
             .map(|(_, p)| &p.owner)
             .collect();
         let readable_sibling = placements
@@ -384,6 +390,8 @@ impl<'r> Plan<'r> {
             readable,
             readable_sibling,
             names_away: None,
+            stage,
+            notes,
         })
     }
 
@@ -427,9 +435,16 @@ impl<'r> Plan<'r> {
         classify_report(&mut report, &options.check.rules);
         self.findings.add_to(i, &mut report)?;
         if let Some(form) = report.form.as_mut() {
+            let start = self.notes.partition_point(|(file, _)| (*file as usize) < i);
+            let notes = self.notes[start..]
+                .iter()
+                .take_while(|(file, _)| *file as usize == i);
+            form.issues.extend(notes.map(|(_, issue)| issue.clone()));
             form.sort_issues();
         }
         let owner = self.placements[i].owner;
+        // A return of another stage gets no feedback file: it would take its unit's name.
+        let feedback = feedback.filter(|_| self.placements[i].counts());
         let outcome = match feedback {
             Some(dir) => FeedbackUnit {
                 owner,
@@ -516,7 +531,10 @@ impl<'r> Plan<'r> {
             let written = (|| {
                 for (done, prepared) in files {
                     let prepared = prepared.map_err(scratch)?;
-                    let line = detail.add(&prepared.report)?;
+                    let line = match self.placements[prepared.index].counts() {
+                        true => detail.add(&prepared.report)?,
+                        false => detail.line(&prepared.report),
+                    };
                     if to_others.send((done, prepared, line)).is_err() {
                         break; // the other thread stopped on an error, returned below
                     }
@@ -546,8 +564,13 @@ impl<'r> Plan<'r> {
         let mut written = Vec::new();
         for (done, prepared, line) in arrived {
             let (i, report) = (prepared.index, prepared.report);
-            others.add(&report, &line)?;
-            gathered.units.add(i, &report).map_err(scratch)?;
+            if self.placements[i].counts() {
+                others.add(&report, &line)?;
+                gathered.units.add(i, &report).map_err(scratch)?;
+            } else {
+                others.add_issues(&report, &line)?;
+                gathered.units.add_uncounted(&report);
+            }
             gathered.line(self, inbox, i, &report).map_err(scratch)?;
             feedback.extend(prepared.feedback);
             written.push(report);
@@ -603,9 +626,11 @@ impl<'r> Plan<'r> {
             readable,
             readable_sibling,
             names_away,
+            stage,
+            notes,
         } = self;
         // What pass 2 needed goes before the per-unit counters come back into memory.
-        drop((slots, replay, findings, readable, readable_sibling));
+        drop((slots, replay, findings, readable, readable_sibling, notes));
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));
@@ -625,13 +650,8 @@ impl<'r> Plan<'r> {
             files,
             seen,
         };
-        Ok(Ledger::assemble(
-            &options.check.rules,
-            inbox,
-            expect,
-            parts,
-            placements,
-        ))
+        let ledger = Ledger::assemble(&options.check.rules, inbox, expect, parts, placements);
+        Ok(ledger.collected(Some(stage)))
     }
 }
 

@@ -98,7 +98,9 @@ pub fn write_unit_feedback(
     dir: &Path,
     only: Option<&HashSet<PathBuf>>,
 ) -> Vec<FeedbackOutcome> {
+    // A return of another 调查阶段 gets none: its file would take its unit's name.
     (0..ledger.reports.len())
+        .filter(|&i| ledger.placements[i].counts())
         .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
         .filter_map(|i| one(ledger, i, limits, dir))
         .collect()
@@ -111,7 +113,7 @@ fn unit_of(ledger: &Ledger, index: usize) -> FeedbackUnit {
         .reports
         .iter()
         .zip(ledger.placements.iter())
-        .any(|(r, p)| p.owner == owner && r.form.is_some());
+        .any(|(r, p)| p.owner == owner && p.counts() && r.form.is_some());
     FeedbackUnit {
         owner,
         label: ledger.placements.label(&owner, ledger.roster.as_ref()),
