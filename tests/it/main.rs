@@ -9,6 +9,7 @@ mod nothing_lost;
 mod properties;
 mod roster;
 mod samples;
+mod stage;
 mod status;
 mod support;
 mod template;
