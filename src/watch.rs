@@ -306,6 +306,7 @@ impl State {
         let changed: HashSet<PathBuf> = changes.iter().map(|(p, _)| p.clone()).collect();
         let outcomes = self.write_feedback(&built, &changed, initial);
         if initial {
+            built.stage.iter().for_each(|stage| log(stage.line()));
             report_feedback_failures(&outcomes, log);
             return;
         }

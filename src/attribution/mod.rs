@@ -591,6 +591,27 @@ pub fn merge_unlisted(placements: &mut Placements) {
     }
 }
 
+/// Mark the readable files that state another stage than `collected` (E406 notes, in file
+/// order): they take part in no version choice.
+fn set_aside_other_stages(
+    versions: &[Version],
+    placements: &mut [Placement],
+    collected: &CollectedStage,
+) -> Vec<VersionNote> {
+    let mut notes = Vec::new();
+    for (i, (version, placement)) in versions.iter().zip(placements.iter_mut()).enumerate() {
+        let other = |&s: &SurveyStage| version.readable && !collected.admits(Some(s));
+        if let Some(stated) = version.stage.filter(other) {
+            placement.other_stage = true;
+            notes.push(VersionNote::OtherStage {
+                file: i as u32,
+                stated,
+            });
+        }
+    }
+    notes
+}
+
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
 /// (`path` of a file) wins; the other readable files are superseded by it. Unreadable files
 /// are never chosen and never superseded: they stay visible as failures. With a stage
@@ -602,21 +623,10 @@ pub fn choose_versions<'p>(
     placements: &mut [Placement],
     collected: Option<&CollectedStage>,
 ) -> Vec<VersionNote> {
-    let mut notes = Vec::new();
-    for (i, (version, placement)) in versions.iter().zip(placements.iter_mut()).enumerate() {
-        match (version.stage, collected) {
-            (Some(stated), Some(collected))
-                if version.readable && !collected.admits(Some(stated)) =>
-            {
-                placement.other_stage = true;
-                notes.push(VersionNote::OtherStage {
-                    file: i as u32,
-                    stated,
-                });
-            }
-            _ => {}
-        }
-    }
+    let mut notes = match collected {
+        Some(collected) => set_aside_other_stages(versions, placements, collected),
+        None => Vec::new(),
+    };
     // The readable files grouped by owner: sorted, not mapped, so no owner is copied (a
     // national run has tens of thousands).
     let mut readable: Vec<u32> = (0..placements.len() as u32)
