@@ -453,6 +453,65 @@ fn the_replaced_files_in_the_summary_are_capped_for_a_large_run() {
     assert!(text.contains("……等 7 个"), "{text}");
 }
 
+/// Both pipelines set the other-stage return aside and warn on the shrinking replacement
+/// alike: the streamed workbook (`ledger`) equals the in-memory one (`watch`), sheet by sheet.
+#[test]
+fn the_streamed_ledger_equals_the_in_memory_one_with_other_stages_and_shrinking_replacements() {
+    use taizhang::ledger::stream::StreamOptions;
+    use taizhang::ledger::LedgerOptions;
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    april_and_year_end(&inbox);
+    form(LONGQUAN, "摸底", "2026-04-08", 6, "四月")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "摸底", "2026-04-11", 2, "补报")
+        .write(inbox.join("龙泉镇（补报）.xlsx"))
+        .unwrap();
+    form(CHENGGUAN, "年终", "2026-12-01", 2, "年终")
+        .write(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    std::fs::write(inbox.join("坏文件.xlsx"), b"PK\x03\x04 not a workbook").unwrap();
+    let before = snapshot(&inbox);
+    let day = Some(date("2026-04-12"));
+    for expect in [
+        Expectation::new(None, None, day),
+        Expectation::new(Some(roster), Some(date("2026-04-15")), day),
+    ] {
+        let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+        let options = LedgerOptions {
+            exclude: vec![streamed.clone(), kept.clone()],
+            ..LedgerOptions::default()
+        };
+        let stream = StreamOptions {
+            expect: &expect,
+            feedback: None,
+            progress: &|_| {},
+        };
+        taizhang::ledger::stream::run(&inbox, &streamed, &options, &stream).unwrap();
+        let (discovery, reports) = taizhang::ledger::collect(&inbox, &options).unwrap();
+        let rules = &options.check.rules;
+        let ledger = Ledger::build_with(rules, &inbox, &discovery, reports, &expect);
+        taizhang::ledger::write(&ledger, &kept).unwrap();
+        let names = open_workbook::<Xlsx<_>, _>(&kept).unwrap().sheet_names();
+        for name in &names {
+            assert_eq!(sheet(&streamed, name), sheet(&kept, name), "sheet {name}");
+        }
+        let issues = sheet(&kept, "校验问题");
+        let code = |c: &str| issues.iter().filter(|r| r.contains(&c.to_string())).count();
+        assert_eq!((code("E406"), code("W407")), (2, 1), "{issues:?}");
+        let detail = sheet(&kept, "台账明细");
+        let counted = detail
+            .iter()
+            .filter(|r| r.iter().any(|c| c.contains("支部")))
+            .count();
+        assert_eq!(counted, 28 + 2);
+    }
+    assert_eq!(snapshot(&inbox), before);
+}
+
 mod model {
     //! Random drops, resubmissions, other-stage returns, deletions and renames: the ledger
     //! holds exactly the organizations of each unit's latest 摸底 return, and lists every file.
