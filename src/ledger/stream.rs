@@ -7,14 +7,17 @@
 //! 1. **Scan** (parallel): read, normalize and validate every file, keep its owner and
 //!    填报日期, spill each organization's key fingerprints to disk ([`SeatIndex`]) and the
 //!    report itself ([`Spill`]): no workbook is parsed twice.
-//! 2. Attribute: merge units, choose versions, group the fingerprints bucket by bucket into
-//!    the cross-unit findings (a few per file at most), give every unit its row of counters.
+//! 2. Attribute: merge units, decide the 调查阶段 collected and set the other stage's returns
+//!    aside (E406), choose versions (W407 on a replacement that drops most organizations),
+//!    group the fingerprints bucket by bucket into the cross-unit findings (a few per file at
+//!    most), give every unit its row of counters.
 //! 3. **Stream**: read the reports of the files that count back from the spill on the rayon
 //!    pool, classify them, put the cross-unit findings on each, and hand them, in file order
 //!    and a bounded number at a time, to two writer threads (台账明细; the other lists, the
 //!    per-unit counts and the 文件清单 lines, which go to disk). The superseded files are read
-//!    back too, for their 文件清单 line only. Then the summary sheets, and the workbook is
-//!    saved atomically.
+//!    back too, for their 文件清单 line only; a return of the other stage goes through pass 2
+//!    for its 校验问题 rows and 文件清单 line, its organizations written nowhere. Then the
+//!    summary sheets, and the workbook is saved atomically.
 //!
 //! What stays in memory grows with the number of files, not of organizations: through pass 2
 //! about 45 bytes a file (its placement, 24; where its report and its 文件清单 line lie,
@@ -329,7 +332,7 @@ struct Plan<'r> {
     names_away: Option<NamesAway>,
     /// The 调查阶段 collected.
     stage: CollectedStage,
-    /// Version choice's issues (E406, W407), by file: a few at most.
+    /// Version choice's issues (E406, W407), by file: usually a few.
     notes: Vec<(u32, Issue)>,
 }
 

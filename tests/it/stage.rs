@@ -328,6 +328,38 @@ fn without_stage_or_deadline_the_majority_decides_and_a_tie_is_baseline() {
 }
 
 #[test]
+fn a_return_stating_no_stage_counts_as_the_stage_collected() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "", "2026-12-10", 2, "未填")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "年终", "2026-12-10", 1, "年终")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    for stage in [None, Some(SurveyStage::Baseline)] {
+        let expect = Expectation::new(None, None, None).with_stage(stage);
+        let ledger = ledger_at(&inbox, expect);
+        let baima = ledger
+            .reports
+            .iter()
+            .find(|r| r.path.ends_with("白马镇.xlsx"))
+            .unwrap();
+        assert!(baima.issues().iter().all(|i| i.code.id() != "E406"));
+        assert!(
+            counted_orgs(&ledger)
+                .iter()
+                .filter(|n| n.contains("未填"))
+                .count()
+                == 2
+        );
+    }
+    assert_eq!(snapshot(&inbox), before);
+}
+
+#[test]
 fn check_with_stage_flags_a_form_of_the_other_stage_and_without_it_does_not() {
     let dir = temp_dir();
     let path = form(BAIMA, "年终", "2026-12-10", 2, "年终")
