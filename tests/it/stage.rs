@@ -360,6 +360,33 @@ fn a_return_stating_no_stage_counts_as_the_stage_collected() {
 }
 
 #[test]
+fn a_unit_that_sent_only_a_return_of_the_other_stage_has_not_reported() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "摸底", "2026-04-10", 2, "四月")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(CHENGGUAN, "年终", "2026-04-11", 2, "年终")
+        .write(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    let expect = Expectation::new(
+        Some(roster),
+        Some(date("2026-04-15")),
+        Some(date("2026-04-12")),
+    );
+    let status = ledger_at(&inbox, expect).status.unwrap();
+    let chengguan = status.units.iter().find(|u| u.name == "城关街道").unwrap();
+    assert_eq!(chengguan.state, taizhang::status::State::Missing);
+    assert_eq!(chengguan.file, None);
+    assert_eq!(status.totals.submitted, 1);
+    assert!(status.to_text().starts_with("报送情况（摸底，按截止日期）"));
+    assert_eq!(snapshot(&inbox), before);
+}
+
+#[test]
 fn check_with_stage_flags_a_form_of_the_other_stage_and_without_it_does_not() {
     let dir = temp_dir();
     let path = form(BAIMA, "年终", "2026-12-10", 2, "年终")
