@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use taizhang::stage::SurveyStage;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -42,6 +43,9 @@ pub enum Command {
         /// 评分标准文件（默认使用内置标准）
         #[arg(long)]
         rules: Option<PathBuf>,
+        /// 调查阶段（摸底 或 年终）：调查阶段不同的报表报错误 E406（默认不检查）
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<SurveyStage>,
     },
     /// 汇总收件文件夹中的全部报表，生成全县分类管理台账
     Ledger {
@@ -140,6 +144,13 @@ pub struct SubmissionArgs {
     /// 按哪一天统计剩余天数，如 2026-04-12（默认为今天）
     #[arg(long = "as-of", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
+    /// 收集的调查阶段（摸底 或 年终）；默认按截止日期（1–6 月为摸底，7–12 月为年终），未给截止日期时按多数报表所填，持平时为摸底
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<SurveyStage>,
+}
+
+fn parse_stage(text: &str) -> Result<SurveyStage, String> {
+    SurveyStage::parse(text).ok_or_else(|| format!("“{text}”不是调查阶段，应为 摸底 或 年终"))
 }
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {

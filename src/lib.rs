@@ -28,6 +28,7 @@ pub mod roster;
 pub mod rules;
 pub mod save;
 pub mod scratch;
+pub mod stage;
 pub mod status;
 pub mod template;
 pub mod upgrade;

@@ -77,6 +77,7 @@ fn run(cli: Cli) -> Result<u8> {
             format,
             feedback,
             rules,
+            stage,
         } => {
             let options = CheckOptions {
                 rules: load_rules(rules.as_deref())?,
@@ -90,7 +91,12 @@ fn run(cli: Cli) -> Result<u8> {
                 }
                 None => None,
             };
-            let reports = check::check_files(&files, &options);
+            let mut reports = check::check_files(&files, &options);
+            if let Some(stage) = stage {
+                reports
+                    .iter_mut()
+                    .for_each(|r| taizhang::stage::flag_other_stage(r, stage));
+            }
             match format {
                 Format::Text => print!("{}", report::check_text(&reports)),
                 Format::Json => println!("{}", report::check_json(&reports)),

@@ -7,6 +7,7 @@
 use crate::attribution::{Owner, Placement, Placements};
 use crate::check::FileReport;
 use crate::roster::Roster;
+use crate::stage::{CollectedStage, StageRule, SurveyStage};
 use chrono::{DateTime, Datelike, Local, NaiveDate};
 use serde::Serialize;
 use std::fmt::Write;
@@ -23,6 +24,9 @@ pub struct Expectation {
     pub roster: Option<Roster>,
     pub deadline: NaiveDate,
     pub as_of: NaiveDate,
+    /// How the 调查阶段 collected is chosen: by the deadline when one is given, else by the
+    /// returns' majority ([`Expectation::with_stage`] names it).
+    pub stage: StageRule,
 }
 
 impl Expectation {
@@ -34,6 +38,7 @@ impl Expectation {
     ) -> Expectation {
         let as_of = as_of.unwrap_or_else(|| Local::now().date_naive());
         let (month, day) = DEFAULT_DEADLINE;
+        let stage = deadline.map_or(StageRule::Majority, StageRule::Deadline);
         let deadline = deadline
             .or_else(|| NaiveDate::from_ymd_opt(as_of.year(), month, day))
             .unwrap_or(as_of);
@@ -41,7 +46,16 @@ impl Expectation {
             roster,
             deadline,
             as_of,
+            stage,
         }
+    }
+
+    /// The 调查阶段 to collect, when named (`--stage`); `None` keeps the default rule.
+    pub fn with_stage(mut self, stage: Option<SurveyStage>) -> Expectation {
+        if let Some(stage) = stage {
+            self.stage = StageRule::Given(stage);
+        }
+        self
     }
 }
 
@@ -128,6 +142,9 @@ pub struct StatusReport {
     pub totals: Totals,
     pub units: Vec<UnitStatus>,
     pub unmatched: Vec<UnmatchedFile>,
+    /// The 调查阶段 collected: returns of the other stage count for no unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<CollectedStage>,
 }
 
 /// Dates in JSON as "2026-04-15" (chrono's serde support is not enabled in this crate).
@@ -191,7 +208,7 @@ pub fn build(
     let unmatched: Vec<UnmatchedFile> = reports
         .iter()
         .zip(placements.iter())
-        .filter(|(_, p)| matches!(p.owner, Owner::Unlisted(_)) && !p.is_superseded())
+        .filter(|(_, p)| matches!(p.owner, Owner::Unlisted(_)) && p.counts())
         .map(|(r, p)| unmatched_file(r, placements.label(&p.owner, None), &relative))
         .collect();
     let totals = totals(&units, unmatched.len());
@@ -203,6 +220,7 @@ pub fn build(
         totals,
         units,
         unmatched,
+        stage: None,
     }
 }
 
@@ -217,10 +235,11 @@ fn unit_status(
 ) -> UnitStatus {
     let unit = &roster.units[i];
     // The chosen readable file, else an unreadable one: either way the unit has sent something.
+    // A return of another 调查阶段 is not this round's.
     let current = own
         .iter()
         .copied()
-        .filter(|&j| !placements[j].is_superseded())
+        .filter(|&j| placements[j].counts())
         .max_by_key(|&j| (reports[j].readable, placements[j].modified));
     let superseded = own
         .iter()
@@ -346,10 +365,11 @@ impl StatusReport {
         let t = &self.totals;
         [
             format!(
-                "报送情况：截至 {}，截止日期 {}（{}）",
+                "报送情况{}：截至 {}，截止日期 {}（{}）",
+                self.stage.map_or(String::new(), |s| format!("（{}）", s.short())),
                 self.as_of,
                 self.deadline,
-                self.time_left()
+                self.time_left(),
             ),
             format!(
                 "应报 {} 个单位：已报送 {}（通过 {}，仅警告 {}，有错误 {}），未报送 {}，逾期报送 {}{}",

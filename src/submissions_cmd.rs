@@ -43,7 +43,7 @@ pub fn templates(out: &Path, roster_path: &Path, force: bool) -> Result<u8> {
 
 fn expectation(args: &SubmissionArgs) -> Result<Expectation> {
     let roster = args.roster.as_deref().map(Roster::load).transpose()?;
-    Ok(Expectation::new(roster, args.deadline, args.as_of))
+    Ok(Expectation::new(roster, args.deadline, args.as_of).with_stage(args.stage))
 }
 
 fn check_options(rules: Rules) -> CheckOptions {
@@ -158,6 +158,7 @@ pub fn watch(
     options.check = check_options(rules);
     options.roster = expect.roster;
     options.deadline = args.deadline;
+    options.stage = args.stage;
     options.feedback = feedback;
     let stop = options.stop.clone();
     ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))

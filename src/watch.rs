@@ -32,6 +32,8 @@ pub struct WatchOptions {
     pub check: CheckOptions,
     pub roster: Option<Roster>,
     pub deadline: Option<NaiveDate>,
+    /// The 调查阶段 to collect (`--stage`); `None`: by the deadline, else the majority.
+    pub stage: Option<crate::stage::SurveyStage>,
     /// Quiet time that ends a burst of events.
     pub debounce: Duration,
     /// How long a file's size and modification time must stay the same before it is read.
@@ -53,6 +55,7 @@ impl WatchOptions {
             check: CheckOptions::default(),
             roster: None,
             deadline: None,
+            stage: None,
             debounce: Duration::from_millis(500),
             settle: Duration::from_millis(300),
             stop: Arc::new(AtomicBool::new(false)),
@@ -293,7 +296,8 @@ impl State {
             .iter()
             .filter_map(|p| self.cache.get(&p).map(|c| c.report.clone()))
             .collect();
-        let expect = Expectation::new(self.options.roster.clone(), self.options.deadline, None);
+        let expect = Expectation::new(self.options.roster.clone(), self.options.deadline, None)
+            .with_stage(self.options.stage);
         let rules = &self.options.check.rules;
         let built = Ledger::build_with(rules, &self.options.inbox, &found, reports, &expect);
         if let Err(e) = ledger::write(&built, &self.options.output) {
@@ -302,6 +306,7 @@ impl State {
         let changed: HashSet<PathBuf> = changes.iter().map(|(p, _)| p.clone()).collect();
         let outcomes = self.write_feedback(&built, &changed, initial);
         if initial {
+            built.stage.iter().for_each(|stage| log(stage.line()));
             report_feedback_failures(&outcomes, log);
             return;
         }
@@ -354,6 +359,7 @@ fn event_line(
     let verdict = match &entry.status {
         FileStatus::Ignored(why) => return Some(format!("忽略 {shown}：{why}")),
         FileStatus::Superseded(by) => format!("已被 {by} 替代，不计入台账"),
+        FileStatus::OtherStage(s) => format!("调查阶段为{}，不计入台账", s.label()),
         FileStatus::Failed => format!("无法读取（{}）", entry.detail),
         FileStatus::Read => counts(entry.errors, entry.warnings),
     };

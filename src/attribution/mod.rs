@@ -6,7 +6,9 @@
 //! reported with an issue rather than guessed at: a wrong guess would put one township's
 //! figures under another's name. When a unit sent several files, the latest 填报日期 (then the
 //! latest modification time) wins and the others are superseded whole: rows of two versions are
-//! never merged, so a deleted organization does not come back from an older copy.
+//! never merged, so a deleted organization does not come back from an older copy. A return of
+//! another 调查阶段 than the one collected ([`crate::stage`]) takes no part in that choice: it
+//! neither replaces nor is replaced, and counts nowhere.
 
 mod names;
 pub mod shared;
@@ -17,7 +19,8 @@ use crate::check::FileReport;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
-use crate::schema::UNIT_INFO;
+use crate::schema::{ORGANIZATIONS, UNIT_INFO};
+use crate::stage::{other_stage_issue, CollectedStage, StageRule, SurveyStage};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
@@ -60,6 +63,8 @@ pub struct Placement {
     superseded_by: u32,
     /// The file's modification time, when the file system tells it.
     pub modified: Modified,
+    /// A return of another 调查阶段 than the one collected: in no unit's version choice.
+    other_stage: bool,
 }
 
 // Every file keeps one for the whole run (50,000 in a national one): kept small.
@@ -70,6 +75,17 @@ const NOT_SUPERSEDED: u32 = u32::MAX;
 impl Placement {
     pub fn is_superseded(&self) -> bool {
         self.superseded_by != NOT_SUPERSEDED
+    }
+
+    /// Whether the file states another 调查阶段 than the one collected.
+    pub fn is_other_stage(&self) -> bool {
+        self.other_stage
+    }
+
+    /// Whether the file is its unit's return in the ledger (unless unreadable): neither
+    /// superseded nor of another stage.
+    pub fn counts(&self) -> bool {
+        !self.is_superseded() && !self.other_stage
     }
 
     /// The index of the report that replaced this one, when it is an older version.
@@ -157,6 +173,7 @@ impl Placements {
             via: placed.via,
             superseded_by: NOT_SUPERSEDED,
             modified: Modified::new(placed.modified),
+            other_stage: false,
         });
     }
 
@@ -230,8 +247,19 @@ impl std::ops::DerefMut for Placements {
 }
 
 /// Attribute every report, choose among resubmissions, and flag organizations claimed by two
-/// units. Issues found are added to the reports' forms; the result is parallel to `reports`.
+/// units; every stage collected (`upgrade`, which warns on stages itself). Issues found are
+/// added to the reports' forms; the result is parallel to `reports`.
 pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placements {
+    attribute_stage(reports, roster, None).0
+}
+
+/// [`attribute`], collecting the stage `rule` decides (every stage with `None`): returns of
+/// another stage are set aside with E406. Gives the stage collected too.
+pub fn attribute_stage(
+    reports: &mut [FileReport],
+    roster: Option<&Roster>,
+    rule: Option<StageRule>,
+) -> (Placements, Option<CollectedStage>) {
     let mut placements = Placements::with_capacity(reports.len());
     for report in reports.iter_mut() {
         placements.push(place(report, roster));
@@ -242,7 +270,14 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
     let owned: Vec<std::path::PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
     let paths: Vec<&Path> = owned.iter().map(|p| p.as_path()).collect();
     let versions: Vec<Version> = reports.iter().map(Version::of).collect();
-    choose_versions(&versions, |i| paths[i], &mut placements);
+    let collected = rule.map(|rule| rule.decide(stated(&versions)));
+    let notes = choose_versions(&versions, |i| paths[i], &mut placements, collected.as_ref());
+    for note in &notes {
+        let issue = note.issue(|i| paths[i], collected.as_ref());
+        if let Some(form) = reports[note.file() as usize].form.as_mut() {
+            form.issues.push(issue);
+        }
+    }
     let owners = shared::Owners {
         placements: &placements,
         paths: &paths,
@@ -261,27 +296,113 @@ pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placeme
             form.sort_issues();
         }
     }
-    placements
+    (placements, collected)
 }
 
-/// What decides between two files of one unit: readable first, then the latest 填报日期
-/// (then modification time, then path: see [`choose_versions`]).
+/// What decides between two files of one unit: its 调查阶段 first (another stage than the one
+/// collected is in no choice), readable next, then the latest 填报日期 (then modification
+/// time, then path: see [`choose_versions`]); and how many organizations it has, to tell a
+/// replacement that drops most of them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Version {
     pub readable: bool,
     pub filled_on: Option<NaiveDate>,
+    /// The 调查阶段 the return states.
+    pub stage: Option<SurveyStage>,
+    pub organizations: u32,
 }
 
 // Every file of a national run keeps one through pass 1: no path of its own.
-const _: () = assert!(std::mem::size_of::<Version>() <= 12);
+const _: () = assert!(std::mem::size_of::<Version>() <= 16);
 
 impl Version {
     pub fn of(report: &FileReport) -> Version {
+        let form = report.form.as_ref();
         Version {
-            readable: report.form.is_some(),
-            filled_on: report.form.as_ref().and_then(Form::filled_on),
+            readable: form.is_some(),
+            filled_on: form.and_then(Form::filled_on),
+            stage: form.and_then(Form::stage).and_then(SurveyStage::parse),
+            organizations: form.map_or(0, |f| f.organizations.len() as u32),
         }
     }
+}
+
+/// The stage each readable return states, for [`StageRule::decide`].
+pub fn stated(versions: &[Version]) -> impl Iterator<Item = Option<SurveyStage>> + '_ {
+    versions.iter().filter(|v| v.readable).map(|v| v.stage)
+}
+
+/// Whether a replacement with `after` organizations drops a large share of the `before` of the
+/// return it replaces: it keeps fewer than half of them (a 补报 of one organization replacing a
+/// whole return). One rule for both ledgers.
+pub fn shrinks(before: u32, after: u32) -> bool {
+    u64::from(after) * 2 < u64::from(before)
+}
+
+/// What version choice tells about one file, as an issue on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VersionNote {
+    /// File `file` states another stage than the one collected (E406).
+    OtherStage { file: u32, stated: SurveyStage },
+    /// File `file`, with `after` organizations, replaced file `replaced` (its unit's latest
+    /// before it), which had `before` (W407, see [`shrinks`]).
+    Shrunk {
+        file: u32,
+        replaced: u32,
+        before: u32,
+        after: u32,
+    },
+}
+
+impl VersionNote {
+    /// The file the note is about.
+    pub fn file(&self) -> u32 {
+        match *self {
+            VersionNote::OtherStage { file, .. } | VersionNote::Shrunk { file, .. } => file,
+        }
+    }
+
+    /// The issue for the note's file; `path` gives a file's path (its name is shown).
+    ///
+    /// # Panics
+    /// For an [`VersionNote::OtherStage`] note without a stage collected (none is made).
+    pub fn issue<'p>(
+        &self,
+        path: impl Fn(usize) -> &'p Path,
+        collected: Option<&CollectedStage>,
+    ) -> Issue {
+        match *self {
+            VersionNote::OtherStage { stated, .. } => {
+                other_stage_issue(stated, collected.expect("a stage is collected"))
+            }
+            VersionNote::Shrunk {
+                file,
+                replaced,
+                before,
+                after,
+            } => {
+                let name = |i: u32| {
+                    let path = path(i as usize);
+                    path.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                };
+                shrunk_issue(&name(file), &name(replaced), before, after)
+            }
+        }
+    }
+}
+
+/// W407 on `file`, which replaced `replaced` with far fewer organizations.
+pub fn shrunk_issue(file: &str, replaced: &str, before: u32, after: u32) -> Issue {
+    Issue::sheet(
+        Code::ShrunkReplacement,
+        ORGANIZATIONS.name,
+        format!(
+            "本文件 {file} 只有 {after} 个党组织，却替代了同一单位的 {replaced}（{before} 个党组织），台账中该单位只剩 {after} 个；如果只是补报部分党组织，请把全部党组织填在同一份报表中重新报送",
+        ),
+    )
 }
 
 /// The unit key of a file without a roster unit: its code and name, else its file stem.
@@ -470,18 +591,46 @@ pub fn merge_unlisted(placements: &mut Placements) {
     }
 }
 
+/// Mark the readable files that state another stage than `collected` (E406 notes, in file
+/// order): they take part in no version choice.
+fn set_aside_other_stages(
+    versions: &[Version],
+    placements: &mut [Placement],
+    collected: &CollectedStage,
+) -> Vec<VersionNote> {
+    let mut notes = Vec::new();
+    for (i, (version, placement)) in versions.iter().zip(placements.iter_mut()).enumerate() {
+        let other = |&s: &SurveyStage| version.readable && !collected.admits(Some(s));
+        if let Some(stated) = version.stage.filter(other) {
+            placement.other_stage = true;
+            notes.push(VersionNote::OtherStage {
+                file: i as u32,
+                stated,
+            });
+        }
+    }
+    notes
+}
+
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
 /// (`path` of a file) wins; the other readable files are superseded by it. Unreadable files
-/// are never chosen and never superseded: they stay visible as failures.
+/// are never chosen and never superseded: they stay visible as failures. With a stage
+/// `collected`, a readable file stating another stage is set aside first (never chosen, never
+/// superseded). Gives the notes to add to the files, in file order.
 pub fn choose_versions<'p>(
     versions: &[Version],
     path: impl Fn(usize) -> &'p Path,
     placements: &mut [Placement],
-) {
+    collected: Option<&CollectedStage>,
+) -> Vec<VersionNote> {
+    let mut notes = match collected {
+        Some(collected) => set_aside_other_stages(versions, placements, collected),
+        None => Vec::new(),
+    };
     // The readable files grouped by owner: sorted, not mapped, so no owner is copied (a
     // national run has tens of thousands).
     let mut readable: Vec<u32> = (0..placements.len() as u32)
-        .filter(|&i| versions[i as usize].readable)
+        .filter(|&i| versions[i as usize].readable && !placements[i as usize].other_stage)
         .collect();
     readable.sort_by(|&a, &b| {
         placements[a as usize]
@@ -497,10 +646,27 @@ pub fn choose_versions<'p>(
             continue;
         };
         superseded.extend(files.iter().filter(|&&i| i != winner).map(|&i| (i, winner)));
+        let older = files.iter().filter(|&&i| i != winner);
+        if let Some(&replaced) = older.max_by_key(|&&i| key(i as usize)) {
+            let (before, after) = (
+                versions[replaced as usize].organizations,
+                versions[winner as usize].organizations,
+            );
+            if shrinks(before, after) {
+                notes.push(VersionNote::Shrunk {
+                    file: winner,
+                    replaced,
+                    before,
+                    after,
+                });
+            }
+        }
     }
     for (i, winner) in superseded {
         placements[i as usize].supersede(Some(winner));
     }
+    notes.sort_by_key(VersionNote::file);
+    notes
 }
 
 #[cfg(test)]

@@ -330,7 +330,7 @@ impl<P: FilePaths + ?Sized> Owners<'_, P> {
 
     /// Whether a seat's file counts (readable and not superseded).
     pub fn is_current(&self, seat: &Seat) -> bool {
-        !self.placements[seat.report as usize].is_superseded()
+        self.placements[seat.report as usize].counts()
     }
 
     /// The findings of one group of seats with the same key, sorted by file and row.

@@ -35,6 +35,10 @@ pub struct Tally {
     pub skipped_rows: usize,
     /// The organizations of the superseded files (in no sheet).
     pub superseded_organizations: usize,
+    /// Returns of another 调查阶段 than the one collected, and their organizations (in no
+    /// sheet).
+    pub other_stage: usize,
+    pub other_stage_organizations: usize,
 }
 
 impl Tally {
@@ -48,6 +52,11 @@ impl Tally {
                 self.superseded_organizations += entry.organizations;
                 return;
             }
+            FileStatus::OtherStage(_) => {
+                self.other_stage += 1;
+                self.other_stage_organizations += entry.organizations;
+                return;
+            }
         }
         self.organizations += entry.organizations;
         self.coverage_rows += entry.coverage_rows;
@@ -55,7 +64,7 @@ impl Tally {
     }
 
     pub fn files(&self) -> usize {
-        self.read + self.failed + self.ignored + self.superseded
+        self.read + self.failed + self.ignored + self.superseded + self.other_stage
     }
 }
 

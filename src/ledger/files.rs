@@ -29,6 +29,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             FileStatus::Read => None,
             FileStatus::Failed => Some(&styles.error),
             FileStatus::Ignored(_) | FileStatus::Superseded(_) => Some(&styles.total),
+            FileStatus::OtherStage(_) => Some(&styles.error),
         };
         match format {
             Some(f) => sheet.write_string_with_format(row, 1, entry.status.label(), f)?,
@@ -36,7 +37,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         };
         sheet.write_string_with_format(row, 2, &entry.unit_code, &styles.text)?;
         sheet.write_string(row, 3, &entry.unit_name)?;
-        if matches!(entry.status, FileStatus::Read | FileStatus::Superseded(_)) {
+        if !matches!(entry.status, FileStatus::Failed | FileStatus::Ignored(_)) {
             sheet.write_number(row, 4, entry.organizations as f64)?;
             sheet.write_number(row, 5, (entry.blank_rows + entry.total_rows) as f64)?;
         }
@@ -63,9 +64,13 @@ fn reconciliation(
     let (organizations, coverage, skipped) =
         (tally.organizations, tally.coverage_rows, tally.skipped_rows);
     let superseded = tally.superseded;
+    let other_stage = match tally.other_stage {
+        0 => String::new(),
+        n => format!(" + 阶段不符 {n}"),
+    };
     let mut lines = vec![
         format!(
-            "共发现文件 {} 个 = 已读取 {} + 已被替代 {superseded} + 读取失败 {} + 已忽略 {}",
+            "共发现文件 {} 个 = 已读取 {} + 已被替代 {superseded}{other_stage} + 读取失败 {} + 已忽略 {}",
             tally.files(),
             tally.read,
             tally.failed,
@@ -80,6 +85,14 @@ fn reconciliation(
         lines.push(format!(
             "已被替代的 {superseded} 个旧文件中的 {} 个党组织未列入台账（只计各单位最新的文件，不同版本的行从不合并）",
             tally.superseded_organizations
+        ));
+    }
+    if tally.other_stage > 0 {
+        lines.push(format!(
+            "调查阶段不符的 {} 个文件中的 {} 个党组织未列入台账（只计本次汇总的调查阶段{}的报表，见校验问题 E406）",
+            tally.other_stage,
+            tally.other_stage_organizations,
+            ledger.stage.map_or(String::new(), |s| format!("“{}”", s.stage.label()))
         ));
     }
     for (i, line) in lines.iter().enumerate() {

@@ -28,6 +28,8 @@ pub mod writer;
 use crate::check::{self, CheckOptions, FileReport};
 use crate::discover::{self, Discovery};
 use crate::rules::Tier;
+use crate::stage::CollectedStage;
+use model::FileStatus;
 pub use model::Ledger;
 use rayon::prelude::*;
 use rust_xlsxwriter::XlsxError;
@@ -102,7 +104,14 @@ impl Default for LedgerOptions {
 #[derive(Debug, Serialize)]
 pub struct LedgerSummary {
     pub output: String,
+    /// The 调查阶段 collected, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<CollectedStage>,
     pub files: FileCounts,
+    /// The first [`REPLACED_SHOWN`] superseded files and what replaced each, in path order
+    /// (`files.superseded` counts them all; 文件清单 lists them all).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replaced: Vec<Replaced>,
     pub organizations: usize,
     pub tiers: serde_json::Map<String, serde_json::Value>,
     pub issues: IssueCounts,
@@ -117,7 +126,20 @@ pub struct FileCounts {
     /// Older files of units that sent a newer one (only when there are any).
     #[serde(skip_serializing_if = "is_zero")]
     pub superseded: usize,
+    /// Returns of another 调查阶段 than the one collected (only when there are any).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub other_stage: usize,
 }
+
+/// A superseded file and the file that replaced it, relative to the inbox.
+#[derive(Debug, Serialize)]
+pub struct Replaced {
+    pub file: String,
+    pub by: String,
+}
+
+/// How many replaced files the summary names (a national run may have thousands).
+pub const REPLACED_SHOWN: usize = 5;
 
 fn is_zero(n: &usize) -> bool {
     *n == 0
@@ -180,8 +202,11 @@ pub fn write_with_limit(
     sheet_rows: u32,
 ) -> Result<(), LedgerError> {
     let mut out = writer::LedgerWriter::new(ledger.rules, &ledger.inbox, sheet_rows)?;
-    for report in &ledger.reports {
-        out.add(report)?;
+    for (report, placement) in ledger.reports.iter().zip(ledger.placements.iter()) {
+        match placement.counts() {
+            true => out.add(report)?,
+            false => out.add_issues(report)?,
+        }
     }
     out.finish(ledger, output, false)
 }
@@ -196,14 +221,28 @@ pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
         ledger.rules.tier_name(Tier::Pending).to_string(),
         ledger.county.tiers.pending.into(),
     );
+    let replaced = (ledger.files.iter())
+        .map_while(Result::ok)
+        .filter_map(|entry| match entry.status {
+            FileStatus::Superseded(by) => Some(Replaced {
+                file: entry.path,
+                by,
+            }),
+            _ => None,
+        })
+        .take(REPLACED_SHOWN)
+        .collect();
     LedgerSummary {
         output: output.display().to_string(),
+        stage: ledger.stage,
+        replaced,
         files: FileCounts {
             found: ledger.files.len(),
             read: ledger.read_files(),
             failed: ledger.failed_files(),
             ignored: ledger.ignored_files(),
             superseded: ledger.superseded_files(),
+            other_stage: ledger.files.tally().other_stage,
         },
         organizations: ledger.county.organizations(),
         tiers,
@@ -222,17 +261,43 @@ impl LedgerSummary {
             0 => String::new(),
             n => format!("，已被替代 {n}"),
         };
+        let other_stage = match self.files.other_stage {
+            0 => String::new(),
+            n => format!("，阶段不符 {n}（见 E406）"),
+        };
+        let stage = self
+            .stage
+            .map_or(String::new(), |s| format!("{}\n", s.line()));
         format!(
-            "已生成台账：{}\n文件：共 {} 个，已读取 {}{superseded}，读取失败 {}，已忽略 {}\n党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n",
+            "已生成台账：{}\n{stage}文件：共 {} 个，已读取 {}{superseded}{other_stage}，读取失败 {}，已忽略 {}\n{}党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n",
             self.output,
             self.files.found,
             self.files.read,
             self.files.failed,
             self.files.ignored,
+            self.replaced_text(),
             self.organizations,
             tiers.join("，"),
             self.issues.error,
             self.issues.warning
         )
+    }
+
+    /// "已被替代 2 个：" and one line per replaced file, capped at [`REPLACED_SHOWN`].
+    fn replaced_text(&self) -> String {
+        if self.replaced.is_empty() {
+            return String::new();
+        }
+        let mut text = format!("已被替代 {} 个：\n", self.files.superseded);
+        for r in &self.replaced {
+            text.push_str(&format!("  {} → {}\n", r.file, r.by));
+        }
+        if self.files.superseded > self.replaced.len() {
+            text.push_str(&format!(
+                "  ……等 {} 个（全部见台账“文件清单”）\n",
+                self.files.superseded
+            ));
+        }
+        text
     }
 }

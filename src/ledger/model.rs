@@ -12,6 +12,7 @@ use crate::form::{Form, SkipReason};
 use crate::roster::Roster;
 use crate::rules::{Rules, Tier};
 use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
+use crate::stage::{CollectedStage, SurveyStage};
 use crate::status::{self, Expectation, FileSeen, StatusReport};
 use std::path::{Path, PathBuf};
 
@@ -190,6 +191,9 @@ pub enum FileStatus {
     /// An older file of a unit that sent a newer one (the path of which is held, relative to
     /// the inbox). Read, but nothing of it is in the ledger.
     Superseded(String),
+    /// A return stating another 调查阶段 (held) than the one collected. Read, but nothing of
+    /// it is in the ledger but its issues (E406 among them).
+    OtherStage(SurveyStage),
 }
 
 impl FileStatus {
@@ -199,6 +203,7 @@ impl FileStatus {
             FileStatus::Failed => "读取失败",
             FileStatus::Ignored(_) => "已忽略",
             FileStatus::Superseded(_) => "已被替代",
+            FileStatus::OtherStage(_) => "阶段不符",
         }
     }
 }
@@ -237,6 +242,8 @@ pub struct Ledger<'a> {
     pub files: FileList,
     /// 报送情况, when a roster was given.
     pub status: Option<StatusReport>,
+    /// The 调查阶段 collected (`None`: every stage, as [`Ledger::build`] without a rule).
+    pub stage: Option<CollectedStage>,
 }
 
 /// The unit a form belongs to: its code, else its name, else the file's stem.
@@ -285,7 +292,8 @@ impl<'a> Ledger<'a> {
         let roster = expect.roster.clone();
         let (own_outputs, mut reports): (Vec<FileReport>, Vec<FileReport>) =
             reports.into_iter().partition(|r| r.own_output);
-        let placements = attribution::attribute(&mut reports, roster.as_ref());
+        let (placements, stage) =
+            attribution::attribute_stage(&mut reports, roster.as_ref(), Some(expect.stage));
         let seen: Vec<FileSeen> = reports.iter().map(FileSeen::of).collect();
         let paths: Vec<&Path> = reports.iter().map(|r| r.path.as_path()).collect();
         let mut files: Vec<FileEntry> = reports
@@ -302,8 +310,10 @@ impl<'a> Ledger<'a> {
         let tiers = rules.tier_names().len();
         let mut units = Units::new(roster.as_ref(), tiers, &placements, &readable);
         for (i, (report, placement)) in reports.iter().zip(placements.iter()).enumerate() {
-            if !placement.is_superseded() {
+            if placement.counts() {
                 units.add(i, report);
+            } else if placement.is_other_stage() {
+                units.add_uncounted(report);
             }
         }
         let parts = Parts {
@@ -312,7 +322,8 @@ impl<'a> Ledger<'a> {
             files,
             seen,
         };
-        let mut ledger = Ledger::assemble(rules, inbox, expect, parts, placements.clone());
+        let mut ledger =
+            Ledger::assemble(rules, inbox, expect, parts, placements.clone()).collected(stage);
         ledger.reports = reports
             .into_iter()
             .zip(placements.iter())
@@ -356,7 +367,17 @@ impl<'a> Ledger<'a> {
             cross,
             files,
             status,
+            stage: None,
         }
+    }
+
+    /// The ledger and its 报送情况 state the 调查阶段 collected.
+    pub fn collected(mut self, stage: Option<CollectedStage>) -> Ledger<'a> {
+        self.stage = stage;
+        if let Some(status) = self.status.as_mut() {
+            status.stage = stage;
+        }
+        self
     }
 
     /// The path of a file as shown in the ledger: relative to the inbox.
@@ -415,6 +436,20 @@ pub fn entry_of<P: FilePaths + ?Sized>(
             format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),
         );
         entry.status = FileStatus::Superseded(newer);
+    }
+    let stated = report.form.as_ref().and_then(Form::stage);
+    if let Some(stated) = stated
+        .and_then(SurveyStage::parse)
+        .filter(|_| placement.is_other_stage())
+    {
+        prepend(
+            &mut entry.detail,
+            format!(
+                "调查阶段为“{}”，与本次汇总的阶段不符，本文件不计入台账，也不替代该单位的报表",
+                stated.label()
+            ),
+        );
+        entry.status = FileStatus::OtherStage(stated);
     }
     Ok(entry)
 }

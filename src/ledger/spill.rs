@@ -13,6 +13,7 @@ use crate::issue::{Code, Issue, Severity, CODES};
 use crate::normalize::Value;
 use crate::rules::{Classification, PointScore, Tier, Veto};
 use crate::schema::{Kind, COVERAGE, ORGANIZATIONS, UNIT_INFO};
+use crate::stage::SurveyStage;
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashMap;
 use std::fs::File;
@@ -652,6 +653,8 @@ impl Put for FileStatus {
                 3u8.put(out);
                 by.put(out);
             }
+            FileStatus::OtherStage(SurveyStage::Baseline) => 4u8.put(out),
+            FileStatus::OtherStage(SurveyStage::YearEnd) => 5u8.put(out),
         }
     }
 }
@@ -663,6 +666,8 @@ impl Take for FileStatus {
             1 => FileStatus::Failed,
             2 => FileStatus::Ignored(Take::take(input)?),
             3 => FileStatus::Superseded(Take::take(input)?),
+            4 => FileStatus::OtherStage(SurveyStage::Baseline),
+            5 => FileStatus::OtherStage(SurveyStage::YearEnd),
             _ => return Err(corrupt()),
         })
     }

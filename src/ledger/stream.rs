@@ -7,14 +7,17 @@
 //! 1. **Scan** (parallel): read, normalize and validate every file, keep its owner and
 //!    填报日期, spill each organization's key fingerprints to disk ([`SeatIndex`]) and the
 //!    report itself ([`Spill`]): no workbook is parsed twice.
-//! 2. Attribute: merge units, choose versions, group the fingerprints bucket by bucket into
-//!    the cross-unit findings (a few per file at most), give every unit its row of counters.
+//! 2. Attribute: merge units, decide the 调查阶段 collected and set the other stage's returns
+//!    aside (E406), choose versions (W407 on a replacement that drops most organizations),
+//!    group the fingerprints bucket by bucket into the cross-unit findings (a few per file at
+//!    most), give every unit its row of counters.
 //! 3. **Stream**: read the reports of the files that count back from the spill on the rayon
 //!    pool, classify them, put the cross-unit findings on each, and hand them, in file order
 //!    and a bounded number at a time, to two writer threads (台账明细; the other lists, the
 //!    per-unit counts and the 文件清单 lines, which go to disk). The superseded files are read
-//!    back too, for their 文件清单 line only. Then the summary sheets, and the workbook is
-//!    saved atomically.
+//!    back too, for their 文件清单 line only; a return of the other stage goes through pass 2
+//!    for its 校验问题 rows and 文件清单 line, its organizations written nowhere. Then the
+//!    summary sheets, and the workbook is saved atomically.
 //!
 //! What stays in memory grows with the number of files, not of organizations: through pass 2
 //! about 45 bytes a file (its placement, 24; where its report and its 文件清单 line lie,
@@ -37,10 +40,12 @@ use crate::attribution::shared::{self, FindingsAway, Owners, SeatIndex};
 use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, FilePaths, PathList};
+use crate::issue::Issue;
 use crate::memory::release_free_memory;
 use crate::output::{FeedbackNames, Kind};
 use crate::roster::Roster;
 use crate::scratch::Pieces;
+use crate::stage::{CollectedStage, StageRule};
 use crate::status::{Expectation, FileSeen, StatusReport};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -125,9 +130,8 @@ pub fn run<'a>(
     };
     let mut discovery = discover::discover(inbox, &options.exclude);
     let candidates = std::mem::take(&mut discovery.candidates);
-    let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
-    let mut plan = read_and_plan(candidates, inbox, options, roster, progress)?;
+    let mut plan = read_and_plan(candidates, inbox, options, stream.expect, progress)?;
     let units = plan
         .units(options.check.rules.tier_names().len())
         .map_err(scratch)?;
@@ -161,7 +165,7 @@ pub fn status(
     };
     super::check_inbox(inbox)?;
     let candidates = discover::discover(inbox, &options.exclude).candidates;
-    let plan = read_and_plan(candidates, inbox, options, Some(roster), progress)?;
+    let plan = read_and_plan(candidates, inbox, options, expect, progress)?;
     progress(Progress::Start(Stage::Rating, plan.paths.len()));
     let seen = (0..plan.paths.len())
         .into_par_iter()
@@ -172,13 +176,9 @@ pub fn status(
         })
         .collect::<std::io::Result<Vec<FileSeen>>>()
         .map_err(scratch)?;
-    Ok(Some(crate::status::build(
-        roster,
-        expect,
-        inbox,
-        &seen,
-        &plan.placements,
-    )))
+    let mut report = crate::status::build(roster, expect, inbox, &seen, &plan.placements);
+    report.stage = Some(plan.stage);
+    Ok(Some(report))
 }
 
 /// Pass 1 over the files found, and what is decided before pass 2 (the ledger's and
@@ -187,9 +187,10 @@ fn read_and_plan<'r>(
     candidates: PathList,
     inbox: &Path,
     options: &LedgerOptions,
-    roster: Option<&'r Roster>,
+    expect: &'r Expectation,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Plan<'r>, LedgerError> {
+    let roster = expect.roster.as_ref();
     let mut index = SeatIndex::new().map_err(scratch)?;
     let spill = Spill::new().map_err(scratch)?;
     progress(Progress::Start(Stage::Reading, candidates.len()));
@@ -203,7 +204,7 @@ fn read_and_plan<'r>(
         progress,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let plan = Plan::new(candidates, scanned, index, roster, replay)?;
+    let plan = Plan::new(candidates, scanned, index, (roster, expect.stage), replay)?;
     release_free_memory();
     Ok(plan)
 }
@@ -343,6 +344,10 @@ struct Plan<'r> {
     readable_sibling: Vec<bool>,
     /// The names of the placements' units while they wait on disk (pass 2).
     names_away: Option<NamesAway>,
+    /// The 调查阶段 collected.
+    stage: CollectedStage,
+    /// Version choice's issues (E406, W407), by file: usually a few.
+    notes: Vec<(u32, Issue)>,
 }
 
 impl<'r> Plan<'r> {
@@ -350,7 +355,7 @@ impl<'r> Plan<'r> {
         candidates: PathList,
         scanned: Scanned,
         index: SeatIndex,
-        roster: Option<&'r Roster>,
+        (roster, rule): (Option<&'r Roster>, StageRule),
         replay: Replay,
     ) -> Result<Plan<'r>, LedgerError> {
         let Scanned {
@@ -363,7 +368,11 @@ impl<'r> Plan<'r> {
         placements.seal();
         attribution::merge_unlisted(&mut placements);
         let path = |i| candidates.relative(candidate(&own_at, i));
-        attribution::choose_versions(&versions, path, &mut placements);
+        let stage = rule.decide(attribution::stated(&versions));
+        let notes = attribution::choose_versions(&versions, path, &mut placements, Some(&stage));
+        let notes = (notes.iter())
+            .map(|note| (note.file(), note.issue(path, Some(&stage))))
+            .collect();
         let readable: Vec<bool> = versions.iter().map(|v| v.readable).collect();
         drop(versions);
         let paths = Attributed::new(candidates, own_at).map_err(scratch)?;
@@ -379,7 +388,7 @@ impl<'r> Plan<'r> {
         let readable_owners: HashSet<&Owner> = readable
             .iter()
             .zip(&placements)
-            .filter(|(&readable, p)| readable && !p.is_superseded())
+            .filter(|(&readable, p)| readable && p.counts())
             .map(|(_, p)| &p.owner)
             .collect();
         let readable_sibling = placements
@@ -398,6 +407,8 @@ impl<'r> Plan<'r> {
             readable,
             readable_sibling,
             names_away: None,
+            stage,
+            notes,
         })
     }
 
@@ -441,9 +452,16 @@ impl<'r> Plan<'r> {
         classify_report(&mut report, &options.check.rules);
         self.findings.add_to(i, &mut report)?;
         if let Some(form) = report.form.as_mut() {
+            let start = self.notes.partition_point(|(file, _)| (*file as usize) < i);
+            let notes = self.notes[start..]
+                .iter()
+                .take_while(|(file, _)| *file as usize == i);
+            form.issues.extend(notes.map(|(_, issue)| issue.clone()));
             form.sort_issues();
         }
         let owner = self.placements[i].owner;
+        // A return of another stage gets no feedback file: it would take its unit's name.
+        let feedback = feedback.filter(|_| self.placements[i].counts());
         let outcome = match feedback {
             Some(names) => FeedbackUnit {
                 owner,
@@ -531,7 +549,10 @@ impl<'r> Plan<'r> {
             let written = (|| {
                 for (done, prepared) in files {
                     let prepared = prepared.map_err(scratch)?;
-                    let line = detail.add(&prepared.report)?;
+                    let line = match self.placements[prepared.index].counts() {
+                        true => detail.add(&prepared.report)?,
+                        false => detail.line(&prepared.report),
+                    };
                     if to_others.send((done, prepared, line)).is_err() {
                         break; // the other thread stopped on an error, returned below
                     }
@@ -561,8 +582,13 @@ impl<'r> Plan<'r> {
         let mut written = Vec::new();
         for (done, prepared, line) in arrived {
             let (i, report) = (prepared.index, prepared.report);
-            others.add(&report, &line)?;
-            gathered.units.add(i, &report).map_err(scratch)?;
+            if self.placements[i].counts() {
+                others.add(&report, &line)?;
+                gathered.units.add(i, &report).map_err(scratch)?;
+            } else {
+                others.add_issues(&report, &line)?;
+                gathered.units.add_uncounted(&report);
+            }
             gathered.line(self, inbox, i, &report).map_err(scratch)?;
             feedback.extend(prepared.feedback);
             written.push(report);
@@ -618,9 +644,11 @@ impl<'r> Plan<'r> {
             readable,
             readable_sibling,
             names_away,
+            stage,
+            notes,
         } = self;
         // What pass 2 needed goes before the per-unit counters come back into memory.
-        drop((slots, replay, findings, readable, readable_sibling));
+        drop((slots, replay, findings, readable, readable_sibling, notes));
         let every = "every attributed file went through pass 2";
         let seen: Vec<FileSeen> = gathered.seen.into_iter().map(|s| s.expect(every)).collect();
         own.extend(other_entries(inbox, discovery, &[]));
@@ -640,13 +668,8 @@ impl<'r> Plan<'r> {
             files,
             seen,
         };
-        Ok(Ledger::assemble(
-            &options.check.rules,
-            inbox,
-            expect,
-            parts,
-            placements,
-        ))
+        let ledger = Ledger::assemble(&options.check.rules, inbox, expect, parts, placements);
+        Ok(ledger.collected(Some(stage)))
     }
 }
 

@@ -43,8 +43,11 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         1,
         0,
         format!(
-            "评分标准：{}；{}、{} 个党组织；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
+            "评分标准：{}；{}{}、{} 个党组织；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
             ledger.rules.name(),
+            ledger
+                .stage
+                .map_or(String::new(), |s| format!("{}；", s.line())),
             unit_count(ledger),
             ledger.county.organizations(),
             ledger.rules.config().coverage.party_org_rate_percent,

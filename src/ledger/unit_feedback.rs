@@ -107,7 +107,9 @@ pub fn write_unit_feedback(
     only: Option<&HashSet<PathBuf>>,
 ) -> Vec<FeedbackOutcome> {
     let names = FeedbackNames::new(dir);
+    // A return of another 调查阶段 gets none: its file would take its unit's name.
     (0..ledger.reports.len())
+        .filter(|&i| ledger.placements[i].counts())
         .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
         .filter_map(|i| unit_of(ledger, i).write(&ledger.reports[i], limits, &names))
         .collect()
@@ -138,7 +140,7 @@ fn unit_of(ledger: &Ledger, index: usize) -> FeedbackUnit {
         .reports
         .iter()
         .zip(ledger.placements.iter())
-        .any(|(r, p)| p.owner == owner && r.form.is_some());
+        .any(|(r, p)| p.owner == owner && p.counts() && r.form.is_some());
     FeedbackUnit {
         owner,
         label: ledger.placements.label(&owner, ledger.roster.as_ref()),

@@ -41,8 +41,9 @@ pub struct Units {
     /// With a roster, units it does not know are marked "不在花名册".
     with_roster: bool,
     cross: Cross,
-    /// Errors of unreadable files, which belong to no unit but count in the total.
-    failed_errors: usize,
+    /// Errors and warnings of files in no unit's row but counted in the total: unreadable
+    /// files, returns of another 调查阶段.
+    uncounted: (usize, usize),
 }
 
 const NO_ROW: u32 = u32::MAX;
@@ -79,7 +80,7 @@ impl Units {
                 .map(|u| (u.code.clone(), u.name.clone()))
                 .collect()
         });
-        let counts_in = |i: usize| readable[i] && !placements[i].is_superseded();
+        let counts_in = |i: usize| readable[i] && placements[i].counts();
         let mut row_of = vec![NO_ROW; placements.len()];
         // The files of units the roster does not name, sized once: just before pass 2, a
         // list grown by doubling would leave its old copies as holes among the long-lived
@@ -115,8 +116,15 @@ impl Units {
             counts: Packed::new(tiers),
             with_roster: roster.is_some(),
             cross: Cross::new(tiers),
-            failed_errors: 0,
+            uncounted: (0, 0),
         }
+    }
+
+    /// Count the issues of a report in no unit's row (unreadable, or of another 调查阶段) in
+    /// the county's total.
+    pub fn add_uncounted(&mut self, report: &FileReport) {
+        self.uncounted.0 += report.errors();
+        self.uncounted.1 += report.warnings();
     }
 
     /// Count the report of attributed file `i`, which is in the ledger (not superseded).
@@ -131,7 +139,7 @@ impl Units {
     /// row returned, for the caller to add where the rows are.
     fn count(&mut self, i: usize, report: &FileReport) -> Option<(usize, UnitSummary)> {
         if report.form.is_none() {
-            self.failed_errors += report.errors();
+            self.add_uncounted(report);
             return None;
         }
         let mut one = UnitSummary::new(String::new(), String::new(), self.tiers);
@@ -161,7 +169,8 @@ impl Units {
         for row in 0..self.counts.rows() {
             county.merge(&self.counts.get(row));
         }
-        county.errors += self.failed_errors;
+        county.errors += self.uncounted.0;
+        county.warnings += self.uncounted.1;
         let (_, names) = placements.into_parts();
         let units = UnitList {
             listed: self.listed,
@@ -204,6 +213,11 @@ impl UnitsOnDisk {
             row: vec![0; width],
             bytes: vec![0; width * 4],
         })
+    }
+
+    /// [`Units::add_uncounted`].
+    pub fn add_uncounted(&mut self, report: &FileReport) {
+        self.units.add_uncounted(report);
     }
 
     /// Count the report of attributed file `i`, which is in the ledger (not superseded).

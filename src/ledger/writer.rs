@@ -146,6 +146,13 @@ impl LedgerWriter {
         others.add(report, &line)
     }
 
+    /// Append the 校验问题 rows of a report that does not count (a return of another 调查阶段).
+    pub fn add_issues(&mut self, report: &FileReport) -> Result<(), LedgerError> {
+        let (detail, mut others) = self.split();
+        let line = detail.line(report);
+        others.add_issues(report, &line)
+    }
+
     /// Two writers of disjoint sheets that may run on two threads: 台账明细, and the rest.
     pub fn split(&mut self) -> (DetailRows<'_>, OtherRows<'_>) {
         let detail = DetailRows {
@@ -169,12 +176,18 @@ impl LedgerWriter {
 impl DetailRows<'_> {
     /// Append a report's organizations; gives back the line its rows in other lists share.
     pub fn add(&mut self, report: &FileReport) -> Result<Line, LedgerError> {
-        let (code, name) = unit_key(report);
-        let source = super::model::relative(self.inbox, &report.path);
-        let line = Line { code, name, source };
+        let line = self.line(report);
         detail::write_report(self.list, &mut self.sink, report, &line)
             .map_err(|source| LedgerError::Write { source })?;
         Ok(line)
+    }
+
+    /// The line a report's rows share, its organizations not written (a return of another
+    /// 调查阶段, whose issues alone are listed).
+    pub fn line(&self, report: &FileReport) -> Line {
+        let (code, name) = unit_key(report);
+        let source = super::model::relative(self.inbox, &report.path);
+        Line { code, name, source }
     }
 }
 
@@ -195,6 +208,18 @@ impl OtherRows<'_> {
         laggards::write_report(laggards, sink, report, line)
             .and_then(|()| coverage::write_report(coverage, sink, report, line))
             .and_then(|()| issues::write_report(issues, sink, report, line))
+            .map_err(|source| LedgerError::Write { source })
+    }
+
+    /// Append a report's rows of 校验问题 only (a return of another 调查阶段).
+    pub fn add_issues(&mut self, report: &FileReport, line: &Line) -> Result<(), LedgerError> {
+        let OtherLists { issues, buf, .. } = self.lists;
+        let sink = &mut Sink {
+            workbook: self.workbook,
+            rows: self.rows,
+            buf,
+        };
+        issues::write_report(issues, sink, report, line)
             .map_err(|source| LedgerError::Write { source })
     }
 }

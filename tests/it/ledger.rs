@@ -459,8 +459,16 @@ fn ledger_json_matches_the_contract() {
     let keys = crate::support::json_keys(&doc);
     assert_eq!(
         keys,
-        ["output", "files", "organizations", "tiers", "issues"]
+        [
+            "output",
+            "stage",
+            "files",
+            "organizations",
+            "tiers",
+            "issues"
+        ]
     );
+    assert_eq!(doc["stage"]["stage"], "摸底");
     assert_eq!(doc["files"]["found"], 14);
     assert_eq!(doc["files"]["read"], 14);
     assert_eq!(doc["organizations"], 321);

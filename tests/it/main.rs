@@ -10,6 +10,7 @@ mod overwrite;
 mod properties;
 mod roster;
 mod samples;
+mod stage;
 mod status;
 mod support;
 mod template;

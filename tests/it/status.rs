@@ -101,7 +101,9 @@ fn before_the_deadline_each_unit_has_its_state_and_days_left() {
     assert_eq!(status.totals.late, 0);
     let text = status.to_text();
     assert!(
-        text.starts_with("报送情况：截至 2026-04-12，截止日期 2026-04-15（还剩 3 天）\n"),
+        text.starts_with(
+            "报送情况（摸底，按截止日期）：截至 2026-04-12，截止日期 2026-04-15（还剩 3 天）\n"
+        ),
         "{text}"
     );
     assert!(

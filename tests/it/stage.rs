@@ -1,0 +1,700 @@
+//! 调查阶段 as part of a return's identity (a 年终 form in the 摸底 inbox never replaces the
+//! April return: E406), and replacements that drop most organizations (W407), in both ledger
+//! pipelines, `status` and `check`.
+
+use crate::roster::{ledger_at, small_roster};
+use crate::support::temp_dir;
+use assert_cmd::Command;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use std::path::{Path, PathBuf};
+use taizhang::builder::FormBuilder;
+use taizhang::ledger::model::FileStatus;
+use taizhang::ledger::Ledger;
+use taizhang::stage::SurveyStage;
+use taizhang::status::Expectation;
+
+fn date(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// A return of 白马镇 (or the unit named) of `stage`, filled on `filled_on`, with `orgs`
+/// organizations named after the file.
+fn form(unit: (&str, &str), stage: &str, filled_on: &str, orgs: usize, tag: &str) -> FormBuilder {
+    let mut form = FormBuilder::new()
+        .unit(unit.0)
+        .code(unit.1)
+        .stage(stage)
+        .filled_on(filled_on);
+    for k in 1..=orgs {
+        form = form.org(|o| o.name(format!("{}{tag}第{k}支部", unit.0)));
+    }
+    form
+}
+
+const BAIMA: (&str, &str) = ("白马镇", "511101001");
+const LONGQUAN: (&str, &str) = ("龙泉镇", "511101004");
+const CHENGGUAN: (&str, &str) = ("城关街道", "511101002");
+
+/// Every file of `inbox` with its bytes, to show none was changed.
+fn snapshot(inbox: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(inbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The organizations the in-memory ledger counts, by name.
+fn counted_orgs(ledger: &Ledger) -> Vec<String> {
+    let mut names: Vec<String> = (ledger.reports.iter().zip(ledger.placements.iter()))
+        .filter(|(_, p)| p.counts())
+        .filter_map(|(r, _)| r.form.as_ref())
+        .flat_map(|f| {
+            f.organizations
+                .iter()
+                .map(|o| o.org_name().unwrap().to_string())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn taizhang() -> Command {
+    Command::cargo_bin("taizhang").unwrap()
+}
+
+/// `taizhang ledger inbox -o out --roster … args`: its stdout.
+fn run_ledger(dir: &Path, inbox: &Path, out: &Path, args: &[&str]) -> String {
+    let output = taizhang()
+        .arg("ledger")
+        .arg(inbox)
+        .arg("-o")
+        .arg(out)
+        .arg("--roster")
+        .arg(dir.join("花名册.csv"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// 白马镇's April return (28 organizations) and, filled later, a 年终 return of 3.
+fn april_and_year_end(inbox: &Path) {
+    form(BAIMA, "摸底", "2026-04-10", 28, "四月")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(BAIMA, "年终", "2026-12-10", 3, "年终")
+        .write(inbox.join("白马镇年终.xlsx"))
+        .unwrap();
+}
+
+#[test]
+fn a_year_end_form_in_the_baseline_inbox_never_replaces_the_april_return() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    april_and_year_end(&inbox);
+    let before = snapshot(&inbox);
+
+    // In memory (`watch`), with the status streamed as `status` does (ledger_at compares).
+    let expect = Expectation::new(
+        Some(roster),
+        Some(date("2026-04-15")),
+        Some(date("2026-04-12")),
+    );
+    let ledger = ledger_at(&inbox, expect);
+    let orgs = counted_orgs(&ledger);
+    assert_eq!(orgs.len(), 28, "{orgs:?}");
+    assert!(orgs.iter().all(|n| n.contains("四月")), "{orgs:?}");
+    assert_eq!(ledger.county.organizations(), 28);
+    assert_eq!(ledger.stage.unwrap().stage, SurveyStage::Baseline);
+    let lines = ledger.files.to_vec().unwrap();
+    let year_end = lines.iter().find(|l| l.path == "白马镇年终.xlsx").unwrap();
+    assert_eq!(
+        year_end.status,
+        FileStatus::OtherStage(SurveyStage::YearEnd)
+    );
+    assert!(
+        year_end.detail.contains("调查阶段为“年终”"),
+        "{}",
+        year_end.detail
+    );
+    let april = lines.iter().find(|l| l.path == "白马镇.xlsx").unwrap();
+    assert_eq!(april.status, FileStatus::Read);
+    let status = ledger.status.as_ref().unwrap();
+    let baima = &status.units[0];
+    assert_eq!(baima.file.as_deref(), Some("白马镇.xlsx"));
+    assert_eq!(baima.organizations, 28);
+    assert!(baima.superseded.is_empty());
+
+    // Streamed (`ledger`): 28 rows in 台账明细, E406 on the 年终 file in 校验问题.
+    let out = dir.path().join("台账.xlsx");
+    let text = run_ledger(dir.path(), &inbox, &out, &["--deadline", "2026-04-15"]);
+    assert!(
+        text.contains("调查阶段：摸底（按截止日期 2026-04-15"),
+        "{text}"
+    );
+    assert!(text.contains("阶段不符 1"), "{text}");
+    assert!(text.contains("错误 1 个"), "{text}");
+    let detail = sheet(&out, "台账明细");
+    let rows: Vec<&Vec<String>> = detail
+        .iter()
+        .filter(|r| r.iter().any(|c| c.contains("支部")))
+        .collect();
+    assert_eq!(rows.len(), 28);
+    assert!(rows.iter().all(|r| !r.iter().any(|c| c.contains("年终第"))));
+    let issues = sheet(&out, "校验问题");
+    let e406: Vec<&Vec<String>> = issues
+        .iter()
+        .filter(|r| r.contains(&"E406".to_string()))
+        .collect();
+    assert_eq!(e406.len(), 1, "{issues:?}");
+    assert_eq!(e406[0][0], "白马镇年终.xlsx");
+    let message = e406[0].last().unwrap();
+    assert!(message.contains("调查阶段填的是“年终”"), "{message}");
+    assert!(message.contains("本次收集的是摸底报表"), "{message}");
+    assert!(message.contains("请放入年终收件文件夹"), "{message}");
+    let files = sheet(&out, "文件清单");
+    let listed = files.iter().find(|r| r[0] == "白马镇年终.xlsx").unwrap();
+    assert_eq!(listed[1], "阶段不符");
+    let reconciliation: Vec<&String> = files.iter().map(|r| &r[0]).collect();
+    assert!(
+        reconciliation
+            .iter()
+            .any(|l| l.contains("调查阶段不符的 1 个文件中的 3 个党组织未列入台账")),
+        "{reconciliation:?}"
+    );
+
+    // `status` counts 白马镇 by its April return.
+    let output = taizhang()
+        .arg("status")
+        .arg(&inbox)
+        .arg("--roster")
+        .arg(dir.path().join("花名册.csv"))
+        .args([
+            "--deadline",
+            "2026-04-15",
+            "--as-of",
+            "2026-04-12",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["units"][0]["file"], "白马镇.xlsx");
+    assert_eq!(json["units"][0]["organizations"], 28);
+    assert_eq!(json["stage"]["stage"], "摸底");
+    assert_eq!(snapshot(&inbox), before, "the inbox is never written to");
+}
+
+#[test]
+fn with_stage_year_end_the_april_return_is_the_one_set_aside() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    // The 年终 return filled earlier than the April one (a wrong date): the stage decides.
+    form(BAIMA, "摸底", "2026-12-20", 28, "四月")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(BAIMA, "年终", "2026-12-10", 3, "年终")
+        .write(inbox.join("白马镇年终.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    let expect = Expectation::new(Some(roster), None, Some(date("2026-12-12")))
+        .with_stage(Some(SurveyStage::YearEnd));
+    let ledger = ledger_at(&inbox, expect);
+    let orgs = counted_orgs(&ledger);
+    assert_eq!(orgs.len(), 3, "{orgs:?}");
+    assert!(orgs.iter().all(|n| n.contains("年终")), "{orgs:?}");
+    let april = ledger
+        .reports
+        .iter()
+        .find(|r| r.path.ends_with("白马镇.xlsx"))
+        .unwrap();
+    let e406 = april
+        .issues()
+        .iter()
+        .find(|i| i.code.id() == "E406")
+        .unwrap();
+    assert!(
+        e406.message
+            .contains("本次收集的是年终报表（按 --stage 指定）"),
+        "{}",
+        e406.message
+    );
+    assert_eq!(
+        ledger.status.as_ref().unwrap().units[0].file.as_deref(),
+        Some("白马镇年终.xlsx")
+    );
+
+    let out = dir.path().join("台账.xlsx");
+    let text = run_ledger(dir.path(), &inbox, &out, &["--stage", "年终"]);
+    assert!(text.contains("调查阶段：年终（按 --stage 指定）"), "{text}");
+    let issues = sheet(&out, "校验问题");
+    assert!(issues
+        .iter()
+        .any(|r| r[0] == "白马镇.xlsx" && r.contains(&"E406".to_string())));
+    assert_eq!(snapshot(&inbox), before);
+}
+
+#[test]
+fn without_stage_or_deadline_the_majority_decides_and_a_tie_is_baseline() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "年终", "2026-12-10", 2, "年终")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "年终", "2026-12-10", 2, "年终")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    form(CHENGGUAN, "摸底", "2026-04-10", 4, "四月")
+        .write(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    let ledger = ledger_at(&inbox, Expectation::new(None, None, None));
+    let stage = ledger.stage.unwrap();
+    assert_eq!(stage.stage, SurveyStage::YearEnd);
+    assert!(stage.line().contains("按多数报表所填"), "{}", stage.line());
+    assert_eq!(counted_orgs(&ledger).len(), 4);
+    let chengguan = ledger
+        .reports
+        .iter()
+        .find(|r| r.path.ends_with("城关街道.xlsx"))
+        .unwrap();
+    assert!(chengguan.issues().iter().any(|i| i.code.id() == "E406"));
+    assert_eq!(ledger.county.errors, 1);
+    // The April organizations are named: the file's line says why they are not counted.
+    let lines = ledger.files.to_vec().unwrap();
+    let line = lines.iter().find(|l| l.path == "城关街道.xlsx").unwrap();
+    assert_eq!(
+        (line.organizations, &line.status),
+        (4, &FileStatus::OtherStage(SurveyStage::Baseline))
+    );
+
+    // One more 摸底 return: a tie, so 摸底.
+    form(CHENGGUAN, "摸底", "2026-04-10", 1, "四月")
+        .write(inbox.join("城关街道2.xlsx"))
+        .unwrap();
+    std::fs::remove_file(inbox.join("城关街道.xlsx")).unwrap();
+    form(
+        ("青山县教育局", "511101101"),
+        "摸底",
+        "2026-04-10",
+        1,
+        "四月",
+    )
+    .write(inbox.join("教育局.xlsx"))
+    .unwrap();
+    let ledger = ledger_at(&inbox, Expectation::new(None, None, None));
+    assert_eq!(ledger.stage.unwrap().stage, SurveyStage::Baseline);
+    assert_eq!(counted_orgs(&ledger).len(), 2);
+    assert_eq!(ledger.files.tally().other_stage, 2);
+    // A deadline in December collects 年终.
+    let expect = Expectation::new(None, Some(date("2026-12-20")), None);
+    assert_eq!(
+        ledger_at(&inbox, expect).stage.unwrap().stage,
+        SurveyStage::YearEnd
+    );
+    let mut kept = before.iter().filter(|(p, _)| !p.ends_with("城关街道.xlsx"));
+    assert!(kept.all(|file| snapshot(&inbox).contains(file)));
+}
+
+#[test]
+fn a_return_stating_no_stage_counts_as_the_stage_collected() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "", "2026-12-10", 2, "未填")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "年终", "2026-12-10", 1, "年终")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    for stage in [None, Some(SurveyStage::Baseline)] {
+        let expect = Expectation::new(None, None, None).with_stage(stage);
+        let ledger = ledger_at(&inbox, expect);
+        let baima = ledger
+            .reports
+            .iter()
+            .find(|r| r.path.ends_with("白马镇.xlsx"))
+            .unwrap();
+        assert!(baima.issues().iter().all(|i| i.code.id() != "E406"));
+        assert!(
+            counted_orgs(&ledger)
+                .iter()
+                .filter(|n| n.contains("未填"))
+                .count()
+                == 2
+        );
+    }
+    assert_eq!(snapshot(&inbox), before);
+}
+
+#[test]
+fn a_unit_that_sent_only_a_return_of_the_other_stage_has_not_reported() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "摸底", "2026-04-10", 2, "四月")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(CHENGGUAN, "年终", "2026-04-11", 2, "年终")
+        .write(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    let expect = Expectation::new(
+        Some(roster),
+        Some(date("2026-04-15")),
+        Some(date("2026-04-12")),
+    );
+    let status = ledger_at(&inbox, expect).status.unwrap();
+    let chengguan = status.units.iter().find(|u| u.name == "城关街道").unwrap();
+    assert_eq!(chengguan.state, taizhang::status::State::Missing);
+    assert_eq!(chengguan.file, None);
+    assert_eq!(status.totals.submitted, 1);
+    assert!(status.to_text().starts_with("报送情况（摸底，按截止日期）"));
+    assert_eq!(snapshot(&inbox), before);
+}
+
+#[test]
+fn check_with_stage_flags_a_form_of_the_other_stage_and_without_it_does_not() {
+    let dir = temp_dir();
+    let path = form(BAIMA, "年终", "2026-12-10", 2, "年终")
+        .write(dir.path().join("白马镇.xlsx"))
+        .unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let flagged = taizhang()
+        .arg("check")
+        .arg(&path)
+        .args(["--stage", "摸底"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(flagged.stdout).unwrap();
+    assert!(text.contains("E406"), "{text}");
+    assert!(text.contains("年终复评表请放入年终收件文件夹"), "{text}");
+    assert_eq!(flagged.status.code(), Some(1), "{text}");
+    let plain = taizhang().arg("check").arg(&path).output().unwrap();
+    let text = String::from_utf8(plain.stdout).unwrap();
+    assert!(!text.contains("E406"), "{text}");
+    let same = taizhang()
+        .arg("check")
+        .arg(&path)
+        .args(["--stage", "年终"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(same.stdout).unwrap().contains("E406"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_one_organization_resubmission_replacing_28_is_warned_and_named() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "摸底", "2026-04-08", 28, "四月")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(BAIMA, "摸底", "2026-04-11", 1, "补报")
+        .write(inbox.join("白马镇（补报）.xlsx"))
+        .unwrap();
+    // A resubmission that keeps most organizations is not warned.
+    form(LONGQUAN, "摸底", "2026-04-08", 4, "四月")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "摸底", "2026-04-11", 3, "更正")
+        .write(inbox.join("龙泉镇2.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+
+    let expect = Expectation::new(Some(roster), None, Some(date("2026-04-12")));
+    let ledger = ledger_at(&inbox, expect);
+    let late = ledger
+        .reports
+        .iter()
+        .find(|r| r.path.ends_with("白马镇（补报）.xlsx"))
+        .unwrap();
+    let w407: Vec<_> = late
+        .issues()
+        .iter()
+        .filter(|i| i.code.id() == "W407")
+        .collect();
+    assert_eq!(w407.len(), 1);
+    let message = &w407[0].message;
+    for part in [
+        "白马镇（补报）.xlsx",
+        "只有 1 个党组织",
+        "白马镇.xlsx（28 个党组织）",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    let longquan = ledger
+        .reports
+        .iter()
+        .find(|r| r.path.ends_with("龙泉镇2.xlsx"))
+        .unwrap();
+    assert!(longquan.issues().iter().all(|i| i.code.id() != "W407"));
+
+    let out = dir.path().join("台账.xlsx");
+    let text = run_ledger(dir.path(), &inbox, &out, &[]);
+    assert!(text.contains("已被替代 2 个：\n"), "{text}");
+    assert!(
+        text.contains("  白马镇.xlsx → 白马镇（补报）.xlsx\n"),
+        "{text}"
+    );
+    assert!(text.contains("  龙泉镇.xlsx → 龙泉镇2.xlsx\n"), "{text}");
+    let issues = sheet(&out, "校验问题");
+    let row = issues
+        .iter()
+        .find(|r| r.contains(&"W407".to_string()))
+        .unwrap();
+    assert_eq!(row[0], "白马镇（补报）.xlsx");
+    assert!(row.last().unwrap().contains("白马镇.xlsx（28 个党组织）"));
+    // The 28 organizations are named: the replaced file's line counts them.
+    let files = sheet(&out, "文件清单");
+    let old = files.iter().find(|r| r[0] == "白马镇.xlsx").unwrap();
+    assert_eq!((old[1].as_str(), old[4].as_str()), ("已被替代", "28"));
+    assert_eq!(snapshot(&inbox), before);
+}
+
+#[test]
+fn the_replaced_files_in_the_summary_are_capped_for_a_large_run() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    for u in 1..=7 {
+        let unit = (format!("第{u}镇"), format!("5111019{u:02}"));
+        let unit = (unit.0.as_str(), unit.1.as_str());
+        form(unit, "摸底", "2026-04-08", 2, "旧")
+            .write(inbox.join(format!("{u}a.xlsx")))
+            .unwrap();
+        form(unit, "摸底", "2026-04-09", 2, "新")
+            .write(inbox.join(format!("{u}b.xlsx")))
+            .unwrap();
+    }
+    let ledger = ledger_at(&inbox, Expectation::new(None, None, None));
+    let text = taizhang::ledger::summarize(&ledger, Path::new("台账.xlsx")).to_text();
+    assert!(
+        text.contains("已被替代 7 个：\n  1a.xlsx → 1b.xlsx\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches(" → ").count(), 5, "{text}");
+    assert!(text.contains("……等 7 个"), "{text}");
+}
+
+/// Both pipelines set the other-stage return aside and warn on the shrinking replacement
+/// alike: the streamed workbook (`ledger`) equals the in-memory one (`watch`), sheet by sheet.
+#[test]
+fn the_streamed_ledger_equals_the_in_memory_one_with_other_stages_and_shrinking_replacements() {
+    use taizhang::ledger::stream::StreamOptions;
+    use taizhang::ledger::LedgerOptions;
+    let dir = temp_dir();
+    let roster = small_roster(dir.path());
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    april_and_year_end(&inbox);
+    form(LONGQUAN, "摸底", "2026-04-08", 6, "四月")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "摸底", "2026-04-11", 2, "补报")
+        .write(inbox.join("龙泉镇（补报）.xlsx"))
+        .unwrap();
+    form(CHENGGUAN, "年终", "2026-12-01", 2, "年终")
+        .write(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    std::fs::write(inbox.join("坏文件.xlsx"), b"PK\x03\x04 not a workbook").unwrap();
+    let before = snapshot(&inbox);
+    let day = Some(date("2026-04-12"));
+    for expect in [
+        Expectation::new(None, None, day),
+        Expectation::new(Some(roster), Some(date("2026-04-15")), day),
+    ] {
+        let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+        let options = LedgerOptions {
+            exclude: vec![streamed.clone(), kept.clone()],
+            ..LedgerOptions::default()
+        };
+        let stream = StreamOptions {
+            expect: &expect,
+            feedback: None,
+            progress: &|_| {},
+        };
+        taizhang::ledger::stream::run(&inbox, &streamed, &options, &stream).unwrap();
+        let (discovery, reports) = taizhang::ledger::collect(&inbox, &options).unwrap();
+        let rules = &options.check.rules;
+        let ledger = Ledger::build_with(rules, &inbox, &discovery, reports, &expect);
+        taizhang::ledger::write(&ledger, &kept).unwrap();
+        let names = open_workbook::<Xlsx<_>, _>(&kept).unwrap().sheet_names();
+        for name in &names {
+            assert_eq!(sheet(&streamed, name), sheet(&kept, name), "sheet {name}");
+        }
+        let issues = sheet(&kept, "校验问题");
+        let code = |c: &str| issues.iter().filter(|r| r.contains(&c.to_string())).count();
+        assert_eq!((code("E406"), code("W407")), (2, 1), "{issues:?}");
+        let detail = sheet(&kept, "台账明细");
+        let counted = detail
+            .iter()
+            .filter(|r| r.iter().any(|c| c.contains("支部")))
+            .count();
+        assert_eq!(counted, 28 + 2);
+    }
+    assert_eq!(snapshot(&inbox), before);
+}
+
+mod model {
+    //! Random drops, resubmissions, other-stage returns, deletions and renames: the ledger
+    //! holds exactly the organizations of each unit's latest 摸底 return, and lists every file.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const UNITS: [(&str, &str); 3] = [BAIMA, LONGQUAN, CHENGGUAN];
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        /// A return (or a resubmission, when the unit has one) of `orgs` organizations; of
+        /// the other stage (年终) when `other_stage`.
+        Drop {
+            unit: usize,
+            orgs: usize,
+            other_stage: bool,
+        },
+        /// The file at this position (modulo the count) removed.
+        Delete(usize),
+        /// The file at this position renamed (its date and modification time kept).
+        Rename(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0..3usize, 1..4usize).prop_map(|(unit, orgs)| Op::Drop { unit, orgs, other_stage: false }),
+            1 => (0..3usize, 1..4usize).prop_map(|(unit, orgs)| Op::Drop { unit, orgs, other_stage: true }),
+            1 => any::<usize>().prop_map(Op::Delete),
+            1 => any::<usize>().prop_map(Op::Rename),
+        ]
+    }
+
+    /// A file as the model knows it: whose, which stage, when filled (strictly increasing).
+    struct File {
+        name: String,
+        unit: usize,
+        baseline: bool,
+        filled: u32,
+        orgs: Vec<String>,
+    }
+
+    fn apply(inbox: &Path, files: &mut Vec<File>, seq: &mut u32, op: &Op) {
+        *seq += 1;
+        match *op {
+            Op::Drop {
+                unit,
+                orgs,
+                other_stage,
+            } => {
+                let name = format!("f{seq}.xlsx");
+                let filled = format!("2026-03-{:02}", *seq);
+                let stage = if other_stage { "年终" } else { "摸底" };
+                let tag = format!("{seq}号");
+                form(UNITS[unit], stage, &filled, orgs, &tag)
+                    .write(inbox.join(&name))
+                    .unwrap();
+                let orgs = (1..=orgs)
+                    .map(|k| format!("{}{tag}第{k}支部", UNITS[unit].0))
+                    .collect();
+                files.push(File {
+                    name,
+                    unit,
+                    baseline: !other_stage,
+                    filled: *seq,
+                    orgs,
+                });
+            }
+            Op::Delete(_) | Op::Rename(_) if files.is_empty() => {}
+            Op::Delete(at) => {
+                let file = files.remove(at % files.len());
+                std::fs::remove_file(inbox.join(file.name)).unwrap();
+            }
+            Op::Rename(at) => {
+                let n = files.len();
+                let file = &mut files[at % n];
+                let name = format!("r{seq}.xlsx");
+                std::fs::rename(inbox.join(&file.name), inbox.join(&name)).unwrap();
+                file.name = name;
+            }
+        }
+    }
+
+    /// Per unit, the organizations of its latest 摸底 return.
+    fn expected(files: &[File]) -> Vec<String> {
+        let mut orgs: Vec<String> = (0..UNITS.len())
+            .filter_map(|u| {
+                let own = files.iter().filter(|f| f.unit == u && f.baseline);
+                own.max_by_key(|f| f.filled)
+            })
+            .flat_map(|f| f.orgs.clone())
+            .collect();
+        orgs.sort();
+        orgs
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn the_ledger_holds_each_units_latest_return_of_the_stage_and_lists_every_file(
+            ops in prop::collection::vec(op(), 1..8)
+        ) {
+            let dir = temp_dir();
+            let inbox = dir.path().join("收件");
+            std::fs::create_dir(&inbox).unwrap();
+            let (mut files, mut seq) = (Vec::new(), 0);
+            for op in &ops {
+                apply(&inbox, &mut files, &mut seq, op);
+            }
+            let expect = Expectation::new(None, None, None).with_stage(Some(SurveyStage::Baseline));
+            let ledger = ledger_at(&inbox, expect);
+            prop_assert_eq!(counted_orgs(&ledger), expected(&files));
+            let mut listed: Vec<String> =
+                ledger.files.to_vec().unwrap().into_iter().map(|l| l.path).collect();
+            listed.sort();
+            let mut names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+            names.sort();
+            prop_assert_eq!(listed, names);
+            for line in ledger.files.to_vec().unwrap() {
+                let file = files.iter().find(|f| f.name == line.path).unwrap();
+                let other = matches!(line.status, FileStatus::OtherStage(SurveyStage::YearEnd));
+                prop_assert_eq!(other, !file.baseline, "{}", line.path);
+            }
+        }
+    }
+}
