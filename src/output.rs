@@ -271,9 +271,10 @@ pub fn fit_name(stem: &str, tail: &str) -> String {
 /// one that another file of the run took or that holds something not our feedback.
 ///
 /// `<stem>_反馈.xlsx` when free, else `<stem>(2)_反馈.xlsx`, `<stem>(3)_反馈.xlsx`…; every name
-/// is cut to [`MAX_NAME_BYTES`]. Files of one run claim names in the order they are written
-/// (the ledger writes feedback in parallel, so which of two colliding files gets the plain
-/// name may vary between runs; neither is ever lost).
+/// is cut to [`MAX_NAME_BYTES`]. The names are decided in the order of the run's files, never
+/// in the order feedback happens to be written: the ledger, which writes feedback in parallel,
+/// decides them all with [`FeedbackNames::assign`] before the first is written, so the same
+/// inbox always gives the same names.
 #[derive(Debug)]
 pub struct FeedbackNames {
     dir: PathBuf,
@@ -294,8 +295,43 @@ impl FeedbackNames {
 
     /// A free name for feedback named after `stem`, claimed for this run.
     pub fn claim(&self, stem: &str) -> String {
-        let suffix = crate::feedback::FEEDBACK_SUFFIX;
         let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        let name = self.free_name(stem, |name| claimed.contains(name));
+        claimed.insert(name.clone());
+        name
+    }
+
+    /// The names for feedback named after each of `stems`, decided in that order (the order of
+    /// the run's files) whatever order they are later written in: of files whose stems
+    /// collide, the first gets `<stem>_反馈.xlsx`, the next `<stem>(2)_反馈.xlsx`…
+    ///
+    /// Nothing is claimed yet: a file that turns out to need no feedback leaves its name
+    /// unclaimed (an old feedback file there is then removed), one that is written claims its
+    /// name with [`FeedbackNames::claim_name`] first.
+    pub fn assign<S: AsRef<str>>(&self, stems: impl IntoIterator<Item = S>) -> Vec<String> {
+        let claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        let mut assigned = HashSet::new();
+        stems
+            .into_iter()
+            .map(|stem| {
+                let taken = |name: &str| claimed.contains(name) || assigned.contains(name);
+                let name = self.free_name(stem.as_ref(), taken);
+                assigned.insert(name.clone());
+                name
+            })
+            .collect()
+    }
+
+    /// Claim `name` (given by [`FeedbackNames::assign`]) for this run, before writing it: no
+    /// file of the run removes it as no longer needed.
+    pub fn claim_name(&self, name: &str) {
+        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+        claimed.insert(name.to_string());
+    }
+
+    /// The first name for `stem` that is not `taken` and holds nothing but our feedback.
+    fn free_name(&self, stem: &str, taken: impl Fn(&str) -> bool) -> String {
+        let suffix = crate::feedback::FEEDBACK_SUFFIX;
         for n in 1.. {
             let tail = match n {
                 1 => suffix.to_string(),
@@ -303,10 +339,8 @@ impl FeedbackNames {
             };
             let name = fit_name(stem, &tail);
             let path = self.dir.join(&name);
-            let taken = claimed.contains(&name)
-                || (path.symlink_metadata().is_ok() && !is_ours(&path, Kind::Feedback));
-            if !taken {
-                claimed.insert(name.clone());
+            let held = path.symlink_metadata().is_ok() && !is_ours(&path, Kind::Feedback);
+            if !taken(&name) && !held {
                 return name;
             }
         }
@@ -377,6 +411,35 @@ mod tests {
         assert_eq!(names.claim("白马镇"), "白马镇(2)_反馈.xlsx");
         assert!(names.remove_stale().is_empty());
         assert!(fifo.exists());
+    }
+
+    #[test]
+    fn names_are_assigned_in_the_order_given_and_claimed_only_when_written() {
+        let dir = tempfile::tempdir().unwrap();
+        // Someone's own file at a feedback name.
+        std::fs::write(dir.path().join("西河镇_反馈.xlsx"), b"theirs").unwrap();
+        let names = FeedbackNames::new(dir.path());
+        let stems = ["白马镇", "西河镇", "白马镇", "东山乡", "白马镇"];
+        let assigned = names.assign(stems);
+        assert_eq!(
+            assigned,
+            [
+                "白马镇_反馈.xlsx",
+                "西河镇(2)_反馈.xlsx",
+                "白马镇(2)_反馈.xlsx",
+                "东山乡_反馈.xlsx",
+                "白马镇(3)_反馈.xlsx",
+            ]
+        );
+        assert_eq!(
+            names.assign(stems),
+            assigned,
+            "the same stems, the same names"
+        );
+        // Nothing claimed yet: a run claims a name when it writes it.
+        assert_eq!(names.claim("白马镇"), "白马镇_反馈.xlsx");
+        names.claim_name("东山乡_反馈.xlsx");
+        assert_eq!(names.assign(["东山乡"]), ["东山乡(2)_反馈.xlsx"]);
     }
 
     #[test]

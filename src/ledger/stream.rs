@@ -24,7 +24,9 @@
 //! 8 + 8; its unit's row, 4). The paths, the names of the units the roster does not know,
 //! the cross-unit findings and the 文件清单's order wait on disk ([`crate::scratch`]) and
 //! are read back one at a time; the per-unit counters wait on disk until the summary is
-//! written.
+//! written. With feedback, each file that counts also holds its feedback file's name, decided
+//! in file order before pass 2 (`Plan::feedback_names`) so the names never depend on which
+//! task finishes first.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
 //! inbox (the in-memory path `watch` uses): same attribution, same row writers.
@@ -446,7 +448,7 @@ impl<'r> Plan<'r> {
         &self,
         i: usize,
         options: &LedgerOptions,
-        feedback: Option<&FeedbackNames>,
+        feedback: Option<(&FeedbackNames, &str)>,
     ) -> std::io::Result<Prepared> {
         let mut report = self.report(i)?;
         classify_report(&mut report, &options.check.rules);
@@ -459,17 +461,13 @@ impl<'r> Plan<'r> {
             form.issues.extend(notes.map(|(_, issue)| issue.clone()));
             form.sort_issues();
         }
-        let owner = self.placements[i].owner;
         // A return of another stage gets no feedback file: it would take its unit's name.
         let feedback = feedback.filter(|_| self.placements[i].counts());
         let outcome = match feedback {
-            Some(names) => FeedbackUnit {
-                owner,
-                label: self.label(&owner)?,
-                readable_sibling: self.readable_sibling[i],
-                with_roster: self.roster.is_some(),
+            Some((names, name)) => {
+                let unit = self.feedback_unit(i)?;
+                unit.write(&report, &options.check.limits, names, name)
             }
-            .write(&report, &options.check.limits, names),
             None => None,
         };
         Ok(Prepared {
@@ -477,6 +475,37 @@ impl<'r> Plan<'r> {
             report,
             feedback: outcome,
         })
+    }
+
+    /// Whose file attributed file `i` is, for its feedback.
+    fn feedback_unit(&self, i: usize) -> std::io::Result<FeedbackUnit> {
+        let owner = self.placements[i].owner;
+        Ok(FeedbackUnit {
+            owner,
+            label: self.label(&owner)?,
+            readable_sibling: self.readable_sibling[i],
+            with_roster: self.roster.is_some(),
+        })
+    }
+
+    /// The feedback file names of pass 2's files (empty for a return of another stage), in file order, decided here, before
+    /// any is written: the tasks of pass 2 finish in whatever order, and the same inbox must
+    /// give the same names ([`FeedbackNames::assign`]).
+    fn feedback_names(&self, names: &FeedbackNames) -> std::io::Result<Vec<String>> {
+        let mut stems = Vec::new();
+        for i in (0..self.paths.len()).filter(|&i| self.placements[i].counts()) {
+            let path = self.paths.full(i)?;
+            stems.push(self.feedback_unit(i)?.stem(&path, self.readable[i]));
+        }
+        // Aligned with pass 2's files; a return of another stage gets no name (and no file).
+        let mut assigned = names.assign(stems).into_iter();
+        Ok((0..self.paths.len())
+            .filter(|&i| !self.placements[i].is_superseded())
+            .map(|i| match self.placements[i].counts() {
+                true => assigned.next().unwrap_or_default(),
+                false => String::new(),
+            })
+            .collect())
     }
 
     /// Pass 2 over the files that count: each file prepared as a task on the rayon pool as
@@ -497,6 +526,10 @@ impl<'r> Plan<'r> {
         units: UnitsOnDisk,
     ) -> Result<(Gathered, Vec<FeedbackOutcome>), LedgerError> {
         let current = (0..self.paths.len()).filter(|&i| !self.placements[i].is_superseded());
+        let assigned = match names {
+            Some(names) => self.feedback_names(names).map_err(scratch)?,
+            None => Vec::new(),
+        };
         let window = (rayon::current_num_threads() * 4).max(8);
         let (permits, permit_back) = mpsc::sync_channel::<()>(window);
         let (done, arrived) = mpsc::channel::<(usize, std::io::Result<Prepared>)>();
@@ -516,8 +549,9 @@ impl<'r> Plan<'r> {
                         break; // the writer stopped on an error
                     }
                     let done = done.clone();
+                    let feedback = names.map(|names| (names, assigned[k].as_str()));
                     tasks.spawn(move |_| {
-                        let prepared = self.prepare(i, options, names);
+                        let prepared = self.prepare(i, options, feedback);
                         done.send((k, prepared)).ok();
                     });
                 }

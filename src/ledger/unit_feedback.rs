@@ -36,7 +36,8 @@ pub enum FeedbackOutcome {
 /// that is its unit's current one, else `<file stem>_反馈.xlsx` (a run numbers it when the
 /// name is taken: [`FeedbackNames`]).
 pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
-    let stem = unit_of(ledger, index).stem(&ledger.reports[index]);
+    let report = &ledger.reports[index];
+    let stem = unit_of(ledger, index).stem(&report.path, report.form.is_some());
     crate::output::fit_name(&stem, crate::feedback::FEEDBACK_SUFFIX)
 }
 
@@ -52,10 +53,11 @@ pub struct FeedbackUnit {
 }
 
 impl FeedbackUnit {
-    fn stem(&self, report: &FileReport) -> String {
+    /// What the feedback of the unit's file at `path` (`readable` or not) is named after.
+    pub fn stem(&self, path: &Path, readable: bool) -> String {
         let by_unit = matches!(self.owner, Owner::Roster(_)) || !self.with_roster;
-        if !by_unit || (report.form.is_none() && self.readable_sibling) {
-            return feedback_stem(&report.path);
+        if !by_unit || (!readable && self.readable_sibling) {
+            return feedback_stem(path);
         }
         let (code, name) = &self.label;
         let parts: Vec<&str> = [code.as_str(), name.as_str()]
@@ -65,30 +67,28 @@ impl FeedbackUnit {
         crate::save::safe_file_name(&parts.join("_"))
     }
 
-    /// Write (or remove) the feedback of one report in the folder of `names`.
+    /// Write (or remove) the feedback of one report in the folder of `names`, as `name`
+    /// (decided for the whole run beforehand: [`FeedbackNames::assign`]).
     pub fn write(
         &self,
         report: &FileReport,
         limits: &Limits,
         names: &FeedbackNames,
+        name: &str,
     ) -> Option<FeedbackOutcome> {
-        let stem = self.stem(report);
         let unit = self.label.1.clone();
         if report.issues().is_empty() {
-            let tail = crate::feedback::FEEDBACK_SUFFIX;
-            let path = names.dir().join(crate::output::fit_name(&stem, tail));
+            let path = names.dir().join(name);
             return names
                 .remove_unclaimed(&path)
                 .then_some(FeedbackOutcome::Removed { unit, path });
         }
-        let name = names.claim(&stem);
-        Some(
-            match write_feedback_as(report, limits, names.dir(), &name) {
-                Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
-                Ok(None) => return None,
-                Err(error) => FeedbackOutcome::Failed { unit, error },
-            },
-        )
+        names.claim_name(name);
+        Some(match write_feedback_as(report, limits, names.dir(), name) {
+            Ok(Some(path)) => FeedbackOutcome::Written { unit, path },
+            Ok(None) => return None,
+            Err(error) => FeedbackOutcome::Failed { unit, error },
+        })
     }
 }
 
@@ -108,10 +108,19 @@ pub fn write_unit_feedback(
 ) -> Vec<FeedbackOutcome> {
     let names = FeedbackNames::new(dir);
     // A return of another 调查阶段 gets none: its file would take its unit's name.
-    (0..ledger.reports.len())
+    let files: Vec<usize> = (0..ledger.reports.len())
         .filter(|&i| ledger.placements[i].counts())
         .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
-        .filter_map(|i| unit_of(ledger, i).write(&ledger.reports[i], limits, &names))
+        .collect();
+    let stems = files.iter().map(|&i| {
+        let report = &ledger.reports[i];
+        unit_of(ledger, i).stem(&report.path, report.form.is_some())
+    });
+    let assigned = names.assign(stems);
+    files
+        .iter()
+        .zip(&assigned)
+        .filter_map(|(&i, name)| unit_of(ledger, i).write(&ledger.reports[i], limits, &names, name))
         .collect()
 }
 

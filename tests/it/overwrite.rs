@@ -439,3 +439,118 @@ fn feedback_of_a_deleted_form_is_removed_and_nothing_else() {
         "13 units' feedback and theirs"
     );
 }
+
+/// The text of sheet `sheet` of the workbook at `path`, cell by cell.
+fn sheet_text(path: &Path, sheet: &str) -> String {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range.cells().map(|(_, _, v)| format!("{v}\n")).collect()
+}
+
+#[test]
+fn colliding_feedback_names_go_in_file_order_whatever_finishes_first() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    // Four units whose names make one file name (`/ : * ?` become `_`). The first file is
+    // by far the slowest to prepare, so on two threads the others claim names before it.
+    let units = ["白马/镇", "白马:镇", "白马*镇", "白马?镇"];
+    for (k, unit) in units.iter().enumerate() {
+        let mut form = FormBuilder::new().unit(*unit);
+        if k == 0 {
+            form = form.orgs(4000);
+        }
+        let form = form.org(|o| o.name("白马村党支部").members(Cell::text("若干")));
+        form.write(inbox.join(format!("{}.xlsx", k + 1))).unwrap();
+    }
+    let feedback = dir.path().join("反馈");
+    // In file order (1.xlsx … 4.xlsx); the builder's forms all carry code 511101001.
+    let in_order = [
+        "511101001_白马_镇_反馈.xlsx",
+        "511101001_白马_镇(2)_反馈.xlsx",
+        "511101001_白马_镇(3)_反馈.xlsx",
+        "511101001_白马_镇(4)_反馈.xlsx",
+    ];
+    let mut sorted = in_order.map(String::from).to_vec();
+    sorted.sort();
+    for _ in 0..2 {
+        let run = ledger(dir.path(), "台账.xlsx", &["--feedback", "反馈"]);
+        assert_eq!(code(&run), 0, "{}", stderr(&run));
+        assert_eq!(file_names(&feedback), sorted);
+        // The n-th file of the inbox has the n-th name.
+        for (k, name) in in_order.iter().enumerate() {
+            let said = sheet_text(&feedback.join(name), "说明");
+            let file = format!("{}.xlsx", k + 1);
+            assert!(
+                said.contains(&file),
+                "{name} is not the feedback of {file}: {said}"
+            );
+        }
+    }
+}
+
+/// A folder under `base` whose path is exactly `len` bytes long, made of nested folders.
+#[cfg(target_os = "linux")]
+fn folder_of_length(base: &Path, len: usize) -> PathBuf {
+    let mut path = base.to_path_buf();
+    loop {
+        let left = len - path.as_os_str().len() - 1; // the separator
+        if left <= 200 {
+            path.push("d".repeat(left));
+            break;
+        }
+        path.push("d".repeat(150));
+    }
+    assert_eq!(path.as_os_str().len(), len);
+    std::fs::create_dir_all(&path).unwrap();
+    path
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_feedback_file_that_cannot_be_saved_gives_exit_3_and_the_ledger_all_the_same() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let long = "白马镇".repeat(10);
+    let forms = [
+        ("511101002", "东山乡", "1.xlsx"),
+        ("511101003", &*long, "2.xlsx"),
+    ];
+    let mut before = Vec::new();
+    for (code, unit, file) in forms {
+        let form = FormBuilder::new()
+            .unit(unit)
+            .code(code)
+            .orgs(3)
+            .org(|o| o.name("一村党支部").members(Cell::text("若干")));
+        let path = form.write(inbox.join(file)).unwrap();
+        before.push((path.clone(), bytes(&path)));
+    }
+    // A feedback folder so deep that its path, with 东山乡's feedback name or our temporary
+    // file's, stays under Linux's 4096-byte limit on a path, and with the other unit's longer
+    // name goes over it: that one feedback file cannot be saved (even by root).
+    let feedback = folder_of_length(dir.path(), 4060);
+    let run = ledger(
+        dir.path(),
+        "台账.xlsx",
+        &["--feedback", feedback.to_str().unwrap()],
+    );
+    let said = stderr(&run);
+    assert_eq!(code(&run), 3, "{said}");
+    assert!(
+        said.contains(&format!("错误：{long} 的反馈未生成")),
+        "{said}"
+    );
+    assert!(said.contains("已生成反馈"), "{said}");
+    // The ledger is written whole, with both units' rows.
+    assert!(dir.path().join("台账.xlsx").is_file());
+    assert_eq!(json(&run)["organizations"], 8, "both units' organizations");
+    // The other unit's feedback is there, nothing else (no temporary file left), and the
+    // returns are as they were.
+    assert_eq!(file_names(&feedback), ["511101002_东山乡_反馈.xlsx"]);
+    for (path, bytes_before) in before {
+        assert_eq!(bytes(&path), bytes_before, "{} was changed", path.display());
+    }
+}
