@@ -112,8 +112,19 @@ pub fn run<'a>(
     options: &'a LedgerOptions,
     stream: &StreamOptions,
 ) -> Result<Streamed<'a>, LedgerError> {
+    let discovery = discover::discover(inbox, &options.exclude);
+    run_found(inbox, discovery, output, options, stream)
+}
+
+/// [`run`] over files already found (`watch` leaves its feedback folder out of them).
+pub fn run_found<'a>(
+    inbox: &Path,
+    mut discovery: Discovery,
+    output: &Path,
+    options: &'a LedgerOptions,
+    stream: &StreamOptions,
+) -> Result<Streamed<'a>, LedgerError> {
     super::check_inbox(inbox, options)?;
-    let mut discovery = discover::discover(inbox, &options.exclude);
     let candidates = std::mem::take(&mut discovery.candidates);
     let roster = stream.expect.roster.as_ref();
     let progress = stream.progress;
