@@ -97,6 +97,9 @@ pub enum WatchError {
 /// Size and modification time: cheap to read, changes when the content may have.
 type Stamp = (u64, Option<SystemTime>);
 
+/// Every candidate's stamp (`None`: it could not be looked at).
+type Stamps = BTreeMap<PathBuf, Option<Stamp>>;
+
 /// What the watcher remembers of one file between refreshes (not its report: the ledger is
 /// rebuilt from the files each time).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -336,11 +339,11 @@ impl State {
     /// Look for changes, and when there are any (or on the first call) rebuild the ledger and
     /// log them. Returns how many files were found when a ledger was attempted.
     fn refresh(&mut self, initial: bool, log: &mut dyn FnMut(String)) -> Option<usize> {
-        let found = self.discovery();
+        let (found, stamps) = self.settled();
         if found.unlisted.iter().any(|(p, _)| p == &self.options.inbox) {
             return None; // the inbox went while we looked: the loop says so
         }
-        let now = self.settled(&found);
+        let now = self.seen_now(stamps);
         let changes = self.changes(&now);
         if changes.is_empty() && !initial {
             self.seen = now;
@@ -363,22 +366,33 @@ impl State {
         Some(files)
     }
 
-    /// Every candidate's [`Seen`], once the ones that changed stopped changing.
-    fn settled(&self, found: &Discovery) -> BTreeMap<PathBuf, Seen> {
-        let mut stamps: BTreeMap<PathBuf, Option<Stamp>> = found
-            .candidates
-            .iter()
-            .map(|p| {
-                let s = stamp(&p);
-                (p, s)
-            })
-            .collect();
-        let unsettled: Vec<PathBuf> = stamps
-            .iter()
-            .filter(|(p, s)| self.seen.get(*p).is_none_or(|seen| seen.stamp != **s))
-            .map(|(p, _)| p.clone())
-            .collect();
-        self.wait_until_stable(&unsettled, &mut stamps);
+    /// The inbox's files and their stamps once nothing changed in it for `settle`: one wait
+    /// for a whole batch, however many files it has, and files still arriving join it.
+    fn settled(&self) -> (Discovery, Stamps) {
+        let mut found = self.discovery();
+        let mut stamps = stamps_of(&found);
+        let unchanged = stamps.len() == self.seen.len()
+            && stamps
+                .iter()
+                .all(|(p, s)| self.seen.get(p).is_some_and(|seen| seen.stamp == *s));
+        if unchanged {
+            return (found, stamps);
+        }
+        loop {
+            std::thread::sleep(self.options.settle);
+            let again = self.discovery();
+            let now = stamps_of(&again);
+            let still = now != stamps;
+            (found, stamps) = (again, now);
+            if !still || self.options.stop.load(Ordering::SeqCst) {
+                return (found, stamps);
+            }
+        }
+    }
+
+    /// Every file's [`Seen`]: what was known when its stamp did not change, else its stamp
+    /// and a fresh hash.
+    fn seen_now(&self, stamps: Stamps) -> BTreeMap<PathBuf, Seen> {
         let limits = &self.options.check.limits;
         stamps
             .into_iter()
@@ -393,27 +407,6 @@ impl State {
                 (path, seen)
             })
             .collect()
-    }
-
-    /// Sleep `settle` until none of `paths` changed its stamp meanwhile (or the watch stops).
-    fn wait_until_stable(&self, paths: &[PathBuf], stamps: &mut BTreeMap<PathBuf, Option<Stamp>>) {
-        if paths.is_empty() {
-            return;
-        }
-        loop {
-            std::thread::sleep(self.options.settle);
-            let mut still = false;
-            for path in paths {
-                let now = stamp(path);
-                if let Some(last) = stamps.get_mut(path) {
-                    still |= *last != now;
-                    *last = now;
-                }
-            }
-            if !still || self.options.stop.load(Ordering::SeqCst) {
-                return;
-            }
-        }
     }
 
     /// What changed between the last ledger's files and `now`.
@@ -567,6 +560,17 @@ fn feedback_note(unit: &str, outcomes: &[FeedbackOutcome]) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+fn stamps_of(found: &Discovery) -> Stamps {
+    found
+        .candidates
+        .iter()
+        .map(|p| {
+            let s = stamp(&p);
+            (p, s)
+        })
+        .collect()
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
