@@ -24,7 +24,7 @@
 //! written.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
-//! inbox (the in-memory path `watch` uses): same attribution, same row writers.
+//! inbox (the in-memory path the tests use): same attribution, same row writers.
 
 use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};

@@ -5,12 +5,10 @@
 //! run for that unit is removed (only when it carries our feedback marker), so the folder never
 //! tells a unit to fix what it has fixed.
 
-use super::model::Ledger;
 use crate::attribution::Owner;
 use crate::check::FileReport;
 use crate::feedback::{feedback_file_name, write_feedback_as, FeedbackError, FEEDBACK_SUFFIX};
 use crate::read::{Limits, Workbook};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// What happened to one unit's feedback file.
@@ -29,12 +27,6 @@ pub enum FeedbackOutcome {
         unit: String,
         error: FeedbackError,
     },
-}
-
-/// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
-/// that is its unit's current one, else `<file stem>_反馈.xlsx`.
-pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
-    unit_of(ledger, index).file_name(&ledger.reports[index])
 }
 
 /// Whose file a report is, as far as naming its feedback goes.
@@ -82,46 +74,6 @@ impl FeedbackUnit {
             Err(error) => FeedbackOutcome::Failed { unit, error },
         })
     }
-}
-
-/// The unit's name as shown in log lines.
-pub fn unit_name(ledger: &Ledger, index: usize) -> String {
-    let owner = &ledger.placements[index].owner;
-    ledger.placements.label(owner, ledger.roster.as_ref()).1
-}
-
-/// Write (or remove) feedback in `dir` for every current file, or only for the files in
-/// `only` (the ones that changed, for `watch`).
-pub fn write_unit_feedback(
-    ledger: &Ledger,
-    limits: &Limits,
-    dir: &Path,
-    only: Option<&HashSet<PathBuf>>,
-) -> Vec<FeedbackOutcome> {
-    (0..ledger.reports.len())
-        .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
-        .filter_map(|i| one(ledger, i, limits, dir))
-        .collect()
-}
-
-/// The unit of `ledger.reports[index]`, and whether it has a readable file at all.
-fn unit_of(ledger: &Ledger, index: usize) -> FeedbackUnit {
-    let owner = ledger.placements[index].owner;
-    let readable_sibling = ledger
-        .reports
-        .iter()
-        .zip(ledger.placements.iter())
-        .any(|(r, p)| p.owner == owner && r.form.is_some());
-    FeedbackUnit {
-        owner,
-        label: ledger.placements.label(&owner, ledger.roster.as_ref()),
-        readable_sibling,
-        with_roster: ledger.roster.is_some(),
-    }
-}
-
-fn one(ledger: &Ledger, i: usize, limits: &Limits, dir: &Path) -> Option<FeedbackOutcome> {
-    unit_of(ledger, i).write(&ledger.reports[i], limits, dir)
 }
 
 /// Whether `path` is a feedback workbook taizhang wrote (never delete anything else).
