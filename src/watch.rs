@@ -166,8 +166,14 @@ pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), 
         options.inbox.display(),
         options.output.display()
     ));
-    run_loop(&mut state, &mut debouncer, id, &rx, log);
-    let _ = debouncer.watcher().unwatch(&options.inbox);
+    let mut inbox = Followed {
+        debouncer,
+        id,
+        missing: false,
+        refused: None,
+    };
+    run_loop(&mut state, &mut inbox, &rx, log);
+    let _ = inbox.debouncer.watcher().unwatch(&options.inbox);
     log("已停止监视".to_string());
     Ok(())
 }
@@ -213,24 +219,59 @@ fn register(
     Ok(())
 }
 
-/// Whether the inbox is still the folder being watched.
-enum Inbox {
-    Same,
-    Gone,
-    /// A folder is at the inbox's path again, or another one replaced it.
-    Back(FolderId),
+/// The inbox as the watcher follows it: which folder is watched, and whether it is gone.
+struct Followed {
+    debouncer: Debouncer,
+    /// The folder watched at the inbox's path.
+    id: FolderId,
+    /// The inbox is not there (the error line was logged).
+    missing: bool,
+    /// A folder at the inbox's path that could not be watched (its error line was logged).
+    refused: Option<FolderId>,
+}
+
+impl Followed {
+    /// Whether the inbox can be read now: `Some(true)` when a folder is there again (or
+    /// another replaced it) and is watched from now on, `Some(false)` when nothing changed,
+    /// `None` while it is gone. Logs when it goes, comes back, or cannot be watched.
+    fn check(&mut self, inbox: &Path, log: &mut dyn FnMut(String)) -> Option<bool> {
+        let now = folder_id(inbox);
+        if now == Some(self.id) && !self.missing {
+            return Some(false);
+        }
+        if !self.missing {
+            log(format!(
+                "错误：收件文件夹 {} 不见了（被删除或移走）；台账保持原样，文件夹重新出现后继续监视",
+                inbox.display()
+            ));
+            self.missing = true;
+        }
+        let now = now?;
+        let _ = self.debouncer.watcher().unwatch(inbox);
+        if let Err(e) = register(&mut self.debouncer, inbox, log) {
+            if self.refused != Some(now) {
+                log(format!("错误：无法监视文件夹 {}：{e}", inbox.display()));
+                self.refused = Some(now);
+            }
+            return None;
+        }
+        log(format!(
+            "收件文件夹 {} 已重新出现，继续监视",
+            inbox.display()
+        ));
+        (self.id, self.missing, self.refused) = (now, false, None);
+        Some(true)
+    }
 }
 
 fn run_loop(
     state: &mut State,
-    debouncer: &mut Debouncer,
-    mut id: FolderId,
+    inbox: &mut Followed,
     rx: &mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
     log: &mut dyn FnMut(String),
 ) {
     let started = Instant::now();
     let mut batches = 0;
-    let mut missing = false;
     let mut pending = false;
     let poll = Duration::from_millis(50);
     while !state.should_stop(started, batches) {
@@ -240,32 +281,9 @@ fn run_loop(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        match state.inbox(id, missing) {
-            Inbox::Same => {}
-            Inbox::Gone => {
-                if !missing {
-                    state.log_gone(log);
-                }
-                missing = true;
-                continue;
-            }
-            Inbox::Back(now) => {
-                if !missing {
-                    state.log_gone(log);
-                }
-                let inbox = &state.options.inbox;
-                let _ = debouncer.watcher().unwatch(inbox);
-                if let Err(e) = register(debouncer, inbox, log) {
-                    log(format!("错误：无法监视文件夹 {}：{e}", inbox.display()));
-                    missing = true;
-                    continue;
-                }
-                log(format!(
-                    "收件文件夹 {} 已重新出现，继续监视",
-                    inbox.display()
-                ));
-                (id, missing, pending) = (now, false, true);
-            }
+        match inbox.check(&state.options.inbox, log) {
+            None => continue,
+            Some(back) => pending |= back,
         }
         if std::mem::take(&mut pending) && state.refresh(false, log).is_some() {
             batches += 1;
@@ -291,22 +309,6 @@ impl State {
         self.options.stop.load(Ordering::SeqCst)
             || self.options.max_batches.is_some_and(|m| batches >= m)
             || self.options.timeout.is_some_and(|t| started.elapsed() >= t)
-    }
-
-    /// Whether folder `id` is still at the inbox's path (`missing`: it was not, last time).
-    fn inbox(&self, id: FolderId, missing: bool) -> Inbox {
-        match folder_id(&self.options.inbox) {
-            Some(now) if now == id && !missing => Inbox::Same,
-            Some(now) => Inbox::Back(now),
-            None => Inbox::Gone,
-        }
-    }
-
-    fn log_gone(&self, log: &mut dyn FnMut(String)) {
-        log(format!(
-            "错误：收件文件夹 {} 不见了（被删除或移走）；台账保持原样，文件夹重新出现后继续监视",
-            self.options.inbox.display()
-        ));
     }
 
     /// Whether an event on `path` may concern a returned form (not our own outputs, not lock
