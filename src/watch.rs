@@ -1,23 +1,34 @@
 //! `taizhang watch`: keep the ledger (and the feedback) current while returned forms arrive.
 //!
 //! The clerk drops files into the inbox; each burst of file-system events (debounced) triggers
-//! a refresh that looks at every file's size and modification time, waits until a changed file
-//! has stopped growing, hashes it, and re-checks it only when its content really changed. The
-//! ledger is then rebuilt from the cached reports and written atomically. Our own outputs (the
-//! ledger, its temporary file, the feedback folder) never trigger anything, or every write
-//! would wake the watcher again. The loop ends when `stop` is set (Ctrl-C in the binary), after
-//! `max_batches` refreshes or after `timeout`, so a test can drive it in a real folder.
+//! a refresh: every file's size and modification time is looked at, the ones that changed are
+//! left to settle (one wait for the whole batch: until none of them still grows), hashed in a
+//! stream, and when any content really changed the ledger is rebuilt by the `ledger` command's
+//! own pipeline ([`stream::run_found`]): the same size limits before reading, the same 文件清单
+//! (an unreadable file is 读取失败, an unreadable folder 无法访问), the same flat memory. What
+//! the watcher keeps between refreshes is one small stamp per file, to tell what changed and
+//! write one log line per change.
+//!
+//! Our own outputs (the ledger, its temporary file, the feedback folder) never trigger
+//! anything, or every write would wake the watcher again. When the inbox itself disappears
+//! (removed, or moved away) the ledger is left as it is and an error line is logged; when a
+//! folder is there again under the inbox's name it is watched again and read. The loop ends
+//! when `stop` is set (Ctrl-C in the binary), after `max_batches` refreshes or after `timeout`,
+//! so a test can drive it in a real folder.
 
-use crate::check::{check_file, CheckOptions, FileReport};
+use crate::check::CheckOptions;
 use crate::discover::{self, Discovery};
 use crate::ledger::model::{FileEntry, FileStatus};
-use crate::ledger::unit_feedback::{self, FeedbackOutcome};
-use crate::ledger::{self, Ledger, LedgerError};
+use crate::ledger::stream::{self, StreamOptions, Streamed};
+use crate::ledger::unit_feedback::FeedbackOutcome;
+use crate::ledger::{self, LedgerError, LedgerOptions};
+use crate::read::Limits;
 use crate::roster::Roster;
 use crate::status::Expectation;
 use chrono::NaiveDate;
 use notify::RecursiveMode;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -36,7 +47,8 @@ pub struct WatchOptions {
     pub stage: Option<crate::stage::SurveyStage>,
     /// Quiet time that ends a burst of events.
     pub debounce: Duration,
-    /// How long a file's size and modification time must stay the same before it is read.
+    /// How long the changed files' sizes and modification times must stay the same before
+    /// they are read (one wait for the whole batch).
     pub settle: Duration,
     /// Set to end the loop (the binary sets it on Ctrl-C).
     pub stop: Arc<AtomicBool>,
@@ -65,7 +77,7 @@ impl WatchOptions {
     }
 }
 
-/// Why watching could not start or go on.
+/// Why watching could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
     #[error(transparent)]
@@ -85,15 +97,21 @@ pub enum WatchError {
     },
 }
 
-/// What the cache knows of one file.
-struct Cached {
-    stamp: Stamp,
-    hash: blake3::Hash,
-    report: FileReport,
-}
-
 /// Size and modification time: cheap to read, changes when the content may have.
 type Stamp = (u64, Option<SystemTime>);
+
+/// Every candidate's stamp (`None`: it could not be looked at).
+type Stamps = BTreeMap<PathBuf, Option<Stamp>>;
+
+/// What the watcher remembers of one file between refreshes (not its report: the ledger is
+/// rebuilt from the files each time).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seen {
+    /// `None` when the file could not be looked at.
+    stamp: Option<Stamp>,
+    /// `None` when it could not be read, or is over the size limit (never read whole).
+    hash: Option<blake3::Hash>,
+}
 
 /// How a file changed since the last refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,20 +121,28 @@ enum Change {
     Removed,
 }
 
-/// The watcher's memory: path → (stamp, content hash, report).
+/// Which folder is at the inbox's path: device and inode where the platform tells them, so a
+/// folder moved away and another made under the same name is told apart.
+type FolderId = (u64, u64);
+
+type Debouncer = notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>;
+
+/// The watcher's memory: the settings and one [`Seen`] per file of the last ledger.
 struct State {
     options: WatchOptions,
-    cache: BTreeMap<PathBuf, Cached>,
+    ledger: LedgerOptions,
+    expect: Expectation,
+    seen: BTreeMap<PathBuf, Seen>,
 }
 
 /// Watch `options.inbox` until stopped, calling `log` with one Chinese line per event.
 pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), WatchError> {
-    if !options.inbox.is_dir() {
+    let Some(id) = folder_id(&options.inbox) else {
         return Err(LedgerError::NoInbox {
             path: options.inbox.clone(),
         }
         .into());
-    }
+    };
     ledger::refuse_overwriting_a_form(&options.output, &options.check)?;
     if let Some(dir) = &options.feedback {
         std::fs::create_dir_all(dir).map_err(|source| WatchError::FeedbackDir {
@@ -125,64 +151,164 @@ pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), 
         })?;
     }
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(options.debounce, tx)
-        .and_then(|mut d| {
-            d.watcher()
-                .watch(&options.inbox, RecursiveMode::Recursive)
-                .map(|_| d)
-        })
-        .map_err(|source| WatchError::Notify {
-            path: options.inbox.clone(),
-            source,
+    let mut debouncer =
+        notify_debouncer_mini::new_debouncer(options.debounce, tx).map_err(|source| {
+            WatchError::Notify {
+                path: options.inbox.clone(),
+                source,
+            }
         })?;
-    let mut state = State {
-        options: options.clone(),
-        cache: BTreeMap::new(),
-    };
-    let first = state.refresh();
-    state.publish(&first, true, log);
+    register(&mut debouncer, &options.inbox, log).map_err(|source| WatchError::Notify {
+        path: options.inbox.clone(),
+        source,
+    })?;
+    let mut state = State::new(options);
+    let found = state.refresh(true, log).unwrap_or(0);
     log(format!(
-        "开始监视 {}：已读取 {} 个文件，台账 {}；按 Ctrl-C 停止",
+        "开始监视 {}：已读取 {found} 个文件，台账 {}；按 Ctrl-C 停止",
         options.inbox.display(),
-        first.len(),
         options.output.display()
     ));
-    run_loop(&mut state, &rx, log);
-    let _ = debouncer.watcher().unwatch(&options.inbox);
+    let mut inbox = Followed {
+        debouncer,
+        id,
+        missing: false,
+        refused: None,
+    };
+    run_loop(&mut state, &mut inbox, &rx, log);
+    let _ = inbox.debouncer.watcher().unwatch(&options.inbox);
     log("已停止监视".to_string());
     Ok(())
 }
 
+/// Watch `inbox` and its subfolders. A subfolder that cannot be watched (no permission) is
+/// logged and left out, as `ledger` lists it and goes on; only the inbox itself is fatal.
+fn register(
+    debouncer: &mut Debouncer,
+    inbox: &Path,
+    log: &mut dyn FnMut(String),
+) -> Result<(), notify::Error> {
+    let watcher = debouncer.watcher();
+    let first = match watcher.watch(inbox, RecursiveMode::Recursive) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.paths.is_empty() || e.paths.iter().any(|p| p == inbox) => return Err(e),
+        Err(e) => e,
+    };
+    // The walk stopped at the folder it could not watch: watch every other folder on its own.
+    let mut refused: Vec<(PathBuf, notify::Error)> = Vec::new();
+    refused.push((first.paths[0].clone(), first));
+    let folders: Vec<PathBuf> = walkdir::WalkDir::new(inbox)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    for folder in folders {
+        if refused.iter().any(|(bad, _)| folder.starts_with(bad)) {
+            continue;
+        }
+        if let Err(e) = watcher.watch(&folder, RecursiveMode::Recursive) {
+            let bad = e.paths.first().cloned().unwrap_or(folder);
+            refused.push((bad, e));
+        }
+    }
+    for (folder, e) in refused {
+        log(format!(
+            "错误：无法监视子文件夹 {}：{e}；其中的变化不会触发更新",
+            ledger::model::relative(inbox, &folder)
+        ));
+    }
+    Ok(())
+}
+
+/// The inbox as the watcher follows it: which folder is watched, and whether it is gone.
+struct Followed {
+    debouncer: Debouncer,
+    /// The folder watched at the inbox's path.
+    id: FolderId,
+    /// The inbox is not there (the error line was logged).
+    missing: bool,
+    /// A folder at the inbox's path that could not be watched (its error line was logged).
+    refused: Option<FolderId>,
+}
+
+impl Followed {
+    /// Whether the inbox can be read now: `Some(true)` when a folder is there again (or
+    /// another replaced it) and is watched from now on, `Some(false)` when nothing changed,
+    /// `None` while it is gone. Logs when it goes, comes back, or cannot be watched.
+    fn check(&mut self, inbox: &Path, log: &mut dyn FnMut(String)) -> Option<bool> {
+        let now = folder_id(inbox);
+        if now == Some(self.id) && !self.missing {
+            return Some(false);
+        }
+        if !self.missing {
+            log(format!(
+                "错误：收件文件夹 {} 不见了（被删除或移走）；台账保持原样，文件夹重新出现后继续监视",
+                inbox.display()
+            ));
+            self.missing = true;
+        }
+        let now = now?;
+        let _ = self.debouncer.watcher().unwatch(inbox);
+        if let Err(e) = register(&mut self.debouncer, inbox, log) {
+            if self.refused != Some(now) {
+                log(format!("错误：无法监视文件夹 {}：{e}", inbox.display()));
+                self.refused = Some(now);
+            }
+            return None;
+        }
+        log(format!(
+            "收件文件夹 {} 已重新出现，继续监视",
+            inbox.display()
+        ));
+        (self.id, self.missing, self.refused) = (now, false, None);
+        Some(true)
+    }
+}
+
 fn run_loop(
     state: &mut State,
+    inbox: &mut Followed,
     rx: &mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
     log: &mut dyn FnMut(String),
 ) {
     let started = Instant::now();
     let mut batches = 0;
+    let mut pending = false;
     let poll = Duration::from_millis(50);
     while !state.should_stop(started, batches) {
-        let events = match rx.recv_timeout(poll) {
-            Ok(Ok(events)) => events,
-            Ok(Err(e)) => {
-                log(format!("监视出错：{e}；继续监视"));
-                continue;
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+        match rx.recv_timeout(poll) {
+            Ok(Ok(events)) => pending |= events.iter().any(|e| state.is_relevant(&e.path)),
+            Ok(Err(e)) => log(format!("监视出错：{e}；继续监视")),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        if !events.iter().any(|e| state.is_relevant(&e.path)) {
-            continue;
         }
-        let changes = state.refresh();
-        if !changes.is_empty() {
-            state.publish(&changes, false, log);
+        match inbox.check(&state.options.inbox, log) {
+            None => continue,
+            Some(back) => pending |= back,
+        }
+        if std::mem::take(&mut pending) && state.refresh(false, log).is_some() {
             batches += 1;
         }
     }
 }
 
 impl State {
+    fn new(options: &WatchOptions) -> State {
+        State {
+            options: options.clone(),
+            ledger: LedgerOptions {
+                check: options.check.clone(),
+                exclude: vec![options.output.clone()],
+                ..LedgerOptions::default()
+            },
+            expect: Expectation::new(options.roster.clone(), options.deadline, None)
+                .with_stage(options.stage),
+            seen: BTreeMap::new(),
+        }
+    }
+
     fn should_stop(&self, started: Instant, batches: usize) -> bool {
         self.options.stop.load(Ordering::SeqCst)
             || self.options.max_batches.is_some_and(|m| batches >= m)
@@ -205,130 +331,169 @@ impl State {
         !(ours || name.starts_with("~$") || name.starts_with('.'))
     }
 
+    /// The inbox's files as `ledger` finds them, less our feedback folder.
     fn discovery(&self) -> Discovery {
-        let mut found = discover::discover(
-            &self.options.inbox,
-            std::slice::from_ref(&self.options.output),
-        );
+        let mut found = discover::discover(&self.options.inbox, &self.ledger.exclude);
         if let Some(dir) = &self.options.feedback {
             found.candidates.retain(|p| !is_under(p, dir));
             found.ignored.retain(|i| !is_under(&i.path, dir));
+            found.unlisted.retain(|(p, _)| !is_under(p, dir));
         }
         found
     }
 
-    /// Re-read what changed; return the changed paths.
-    fn refresh(&mut self) -> Vec<(PathBuf, Change)> {
-        let found = self.discovery();
-        let mut changes = Vec::new();
-        let present: HashSet<PathBuf> = found.candidates.iter().collect();
-        let gone: Vec<PathBuf> = self
-            .cache
-            .keys()
-            .filter(|p| !present.contains(*p))
-            .cloned()
-            .collect();
-        for path in gone {
-            self.cache.remove(&path);
-            changes.push((path, Change::Removed));
+    /// Look for changes, and when there are any (or on the first call) rebuild the ledger and
+    /// log them. Returns how many files were found when a ledger was attempted.
+    fn refresh(&mut self, initial: bool, log: &mut dyn FnMut(String)) -> Option<usize> {
+        let (found, stamps) = self.settled();
+        if found.unlisted.iter().any(|(p, _)| p == &self.options.inbox) {
+            return None; // the inbox went while we looked: the loop says so
         }
-        for path in found.candidates.iter() {
-            if let Some(change) = self.update(&path) {
-                changes.push((path, change));
+        let now = self.seen_now(stamps);
+        let changes = self.changes(&now);
+        if changes.is_empty() && !initial {
+            self.seen = now;
+            return None;
+        }
+        let files = found.candidates.len();
+        let built = match self.rebuild(found) {
+            Ok(streamed) => {
+                self.log_changes(&streamed, &changes, initial, log);
+                true
             }
+            Err(e) => {
+                log(format!("错误：台账未更新：{e}"));
+                false
+            }
+        };
+        if built {
+            self.seen = now;
+        }
+        Some(files)
+    }
+
+    /// The inbox's files and their stamps once nothing changed in it for `settle`: one wait
+    /// for a whole batch, however many files it has, and files still arriving join it.
+    fn settled(&self) -> (Discovery, Stamps) {
+        let mut found = self.discovery();
+        let mut stamps = stamps_of(&found);
+        let unchanged = stamps.len() == self.seen.len()
+            && stamps
+                .iter()
+                .all(|(p, s)| self.seen.get(p).is_some_and(|seen| seen.stamp == *s));
+        if unchanged {
+            return (found, stamps);
+        }
+        loop {
+            std::thread::sleep(self.options.settle);
+            let again = self.discovery();
+            let now = stamps_of(&again);
+            let still = now != stamps;
+            (found, stamps) = (again, now);
+            if !still || self.options.stop.load(Ordering::SeqCst) {
+                return (found, stamps);
+            }
+        }
+    }
+
+    /// Every file's [`Seen`]: what was known when its stamp did not change, else its stamp
+    /// and a fresh hash.
+    fn seen_now(&self, stamps: Stamps) -> BTreeMap<PathBuf, Seen> {
+        let limits = &self.options.check.limits;
+        stamps
+            .into_iter()
+            .map(|(path, stamp)| {
+                let seen = match self.seen.get(&path) {
+                    Some(old) if old.stamp == stamp => *old,
+                    _ => Seen {
+                        stamp,
+                        hash: hash_file(&path, stamp, limits),
+                    },
+                };
+                (path, seen)
+            })
+            .collect()
+    }
+
+    /// What changed between the last ledger's files and `now`.
+    fn changes(&self, now: &BTreeMap<PathBuf, Seen>) -> Vec<(PathBuf, Change)> {
+        let mut changes: Vec<(PathBuf, Change)> = self
+            .seen
+            .keys()
+            .filter(|p| !now.contains_key(*p))
+            .map(|p| (p.clone(), Change::Removed))
+            .collect();
+        for (path, seen) in now {
+            let change = match self.seen.get(path) {
+                None => Change::Added,
+                Some(old) if same_content(old, seen) => continue,
+                Some(_) => Change::Updated,
+            };
+            changes.push((path.clone(), change));
         }
         changes
     }
 
-    /// Re-check `path` if its content changed since it was cached.
-    fn update(&mut self, path: &Path) -> Option<Change> {
-        let before = stamp(path);
-        if self
-            .cache
-            .get(path)
-            .is_some_and(|c| Some(c.stamp) == before)
-        {
-            return None;
-        }
-        let stamp = self.wait_until_stable(path)?;
-        let hash = blake3::hash(&std::fs::read(path).ok()?);
-        if let Some(cached) = self.cache.get_mut(path) {
-            cached.stamp = stamp;
-            if cached.hash == hash {
-                return None;
-            }
-        }
-        let report = check_file(path, &self.options.check);
-        let change = match self.cache.contains_key(path) {
-            true => Change::Updated,
-            false => Change::Added,
+    /// The `ledger` command's pipeline over `found`.
+    fn rebuild(&self, found: Discovery) -> Result<Streamed<'_>, LedgerError> {
+        let stream = StreamOptions {
+            expect: &self.expect,
+            feedback: self.options.feedback.as_deref(),
+            progress: &|_| {},
         };
-        self.cache.insert(
-            path.to_path_buf(),
-            Cached {
-                stamp,
-                hash,
-                report,
-            },
-        );
-        Some(change)
+        let inbox = &self.options.inbox;
+        stream::run_found(inbox, found, &self.options.output, &self.ledger, &stream)
     }
 
-    /// The file's stamp once it stayed the same for `settle`; `None` if it vanished or the
-    /// watch is stopping.
-    fn wait_until_stable(&self, path: &Path) -> Option<Stamp> {
-        let mut last = stamp(path)?;
-        loop {
-            std::thread::sleep(self.options.settle);
-            let now = stamp(path)?;
-            if now == last || self.options.stop.load(Ordering::SeqCst) {
-                return Some(now);
-            }
-            last = now;
-        }
-    }
-
-    /// Rebuild and write the ledger and the changed files' feedback, then log each change.
-    fn publish(&self, changes: &[(PathBuf, Change)], initial: bool, log: &mut dyn FnMut(String)) {
-        let found = self.discovery();
-        let reports: Vec<FileReport> = found
-            .candidates
-            .iter()
-            .filter_map(|p| self.cache.get(&p).map(|c| c.report.clone()))
-            .collect();
-        let expect = Expectation::new(self.options.roster.clone(), self.options.deadline, None)
-            .with_stage(self.options.stage);
-        let rules = &self.options.check.rules;
-        let built = Ledger::build_with(rules, &self.options.inbox, &found, reports, &expect);
-        if let Err(e) = ledger::write(&built, &self.options.output) {
-            log(format!("错误：台账未更新：{e}"));
-        }
-        let changed: HashSet<PathBuf> = changes.iter().map(|(p, _)| p.clone()).collect();
-        let outcomes = self.write_feedback(&built, &changed, initial);
+    /// One line per change (on the first refresh, only the feedback that failed).
+    fn log_changes(
+        &self,
+        streamed: &Streamed,
+        changes: &[(PathBuf, Change)],
+        initial: bool,
+        log: &mut dyn FnMut(String),
+    ) {
         if initial {
-            built.stage.iter().for_each(|stage| log(stage.line()));
-            report_feedback_failures(&outcomes, log);
+            streamed
+                .ledger
+                .stage
+                .iter()
+                .for_each(|stage| log(stage.line()));
+            report_feedback_failures(&streamed.feedback, log);
             return;
         }
+        let lines = match streamed.ledger.files.to_vec() {
+            Ok(lines) => lines,
+            Err(e) => return log(format!("错误：无法读回文件清单：{e}")),
+        };
         for (path, change) in changes {
-            if let Some(line) = event_line(&built, path, *change, &outcomes) {
+            let shown = streamed.ledger.display_path(path);
+            if let Some(line) = event_line(&lines, &shown, *change, &streamed.feedback) {
                 log(line);
             }
         }
     }
+}
 
-    fn write_feedback(
-        &self,
-        built: &Ledger,
-        changed: &HashSet<PathBuf>,
-        initial: bool,
-    ) -> Vec<FeedbackOutcome> {
-        let Some(dir) = &self.options.feedback else {
-            return Vec::new();
-        };
-        let only = (!initial).then_some(changed);
-        unit_feedback::write_unit_feedback(built, &self.options.check.limits, dir, only)
+/// Whether two looks at a file saw the same content: same hash, or (without one: unreadable,
+/// over the size limit) same stamp.
+fn same_content(old: &Seen, new: &Seen) -> bool {
+    match (old.hash, new.hash) {
+        (Some(a), Some(b)) => a == b,
+        _ => old.stamp == new.stamp,
     }
+}
+
+/// The content hash of a file within the size limit, read in a stream (never whole).
+fn hash_file(path: &Path, stamp: Option<Stamp>, limits: &Limits) -> Option<blake3::Hash> {
+    let (size, _) = stamp?;
+    if size > limits.max_file_bytes {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(BufReader::new(file)).ok()?;
+    Some(hasher.finalize())
 }
 
 fn report_feedback_failures(outcomes: &[FeedbackOutcome], log: &mut dyn FnMut(String)) {
@@ -341,16 +506,14 @@ fn report_feedback_failures(outcomes: &[FeedbackOutcome], log: &mut dyn FnMut(St
 
 /// "收到 白马镇.xlsx：3 个错误，已生成反馈".
 fn event_line(
-    built: &Ledger,
-    path: &Path,
+    lines: &[FileEntry],
+    shown: &str,
     change: Change,
     outcomes: &[FeedbackOutcome],
 ) -> Option<String> {
-    let shown = built.display_path(path);
     if change == Change::Removed {
         return Some(format!("移除 {shown}"));
     }
-    let lines = built.files.to_vec().ok()?;
     let entry = lines.iter().find(|f| f.path == shown)?;
     let verb = match change {
         Change::Added => "收到",
@@ -363,9 +526,11 @@ fn event_line(
         FileStatus::Failed => format!("无法读取（{}）", entry.detail),
         FileStatus::Read => counts(entry.errors, entry.warnings),
     };
-    let index = built.reports.iter().position(|r| r.path == path);
-    let feedback = index.map_or(String::new(), |i| feedback_note(built, i, outcomes));
-    let replaced = replaced_note(&lines, &shown);
+    let feedback = match entry.status {
+        FileStatus::Superseded(_) | FileStatus::OtherStage(_) => String::new(),
+        _ => feedback_note(&entry.unit_name, outcomes),
+    };
+    let replaced = replaced_note(lines, shown);
     Some(format!("{verb} {shown}：{verdict}{replaced}{feedback}"))
 }
 
@@ -390,18 +555,18 @@ fn replaced_note(lines: &[FileEntry], shown: &str) -> String {
     }
 }
 
-fn feedback_note(built: &Ledger, index: usize, outcomes: &[FeedbackOutcome]) -> String {
-    let unit = unit_feedback::unit_name(built, index);
+/// What became of the feedback of `unit` in this refresh.
+fn feedback_note(unit: &str, outcomes: &[FeedbackOutcome]) -> String {
     outcomes
         .iter()
         .find_map(|o| match o {
-            FeedbackOutcome::Written { unit: u, .. } if *u == unit => {
+            FeedbackOutcome::Written { unit: u, .. } if u == unit => {
                 Some("，已生成反馈".to_string())
             }
-            FeedbackOutcome::Removed { unit: u, .. } if *u == unit => {
+            FeedbackOutcome::Removed { unit: u, .. } if u == unit => {
                 Some("，已删除旧反馈".to_string())
             }
-            FeedbackOutcome::Failed { unit: u, error } if *u == unit => {
+            FeedbackOutcome::Failed { unit: u, error } if u == unit => {
                 Some(format!("，反馈未生成：{error}"))
             }
             _ => None,
@@ -409,9 +574,32 @@ fn feedback_note(built: &Ledger, index: usize, outcomes: &[FeedbackOutcome]) -> 
         .unwrap_or_default()
 }
 
+fn stamps_of(found: &Discovery) -> Stamps {
+    found
+        .candidates
+        .iter()
+        .map(|p| {
+            let s = stamp(&p);
+            (p, s)
+        })
+        .collect()
+}
+
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()))
+}
+
+#[cfg(unix)]
+fn folder_id(path: &Path) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_dir())?;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(path: &Path) -> Option<FolderId> {
+    path.is_dir().then_some((0, 0))
 }
 
 fn canonical(path: &Path) -> PathBuf {

@@ -4,8 +4,8 @@
 //! Two ways in, one writer ([`writer::LedgerWriter`]): [`stream::run`] (the `ledger` command)
 //! streams reports from the readers to the writer and keeps only the files' placements (文件清单's
 //! lines and the per-unit counters wait on disk), so a national run stays in little memory;
-//! [`collect`] + [`Ledger::build_with`] + [`write()`] keep every report (`watch` caches them;
-//! tests inspect them).
+//! [`collect`] + [`Ledger::build_with`] + [`write()`] keep every report (tests
+//! inspect them).
 
 pub mod continued;
 pub mod coverage;
@@ -190,7 +190,7 @@ pub fn refuse_overwriting_a_form(
     )?)
 }
 
-/// Write an in-memory ledger (the one `watch` keeps) to `output`, atomically.
+/// Write an in-memory ledger to `output`, atomically.
 pub fn write(ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
     write_with_limit(ledger, output, writer::default_sheet_rows())
 }

@@ -29,7 +29,7 @@
 //! task finishes first.
 //!
 //! The output equals what [`super::Ledger::build_with`] + [`super::write`] give for the same
-//! inbox (the in-memory path `watch` uses): same attribution, same row writers.
+//! inbox (the in-memory path the tests use): same attribution, same row writers.
 
 use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};
@@ -120,6 +120,18 @@ pub fn run<'a>(
     options: &'a LedgerOptions,
     stream: &StreamOptions,
 ) -> Result<Streamed<'a>, LedgerError> {
+    let discovery = discover::discover(inbox, &options.exclude);
+    run_found(inbox, discovery, output, options, stream)
+}
+
+/// [`run`] over files already found (`watch` leaves its feedback folder out of them).
+pub fn run_found<'a>(
+    inbox: &Path,
+    mut discovery: Discovery,
+    output: &Path,
+    options: &'a LedgerOptions,
+    stream: &StreamOptions,
+) -> Result<Streamed<'a>, LedgerError> {
     super::check_inbox(inbox)?;
     let inputs = options.inputs.clone().folder(inbox, "收件文件夹中的文件");
     crate::output::prepare(output, Kind::Ledger, options.force, &inputs)?;
@@ -130,7 +142,6 @@ pub fn run<'a>(
         }
         None => None,
     };
-    let mut discovery = discover::discover(inbox, &options.exclude);
     let candidates = std::mem::take(&mut discovery.candidates);
     let progress = stream.progress;
     let mut plan = read_and_plan(candidates, inbox, options, stream.expect, progress)?;

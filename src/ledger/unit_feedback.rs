@@ -5,13 +5,11 @@
 //! run for that unit is removed (only when it carries our feedback marker), so the folder never
 //! tells a unit to fix what it has fixed.
 
-use super::model::Ledger;
 use crate::attribution::Owner;
 use crate::check::FileReport;
 use crate::feedback::{feedback_stem, write_feedback_as, FeedbackError};
 use crate::output::FeedbackNames;
 use crate::read::Limits;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// What happened to one unit's feedback file.
@@ -30,15 +28,6 @@ pub enum FeedbackOutcome {
         unit: String,
         error: FeedbackError,
     },
-}
-
-/// The feedback file name of `ledger.reports[index]`: `<单位代码>_<单位名称>_反馈.xlsx` for a file
-/// that is its unit's current one, else `<file stem>_反馈.xlsx` (a run numbers it when the
-/// name is taken: [`FeedbackNames`]).
-pub fn feedback_name(ledger: &Ledger, index: usize) -> String {
-    let report = &ledger.reports[index];
-    let stem = unit_of(ledger, index).stem(&report.path, report.form.is_some());
-    crate::output::fit_name(&stem, crate::feedback::FEEDBACK_SUFFIX)
 }
 
 /// Whose file a report is, as far as naming its feedback goes.
@@ -92,38 +81,6 @@ impl FeedbackUnit {
     }
 }
 
-/// The unit's name as shown in log lines.
-pub fn unit_name(ledger: &Ledger, index: usize) -> String {
-    let owner = &ledger.placements[index].owner;
-    ledger.placements.label(owner, ledger.roster.as_ref()).1
-}
-
-/// Write (or remove) feedback in `dir` for every current file, or only for the files in
-/// `only` (the ones that changed, for `watch`).
-pub fn write_unit_feedback(
-    ledger: &Ledger,
-    limits: &Limits,
-    dir: &Path,
-    only: Option<&HashSet<PathBuf>>,
-) -> Vec<FeedbackOutcome> {
-    let names = FeedbackNames::new(dir);
-    // A return of another 调查阶段 gets none: its file would take its unit's name.
-    let files: Vec<usize> = (0..ledger.reports.len())
-        .filter(|&i| ledger.placements[i].counts())
-        .filter(|&i| only.is_none_or(|set| set.contains(&ledger.reports[i].path)))
-        .collect();
-    let stems = files.iter().map(|&i| {
-        let report = &ledger.reports[i];
-        unit_of(ledger, i).stem(&report.path, report.form.is_some())
-    });
-    let assigned = names.assign(stems);
-    files
-        .iter()
-        .zip(&assigned)
-        .filter_map(|(&i, name)| unit_of(ledger, i).write(&ledger.reports[i], limits, &names, name))
-        .collect()
-}
-
 /// Remove the feedback files of ours in the folder of `names` that no file of this run
 /// claimed: left from a unit whose form was deleted or is now attributed elsewhere.
 pub fn remove_stale(names: &FeedbackNames) -> Vec<FeedbackOutcome> {
@@ -140,20 +97,4 @@ pub fn remove_stale(names: &FeedbackNames) -> Vec<FeedbackOutcome> {
             path,
         })
         .collect()
-}
-
-/// The unit of `ledger.reports[index]`, and whether it has a readable file at all.
-fn unit_of(ledger: &Ledger, index: usize) -> FeedbackUnit {
-    let owner = ledger.placements[index].owner;
-    let readable_sibling = ledger
-        .reports
-        .iter()
-        .zip(ledger.placements.iter())
-        .any(|(r, p)| p.owner == owner && p.counts() && r.form.is_some());
-    FeedbackUnit {
-        owner,
-        label: ledger.placements.label(&owner, ledger.roster.as_ref()),
-        readable_sibling,
-        with_roster: ledger.roster.is_some(),
-    }
 }

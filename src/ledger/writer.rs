@@ -1,5 +1,5 @@
-//! The one ledger writer, shared by `ledger` (reports streamed from the readers, dropped once
-//! written) and `watch` (reports from its cache): rows are appended report by report to
+//! The one ledger writer, shared by the streamed pipeline of `ledger` and `watch` (reports
+//! streamed from the readers, dropped once written) and the in-memory path: rows are appended report by report to
 //! constant-memory sheets, and the sheets that need the whole picture (汇总, 报送情况,
 //! 两新覆盖, 文件清单) are written at the end from the consolidated figures.
 //!
