@@ -698,3 +698,45 @@ mod model {
         }
     }
 }
+
+/// A return of the other stage takes no feedback name: the unit's return of the collected stage
+/// gets the plain `<代码>_<单位>_反馈.xlsx` even when the other file comes first in file order.
+#[test]
+fn a_return_of_the_other_stage_never_takes_its_units_feedback_name() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件箱");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let roster = small_roster(dir.path());
+    let with_error = |f: FormBuilder| f.org(|o| o.name("白马镇错号支部").secretary_phone("123"));
+    with_error(form(BAIMA, "年终", "2026-12-01", 2, "年终"))
+        .write(&inbox.join("0_白马镇年终.xlsx"))
+        .unwrap();
+    with_error(form(BAIMA, "摸底", "2026-04-01", 2, "摸底"))
+        .write(&inbox.join("白马镇.xlsx"))
+        .unwrap();
+    let before = snapshot(&inbox);
+    let feedback = dir.path().join("反馈");
+    let out = dir.path().join("台账.xlsx");
+    let run = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(&inbox)
+        .arg("-o")
+        .arg(&out)
+        .arg("--roster")
+        .arg(&roster.path)
+        .arg("--stage")
+        .arg("摸底")
+        .arg("--feedback")
+        .arg(&feedback)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let mut names: Vec<String> = std::fs::read_dir(&feedback)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["511101001_白马镇_反馈.xlsx"]);
+    assert_eq!(snapshot(&inbox), before);
+}
