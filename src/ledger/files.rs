@@ -38,7 +38,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         sheet.write_string(row, 3, &entry.unit_name)?;
         if matches!(entry.status, FileStatus::Read | FileStatus::Superseded(_)) {
             sheet.write_number(row, 4, entry.organizations as f64)?;
-            sheet.write_number(row, 5, (entry.blank_rows + entry.total_rows) as f64)?;
+            let skipped = entry.blank_rows + entry.total_rows + entry.unread_rows;
+            sheet.write_number(row, 5, skipped as f64)?;
         }
         if !matches!(entry.status, FileStatus::Ignored(_)) {
             sheet.write_number(row, 6, entry.errors as f64)?;
@@ -52,7 +53,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
 }
 
 /// Files found = read + superseded + failed + ignored; rows under the headers of the files in
-/// the ledger = organizations + coverage rows + skipped rows.
+/// the ledger = organizations + coverage rows + skipped rows (+ the rows of sheets whose
+/// header is not found, when there are any).
 fn reconciliation(
     sheet: &mut Worksheet,
     row: u32,
@@ -63,6 +65,10 @@ fn reconciliation(
     let (organizations, coverage, skipped) =
         (tally.organizations, tally.coverage_rows, tally.skipped_rows);
     let superseded = tally.superseded;
+    let unread = match tally.unread_rows {
+        0 => String::new(),
+        n => format!(" + 表头无法识别、未读取的行 {n}"),
+    };
     let mut lines = vec![
         format!(
             "共发现文件 {} 个 = 已读取 {} + 已被替代 {superseded} + 读取失败 {} + 已忽略 {}",
@@ -72,8 +78,8 @@ fn reconciliation(
             tally.ignored
         ),
         format!(
-            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}",
-            organizations + coverage + skipped
+            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}{unread}",
+            organizations + coverage + skipped + tally.unread_rows
         ),
     ];
     if superseded > 0 {

@@ -9,6 +9,7 @@ mod nothing_lost;
 mod properties;
 mod roster;
 mod samples;
+mod sheets;
 mod status;
 mod support;
 mod template;
