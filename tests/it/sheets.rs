@@ -7,8 +7,11 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
 use taizhang::builder::{Cell, FormBuilder};
 use taizhang::check::{check_file, CheckOptions, FileReport};
+use taizhang::feedback::write_feedback;
 use taizhang::ledger::model::{FileEntry, FileStatus};
 use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::read::hostile::{write_zip, zip_parts};
+use taizhang::read::Limits;
 use taizhang::rules::Rules;
 use taizhang::{Code, Issue};
 
@@ -144,6 +147,7 @@ fn assert_continuation_read(name: &str) {
         duplicate[0].message
     );
 
+    assert_feedback_lays_out(&report, name);
     let run = run(dir.path());
     let source = format!("白马镇.xlsx（“{name}”表）");
     let detail: Vec<(&str, &str, &str)> = run
@@ -169,6 +173,26 @@ fn assert_continuation_read(name: &str) {
         run.reconciliation
     );
     assert_eq!(bytes(&path), before);
+}
+
+/// The feedback workbook shows each sheet's own rows: the continuation's on a sheet of its name.
+fn assert_feedback_lays_out(report: &FileReport, name: &str) {
+    let dir = temp_dir();
+    let path = write_feedback(report, &Limits::default(), dir.path())
+        .expect("feedback")
+        .expect("written");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("feedback");
+    let count = |book: &mut Xlsx<_>, sheet: &str, org: &str| {
+        let range = book.worksheet_range(sheet).expect(sheet);
+        range
+            .used_cells()
+            .filter(|(_, _, c)| **c == Data::String(org.into()))
+            .count()
+    };
+    assert_eq!(count(&mut book, "党组织情况", "石桥村党支部"), 1);
+    assert_eq!(count(&mut book, "党组织情况", "柳溪村党支部"), 0);
+    assert_eq!(count(&mut book, name, "柳溪村党支部"), 1);
+    assert_eq!(count(&mut book, name, "白马村党支部"), 1);
 }
 
 #[test]
@@ -330,4 +354,44 @@ fn a_fifo_is_not_a_regular_file_and_is_never_opened() {
         other => panic!("{other:?}"),
     }
     assert_eq!(bytes(&form), before);
+}
+
+/// calamine reads a reference's digits with unchecked arithmetic: a release build read
+/// `r="B4294967297"` as B1. Overflow checks stay on for calamine in release builds (as in the
+/// test build), so the file is refused as unreadable (E001) instead of being misread.
+#[test]
+fn a_cell_reference_past_the_last_row_is_refused_not_wrapped_to_row_1() {
+    let manifest = std::fs::read_to_string(crate::support::root().join("Cargo.toml")).unwrap();
+    let profile = "[profile.release.package.calamine]\noverflow-checks = true";
+    assert!(
+        manifest.contains(profile),
+        "release builds must check calamine for overflow"
+    );
+
+    let form = main_form();
+    let cell = form.org_cell(0, "org_name");
+    assert!(cell.starts_with('B'), "{cell}");
+    let mut parts = zip_parts(&form.to_bytes().expect("bytes"));
+    let reference = format!(" r=\"{cell}\"");
+    // The builder writes 填报说明, 单位信息, then 党组织情况: the third worksheet part.
+    let (_, xml) = parts
+        .iter_mut()
+        .find(|(name, _)| name == "xl/worksheets/sheet3.xml")
+        .expect("the organizations sheet");
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(text.contains(&reference), "{cell} not in the sheet");
+    *xml = text.replace(&reference, " r=\"B4294967297\"").into_bytes();
+    let dir = temp_dir();
+    let parts: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let path = write_zip(dir.path(), "白马镇.xlsx", &parts);
+    let before = bytes(&path);
+
+    let report = check_file(&path, &CheckOptions::default());
+    let failure = report.failure.as_ref().expect("refused");
+    assert_eq!(failure.code, Code::FileUnreadable, "{}", failure.message);
+    assert!(report.form.is_none());
+    assert_eq!(bytes(&path), before);
 }
