@@ -206,6 +206,45 @@ fn a_list_continued_on_a_sheet_named_xu_is_read() {
 }
 
 #[test]
+fn a_code_shared_with_another_unit_is_flagged_on_the_continuation_sheet() {
+    let dir = temp_dir();
+    let code = "5111010010001";
+    let baima = FormBuilder::new().org(|o| o.name("白马村党支部").code(code));
+    let baima = baima.write(dir.path().join("白马镇.xlsx")).expect("write");
+    let rest = FormBuilder::new()
+        .unit("青山镇")
+        .org(|o| o.name("青山村党支部").code(code));
+    let qingshan = FormBuilder::new()
+        .unit("青山镇")
+        .code("511101002")
+        .org(|o| o.name("青山社区党支部"))
+        .continued_orgs("党组织情况 (2)", rest.clone());
+    let qingshan = qingshan
+        .write(dir.path().join("青山镇.xlsx"))
+        .expect("write");
+    let before = (bytes(&baima), bytes(&qingshan));
+
+    let run = run(dir.path());
+    let report = run
+        .reports
+        .iter()
+        .find(|r| r.path == qingshan)
+        .expect("青山镇");
+    let shared: Vec<&Issue> = report
+        .issues()
+        .iter()
+        .filter(|i| i.code == Code::OrgCodeInOtherUnit)
+        .collect();
+    assert_eq!(shared.len(), 1, "{:#?}", report.issues());
+    assert_eq!(shared[0].sheet, "党组织情况 (2)");
+    assert_eq!(
+        shared[0].cell.as_deref(),
+        Some(rest.org_cell(0, "org_code").as_str())
+    );
+    assert_eq!((bytes(&baima), bytes(&qingshan)), before);
+}
+
+#[test]
 fn a_coverage_list_continued_on_a_copied_sheet_is_read() {
     let rest = FormBuilder::new()
         .coverage(|c| c.name("青山县白马建材有限公司二厂"))
