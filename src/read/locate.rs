@@ -161,7 +161,7 @@ fn table_in(
 }
 
 /// A table's name with a copy suffix: ` (2)`, `（续）`, `(续)`, `续`, `2` (and the name itself).
-pub fn is_continuation_name(name: &str, schema: &SheetSchema) -> bool {
+fn is_continuation_name(name: &str, schema: &SheetSchema) -> bool {
     let folded = fold_header(name);
     let base =
         folded.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, '续' | '-' | '_'));
@@ -211,21 +211,15 @@ fn find_table(
     let mut best: Option<(FoundTable, HeaderMatch)> = None;
     for name in named.into_iter().chain(others) {
         let grid = workbook.load(name)?;
-        let Some(header) = match_header(&grid, schema) else {
+        let Some((location, header)) = table_in(&grid, schema, min_score) else {
             continue;
         };
-        let better = best
+        if best
             .as_ref()
-            .is_none_or(|(_, b)| header.score() > b.score());
-        if header.score() >= min_score && better {
-            let named_sheet = schema.matches_name(name);
-            let location = TableLocation {
-                sheet: name.clone(),
-                header_row: header.row,
-                columns: header.columns.clone(),
-            };
+            .is_none_or(|(_, b)| header.score() > b.score())
+        {
             best = Some((FoundTable { location, grid }, header));
-            if named_sheet {
+            if schema.matches_name(name) {
                 break;
             }
         }
