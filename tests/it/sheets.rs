@@ -345,6 +345,15 @@ fn a_symlink_to_a_form_outside_the_inbox_is_ignored_with_a_reason() {
         FileStatus::Ignored(reason) => assert!(reason.contains("符号链接"), "{reason}"),
         other => panic!("{other:?}"),
     }
+    #[cfg(unix)]
+    {
+        let folder = run.files.iter().find(|e| e.path == "别处的文件夹");
+        let status = &folder.expect("the linked folder is listed").status;
+        assert!(
+            matches!(status, FileStatus::Ignored(r) if r.contains("符号链接")),
+            "{status:?}"
+        );
+    }
     assert!(run.reports.iter().all(|r| !r.path.ends_with("青山镇.xlsx")));
     assert!(run.detail.iter().all(|(_, _, name)| name != "青山村党支部"));
     assert_eq!(bytes(&outside), before);
