@@ -65,10 +65,6 @@ fn reconciliation(
     let (organizations, coverage, skipped) =
         (tally.organizations, tally.coverage_rows, tally.skipped_rows);
     let superseded = tally.superseded;
-    let unread = match tally.unread_rows {
-        0 => String::new(),
-        n => format!(" + 表头无法识别、未读取的行 {n}"),
-    };
     let mut lines = vec![
         format!(
             "共发现文件 {} 个 = 已读取 {} + 已被替代 {superseded} + 读取失败 {} + 已忽略 {}",
@@ -78,8 +74,9 @@ fn reconciliation(
             tally.ignored
         ),
         format!(
-            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}{unread}",
-            organizations + coverage + skipped + tally.unread_rows
+            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}{}",
+            organizations + coverage + skipped + tally.unread_rows,
+            unread_term(tally.unread_rows)
         ),
     ];
     if superseded > 0 {
@@ -92,4 +89,12 @@ fn reconciliation(
         sheet.write_string_with_format(row + i as u32, 0, line, &styles.total)?;
     }
     Ok(())
+}
+
+/// The rows of list-like sheets whose header is not found (E012), when there are any.
+fn unread_term(rows: usize) -> String {
+    match rows {
+        0 => String::new(),
+        n => format!(" + 表头无法识别、未读取的行 {n}"),
+    }
 }

@@ -1,6 +1,7 @@
 //! The one integration test binary.
 
 mod check;
+mod clerk_files;
 mod cli;
 mod feedback;
 mod hostile;
@@ -9,7 +10,6 @@ mod nothing_lost;
 mod properties;
 mod roster;
 mod samples;
-mod sheets;
 mod status;
 mod support;
 mod template;
