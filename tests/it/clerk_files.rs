@@ -107,8 +107,7 @@ fn find<'a>(issues: &'a [Issue], code: Code, sheet: &str) -> Vec<&'a Issue> {
 /// Every organization of the main sheet and of the continuation sheet `name` is read: issues
 /// name the continuation sheet and its real cells, a name repeated across the sheets is caught,
 /// and 台账明细 lists every row with its sheet in 来源文件.
-fn assert_continuation_read(name: &str) {
-    let rest = rest();
+fn assert_continuation_read(name: &str, rest: FormBuilder) {
     let form = main_form().continued_orgs(name, rest.clone());
     let (dir, path, before) = inbox_with(&form);
 
@@ -197,12 +196,18 @@ fn assert_feedback_lays_out(report: &FileReport, name: &str) {
 
 #[test]
 fn a_list_continued_on_an_excel_copy_of_its_sheet_is_read() {
-    assert_continuation_read("党组织情况 (2)");
+    assert_continuation_read("党组织情况 (2)", rest());
 }
 
 #[test]
 fn a_list_continued_on_a_sheet_named_xu_is_read() {
-    assert_continuation_read("党组织情况（续）");
+    // A sheet of the clerk's own layout: its cells are where that sheet has them.
+    let own = rest().title_rows(3).one_row_header();
+    assert_ne!(
+        own.org_cell(0, "full_members"),
+        rest().org_cell(0, "full_members")
+    );
+    assert_continuation_read("党组织情况（续）", own);
 }
 
 #[test]
