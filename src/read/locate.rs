@@ -118,12 +118,19 @@ fn find_continued(
         .map(|t| t.location.sheet.clone())
         .collect();
     for name in candidates.iter().filter(|n| !taken.contains(n)) {
-        let grid = workbook.load(name)?;
+        let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
+        let coverage_named = is_continuation_name(name, &schema::COVERAGE);
+        let grid = match workbook.load(name) {
+            Ok(grid) => grid,
+            // Any other sheet (notes, a chart's data) the form never needed to read.
+            Err(_) if !org_named && !coverage_named => continue,
+            Err(e) => return Err(e),
+        };
         let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
         let coverage = table_in(&grid, &schema::COVERAGE, 4);
-        let (schema, table) = if is_continuation_name(name, &schema::ORGANIZATIONS) {
+        let (schema, table) = if org_named {
             (&schema::ORGANIZATIONS, org)
-        } else if is_continuation_name(name, &schema::COVERAGE) || org.is_none() {
+        } else if coverage_named || org.is_none() {
             (&schema::COVERAGE, coverage)
         } else {
             (&schema::ORGANIZATIONS, org)
@@ -138,7 +145,7 @@ fn find_continued(
                     found.coverage_continued.push(table);
                 }
             }
-            None if is_continuation_name(name, schema) => unread(&grid, schema, found),
+            None if org_named || coverage_named => unread(&grid, schema, found),
             None => {}
         }
     }

@@ -315,6 +315,27 @@ fn a_list_sheet_without_the_header_is_named_with_its_row_count_and_counted() {
     assert_eq!(run.reports.len(), 1);
 }
 
+/// Other sheets are read only to look for a continued list: one the form never needed, beyond
+/// the limits (a clerk's scratch sheet), does not make the whole file unreadable.
+#[test]
+fn a_scratch_sheet_beyond_the_limits_does_not_stop_the_form_being_read() {
+    let limits = Limits {
+        max_rows: 40,
+        ..Limits::default()
+    };
+    let far: Vec<Vec<Cell>> = (0..60).map(|i| vec![Cell::Number(i as f64)]).collect();
+    let form = main_form().raw_sheet("草稿", far);
+    let (_dir, path, before) = inbox_with(&form);
+    let options = CheckOptions {
+        limits,
+        ..CheckOptions::default()
+    };
+    let report = check_file(&path, &options);
+    assert!(report.failure.is_none(), "{:?}", report.failure);
+    assert_eq!(report.organizations(), 2);
+    assert_eq!(bytes(&path), before);
+}
+
 #[test]
 fn a_symlink_to_a_form_outside_the_inbox_is_ignored_with_a_reason() {
     let dir = temp_dir();
