@@ -67,4 +67,16 @@ mod tests {
         assert_eq!(parse_a1("7F"), None);
         assert_eq!(parse_a1("A0"), None);
     }
+
+    /// Past u32 is no reference at all, never one wrapped to row 1 (calamine's own parser
+    /// wraps in release builds: Cargo.toml keeps its overflow checks on). rust_xlsxwriter's
+    /// `utility` is not used here: its columns are u16 and its parser does not check either.
+    #[test]
+    fn references_past_u32_are_refused_not_wrapped() {
+        assert_eq!(parse_a1("B4294967295"), Some((u32::MAX - 1, 1)));
+        assert_eq!(parse_a1("B4294967296"), None);
+        assert_eq!(parse_a1("B4294967297"), None);
+        assert_eq!(parse_a1("B99999999999999999999999"), None);
+        assert_eq!(parse_a1("ZZZZZZZZ1"), None);
+    }
 }

@@ -108,15 +108,14 @@ fn classify(form: &mut Form, rules: &Rules) -> Vec<Classification> {
         .iter()
         .map(|r| rules.classify(r))
         .collect();
-    if let Some(table) = &form.org_table {
-        let findings: Vec<Issue> = form
-            .organizations
-            .iter()
-            .zip(&classifications)
-            .flat_map(|(record, c)| rules.findings(record, c, &table.sheet, table))
-            .collect();
-        form.issues.extend(findings);
-    }
+    let findings: Vec<Issue> = form
+        .organizations
+        .iter()
+        .zip(&classifications)
+        .filter_map(|(record, c)| Some((record, c, form.org_location(record)?)))
+        .flat_map(|(record, c, table)| rules.findings(record, c, &table.sheet, table))
+        .collect();
+    form.issues.extend(findings);
     classifications
 }
 

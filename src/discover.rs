@@ -19,6 +19,13 @@ const CANDIDATE_EXTENSIONS: &[&str] = &[
 /// System files that file managers leave in folders.
 const SYSTEM_FILES: &[&str] = &["thumbs.db", "desktop.ini", ".ds_store"];
 
+/// Why a symbolic link is not followed: its target may lie outside the inbox (another unit's
+/// folder, a system file), and a form inside the inbox is read under its own name anyway.
+pub const SYMLINK: &str = "快捷方式（符号链接），不跟随读取；请把报表文件本身放入收件文件夹";
+
+/// Why a pipe, device or socket is not read: opening a pipe would wait for a writer.
+pub const NOT_REGULAR: &str = "不是普通文件（管道、设备或套接字），未读取";
+
 /// A file that is not read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignored {
@@ -223,8 +230,10 @@ pub fn ignore_reason(path: &Path, exclude: &[PathBuf]) -> Option<&'static str> {
     if name.starts_with('.') {
         return Some("隐藏文件");
     }
-    if !path.is_file() {
-        return Some("不是普通文件（链接或设备）");
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_symlink() => return Some(SYMLINK),
+        Ok(meta) if meta.is_file() => {}
+        _ => return Some(NOT_REGULAR),
     }
     let extension = path.extension()?.to_string_lossy().to_lowercase();
     if !CANDIDATE_EXTENSIONS.contains(&extension.as_str()) {

@@ -5,6 +5,7 @@ use crate::normalize::Value;
 use crate::schema::{self, org, unit};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// One data row of a table sheet, normalized, indexed by the schema's column order.
@@ -12,6 +13,9 @@ use std::path::PathBuf;
 pub struct Record {
     /// 0-based row in the original sheet.
     pub row: u32,
+    /// Which sheet the row is on: 0 the table's own, `k` its `k`-th continuation sheet
+    /// ([`Form::org_location`], [`Form::coverage_location`]).
+    pub table: u32,
     /// One slot per schema column: `None` when empty (or when the column is absent).
     pub values: Vec<Option<Value>>,
     /// Bit `i` set when column `i` held something that could not be normalized.
@@ -22,6 +26,7 @@ impl Record {
     pub fn new(row: u32, columns: usize) -> Record {
         Record {
             row,
+            table: 0,
             values: vec![None; columns],
             invalid: 0,
         }
@@ -66,6 +71,8 @@ pub enum SkipReason {
     Blank,
     /// A 合计 / 总计 / 小计 row.
     Total,
+    /// A non-empty row of a sheet named like a table whose header could not be found (E012).
+    Unread,
 }
 
 impl SkipReason {
@@ -73,6 +80,7 @@ impl SkipReason {
         match self {
             SkipReason::Blank => "空行",
             SkipReason::Total => "合计行",
+            SkipReason::Unread => "表头无法识别的行",
         }
     }
 }
@@ -106,8 +114,11 @@ pub struct Form {
     pub template_version: Option<String>,
     pub organizations: Vec<Record>,
     pub org_table: Option<TableLocation>,
+    /// Sheets continuing the organization list (a copied `党组织情况 (2)`, a `党组织情况（续）`).
+    pub org_continued: Vec<TableLocation>,
     pub coverage: Vec<Record>,
     pub coverage_table: Option<TableLocation>,
+    pub coverage_continued: Vec<TableLocation>,
     pub skipped: Vec<SkippedRow>,
     pub issues: Vec<Issue>,
 }
@@ -134,6 +145,21 @@ impl Form {
     pub fn warnings(&self) -> usize {
         self.issues.len() - self.errors()
     }
+    /// Where an organization record was read: its table, or one of the continuation sheets.
+    pub fn org_location(&self, record: &Record) -> Option<&TableLocation> {
+        location(&self.org_table, &self.org_continued, record)
+    }
+    pub fn coverage_location(&self, record: &Record) -> Option<&TableLocation> {
+        location(&self.coverage_table, &self.coverage_continued, record)
+    }
+    /// Every sheet rows were read from: the tables, then their continuation sheets.
+    pub fn tables(&self) -> impl Iterator<Item = &TableLocation> {
+        self.org_table
+            .iter()
+            .chain(&self.org_continued)
+            .chain(&self.coverage_table)
+            .chain(&self.coverage_continued)
+    }
     /// An empty form for `path`, with one slot per 单位信息 field.
     pub fn empty(path: PathBuf) -> Form {
         Form {
@@ -144,21 +170,53 @@ impl Form {
     }
 }
 
+/// 来源文件 of a row: the file, and the sheet when the row is on a continuation sheet
+/// (`location` is where the row was read: [`Form::org_location`]).
+pub fn source_label<'a>(
+    file: &'a str,
+    record: &Record,
+    location: Option<&TableLocation>,
+) -> Cow<'a, str> {
+    match (record.table, location) {
+        (0, _) | (_, None) => Cow::Borrowed(file),
+        (_, Some(t)) => Cow::Owned(format!("{file}（“{}”表）", t.sheet)),
+    }
+}
+
+fn location<'a>(
+    table: &'a Option<TableLocation>,
+    continued: &'a [TableLocation],
+    record: &Record,
+) -> Option<&'a TableLocation> {
+    match record.table {
+        0 => table.as_ref(),
+        k => continued.get(k as usize - 1),
+    }
+}
+
 impl Form {
     /// Order issues as a clerk reads the file: file-level first, then 单位信息, the organizations
     /// and the coverage sheet, each top to bottom, left to right.
     pub fn sort_issues(&mut self) {
-        let org_sheet = self.org_table.as_ref().map(|t| t.sheet.clone());
-        let cov_sheet = self.coverage_table.as_ref().map(|t| t.sheet.clone());
-        let rank = |sheet: &str| -> u8 {
+        let sheets = |table: &Option<TableLocation>, continued: &[TableLocation]| -> Vec<String> {
+            table
+                .iter()
+                .chain(continued)
+                .map(|t| t.sheet.clone())
+                .collect()
+        };
+        let org_sheets = sheets(&self.org_table, &self.org_continued);
+        let cov_sheets = sheets(&self.coverage_table, &self.coverage_continued);
+        let rank = |sheet: &str| -> (u8, usize) {
+            let at = |sheets: &[String]| sheets.iter().position(|s| s == sheet);
             if sheet.is_empty() {
-                0
-            } else if Some(sheet) == org_sheet.as_deref() {
-                2
-            } else if Some(sheet) == cov_sheet.as_deref() {
-                3
+                (0, 0)
+            } else if let Some(k) = at(&org_sheets) {
+                (2, k)
+            } else if let Some(k) = at(&cov_sheets) {
+                (3, k)
             } else {
-                1
+                (1, 0)
             }
         };
         self.issues.sort_by_cached_key(|i| {

@@ -15,23 +15,14 @@ pub fn validate(form: &mut Form) {
     let mut issues = Vec::new();
     if let Some(table) = &form.org_table {
         for record in &form.organizations {
+            let Some(table) = form.org_location(record) else {
+                continue;
+            };
             required_values(record, table, &ORGANIZATIONS, &mut issues);
             deadline_after_filing(record, table, form, &mut issues);
         }
-        duplicates(
-            &form.organizations,
-            table,
-            org::NAME,
-            Code::DuplicateName,
-            &mut issues,
-        );
-        duplicates(
-            &form.organizations,
-            table,
-            org::CODE,
-            Code::DuplicateCode,
-            &mut issues,
-        );
+        duplicates(form, org::NAME, Code::DuplicateName, &mut issues);
+        duplicates(form, org::CODE, Code::DuplicateCode, &mut issues);
         if form.organizations.is_empty() {
             issues.push(Issue::sheet(
                 Code::NoData,
@@ -43,8 +34,8 @@ pub fn validate(form: &mut Form) {
             ));
         }
     }
-    if let Some(table) = &form.coverage_table {
-        for record in &form.coverage {
+    for record in &form.coverage {
+        if let Some(table) = form.coverage_location(record) {
             required_values(record, table, &COVERAGE, &mut issues);
             coverage_consistency(record, table, &mut issues);
         }
@@ -149,22 +140,21 @@ pub fn identity_key(value: &Value) -> String {
         .collect()
 }
 
-fn duplicates(
-    records: &[Record],
-    table: &TableLocation,
-    col: usize,
-    code: Code,
-    out: &mut Vec<Issue>,
-) {
-    let mut first_seen: HashMap<String, u32> = HashMap::new();
+/// Rows naming the same organization, on the list's sheet or across its continuation sheets.
+fn duplicates(form: &Form, col: usize, code: Code, out: &mut Vec<Issue>) {
+    let mut first_seen: HashMap<String, (&str, u32)> = HashMap::new();
     let column = &ORGANIZATIONS.columns[col];
-    for record in records {
-        let Some(value) = record.get(col) else {
+    for record in &form.organizations {
+        let (Some(value), Some(table)) = (record.get(col), form.org_location(record)) else {
             continue;
         };
         let key = identity_key(value);
         match first_seen.get(&key) {
-            Some(first_row) => {
+            Some(&(first_sheet, first_row)) => {
+                let place = match first_sheet == table.sheet {
+                    true => format!("第 {} 行", first_row + 1),
+                    false => format!("“{first_sheet}”表第 {} 行", first_row + 1),
+                };
                 if let Some(cell) = at(record, table, col) {
                     out.push(Issue::cell(
                         code,
@@ -173,16 +163,14 @@ fn duplicates(
                         column.key,
                         Some(value.to_string()),
                         format!(
-                            "{}“{value}”与第 {} 行重复，同一{}在表中只能填写一行",
-                            column.header,
-                            first_row + 1,
-                            column.header
+                            "{}“{value}”与{place}重复，同一{}在表中只能填写一行",
+                            column.header, column.header
                         ),
                     ));
                 }
             }
             None => {
-                first_seen.insert(key, record.row);
+                first_seen.insert(key, (&table.sheet, record.row));
             }
         }
     }

@@ -277,8 +277,8 @@ fn cross_unit_issue(kind: KeyKind, record: u32, others: &str, form: &Form) -> Op
         KeyKind::Code => org::CODE,
         KeyKind::Name => org::NAME,
     };
-    let table = form.org_table.as_ref()?;
     let organization = form.organizations.get(record as usize)?;
+    let table = form.org_location(organization)?;
     let col = table.columns.get(column).copied().flatten()?;
     let value = organization.text(column).map(str::to_string);
     let what = ORGANIZATIONS.columns[column].header;

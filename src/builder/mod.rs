@@ -40,7 +40,7 @@ mod write;
 
 pub use crate::normalize::uscc_check_char;
 pub use cell::Cell;
-use plan::{Extra, Layout, Slot, TablePlan};
+use plan::{Extra, Further, Layout, Slot, TablePlan};
 pub use plan::{Sheet, UnitValues};
 pub use rng::Rng;
 pub use rows::{sample_uscc, with_wrong_check, CoverageRow, OrgRow};
@@ -275,6 +275,25 @@ impl FormBuilder {
     /// Renames a sheet ("Sheet1").
     pub fn sheet_name(mut self, sheet: Sheet, name: impl Into<String>) -> Self {
         self.layout.names.insert(sheet, name.into());
+        self
+    }
+    /// Continues the organization list on a further sheet named `name` (Excel's copied
+    /// `党组织情况 (2)`, a clerk's `党组织情况（续）`): `rest`'s organizations in `rest`'s layout,
+    /// so `rest.org_cell(i, key)` is where its row `i` lands on that sheet.
+    pub fn continued_orgs(mut self, name: impl Into<String>, rest: FormBuilder) -> Self {
+        self.layout.further.push(Further::Orgs(name.into(), rest));
+        self
+    }
+    /// Continues the 两新组织覆盖 list on a further sheet, like [`FormBuilder::continued_orgs`].
+    pub fn continued_coverage(mut self, name: impl Into<String>, rest: FormBuilder) -> Self {
+        self.layout
+            .further
+            .push(Further::Coverage(name.into(), rest));
+        self
+    }
+    /// A further sheet holding `rows` from A1 down, as typed (a list without the form's header).
+    pub fn raw_sheet(mut self, name: impl Into<String>, rows: Vec<Vec<Cell>>) -> Self {
+        self.layout.further.push(Further::Raw(name.into(), rows));
         self
     }
     /// Ends every 单位信息 label with this ("：" or ":").

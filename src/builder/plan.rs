@@ -54,6 +54,14 @@ pub(super) struct Extra {
     pub(super) values: Vec<Cell>,
 }
 
+/// A sheet after the form's own: a list continued on a copied sheet, or rows without a header.
+#[derive(Debug, Clone)]
+pub(super) enum Further {
+    Orgs(String, FormBuilder),
+    Coverage(String, FormBuilder),
+    Raw(String, Vec<Vec<Cell>>),
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct Layout {
     pub(super) title_rows: u32,
@@ -75,6 +83,7 @@ pub(super) struct Layout {
     pub(super) example: bool,
     pub(super) instructions: bool,
     pub(super) constant_memory: Option<bool>,
+    pub(super) further: Vec<Further>,
 }
 
 impl Default for Layout {
@@ -99,6 +108,7 @@ impl Default for Layout {
             example: true,
             instructions: true,
             constant_memory: None,
+            further: Vec::new(),
         }
     }
 }

@@ -69,6 +69,10 @@ impl FormBuilder {
         self.write_orgs(sheet, &formats)?;
         let sheet = new_sheet(&mut workbook, constant)?;
         self.write_coverage(sheet, &formats)?;
+        for further in &self.layout.further {
+            let sheet = new_sheet(&mut workbook, constant)?;
+            write_further(sheet, further, &formats)?;
+        }
         if self.layout.example {
             self.write_example(workbook.add_worksheet(), &formats)?;
         }
@@ -268,6 +272,28 @@ impl FormBuilder {
         }
         Ok(())
     }
+}
+
+fn write_further(sheet: &mut Worksheet, further: &Further, f: &Formats) -> Result<(), XlsxError> {
+    match further {
+        Further::Orgs(name, rest) => {
+            rest.write_orgs(sheet, f)?;
+            sheet.set_name(name)?;
+        }
+        Further::Coverage(name, rest) => {
+            rest.write_coverage(sheet, f)?;
+            sheet.set_name(name)?;
+        }
+        Further::Raw(name, rows) => {
+            sheet.set_name(name)?;
+            for (row, cells) in (0..).zip(rows) {
+                for (col, cell) in (0..).zip(cells) {
+                    write_cell(sheet, row, col, cell, f)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn new_sheet(

@@ -14,8 +14,7 @@ pub(super) struct Original {
 pub(super) fn reread(form: &Form, limits: &Limits) -> Result<Original, ReadError> {
     let mut workbook = Workbook::open(&form.path, limits)?;
     let mut sheets = HashMap::new();
-    let tables = [&form.org_table, &form.coverage_table];
-    for name in tables.into_iter().flatten().map(|t| t.sheet.clone()) {
+    for name in form.tables().map(|t| t.sheet.clone()) {
         let grid = workbook.load(&name)?;
         sheets.insert(name, grid);
     }

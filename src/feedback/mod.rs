@@ -161,6 +161,14 @@ pub fn build_feedback(
     Ok(workbook)
 }
 
+/// The records read from sheet `k` of a table (0 its own, `k` its continuation sheets): they
+/// were read sheet after sheet, so they stand together.
+fn records_on(records: &[Record], k: u32) -> &[Record] {
+    let start = records.partition_point(|r| r.table < k);
+    let end = records.partition_point(|r| r.table <= k);
+    &records[start..end]
+}
+
 /// 说明 and 问题清单, then (when the file could be read) the submitted content.
 fn sheets(
     report: &FileReport,
@@ -175,19 +183,35 @@ fn sheets(
     if let (Some(form), Some(original)) = (&report.form, original) {
         sheets.push(unit_sheet(form, original, &styles)?);
         let tables = [
-            (&ORGANIZATIONS, &form.org_table, &form.organizations),
-            (&COVERAGE, &form.coverage_table, &form.coverage),
+            (
+                &ORGANIZATIONS,
+                &form.org_table,
+                &form.org_continued,
+                &form.organizations,
+            ),
+            (
+                &COVERAGE,
+                &form.coverage_table,
+                &form.coverage_continued,
+                &form.coverage,
+            ),
         ];
-        for (schema, location, records) in tables {
-            let Some(location) = location else { continue };
-            let table = Table {
-                schema,
-                location,
-                records,
-                grid: &original.sheets[&location.sheet],
-                cells: CellIssues::new(&form.issues, &location.sheet),
-            };
-            sheets.push(table_sheet(&table, form, &styles)?);
+        for (schema, location, continued, records) in tables {
+            // A continuation sheet (`党组织情况 (2)`) is laid out after its table, under its name.
+            for (k, location) in (0..).zip(location.iter().chain(continued)) {
+                let table = Table {
+                    schema,
+                    location,
+                    records: records_on(records, k),
+                    grid: &original.sheets[&location.sheet],
+                    cells: CellIssues::new(&form.issues, &location.sheet),
+                };
+                let mut sheet = table_sheet(&table, form, &styles)?;
+                if k > 0 {
+                    sheet.set_name(&location.sheet)?;
+                }
+                sheets.push(sheet);
+            }
         }
     }
     sheets.push(crate::marker::meta_sheet(crate::marker::FEEDBACK)?);

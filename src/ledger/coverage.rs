@@ -128,7 +128,8 @@ pub fn write_report(
                 format,
             )?;
         }
-        sheet.write_string(row, end, &line.source)?;
+        let source = line.source_of(record, form.coverage_location(record));
+        sheet.write_string(row, end, source.as_ref())?;
         sheet.write_number(row, end + 1, (record.row + 1) as f64)?;
     }
     Ok(())

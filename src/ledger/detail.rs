@@ -99,15 +99,19 @@ const PASSED: &str = "通过";
 const WARNINGS: &str = "有警告";
 const ERRORS: &str = "有错误";
 
-/// Errors and warnings per 0-based row of the organizations sheet.
-fn row_status(report: &FileReport) -> HashMap<u32, (usize, usize)> {
-    let mut status: HashMap<u32, (usize, usize)> = HashMap::new();
-    let Some(table) = report.form.as_ref().and_then(|f| f.org_table.as_ref()) else {
+/// Errors and warnings per (sheet, 0-based row) of the organizations sheets.
+fn row_status(report: &FileReport) -> HashMap<(&str, u32), (usize, usize)> {
+    let mut status: HashMap<(&str, u32), (usize, usize)> = HashMap::new();
+    let Some(form) = report.form.as_ref() else {
         return status;
     };
-    for issue in report.issues().iter().filter(|i| i.sheet == table.sheet) {
-        if let Some(row) = issue.row {
-            let entry = status.entry(row - 1).or_default();
+    let sheets: Vec<&str> = (form.org_table.iter().chain(&form.org_continued))
+        .map(|t| t.sheet.as_str())
+        .collect();
+    for issue in report.issues() {
+        let sheet = issue.sheet.as_str();
+        if let (true, Some(row)) = (sheets.contains(&sheet), issue.row) {
+            let entry = status.entry((sheet, row - 1)).or_default();
             match issue.severity {
                 Severity::Error => entry.0 += 1,
                 Severity::Warning => entry.1 += 1,
@@ -129,9 +133,22 @@ pub fn write_report(
     };
     let status = row_status(report);
     for (record, c) in form.organizations.iter().zip(&report.classifications) {
+        let location = form.org_location(record);
+        let sheet_name = location.map_or("", |t| t.sheet.as_str());
+        let counts = status.get(&(sheet_name, record.row));
+        let counts = counts.copied().unwrap_or_default();
+        let source = line.source_of(record, location);
         let (sheet, row) = list.next_row(sink.workbook, &sink.rows.styles)?;
-        let counts = status.get(&record.row).copied().unwrap_or_default();
-        write_row(sheet, row, record, c, line, counts, sink.rows, sink.buf)?;
+        write_row(
+            sheet,
+            row,
+            record,
+            c,
+            (line, &source),
+            counts,
+            sink.rows,
+            sink.buf,
+        )?;
     }
     Ok(())
 }
@@ -142,7 +159,7 @@ fn write_row(
     row: u32,
     record: &Record,
     c: &Classification,
-    line: &Line,
+    (line, source): (&Line, &str),
     counts: (usize, usize),
     rows: &RowStyles,
     buf: &mut String,
@@ -190,7 +207,7 @@ fn write_row(
         _ => ERRORS,
     };
     sheet.write_string(row, col + 5, status)?;
-    sheet.write_string(row, col + 6, &line.source)?;
+    sheet.write_string(row, col + 6, source)?;
     sheet.write_number(row, col + 7, (record.row + 1) as f64)?;
     Ok(())
 }

@@ -33,6 +33,8 @@ pub struct Tally {
     pub coverage_rows: usize,
     /// Blank and 合计 rows skipped.
     pub skipped_rows: usize,
+    /// Rows of sheets named like a table whose header is not found (E012).
+    pub unread_rows: usize,
     /// The organizations of the superseded files (in no sheet).
     pub superseded_organizations: usize,
     /// Returns of another 调查阶段 than the one collected, and their organizations (in no
@@ -61,6 +63,7 @@ impl Tally {
         self.organizations += entry.organizations;
         self.coverage_rows += entry.coverage_rows;
         self.skipped_rows += entry.blank_rows + entry.total_rows;
+        self.unread_rows += entry.unread_rows;
     }
 
     pub fn files(&self) -> usize {
@@ -202,6 +205,7 @@ mod tests {
             coverage_rows: 2,
             blank_rows: 1,
             total_rows: 1,
+            unread_rows: 0,
             errors: 3,
             warnings: 4,
         }

@@ -39,7 +39,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         sheet.write_string(row, 3, &entry.unit_name)?;
         if !matches!(entry.status, FileStatus::Failed | FileStatus::Ignored(_)) {
             sheet.write_number(row, 4, entry.organizations as f64)?;
-            sheet.write_number(row, 5, (entry.blank_rows + entry.total_rows) as f64)?;
+            let skipped = entry.blank_rows + entry.total_rows + entry.unread_rows;
+            sheet.write_number(row, 5, skipped as f64)?;
         }
         if !matches!(entry.status, FileStatus::Ignored(_)) {
             sheet.write_number(row, 6, entry.errors as f64)?;
@@ -53,7 +54,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
 }
 
 /// Files found = read + superseded + failed + ignored; rows under the headers of the files in
-/// the ledger = organizations + coverage rows + skipped rows.
+/// the ledger = organizations + coverage rows + skipped rows (+ the rows of sheets whose
+/// header is not found, when there are any).
 fn reconciliation(
     sheet: &mut Worksheet,
     row: u32,
@@ -77,8 +79,9 @@ fn reconciliation(
             tally.ignored
         ),
         format!(
-            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}",
-            organizations + coverage + skipped
+            "列入台账的文件中，表头以下的数据行 {} = 党组织 {organizations} + 两新组织 {coverage} + 跳过的空行和合计行 {skipped}{}",
+            organizations + coverage + skipped + tally.unread_rows,
+            unread_term(tally.unread_rows)
         ),
     ];
     if superseded > 0 {
@@ -99,4 +102,12 @@ fn reconciliation(
         sheet.write_string_with_format(row + i as u32, 0, line, &styles.total)?;
     }
     Ok(())
+}
+
+/// The rows of list-like sheets whose header is not found (E012), when there are any.
+fn unread_term(rows: usize) -> String {
+    match rows {
+        0 => String::new(),
+        n => format!(" + 表头无法识别、未读取的行 {n}"),
+    }
 }

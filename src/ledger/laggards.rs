@@ -75,7 +75,8 @@ pub fn write_report(
         } else {
             sheet.write_string_with_format(row, 9, "不完整", &styles.error)?;
         }
-        sheet.write_string(row, 10, &line.source)?;
+        let source = line.source_of(record, form.org_location(record));
+        sheet.write_string(row, 10, source.as_ref())?;
         sheet.write_number(row, 11, (record.row + 1) as f64)?;
     }
     Ok(())

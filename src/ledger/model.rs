@@ -222,6 +222,8 @@ pub struct FileEntry {
     pub coverage_rows: usize,
     pub blank_rows: usize,
     pub total_rows: usize,
+    /// Rows of sheets named like a table whose header is not found (E012).
+    pub unread_rows: usize,
     pub errors: usize,
     pub warnings: usize,
 }
@@ -514,6 +516,7 @@ fn empty_entry() -> FileEntry {
         coverage_rows: 0,
         blank_rows: 0,
         total_rows: 0,
+        unread_rows: 0,
         errors: 0,
         warnings: 0,
     }
@@ -542,12 +545,20 @@ pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
         Some(form) => {
             let count = |reason| form.skipped.iter().filter(|s| s.reason == reason).count();
             let (blank_rows, total_rows) = (count(SkipReason::Blank), count(SkipReason::Total));
+            let unread_rows = count(SkipReason::Unread);
+            let mut detail = skipped_detail(blank_rows, total_rows);
+            if unread_rows > 0 {
+                let sep = if detail.is_empty() { "" } else { "；" };
+                detail +=
+                    &format!("{sep}表头无法识别、未读取的行 {unread_rows} 行（见问题清单 E012）");
+            }
             FileEntry {
                 organizations: form.organizations.len(),
                 coverage_rows: form.coverage.len(),
                 blank_rows,
                 total_rows,
-                detail: skipped_detail(blank_rows, total_rows),
+                unread_rows,
+                detail,
                 ..base
             }
         }

@@ -515,15 +515,22 @@ impl Take for Severity {
 
 impl Put for SkipReason {
     fn put(&self, out: &mut Vec<u8>) {
-        matches!(self, SkipReason::Total).put(out);
+        let byte: u8 = match self {
+            SkipReason::Blank => 0,
+            SkipReason::Total => 1,
+            SkipReason::Unread => 2,
+        };
+        byte.put(out);
     }
 }
 
 impl Take for SkipReason {
     fn take(input: &mut Input) -> io::Result<SkipReason> {
-        Ok(match bool::take(input)? {
-            false => SkipReason::Blank,
-            true => SkipReason::Total,
+        Ok(match u8::take(input)? {
+            0 => SkipReason::Blank,
+            1 => SkipReason::Total,
+            2 => SkipReason::Unread,
+            _ => return Err(corrupt()),
         })
     }
 }
@@ -610,6 +617,7 @@ macro_rules! fields {
 
 fields!(Record {
     row,
+    table,
     values,
     invalid
 });
@@ -683,6 +691,7 @@ fields!(FileEntry {
     coverage_rows,
     blank_rows,
     total_rows,
+    unread_rows,
     errors,
     warnings
 });
@@ -698,8 +707,10 @@ impl Put for FormFields<&Form> {
             template_version,
             organizations,
             org_table,
+            org_continued,
             coverage,
             coverage_table,
+            coverage_continued,
             skipped,
             issues,
         } = self.0;
@@ -707,8 +718,10 @@ impl Put for FormFields<&Form> {
         template_version.put(out);
         organizations.put(out);
         org_table.put(out);
+        org_continued.put(out);
         coverage.put(out);
         coverage_table.put(out);
+        coverage_continued.put(out);
         skipped.put(out);
         issues.put(out);
     }
@@ -722,8 +735,10 @@ impl Take for FormFields<Form> {
             template_version: Take::take(input)?,
             organizations: Take::take(input)?,
             org_table: Take::take(input)?,
+            org_continued: Take::take(input)?,
             coverage: Take::take(input)?,
             coverage_table: Take::take(input)?,
+            coverage_continued: Take::take(input)?,
             skipped: Take::take(input)?,
             issues: Take::take(input)?,
         }))
@@ -824,11 +839,13 @@ mod tests {
         fn record() -> impl Strategy<Value = Record> {
             (
                 any::<u32>(),
+                any::<u32>(),
                 proptest::collection::vec(proptest::option::of(value()), 0..40),
                 any::<u64>(),
             )
-                .prop_map(|(row, values, invalid)| Record {
+                .prop_map(|(row, table, values, invalid)| Record {
                     row,
+                    table,
                     values,
                     invalid,
                 })
@@ -919,6 +936,7 @@ mod tests {
             coverage_rows: 0,
             blank_rows: 0,
             total_rows: 0,
+            unread_rows: 0,
             errors: 0,
             warnings: 0,
         };

@@ -15,8 +15,10 @@ use super::model::{unit_key, Ledger};
 use super::style::Styles;
 use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
 use crate::check::FileReport;
+use crate::form::{Record, TableLocation};
 use crate::rules::Rules;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -25,6 +27,13 @@ pub struct Line {
     pub code: String,
     pub name: String,
     pub source: String,
+}
+
+impl Line {
+    /// 来源文件 of a row: [`crate::form::source_label`].
+    pub fn source_of(&self, record: &Record, sheet: Option<&TableLocation>) -> Cow<'_, str> {
+        crate::form::source_label(&self.source, record, sheet)
+    }
 }
 
 /// What the list sheets' rows are written with, built once.

@@ -7,12 +7,14 @@ use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
 use calamine::Data;
 
-/// Read every row below the header. `organizations` picks which list of `form` is filled.
+/// Read every row below the header. `organizations` picks which list of `form` is filled;
+/// `index` is the sheet's [`Record::table`] (0 the table's own, `k` its `k`-th continuation).
 pub fn extract(
     table: &FoundTable,
     schema: &'static SheetSchema,
     form: &mut Form,
     organizations: bool,
+    index: u32,
 ) {
     let location = &table.location;
     let grid = &table.grid;
@@ -27,7 +29,8 @@ pub fn extract(
             });
             continue;
         }
-        let record = read_row(table, schema, row, &mapped, &mut form.issues);
+        let mut record = read_row(table, schema, row, &mapped, &mut form.issues);
+        record.table = index;
         if organizations {
             form.organizations.push(record);
         } else {

@@ -8,7 +8,7 @@ use super::grid::{Grid, Workbook};
 use super::headers::Headers;
 use super::ReadError;
 use crate::cellref::a1;
-use crate::form::TableLocation;
+use crate::form::{SkipReason, SkippedRow, TableLocation};
 use crate::issue::{Code, Issue};
 use crate::normalize;
 use crate::schema::{self, fold_header, Need, SheetSchema};
@@ -27,6 +27,11 @@ pub struct FoundTable {
 pub struct Found {
     pub organizations: Option<FoundTable>,
     pub coverage: Option<FoundTable>,
+    /// Further sheets continuing each table (a copied `党组织情况 (2)`), in workbook order.
+    pub org_continued: Vec<FoundTable>,
+    pub coverage_continued: Vec<FoundTable>,
+    /// The non-empty rows of sheets named like a table whose header is not found (E012).
+    pub unread: Vec<SkippedRow>,
     pub issues: Vec<Issue>,
 }
 
@@ -86,11 +91,116 @@ pub fn find_tables(workbook: &mut Workbook) -> Result<Found, ReadError> {
             &mut issues,
         );
     }
-    Ok(Found {
+    let mut found = Found {
         organizations: organizations.map(|(t, _)| t),
         coverage: coverage.map(|(t, _)| t),
+        org_continued: Vec::new(),
+        coverage_continued: Vec::new(),
+        unread: Vec::new(),
         issues,
-    })
+    };
+    if found.organizations.is_some() {
+        find_continued(workbook, &candidates, &mut found)?;
+    }
+    Ok(found)
+}
+
+/// Every other sheet named like a table (`党组织情况 (2)`, `党组织情况（续）`) or headed like
+/// one continues it: its rows are read, or named in an issue (E012) when its header is not found.
+fn find_continued(
+    workbook: &mut Workbook,
+    candidates: &[String],
+    found: &mut Found,
+) -> Result<(), ReadError> {
+    let taken: Vec<String> = [&found.organizations, &found.coverage]
+        .into_iter()
+        .flatten()
+        .map(|t| t.location.sheet.clone())
+        .collect();
+    for name in candidates.iter().filter(|n| !taken.contains(n)) {
+        let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
+        let coverage_named = is_continuation_name(name, &schema::COVERAGE);
+        let grid = match workbook.load(name) {
+            Ok(grid) => grid,
+            // Any other sheet (notes, a chart's data) the form never needed to read.
+            Err(_) if !org_named && !coverage_named => continue,
+            Err(e) => return Err(e),
+        };
+        let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
+        let coverage = table_in(&grid, &schema::COVERAGE, 4);
+        let (schema, table) = if org_named {
+            (&schema::ORGANIZATIONS, org)
+        } else if coverage_named || org.is_none() {
+            (&schema::COVERAGE, coverage)
+        } else {
+            (&schema::ORGANIZATIONS, org)
+        };
+        match table {
+            Some((location, header)) => {
+                header_issues(name, &header, schema, &mut found.issues);
+                let table = FoundTable { location, grid };
+                if std::ptr::eq(schema, &schema::ORGANIZATIONS) {
+                    found.org_continued.push(table);
+                } else {
+                    found.coverage_continued.push(table);
+                }
+            }
+            None if org_named || coverage_named => unread(&grid, schema, found),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// The table a sheet holds when its header names at least `min_score` columns of `schema`.
+fn table_in(
+    grid: &Grid,
+    schema: &SheetSchema,
+    min_score: usize,
+) -> Option<(TableLocation, HeaderMatch)> {
+    let header = match_header(grid, schema).filter(|h| h.score() >= min_score)?;
+    let location = TableLocation {
+        sheet: grid.name.clone(),
+        header_row: header.row,
+        columns: header.columns.clone(),
+    };
+    Some((location, header))
+}
+
+/// A table's name with a copy suffix: ` (2)`, `（续）`, `(续)`, `续`, `2` (and the name itself).
+fn is_continuation_name(name: &str, schema: &SheetSchema) -> bool {
+    let folded = fold_header(name);
+    let base =
+        folded.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, '续' | '-' | '_'));
+    schema.matches_name(base)
+}
+
+/// A sheet named like a table whose header is not found: its non-empty rows are counted, kept
+/// as unread rows, and named in an error that says what to do.
+fn unread(grid: &Grid, schema: &SheetSchema, found: &mut Found) {
+    let rows: Vec<u32> = match (grid.rows(), grid.cols()) {
+        (Some((top, bottom)), Some((left, right))) => (top..=bottom)
+            .filter(|&r| (left..=right).any(|c| !normalize::is_blank(grid.get(r, c))))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if rows.is_empty() {
+        return;
+    }
+    let (sheet, table) = (&grid.name, schema.name);
+    found.issues.push(Issue::sheet(
+        Code::ListSheetUnread,
+        sheet,
+        format!(
+            "“{sheet}”表有 {} 行内容，但找不到与“{table}”表相同的表头，这些行没有读取。请把这些行移到“{table}”表中，或使用与“{table}”表相同的表头",
+            rows.len()
+        ),
+    ));
+    found.unread.extend(rows.into_iter().map(|r| SkippedRow {
+        sheet: sheet.clone(),
+        row: r + 1,
+        reason: SkipReason::Unread,
+    }));
 }
 
 /// The sheet named after the schema if its header is found, else the sheet whose header
@@ -101,26 +211,22 @@ fn find_table(
     schema: &SheetSchema,
     min_score: usize,
 ) -> Result<Option<(FoundTable, HeaderMatch)>, ReadError> {
-    let (named, others): (Vec<&String>, Vec<&String>) =
+    let (mut named, others): (Vec<&String>, Vec<&String>) =
         candidates.iter().partition(|n| schema.matches_name(n));
+    // The issued sheet before its copies (`党组织情况 (2)` may stand first).
+    named.sort_by_key(|n| n.split_whitespace().collect::<String>() != schema.name);
     let mut best: Option<(FoundTable, HeaderMatch)> = None;
     for name in named.into_iter().chain(others) {
         let grid = workbook.load(name)?;
-        let Some(header) = match_header(&grid, schema) else {
+        let Some((location, header)) = table_in(&grid, schema, min_score) else {
             continue;
         };
-        let better = best
+        if best
             .as_ref()
-            .is_none_or(|(_, b)| header.score() > b.score());
-        if header.score() >= min_score && better {
-            let named_sheet = schema.matches_name(name);
-            let location = TableLocation {
-                sheet: name.clone(),
-                header_row: header.row,
-                columns: header.columns.clone(),
-            };
+            .is_none_or(|(_, b)| header.score() > b.score())
+        {
             best = Some((FoundTable { location, grid }, header));
-            if named_sheet {
+            if schema.matches_name(name) {
                 break;
             }
         }

@@ -118,14 +118,24 @@ fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     let mut found = locate::find_tables(&mut workbook)?;
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
+    use crate::schema::{COVERAGE, ORGANIZATIONS};
     if let Some(table) = found.organizations {
-        extract::extract(&table, &crate::schema::ORGANIZATIONS, &mut form, true);
+        extract::extract(&table, &ORGANIZATIONS, &mut form, true, 0);
         form.org_table = Some(table.location);
     }
+    for (k, table) in (1..).zip(found.org_continued) {
+        extract::extract(&table, &ORGANIZATIONS, &mut form, true, k);
+        form.org_continued.push(table.location);
+    }
     if let Some(table) = found.coverage {
-        extract::extract(&table, &crate::schema::COVERAGE, &mut form, false);
+        extract::extract(&table, &COVERAGE, &mut form, false, 0);
         form.coverage_table = Some(table.location);
     }
+    for (k, table) in (1..).zip(found.coverage_continued) {
+        extract::extract(&table, &COVERAGE, &mut form, false, k);
+        form.coverage_continued.push(table.location);
+    }
+    form.skipped.append(&mut found.unread);
     validate::validate(&mut form);
     Ok(form)
 }

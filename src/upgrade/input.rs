@@ -7,7 +7,7 @@
 use super::UpgradeError;
 use crate::attribution;
 use crate::check::{CheckOptions, FileReport};
-use crate::form::Record;
+use crate::form::{source_label, Record};
 use crate::issue::{Code, Issue};
 use crate::ledger::readback::{self, LedgerOrg};
 use crate::ledger::{self, detail, LedgerOptions};
@@ -175,7 +175,7 @@ fn add_report(input: &mut Input, inbox: &Path, report: &FileReport, unit: (Strin
             code: record.text(org::CODE).map(str::to_string),
             record: record.clone(),
             classification: c.clone(),
-            source: source.clone(),
+            source: source_label(&source, record, form.org_location(record)).into_owned(),
             row: record.row + 1,
         });
     }

@@ -1,6 +1,7 @@
 //! The one integration test binary.
 
 mod check;
+mod clerk_files;
 mod cli;
 mod feedback;
 mod hostile;

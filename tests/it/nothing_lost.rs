@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use taizhang::builder::{Cell, FormBuilder};
+use taizhang::form::SkipReason;
 use taizhang::ledger::model::FileStatus;
 use taizhang::ledger::{self, Ledger, LedgerOptions};
 use taizhang::read::{Limits, Workbook};
@@ -62,11 +63,13 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
     let mut rows_total = 0;
     for report in &ledger.reports {
         let Some(form) = &report.form else { continue };
-        let mut rows = 0;
-        for table in [&form.org_table, &form.coverage_table]
-            .into_iter()
-            .flatten()
-        {
+        // Continuation sheets' rows, and the rows of list sheets whose header is not found.
+        let unread = form
+            .skipped
+            .iter()
+            .filter(|s| s.reason == SkipReason::Unread);
+        let mut rows = unread.count();
+        for table in form.tables() {
             rows += rows_under_header(&report.path, &table.sheet, table.header_row);
         }
         let skipped = form.skipped.len();
@@ -82,7 +85,11 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
             .expect("entry");
         if entry.status == FileStatus::Read {
             assert_eq!(
-                entry.organizations + entry.coverage_rows + entry.blank_rows + entry.total_rows,
+                entry.organizations
+                    + entry.coverage_rows
+                    + entry.blank_rows
+                    + entry.total_rows
+                    + entry.unread_rows,
                 rows
             );
             rows_total += rows;

@@ -229,6 +229,9 @@ pub enum Rejection {
     /// A parser panicked while looking at the container (a bug in it, caught here).
     #[error("container parser panicked")]
     ParserPanic,
+    /// A pipe, device or socket: never opened (opening a pipe waits for a writer).
+    #[error("not a regular file")]
+    NotRegular,
 }
 
 impl Rejection {
@@ -254,7 +257,8 @@ impl Rejection {
             | BadDimensions { .. }
             | NoWorkbook
             | XmlDeclarations { .. }
-            | ParserPanic => Code::FileUnreadable,
+            | ParserPanic
+            | NotRegular => Code::FileUnreadable,
         }
     }
 
@@ -311,6 +315,10 @@ impl Rejection {
                 "文件内部含有 Excel、WPS 不会生成的实体声明（疑似“XML 炸弹”），已拒绝读取。{RESAVE}"
             ),
             ParserPanic => format!("文件结构异常，无法读取。{RESAVE}"),
+            NotRegular => format!(
+                "{}。请报送 .xlsx 调查表文件本身",
+                crate::discover::NOT_REGULAR
+            ),
         }
     }
 }
@@ -359,6 +367,9 @@ fn inspect_file(path: &Path, limits: &Limits) -> Result<Format, Rejection> {
             "numbers" => Rejection::Unsupported(Unsupported::Numbers),
             _ => Rejection::NotSpreadsheet(NotSheet::Directory),
         });
+    }
+    if !meta.is_file() {
+        return Err(Rejection::NotRegular);
     }
     let size = meta.len();
     if size == 0 {
