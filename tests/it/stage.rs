@@ -709,10 +709,10 @@ fn a_return_of_the_other_stage_never_takes_its_units_feedback_name() {
     let roster = small_roster(dir.path());
     let with_error = |f: FormBuilder| f.org(|o| o.name("白马镇错号支部").secretary_phone("123"));
     with_error(form(BAIMA, "年终", "2026-12-01", 2, "年终"))
-        .write(&inbox.join("0_白马镇年终.xlsx"))
+        .write(inbox.join("0_白马镇年终.xlsx"))
         .unwrap();
     with_error(form(BAIMA, "摸底", "2026-04-01", 2, "摸底"))
-        .write(&inbox.join("白马镇.xlsx"))
+        .write(inbox.join("白马镇.xlsx"))
         .unwrap();
     let before = snapshot(&inbox);
     let feedback = dir.path().join("反馈");
