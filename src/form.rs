@@ -73,6 +73,8 @@ pub enum SkipReason {
     Total,
     /// A non-empty row of a sheet named like a table whose header could not be found (E012).
     Unread,
+    /// A data row of a hidden sheet that looks like a table (E013): not read.
+    Hidden,
 }
 
 impl SkipReason {
@@ -81,6 +83,7 @@ impl SkipReason {
             SkipReason::Blank => "空行",
             SkipReason::Total => "合计行",
             SkipReason::Unread => "表头无法识别的行",
+            SkipReason::Hidden => "隐藏工作表中的行",
         }
     }
 }

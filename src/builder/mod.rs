@@ -296,6 +296,11 @@ impl FormBuilder {
         self.layout.further.push(Further::Raw(name.into(), rows));
         self
     }
+    /// Hides the sheet named `name` (a further sheet, as Excel's 隐藏 does).
+    pub fn hide_sheet(mut self, name: impl Into<String>) -> Self {
+        self.layout.hidden.push(name.into());
+        self
+    }
     /// Ends every 单位信息 label with this ("：" or ":").
     pub fn label_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.layout.label_suffix = suffix.into();

@@ -84,6 +84,8 @@ pub(super) struct Layout {
     pub(super) instructions: bool,
     pub(super) constant_memory: Option<bool>,
     pub(super) further: Vec<Further>,
+    /// Sheets written hidden, by name.
+    pub(super) hidden: Vec<String>,
 }
 
 impl Default for Layout {
@@ -109,6 +111,7 @@ impl Default for Layout {
             instructions: true,
             constant_memory: None,
             further: Vec::new(),
+            hidden: Vec::new(),
         }
     }
 }

@@ -83,6 +83,9 @@ impl FormBuilder {
             meta.write_string(0, 1, schema::TEMPLATE_VERSION)?;
             meta.set_hidden(true);
         }
+        for name in &self.layout.hidden {
+            workbook.worksheet_from_name(name)?.set_hidden(true);
+        }
         Ok(workbook)
     }
 

@@ -33,7 +33,8 @@ pub struct Tally {
     pub coverage_rows: usize,
     /// Blank and 合计 rows skipped.
     pub skipped_rows: usize,
-    /// Rows of sheets named like a table whose header is not found (E012).
+    /// Rows of sheets named like a table whose header is not found (E012), and data rows of
+    /// hidden sheets that look like a table (E013).
     pub unread_rows: usize,
     /// The organizations of the superseded files (in no sheet).
     pub superseded_organizations: usize,

@@ -104,10 +104,11 @@ fn reconciliation(
     Ok(())
 }
 
-/// The rows of list-like sheets whose header is not found (E012), when there are any.
+/// The rows of list-like sheets whose header is not found (E012) or that are hidden (E013),
+/// when there are any.
 fn unread_term(rows: usize) -> String {
     match rows {
         0 => String::new(),
-        n => format!(" + 表头无法识别、未读取的行 {n}"),
+        n => format!(" + 表头无法识别或工作表隐藏、未读取的行 {n}"),
     }
 }

@@ -222,7 +222,8 @@ pub struct FileEntry {
     pub coverage_rows: usize,
     pub blank_rows: usize,
     pub total_rows: usize,
-    /// Rows of sheets named like a table whose header is not found (E012).
+    /// Rows of sheets named like a table whose header is not found (E012), and data rows of
+    /// hidden sheets that look like a table (E013).
     pub unread_rows: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -545,13 +546,18 @@ pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
         Some(form) => {
             let count = |reason| form.skipped.iter().filter(|s| s.reason == reason).count();
             let (blank_rows, total_rows) = (count(SkipReason::Blank), count(SkipReason::Total));
-            let unread_rows = count(SkipReason::Unread);
+            let (unread, hidden) = (count(SkipReason::Unread), count(SkipReason::Hidden));
             let mut detail = skipped_detail(blank_rows, total_rows);
-            if unread_rows > 0 {
-                let sep = if detail.is_empty() { "" } else { "；" };
-                detail +=
-                    &format!("{sep}表头无法识别、未读取的行 {unread_rows} 行（见问题清单 E012）");
+            for (rows, what, code) in [
+                (unread, "表头无法识别、", "E012"),
+                (hidden, "隐藏工作表中", "E013"),
+            ] {
+                if rows > 0 {
+                    let sep = if detail.is_empty() { "" } else { "；" };
+                    detail += &format!("{sep}{what}未读取的行 {rows} 行（见问题清单 {code}）");
+                }
             }
+            let unread_rows = unread + hidden;
             FileEntry {
                 organizations: form.organizations.len(),
                 coverage_rows: form.coverage.len(),

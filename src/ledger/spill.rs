@@ -519,6 +519,7 @@ impl Put for SkipReason {
             SkipReason::Blank => 0,
             SkipReason::Total => 1,
             SkipReason::Unread => 2,
+            SkipReason::Hidden => 3,
         };
         byte.put(out);
     }
@@ -530,6 +531,7 @@ impl Take for SkipReason {
             0 => SkipReason::Blank,
             1 => SkipReason::Total,
             2 => SkipReason::Unread,
+            3 => SkipReason::Hidden,
             _ => return Err(corrupt()),
         })
     }

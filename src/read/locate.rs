@@ -4,11 +4,12 @@
 //! first 15 whose cells (or, for a two-row header, the cells merged above them) name the most
 //! schema columns.
 
+use super::extract;
 use super::grid::{Grid, Workbook};
 use super::headers::Headers;
 use super::ReadError;
 use crate::cellref::a1;
-use crate::form::{SkipReason, SkippedRow, TableLocation};
+use crate::form::{Form, SkipReason, SkippedRow, TableLocation};
 use crate::issue::{Code, Issue};
 use crate::normalize;
 use crate::schema::{self, fold_header, Need, SheetSchema};
@@ -30,7 +31,8 @@ pub struct Found {
     /// Further sheets continuing each table (a copied `党组织情况 (2)`), in workbook order.
     pub org_continued: Vec<FoundTable>,
     pub coverage_continued: Vec<FoundTable>,
-    /// The non-empty rows of sheets named like a table whose header is not found (E012).
+    /// The non-empty rows of sheets named like a table whose header is not found (E012), and
+    /// the data rows of hidden sheets that look like a table (E013).
     pub unread: Vec<SkippedRow>,
     pub issues: Vec<Issue>,
 }
@@ -102,7 +104,80 @@ pub fn find_tables(workbook: &mut Workbook) -> Result<Found, ReadError> {
     if found.organizations.is_some() {
         find_continued(workbook, &candidates, &mut found)?;
     }
+    find_hidden(workbook, &mut found)?;
     Ok(found)
+}
+
+/// Hidden sheets that look like a table (named like one, or headed like one) and hold data
+/// rows are not read (hidden data would be a surprise): each is named in an issue (E013) with
+/// its row count, and its rows are counted as unread. Empty hidden sheets, and the form's own
+/// hidden `_meta`, are left alone.
+fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadError> {
+    let hidden: Vec<String> = workbook
+        .infos
+        .iter()
+        .filter(|s| !s.visible && s.is_worksheet && !is_reserved(&s.name))
+        .map(|s| s.name.clone())
+        .collect();
+    for name in &hidden {
+        let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
+        let coverage_named = is_continuation_name(name, &schema::COVERAGE);
+        let grid = match workbook.load(name) {
+            Ok(grid) => grid,
+            Err(_) if !org_named && !coverage_named => continue,
+            Err(e) => return Err(e),
+        };
+        let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
+        let coverage = table_in(&grid, &schema::COVERAGE, 4);
+        let (schema, table) = if org_named {
+            (&schema::ORGANIZATIONS, org)
+        } else if coverage_named || org.is_none() {
+            (&schema::COVERAGE, coverage)
+        } else {
+            (&schema::ORGANIZATIONS, org)
+        };
+        let rows = match table {
+            // The rows the sheet would give were it shown: not its blank or 合计 rows.
+            Some((location, _)) => {
+                let organizations = std::ptr::eq(schema, &schema::ORGANIZATIONS);
+                let mut scratch = Form::default();
+                let table = FoundTable { location, grid };
+                extract::extract(&table, schema, &mut scratch, organizations, 0);
+                let records = scratch.organizations.iter().chain(&scratch.coverage);
+                records.map(|r| r.row).collect()
+            }
+            None if org_named || coverage_named => non_empty_rows(&grid),
+            None => continue,
+        };
+        if rows.is_empty() {
+            continue;
+        }
+        let table = schema.name;
+        found.issues.push(Issue::sheet(
+            Code::ListSheetHidden,
+            name,
+            format!(
+                "工作表“{name}”是隐藏的，其中有 {} 行数据未读取；如需报送，请取消隐藏并把这些行移到“{table}”表中",
+                rows.len()
+            ),
+        ));
+        found.unread.extend(rows.into_iter().map(|r| SkippedRow {
+            sheet: name.clone(),
+            row: r + 1,
+            reason: SkipReason::Hidden,
+        }));
+    }
+    Ok(())
+}
+
+/// The 0-based rows of a sheet holding anything.
+fn non_empty_rows(grid: &Grid) -> Vec<u32> {
+    match (grid.rows(), grid.cols()) {
+        (Some((top, bottom)), Some((left, right))) => (top..=bottom)
+            .filter(|&r| (left..=right).any(|c| !normalize::is_blank(grid.get(r, c))))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Every other sheet named like a table (`党组织情况 (2)`, `党组织情况（续）`) or headed like
@@ -178,12 +253,7 @@ fn is_continuation_name(name: &str, schema: &SheetSchema) -> bool {
 /// A sheet named like a table whose header is not found: its non-empty rows are counted, kept
 /// as unread rows, and named in an error that says what to do.
 fn unread(grid: &Grid, schema: &SheetSchema, found: &mut Found) {
-    let rows: Vec<u32> = match (grid.rows(), grid.cols()) {
-        (Some((top, bottom)), Some((left, right))) => (top..=bottom)
-            .filter(|&r| (left..=right).any(|c| !normalize::is_blank(grid.get(r, c))))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let rows = non_empty_rows(grid);
     if rows.is_empty() {
         return;
     }

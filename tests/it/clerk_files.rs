@@ -305,7 +305,10 @@ fn a_list_sheet_without_the_header_is_named_with_its_row_count_and_counted() {
     assert_eq!((entry.organizations, entry.unread_rows), (2, 3));
     assert!(entry.detail.contains("未读取的行 3 行"), "{}", entry.detail);
     let line = &run.reconciliation[1];
-    assert!(line.contains("表头无法识别、未读取的行 3"), "{line}");
+    assert!(
+        line.contains("表头无法识别或工作表隐藏、未读取的行 3"),
+        "{line}"
+    );
     let numbers: Vec<usize> = line
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|t| t.parse().ok())
@@ -313,6 +316,115 @@ fn a_list_sheet_without_the_header_is_named_with_its_row_count_and_counted() {
     assert_eq!(numbers[0], numbers[1..].iter().sum::<usize>(), "{line}");
     assert_eq!(bytes(&path), before);
     assert_eq!(run.reports.len(), 1);
+}
+
+/// A hidden sheet that looks like a list (by name or by header) and holds rows is not read:
+/// each is named in E013 with its row count, and its rows are counted in the reconciliation.
+#[test]
+fn hidden_list_sheets_with_rows_are_named_with_their_row_counts_and_counted() {
+    let raw = vec![
+        vec![Cell::text("柳溪村"), Cell::Number(12.0)],
+        vec![Cell::Empty, Cell::Empty],
+        vec![Cell::text("青山村"), Cell::Number(8.0)],
+    ];
+    let form = main_form()
+        .continued_orgs("党组织情况 (2)", rest().total_row("合计"))
+        .continued_orgs("备用", rest())
+        .raw_sheet("党组织情况续", raw)
+        .hide_sheet("党组织情况 (2)")
+        .hide_sheet("备用")
+        .hide_sheet("党组织情况续");
+    let (dir, path, before) = inbox_with(&form);
+
+    let report = check_file(&path, &CheckOptions::default());
+    let form_read = report.form.as_ref().expect("read");
+    let names: Vec<&str> = form_read
+        .organizations
+        .iter()
+        .filter_map(|o| o.org_name())
+        .collect();
+    assert_eq!(names, ["白马村党支部", "石桥村党支部"]);
+    for (sheet, rows) in [("党组织情况 (2)", 2), ("备用", 2), ("党组织情况续", 2)] {
+        let hidden = find(report.issues(), Code::ListSheetHidden, sheet);
+        assert_eq!(hidden.len(), 1, "{sheet}: {:#?}", report.issues());
+        assert!(hidden[0].is_error());
+        let message = &hidden[0].message;
+        assert!(
+            message.contains(&format!(
+                "工作表“{sheet}”是隐藏的，其中有 {rows} 行数据未读取"
+            )) && message.contains("请取消隐藏并把这些行移到“党组织情况”表中"),
+            "{message}"
+        );
+        // Not read: no finding on its cells.
+        assert_eq!(
+            report.issues().iter().filter(|i| i.sheet == sheet).count(),
+            1,
+            "{:#?}",
+            report.issues()
+        );
+    }
+
+    let run = run(dir.path());
+    let entry = &run.files[0];
+    assert_eq!((entry.organizations, entry.unread_rows), (2, 6));
+    assert!(
+        entry
+            .detail
+            .contains("隐藏工作表中未读取的行 6 行（见问题清单 E013）"),
+        "{}",
+        entry.detail
+    );
+    let names: Vec<&str> = run.detail.iter().map(|(_, _, n)| n.as_str()).collect();
+    assert_eq!(names, ["白马村党支部", "石桥村党支部"]);
+    let line = &run.reconciliation[1];
+    assert!(
+        line.contains("表头无法识别或工作表隐藏、未读取的行 6"),
+        "{line}"
+    );
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    assert_eq!(numbers[0], numbers[1..].iter().sum::<usize>(), "{line}");
+    assert_eq!(bytes(&path), before);
+}
+
+/// Hidden sheets without data rows, hidden sheets that look like no list, and the form's own
+/// hidden `_meta` are left alone.
+#[test]
+fn hidden_sheets_without_list_rows_and_the_forms_own_are_left_alone() {
+    let scratch = vec![vec![Cell::text("备注"), Cell::Number(3.0)]];
+    let form = main_form()
+        .continued_orgs("党组织情况 (2)", FormBuilder::new().numbered_empty_rows(5))
+        .raw_sheet("两新组织覆盖（续）", Vec::new())
+        .raw_sheet("草稿", scratch)
+        .hide_sheet("党组织情况 (2)")
+        .hide_sheet("两新组织覆盖（续）")
+        .hide_sheet("草稿");
+    let (dir, path, before) = inbox_with(&form);
+    let report = check_file(&path, &CheckOptions::default());
+    let quiet = |report: &FileReport| {
+        !report
+            .issues()
+            .iter()
+            .any(|i| matches!(i.code, Code::ListSheetHidden | Code::ListSheetUnread))
+    };
+    assert!(quiet(&report), "{:#?}", report.issues());
+    assert_eq!(report.organizations(), 2);
+    let run = run(dir.path());
+    assert_eq!(run.files[0].unread_rows, 0);
+    assert_eq!(bytes(&path), before);
+
+    // The issued template: its hidden `_meta` is never named.
+    let dir = temp_dir();
+    let template = taizhang::template::write_template(
+        dir.path(),
+        &taizhang::template::TemplateOptions::default(),
+    )
+    .expect("template");
+    let report = check_file(&template, &CheckOptions::default());
+    assert!(report.form.is_some(), "{:?}", report.failure);
+    assert!(quiet(&report), "{:#?}", report.issues());
 }
 
 /// Other sheets are read only to look for a continued list: one the form never needed, beyond

@@ -63,11 +63,12 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
     let mut rows_total = 0;
     for report in &ledger.reports {
         let Some(form) = &report.form else { continue };
-        // Continuation sheets' rows, and the rows of list sheets whose header is not found.
+        // Continuation sheets' rows, and the rows of list sheets whose header is not found or
+        // that are hidden.
         let unread = form
             .skipped
             .iter()
-            .filter(|s| s.reason == SkipReason::Unread);
+            .filter(|s| matches!(s.reason, SkipReason::Unread | SkipReason::Hidden));
         let mut rows = unread.count();
         for table in form.tables() {
             rows += rows_under_header(&report.path, &table.sheet, table.header_row);
