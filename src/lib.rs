@@ -20,6 +20,9 @@ pub mod schema;
 
 pub use issue::{Code, Issue, Severity};
 pub mod attribution;
+// The test-form generator: tests, examples and benches only (`builder` feature, which the
+// crate's dev-dependency on itself turns on; never in the released binary).
+#[cfg(feature = "builder")]
 pub mod builder;
 pub mod feedback;
 pub mod read;
