@@ -43,7 +43,6 @@ pub mod issue;
 pub mod layout;
 pub mod ledger;
 pub mod marker;
-pub mod memory;
 pub mod normalize;
 pub mod output;
 pub mod schema;

@@ -10,7 +10,6 @@ mod cmd;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    taizhang::memory::limit_arenas();
     taizhang::ledger::stream::quiet_writer_panics();
     let cli = Cli::parse();
     match run(cli) {
