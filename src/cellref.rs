@@ -4,6 +4,10 @@
 //! where a calamine range happens to start.
 
 /// Column letters for a 0-based column index: 0 -> "A", 25 -> "Z", 26 -> "AA".
+///
+/// Not rust_xlsxwriter's `utility::column_number_to_name`: its columns are u16, while a
+/// position read from a file is a u32 ([`Limits::max_cols`](crate::read::Limits::max_cols) can
+/// be raised past 65,535), and a cast would name the wrong column.
 pub fn column_letters(col: u32) -> String {
     let mut n = col as u64 + 1;
     let mut letters = Vec::new();

@@ -43,7 +43,6 @@ use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};
 use crate::check::{classify_report, read_file, FileReport};
 use crate::discover::{self, Discovery, FilePaths, PathList};
 use crate::issue::Issue;
-use crate::memory::release_free_memory;
 use crate::output::{FeedbackNames, Kind};
 use crate::roster::Roster;
 use crate::scratch::Pieces;
@@ -220,6 +219,29 @@ fn read_and_plan<'r>(
     let plan = Plan::new(candidates, scanned, index, (roster, expect.stage), replay)?;
     release_free_memory();
     Ok(plan)
+}
+
+/// Give the pages of freed memory back to the system.
+///
+/// glibc's malloc keeps freed pages inside its heaps: the grids and reports of pass 2 are
+/// allocated on the rayon threads and freed on the writer thread, between small long-lived
+/// allocations (placements, per-unit counters), so the holes they leave are never at a heap's
+/// top and are never trimmed. Measured (heaptrack): 3,000 forms peaked at 11 MiB of live
+/// heap for 59 MiB of RSS; without trimming, RSS grew by about 6 KiB a file (390 MiB at
+/// 50,000 forms, 161 MiB with it); a county's 30 forms peak at 11.9 MiB, 13.1 MiB without.
+/// `malloc_trim(0)` releases the free pages of every arena.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: malloc_trim only returns unused pages of glibc's own heaps to the system;
+        // it takes no pointers and is thread-safe (it locks each arena).
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 fn scratch(error: std::io::Error) -> LedgerError {

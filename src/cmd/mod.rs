@@ -1,0 +1,50 @@
+//! One module per command: arguments in, library calls, printing and an exit code out.
+//!
+//! What several commands share lives here: the exit codes, loading the rules file and
+//! reading who must report.
+
+pub mod check;
+pub mod codes;
+pub mod ledger;
+mod progress;
+pub mod rules;
+pub mod status;
+pub mod template;
+pub mod upgrade;
+pub mod watch;
+
+use crate::cli::SubmissionArgs;
+use anyhow::Result;
+use std::path::Path;
+use taizhang::check::CheckOptions;
+use taizhang::roster::Roster;
+use taizhang::rules::Rules;
+use taizhang::status::Expectation;
+
+/// Exit codes: 0 fine, 1 errors found in the forms, 2 usage error, a file that cannot be read
+/// or nothing written, 3 the main output written but some feedback file not.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// The rules file given, or the embedded default.
+fn load_rules(path: Option<&Path>) -> Result<Rules> {
+    Ok(match path {
+        Some(p) => Rules::load(p)?,
+        None => Rules::embedded(),
+    })
+}
+
+/// The default check with `rules`.
+fn check_options(rules: Rules) -> CheckOptions {
+    CheckOptions {
+        rules,
+        ..CheckOptions::default()
+    }
+}
+
+/// Who must report and by when, the roster read.
+fn expectation(args: &SubmissionArgs) -> Result<Expectation> {
+    let roster = args.roster.as_deref().map(Roster::load).transpose()?;
+    Ok(Expectation::new(roster, args.deadline, args.as_of).with_stage(args.stage))
+}

@@ -1,0 +1,36 @@
+//! `taizhang status`: who has reported, as text or JSON.
+
+use super::progress::{show_stage, stage_bar};
+use crate::cli::{Format, SubmissionArgs};
+use anyhow::{bail, Result};
+use std::path::Path;
+use taizhang::ledger::LedgerOptions;
+
+pub fn run(
+    inbox: &Path,
+    args: &SubmissionArgs,
+    rules: Option<&Path>,
+    format: Format,
+) -> Result<u8> {
+    let rules = super::load_rules(rules)?;
+    if args.roster.is_none() {
+        bail!("status 需要花名册：请加上 --roster 花名册.xlsx");
+    }
+    let expect = super::expectation(args)?;
+    let options = LedgerOptions {
+        check: super::check_options(rules),
+        ..LedgerOptions::default()
+    };
+    let progress = stage_bar();
+    let status =
+        taizhang::ledger::stream::status(inbox, &options, &expect, &|p| show_stage(&progress, p))?;
+    progress.finish_and_clear();
+    let Some(status) = status else {
+        bail!("未能生成报送情况");
+    };
+    match format {
+        Format::Text => print!("{}", status.to_text()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&status)?),
+    }
+    Ok(0)
+}

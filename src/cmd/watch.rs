@@ -1,0 +1,32 @@
+//! `taizhang watch`: the ledger and feedback rebuilt as files arrive, until Ctrl-C.
+
+use crate::cli::SubmissionArgs;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use taizhang::watch::{self, WatchOptions};
+
+pub fn run(
+    inbox: PathBuf,
+    out: PathBuf,
+    args: &SubmissionArgs,
+    feedback: Option<PathBuf>,
+    rules: Option<&std::path::Path>,
+) -> Result<u8> {
+    let rules = super::load_rules(rules)?;
+    let expect = super::expectation(args)?;
+    let mut options = WatchOptions::new(inbox, out);
+    options.check = super::check_options(rules);
+    options.roster = expect.roster;
+    options.deadline = args.deadline;
+    options.stage = args.stage;
+    options.feedback = feedback;
+    let stop = options.stop.clone();
+    ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
+        .context("无法注册 Ctrl-C 处理")?;
+    watch::watch(&options, &mut |line| {
+        let now = chrono::Local::now().format("%H:%M:%S");
+        println!("{now} {line}");
+    })?;
+    Ok(0)
+}
