@@ -751,8 +751,9 @@ pub type Key = &'static str;
 
 /// The schema's own strings (column keys, choices) through serde: as text for people (JSON),
 /// as their index in one table in a compact encoding (the ledger's temporary files), so that
-/// one read back is the `&'static str` the schema holds. Use it with `#[serde(with = "…")]` on a
-/// `&'static str`; [`key::option`] and [`key::list`] for an `Option` and a `Vec` of them.
+/// one read back is the `&'static str` the schema holds; a string outside the schema cannot be
+/// encoded. Use it with `#[serde(with = "…")]` on a [`Key`]; [`key::option`] and [`key::list`]
+/// for an `Option` and a `Vec` of them.
 pub mod key {
     use super::{Kind, COVERAGE, ORGANIZATIONS, UNIT_INFO};
     use serde::{de, ser, Deserialize, Deserializer, Serialize, Serializer};
