@@ -8,8 +8,10 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// What the check of one file found.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileReport {
+    /// Not serialized, nor the form's: whoever reads a report back knows its path.
+    #[serde(skip)]
     pub path: PathBuf,
     /// The form, when the file could be opened at all.
     pub form: Option<Form>,

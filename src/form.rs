@@ -4,12 +4,12 @@ use crate::issue::Issue;
 use crate::normalize::Value;
 use crate::schema::{self, org, unit};
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// One data row of a table sheet, normalized, indexed by the schema's column order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// 0-based row in the original sheet.
     pub row: u32,
@@ -65,7 +65,7 @@ impl Record {
 }
 
 /// Why a row under the header was not read as data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SkipReason {
     /// Nothing but (perhaps) a 序号.
     Blank,
@@ -89,7 +89,7 @@ impl SkipReason {
 }
 
 /// A row skipped while reading, kept so every row read is accounted for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkippedRow {
     pub sheet: String,
     /// 1-based row number in the original sheet.
@@ -98,7 +98,7 @@ pub struct SkippedRow {
 }
 
 /// Where a table was found in the file.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TableLocation {
     /// The sheet's name as found in the file.
     pub sheet: String,
@@ -109,8 +109,10 @@ pub struct TableLocation {
 }
 
 /// A returned form after reading, normalizing and validating.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Form {
+    /// Not serialized: whoever reads a form back knows its path.
+    #[serde(skip)]
     pub path: PathBuf,
     /// 单位信息 values, indexed like [`schema::UNIT_INFO`].
     pub unit: Vec<Option<Value>>,

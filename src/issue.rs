@@ -4,11 +4,11 @@
 //! severity and Chinese title. The README's code table and `taizhang codes` are generated from
 //! it, so the documentation cannot drift from the code.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The value (or the file) cannot be used as it is.
@@ -117,14 +117,32 @@ impl fmt::Display for Code {
     }
 }
 
+/// A code is its id (`E101`) for people (JSON), its place in [`CODES`] in a compact encoding.
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id())
+        match s.is_human_readable() {
+            true => s.serialize_str(self.id()),
+            false => s.serialize_u16(*self as u16),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        let info = match d.is_human_readable() {
+            true => {
+                let id = String::deserialize(d)?;
+                CODES.iter().find(|info| info.id == id)
+            }
+            false => CODES.get(usize::from(u16::deserialize(d)?)),
+        };
+        info.map(|info| info.code)
+            .ok_or_else(|| serde::de::Error::custom("没有这个问题代码"))
     }
 }
 
 /// One finding, located as precisely as it can be.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Issue {
     pub severity: Severity,
     pub code: Code,
@@ -135,7 +153,8 @@ pub struct Issue {
     /// 1-based row number in the original sheet.
     pub row: Option<u32>,
     /// Schema key of the column, when the issue is about one.
-    pub field: Option<&'static str>,
+    #[serde(with = "crate::schema::key::option")]
+    pub field: Option<crate::schema::Key>,
     /// What the clerk wrote, as text.
     pub value: Option<String>,
     /// What is wrong and what is expected, in Chinese.

@@ -12,10 +12,10 @@ use crate::check::FileReport;
 use crate::issue::{Code, Issue};
 use crate::schema::UNIT_INFO;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One round of the survey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SurveyStage {
     /// 摸底: the start-of-year survey (due in April).
     #[serde(rename = "摸底")]

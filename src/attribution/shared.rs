@@ -20,7 +20,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 /// Which key a seat is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum KeyKind {
     Code = 0,
     Name = 1,
@@ -212,24 +214,34 @@ impl Findings {
     ) -> std::io::Result<FindingsAway> {
         let mut files = Vec::new();
         let mut pieces = PiecesWriter::new()?;
-        let mut block = Vec::new();
         for findings in self.list.chunk_by(|a, b| a.report == b.report) {
-            block.clear();
-            for finding in findings {
-                let others = self.others(finding, owners)?;
-                block.extend_from_slice(&finding.record.to_le_bytes());
-                block.push(finding.kind as u8);
-                block.extend_from_slice(&(others.len() as u32).to_le_bytes());
-                block.extend_from_slice(others.as_bytes());
-            }
+            let block = findings
+                .iter()
+                .map(|finding| {
+                    Ok(Away {
+                        record: finding.record,
+                        kind: finding.kind,
+                        others: self.others(finding, owners)?,
+                    })
+                })
+                .collect::<std::io::Result<Vec<Away>>>()?;
             files.push(findings[0].report);
-            pieces.push(&block)?;
+            pieces.push(&postcard::to_stdvec(&block).map_err(std::io::Error::other)?)?;
         }
         Ok(FindingsAway {
             files,
             pieces: pieces.finish()?,
         })
     }
+}
+
+/// A finding as it waits on disk, the other units' places written out.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Away {
+    /// The organization: its record in its file.
+    record: u32,
+    kind: KeyKind,
+    others: String,
 }
 
 /// [`Findings`] on disk, each file's read back when its turn comes.
@@ -248,23 +260,11 @@ impl FindingsAway {
         let Ok(k) = self.files.binary_search(&(i as u32)) else {
             return Ok(());
         };
-        let block = self.pieces.get(k)?;
-        let damaged = || std::io::Error::other("暂存的跨单位重复记录已损坏");
-        let mut rest = block.as_slice();
-        while !rest.is_empty() {
-            let (head, tail) = rest.split_at_checked(9).ok_or_else(damaged)?;
-            let record = u32::from_le_bytes(head[..4].try_into().map_err(|_| damaged())?);
-            let kind = match head[4] {
-                0 => KeyKind::Code,
-                1 => KeyKind::Name,
-                _ => return Err(damaged()),
-            };
-            let len = u32::from_le_bytes(head[5..9].try_into().map_err(|_| damaged())?);
-            let (text, tail) = tail.split_at_checked(len as usize).ok_or_else(damaged)?;
-            let others = std::str::from_utf8(text).map_err(|_| damaged())?;
-            form.issues
-                .extend(cross_unit_issue(kind, record, others, form));
-            rest = tail;
+        let block: Vec<Away> = postcard::from_bytes(&self.pieces.get(k)?)
+            .map_err(|_| std::io::Error::other("暂存的跨单位重复记录已损坏"))?;
+        for away in block {
+            let issue = cross_unit_issue(away.kind, away.record, &away.others, form);
+            form.issues.extend(issue);
         }
         Ok(())
     }

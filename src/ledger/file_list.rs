@@ -136,7 +136,7 @@ impl SpilledLines {
 
     /// The line of attributed file `i`.
     pub fn set(&mut self, i: usize, entry: &FileEntry) -> io::Result<()> {
-        let slot = self.spill.put_entry(entry)?;
+        let slot = self.spill.put(entry)?;
         self.slots.set(i, slot);
         self.tally.add(entry);
         Ok(())
@@ -170,7 +170,7 @@ impl SpilledLines {
         let mut pending = others.iter().zip(at).peekable();
         for position in 0..=order.len() {
             while let Some((entry, _)) = pending.next_if(|&(_, at)| at == position) {
-                slots.push(self.spill.put_entry(entry)?);
+                slots.push(self.spill.put(entry)?);
                 self.tally.add(entry);
             }
             if let Some(&i) = order.get(position) {
@@ -225,7 +225,11 @@ mod tests {
             line("a.xlsx", FileStatus::Superseded("c.xlsx".into()), 7),
             line("c.xlsx", FileStatus::Failed, 0),
         ];
-        let others = vec![line("b/1.doc", FileStatus::Ignored("不是表格文件"), 0)];
+        let others = vec![line(
+            "b/1.doc",
+            FileStatus::Ignored("不是表格文件".to_string()),
+            0,
+        )];
         let mut spilled = SpilledLines::new(paths.len()).unwrap();
         for i in [2, 0, 1] {
             spilled.set(i, &attributed[i]).unwrap();

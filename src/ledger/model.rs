@@ -14,6 +14,7 @@ use crate::rules::{Rules, Tier};
 use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
 use crate::stage::{CollectedStage, SurveyStage};
 use crate::status::{self, Expectation, FileSeen, StatusReport};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Counts of organizations per tier: one slot per rated tier, then 待定.
@@ -183,11 +184,12 @@ impl Cross {
 }
 
 /// What became of one file found in the inbox.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FileStatus {
     Read,
     Failed,
-    Ignored(&'static str),
+    /// Why, in words.
+    Ignored(String),
     /// An older file of a unit that sent a newer one (the path of which is held, relative to
     /// the inbox). Read, but nothing of it is in the ledger.
     Superseded(String),
@@ -209,7 +211,7 @@ impl FileStatus {
 }
 
 /// One line of 文件清单.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileEntry {
     /// Path relative to the inbox.
     pub path: String,
@@ -467,7 +469,7 @@ pub fn other_entries(
     for ignored in &discovery.ignored {
         entries.push(FileEntry {
             path: relative(inbox, &ignored.path),
-            status: FileStatus::Ignored(ignored.reason),
+            status: FileStatus::Ignored(ignored.reason.to_string()),
             detail: ignored.reason.to_string(),
             ..empty_entry()
         });
@@ -475,7 +477,7 @@ pub fn other_entries(
     for (path, why) in &discovery.unlisted {
         entries.push(FileEntry {
             path: relative(inbox, path),
-            status: FileStatus::Ignored("无法访问"),
+            status: FileStatus::Ignored("无法访问".to_string()),
             detail: format!("无法访问：{why}"),
             ..empty_entry()
         });
@@ -496,7 +498,7 @@ fn prepend(detail: &mut String, text: String) {
 pub fn own_output_entry(inbox: &Path, own: &FileReport) -> FileEntry {
     FileEntry {
         path: relative(inbox, &own.path),
-        status: FileStatus::Ignored("本程序生成的台账或反馈表"),
+        status: FileStatus::Ignored("本程序生成的台账或反馈表".to_string()),
         detail: own
             .issues()
             .first()

@@ -10,10 +10,10 @@ use super::{Rules, Tier};
 use crate::form::Record;
 use crate::normalize::format_number;
 use crate::schema::{org, ORGANIZATIONS};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One survey point's score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PointScore {
     pub name: String,
     /// `None` when a field it needs is missing or invalid.
@@ -22,16 +22,17 @@ pub struct PointScore {
 }
 
 /// A condition that sets the tier to the veto tier whatever the total.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Veto {
     /// Schema key of the field that vetoes.
-    pub field: &'static str,
+    #[serde(with = "crate::schema::key")]
+    pub field: crate::schema::Key,
     /// The trail line, e.g. "书记空缺（一票否决）".
     pub reason: String,
 }
 
 /// The outcome of scoring one organization.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     /// The five survey points, in scoring order.
     pub points: Vec<PointScore>,
@@ -41,6 +42,7 @@ pub struct Classification {
     /// Found even when the row is pending.
     pub vetoes: Vec<Veto>,
     /// Schema keys of missing or invalid fields the score needs, in column order.
+    #[serde(with = "crate::schema::key::list")]
     pub blocking: Vec<&'static str>,
     /// One reason per deduction or veto; for a pending row, a last line naming the blockers.
     pub trail: Vec<String>,

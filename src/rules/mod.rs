@@ -42,7 +42,7 @@ const EMBEDDED_ORIGIN: &str = "内置默认标准（templates/rules.toml）";
 
 /// A computed tier: an index into the scheme (0 = highest), or pending when a field the score
 /// needs is missing or invalid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Tier {
     Rated(usize),
     Pending,
