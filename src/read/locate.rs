@@ -120,21 +120,14 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
         .map(|s| s.name.clone())
         .collect();
     for name in &hidden {
-        let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
-        let coverage_named = is_continuation_name(name, &schema::COVERAGE);
-        let grid = match workbook.load(name) {
-            Ok(grid) => grid,
-            Err(_) if !org_named && !coverage_named => continue,
-            Err(e) => return Err(e),
-        };
-        let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
-        let coverage = table_in(&grid, &schema::COVERAGE, 4);
-        let (schema, table) = if org_named {
-            (&schema::ORGANIZATIONS, org)
-        } else if coverage_named || org.is_none() {
-            (&schema::COVERAGE, coverage)
-        } else {
-            (&schema::ORGANIZATIONS, org)
+        let Some(ListLike {
+            grid,
+            schema,
+            table,
+            named,
+        }) = list_like(workbook, name)?
+        else {
+            continue;
         };
         let rows = match table {
             // The rows the sheet would give were it shown: not its blank or 合计 rows.
@@ -146,7 +139,7 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
                 let records = scratch.organizations.iter().chain(&scratch.coverage);
                 records.map(|r| r.row).collect()
             }
-            None if org_named || coverage_named => non_empty_rows(&grid),
+            None if named => non_empty_rows(&grid),
             None => continue,
         };
         if rows.is_empty() {
@@ -193,22 +186,14 @@ fn find_continued(
         .map(|t| t.location.sheet.clone())
         .collect();
     for name in candidates.iter().filter(|n| !taken.contains(n)) {
-        let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
-        let coverage_named = is_continuation_name(name, &schema::COVERAGE);
-        let grid = match workbook.load(name) {
-            Ok(grid) => grid,
-            // Any other sheet (notes, a chart's data) the form never needed to read.
-            Err(_) if !org_named && !coverage_named => continue,
-            Err(e) => return Err(e),
-        };
-        let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
-        let coverage = table_in(&grid, &schema::COVERAGE, 4);
-        let (schema, table) = if org_named {
-            (&schema::ORGANIZATIONS, org)
-        } else if coverage_named || org.is_none() {
-            (&schema::COVERAGE, coverage)
-        } else {
-            (&schema::ORGANIZATIONS, org)
+        let Some(ListLike {
+            grid,
+            schema,
+            table,
+            named,
+        }) = list_like(workbook, name)?
+        else {
+            continue;
         };
         match table {
             Some((location, header)) => {
@@ -220,11 +205,47 @@ fn find_continued(
                     found.coverage_continued.push(table);
                 }
             }
-            None if org_named || coverage_named => unread(&grid, schema, found),
+            None if named => unread(&grid, schema, found),
             None => {}
         }
     }
     Ok(())
+}
+
+/// An extra sheet that may continue one of the form's lists.
+struct ListLike {
+    grid: Grid,
+    /// The list it continues: the one its name says, else the one its header matches.
+    schema: &'static SheetSchema,
+    /// Its table, when the list's header is found.
+    table: Option<(TableLocation, HeaderMatch)>,
+    /// Whether its name is the list's with a copy suffix.
+    named: bool,
+}
+
+/// Load sheet `name` and see which list it looks like. A sheet not named like a list that
+/// cannot be loaded (notes, a chart's data) is none of the form's business: `None`.
+fn list_like(workbook: &mut Workbook, name: &str) -> Result<Option<ListLike>, ReadError> {
+    let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
+    let coverage_named = is_continuation_name(name, &schema::COVERAGE);
+    let named = org_named || coverage_named;
+    let grid = match workbook.load(name) {
+        Ok(grid) => grid,
+        Err(_) if !named => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
+    let (schema, table) = if org_named || (!coverage_named && org.is_some()) {
+        (&schema::ORGANIZATIONS, org)
+    } else {
+        (&schema::COVERAGE, table_in(&grid, &schema::COVERAGE, 4))
+    };
+    Ok(Some(ListLike {
+        grid,
+        schema,
+        table,
+        named,
+    }))
 }
 
 /// The table a sheet holds when its header names at least `min_score` columns of `schema`.
