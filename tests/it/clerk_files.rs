@@ -304,16 +304,7 @@ fn a_list_sheet_without_the_header_is_named_with_its_row_count_and_counted() {
     let entry = &run.files[0];
     assert_eq!((entry.organizations, entry.unread_rows), (2, 3));
     assert!(entry.detail.contains("未读取的行 3 行"), "{}", entry.detail);
-    let line = &run.reconciliation[1];
-    assert!(
-        line.contains("表头无法识别或工作表隐藏、未读取的行 3"),
-        "{line}"
-    );
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    assert_eq!(numbers[0], numbers[1..].iter().sum::<usize>(), "{line}");
+    assert_rows_reconciled(&run.reconciliation[1], 3);
     assert_eq!(bytes(&path), before);
     assert_eq!(run.reports.len(), 1);
 }
@@ -376,16 +367,7 @@ fn hidden_list_sheets_with_rows_are_named_with_their_row_counts_and_counted() {
     );
     let names: Vec<&str> = run.detail.iter().map(|(_, _, n)| n.as_str()).collect();
     assert_eq!(names, ["白马村党支部", "石桥村党支部"]);
-    let line = &run.reconciliation[1];
-    assert!(
-        line.contains("表头无法识别或工作表隐藏、未读取的行 6"),
-        "{line}"
-    );
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    assert_eq!(numbers[0], numbers[1..].iter().sum::<usize>(), "{line}");
+    assert_rows_reconciled(&run.reconciliation[1], 6);
     assert_eq!(bytes(&path), before);
 }
 
@@ -580,4 +562,18 @@ fn a_cell_reference_past_the_last_row_is_refused_not_wrapped_to_row_1() {
     assert_eq!(failure.code, Code::FileUnreadable, "{}", failure.message);
     assert!(report.form.is_none());
     assert_eq!(bytes(&path), before);
+}
+
+/// The reconciliation line of rows counts `unread` rows not read, and its first number is the
+/// sum of the others (rows in = rows accounted).
+fn assert_rows_reconciled(line: &str, unread: usize) {
+    assert!(
+        line.contains(&format!("表头无法识别或工作表隐藏、未读取的行 {unread}")),
+        "{line}"
+    );
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    assert_eq!(numbers[0], numbers[1..].iter().sum::<usize>(), "{line}");
 }
