@@ -16,23 +16,25 @@
 //! when `stop` is set (Ctrl-C in the binary), after `max_batches` refreshes or after `timeout`,
 //! so a test can drive it in a real folder.
 
+mod seen;
+
+use seen::{Change, Seen};
+
 use crate::check::CheckOptions;
 use crate::discover::{self, Discovery};
 use crate::ledger::model::{FileEntry, FileStatus};
 use crate::ledger::stream::{self, StreamOptions, Streamed};
 use crate::ledger::unit_feedback::FeedbackOutcome;
 use crate::ledger::{self, LedgerError, LedgerOptions};
-use crate::read::Limits;
 use crate::roster::Roster;
 use crate::status::Expectation;
 use chrono::NaiveDate;
 use notify::RecursiveMode;
 use std::collections::BTreeMap;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// Settings of a watch run.
 #[derive(Debug, Clone)]
@@ -95,30 +97,6 @@ pub enum WatchError {
         #[source]
         source: std::io::Error,
     },
-}
-
-/// Size and modification time: cheap to read, changes when the content may have.
-type Stamp = (u64, Option<SystemTime>);
-
-/// Every candidate's stamp (`None`: it could not be looked at).
-type Stamps = BTreeMap<PathBuf, Option<Stamp>>;
-
-/// What the watcher remembers of one file between refreshes (not its report: the ledger is
-/// rebuilt from the files each time).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Seen {
-    /// `None` when the file could not be looked at.
-    stamp: Option<Stamp>,
-    /// `None` when it could not be read, or is over the size limit (never read whole).
-    hash: Option<blake3::Hash>,
-}
-
-/// How a file changed since the last refresh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
-    Added,
-    Updated,
-    Removed,
 }
 
 /// Which folder is at the inbox's path: device and inode where the platform tells them, so a
@@ -372,68 +350,6 @@ impl State {
         Some(files)
     }
 
-    /// The inbox's files and their stamps once nothing changed in it for `settle`: one wait
-    /// for a whole batch, however many files it has, and files still arriving join it.
-    fn settled(&self) -> (Discovery, Stamps) {
-        let mut found = self.discovery();
-        let mut stamps = stamps_of(&found);
-        let unchanged = stamps.len() == self.seen.len()
-            && stamps
-                .iter()
-                .all(|(p, s)| self.seen.get(p).is_some_and(|seen| seen.stamp == *s));
-        if unchanged {
-            return (found, stamps);
-        }
-        loop {
-            std::thread::sleep(self.options.settle);
-            let again = self.discovery();
-            let now = stamps_of(&again);
-            let still = now != stamps;
-            (found, stamps) = (again, now);
-            if !still || self.options.stop.load(Ordering::SeqCst) {
-                return (found, stamps);
-            }
-        }
-    }
-
-    /// Every file's [`Seen`]: what was known when its stamp did not change, else its stamp
-    /// and a fresh hash.
-    fn seen_now(&self, stamps: Stamps) -> BTreeMap<PathBuf, Seen> {
-        let limits = &self.options.check.limits;
-        stamps
-            .into_iter()
-            .map(|(path, stamp)| {
-                let seen = match self.seen.get(&path) {
-                    Some(old) if old.stamp == stamp => *old,
-                    _ => Seen {
-                        stamp,
-                        hash: hash_file(&path, stamp, limits),
-                    },
-                };
-                (path, seen)
-            })
-            .collect()
-    }
-
-    /// What changed between the last ledger's files and `now`.
-    fn changes(&self, now: &BTreeMap<PathBuf, Seen>) -> Vec<(PathBuf, Change)> {
-        let mut changes: Vec<(PathBuf, Change)> = self
-            .seen
-            .keys()
-            .filter(|p| !now.contains_key(*p))
-            .map(|p| (p.clone(), Change::Removed))
-            .collect();
-        for (path, seen) in now {
-            let change = match self.seen.get(path) {
-                None => Change::Added,
-                Some(old) if same_content(old, seen) => continue,
-                Some(_) => Change::Updated,
-            };
-            changes.push((path.clone(), change));
-        }
-        changes
-    }
-
     /// The `ledger` command's pipeline over `found`.
     fn rebuild(&self, found: Discovery) -> Result<Streamed<'_>, LedgerError> {
         let stream = StreamOptions {
@@ -473,27 +389,6 @@ impl State {
             }
         }
     }
-}
-
-/// Whether two looks at a file saw the same content: same hash, or (without one: unreadable,
-/// over the size limit) same stamp.
-fn same_content(old: &Seen, new: &Seen) -> bool {
-    match (old.hash, new.hash) {
-        (Some(a), Some(b)) => a == b,
-        _ => old.stamp == new.stamp,
-    }
-}
-
-/// The content hash of a file within the size limit, read in a stream (never whole).
-fn hash_file(path: &Path, stamp: Option<Stamp>, limits: &Limits) -> Option<blake3::Hash> {
-    let (size, _) = stamp?;
-    if size > limits.max_file_bytes {
-        return None;
-    }
-    let file = std::fs::File::open(path).ok()?;
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(BufReader::new(file)).ok()?;
-    Some(hasher.finalize())
 }
 
 fn report_feedback_failures(outcomes: &[FeedbackOutcome], log: &mut dyn FnMut(String)) {
@@ -572,22 +467,6 @@ fn feedback_note(unit: &str, outcomes: &[FeedbackOutcome]) -> String {
             _ => None,
         })
         .unwrap_or_default()
-}
-
-fn stamps_of(found: &Discovery) -> Stamps {
-    found
-        .candidates
-        .iter()
-        .map(|p| {
-            let s = stamp(&p);
-            (p, s)
-        })
-        .collect()
-}
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.len(), meta.modified().ok()))
 }
 
 #[cfg(unix)]
