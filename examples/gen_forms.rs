@@ -4,6 +4,7 @@
 //! cargo run --release --example gen_forms -- --scale province --out /tmp/taizhang-bench/province
 //! cargo run --release --example gen_forms -- --forms 10 --orgs 20 --seed 7 --out /tmp/x
 //! cargo run --release --example gen_forms -- --scale varied --forms 40 --out /tmp/v
+//! cargo run --release --example gen_forms -- --forms 10 --orgs 20 --varied --out /tmp/y
 //! ```
 //!
 //! Scales: county (30 x 50), province (2,000 x 100), national (50,000 x 104), all in the issued
