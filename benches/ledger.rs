@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo bench --bench ledger -- --scale province [--reps 3] [--data DIR] [--no-python]
+//! cargo bench --bench ledger -- --scale varied [--forms N] [--orgs N]
 //! ```
 //!
 //! Every measurement runs as a child process on the same generated files, so each gets its own
@@ -13,11 +14,17 @@
 //!   alone (`ledger::collect`: discover, then `check_file` on every file in parallel);
 //! - (c) `baseline.py --engine calamine|openpyxl --jobs 2`;
 //! - (d) bare rust_xlsxwriter constant-memory write of as many rows and columns as 台账明细,
-//!   at the ledger's zip compression level.
+//!   at the ledger's zip compression level;
+//! - (e) DuckDB (`read_xlsx`, `COPY ... TO x.xlsx`) and (f) polars with fastexcel: the peers an
+//!   analyst reaches for, concatenating every form's 党组织情况 into one workbook
+//!   (benches/peers/). They read the issued layout only, so they run on the clean scales, not
+//!   on `varied`.
 //!
-//! Medians over `--reps` repetitions, interleaved so machine noise hits all alike; a
-//! measurement whose first run takes more than 30 s runs once. Data is generated on first use
-//! into /tmp/taizhang-bench/SCALE (examples/gen_forms.rs) and kept for later runs.
+//! `--reps` repetitions, interleaved so machine noise hits all alike; a measurement whose first
+//! run takes more than 30 s runs once. The table gives each measurement's median and minimum;
+//! each ratio is given per repetition (both sides from that repetition) and as the ratio of
+//! minima. Data is generated on first use into /tmp/taizhang-bench/SCALE (or SCALE-FORMSxORGS
+//! with `--forms`/`--orgs`; examples/gen_forms.rs) and kept for later runs.
 
 #[path = "../examples/gen_forms.rs"]
 #[allow(dead_code)]
@@ -32,6 +39,8 @@ use std::time::{Duration, Instant};
 use taizhang::schema::{Kind, ORGANIZATIONS};
 
 const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/baseline.py");
+const DUCKDB_PEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/duckdb_peer.py");
+const POLARS_PEER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peers/polars_peer.py");
 /// A measurement slower than this runs only once.
 const SLOW: Duration = Duration::from_secs(30);
 
@@ -66,13 +75,27 @@ impl Options {
             args.get(i + 1).cloned()
         };
         let name = value("--scale").unwrap_or_else(|| "county".into());
-        let scale = gen_forms::scale_named(&name)
-            .unwrap_or_else(|| panic!("--scale is county, province or national, not {name}"));
+        let mut scale = gen_forms::scale_named(&name).unwrap_or_else(|| {
+            panic!("--scale is county, province, national or varied, not {name}")
+        });
+        let named = scale;
+        if let Some(forms) = value("--forms") {
+            scale.forms = forms.parse().expect("--forms N");
+        }
+        if let Some(orgs) = value("--orgs") {
+            scale.orgs = orgs.parse().expect("--orgs N");
+        }
+        // Another size gets its own folder: a smaller set must not find a larger one's files.
+        let folder = if scale == named {
+            name
+        } else {
+            format!("{name}-{}x{}", scale.forms, scale.orgs)
+        };
         Options {
             scale,
             reps: value("--reps").map_or(3, |r| r.parse().expect("--reps N")),
             data: value("--data").map_or_else(
-                || PathBuf::from("/tmp/taizhang-bench").join(name),
+                || PathBuf::from("/tmp/taizhang-bench").join(folder),
                 PathBuf::from,
             ),
             python: !args.iter().any(|a| a == "--no-python"),
@@ -85,19 +108,27 @@ impl Options {
 fn ensure_data(options: &Options) -> usize {
     let s = options.scale;
     let marker = options.data.join(format!(
-        ".complete-{}x{}-{:x}",
+        ".complete-{}x{}-{:x}{}",
         s.forms,
         s.orgs,
-        gen_forms::DEFAULT_SEED
+        gen_forms::DEFAULT_SEED,
+        if s.varied { "-varied" } else { "" }
     ));
     if !marker.exists() {
         eprintln!(
-            "generating {} forms x {} into {}",
+            "generating {} {} forms x {} into {}",
             s.forms,
+            if s.varied { "varied" } else { "clean" },
             s.orgs,
             options.data.display()
         );
-        gen_forms::generate(&options.data, s.forms, s.orgs, gen_forms::DEFAULT_SEED);
+        gen_forms::generate(
+            &options.data,
+            s.forms,
+            s.orgs,
+            gen_forms::DEFAULT_SEED,
+            s.varied,
+        );
         std::fs::write(&marker, b"").expect("write the data marker");
     }
     s.forms
@@ -176,10 +207,65 @@ fn measurements(options: &Options, rows: usize) -> Vec<Measurement> {
     } else {
         eprintln!("note: baseline.py skipped (--no-python, or python-calamine/openpyxl/xlsxwriter missing)");
     }
+    peers(options, &out, &mut list);
     for m in &mut list {
         m.command.env("RAYON_NUM_THREADS", "2");
     }
     list
+}
+
+/// (e) DuckDB and (f) polars, each when its Python packages are installed.
+fn peers(options: &Options, out: &Path, list: &mut Vec<Measurement>) {
+    if !options.python {
+        eprintln!("note: DuckDB and polars peers skipped (--no-python)");
+        return;
+    }
+    if options.scale.varied {
+        eprintln!(
+            "note: DuckDB and polars peers skipped: they read the issued layout only (data from A4, \
+             fixed columns); varied forms' title rows, reordered columns and 合计 rows defeat them"
+        );
+        return;
+    }
+    let inbox = options.data.as_os_str();
+    if python_imports("duckdb, duckdb_ext") {
+        let mut duckdb = Command::new("python3");
+        duckdb
+            .arg(DUCKDB_PEER)
+            .arg(inbox)
+            .arg(out.join("duckdb.xlsx"))
+            .args(["--threads", "2"]);
+        list.push(Measurement {
+            label: "(e) DuckDB read_xlsx + COPY",
+            command: duckdb,
+        });
+    } else {
+        eprintln!(
+            "note: DuckDB peer skipped: pip install duckdb==1.4.4 duckdb-ext-excel==1.4.4.20260205"
+        );
+    }
+    if python_imports("polars, fastexcel, xlsxwriter") {
+        let mut polars = Command::new("python3");
+        polars
+            .arg(POLARS_PEER)
+            .arg(inbox)
+            .arg(out.join("polars.xlsx"))
+            .env("POLARS_MAX_THREADS", "2");
+        list.push(Measurement {
+            label: "(f) polars + fastexcel",
+            command: polars,
+        });
+    } else {
+        eprintln!("note: polars peer skipped: pip install polars fastexcel xlsxwriter");
+    }
+}
+
+fn python_imports(modules: &str) -> bool {
+    Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Where the measured commands write their workbooks; removed after the run.
@@ -188,11 +274,7 @@ fn output_dir() -> PathBuf {
 }
 
 fn python_ready() -> bool {
-    Path::new(BASELINE).exists()
-        && Command::new("python3")
-            .args(["-c", "import python_calamine, openpyxl, xlsxwriter"])
-            .status()
-            .is_ok_and(|s| s.success())
+    Path::new(BASELINE).exists() && python_imports("python_calamine, openpyxl, xlsxwriter")
 }
 
 /// Wall time and peak RSS (KiB) of one run.
@@ -202,12 +284,19 @@ struct Run {
     max_rss_kib: i64,
 }
 
-fn run_all(measurements: &[Measurement], reps: usize) -> Vec<Vec<Run>> {
-    let mut results: Vec<Vec<Run>> = vec![Vec::new(); measurements.len()];
+/// Every measurement's run in each repetition: `results[m][rep]`, `None` where a slow
+/// measurement was not repeated.
+fn run_all(measurements: &[Measurement], reps: usize) -> Vec<Vec<Option<Run>>> {
+    let mut results: Vec<Vec<Option<Run>>> = vec![Vec::new(); measurements.len()];
     for rep in 0..reps.max(1) {
         for (m, runs) in measurements.iter().zip(&mut results) {
-            let slow = runs.first().is_some_and(|r| r.seconds > SLOW.as_secs_f64());
+            let slow = runs
+                .first()
+                .copied()
+                .flatten()
+                .is_some_and(|r| r.seconds > SLOW.as_secs_f64());
             if rep > 0 && slow {
+                runs.push(None);
                 continue;
             }
             let run = run_child(&m.command);
@@ -217,7 +306,7 @@ fn run_all(measurements: &[Measurement], reps: usize) -> Vec<Vec<Run>> {
                 run.seconds,
                 run.max_rss_kib as f64 / 1024.0
             );
-            runs.push(run);
+            runs.push(Some(run));
         }
     }
     results
@@ -259,12 +348,33 @@ fn clone_command(command: &Command) -> Command {
     copy
 }
 
-fn median(runs: &[Run]) -> Run {
+/// Median, minimum and largest peak RSS of one measurement's runs.
+#[derive(Clone, Copy)]
+struct Summary {
+    median: f64,
+    min: f64,
+    max_rss_kib: i64,
+    runs: usize,
+}
+
+fn summarize(runs: &[Option<Run>]) -> Summary {
+    let runs: Vec<Run> = runs.iter().flatten().copied().collect();
     let mut seconds: Vec<f64> = runs.iter().map(|r| r.seconds).collect();
     seconds.sort_by(f64::total_cmp);
-    Run {
-        seconds: seconds[seconds.len() / 2],
+    Summary {
+        median: median(&seconds),
+        min: seconds.first().copied().unwrap_or(f64::NAN),
         max_rss_kib: runs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0),
+        runs: runs.len(),
+    }
+}
+
+/// The median of sorted values: the mean of the middle two of an even count.
+fn median(sorted: &[f64]) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
     }
 }
 
@@ -273,64 +383,130 @@ fn print_table(
     files: &usize,
     rows: usize,
     measurements: &[Measurement],
-    results: &[Vec<Run>],
+    results: &[Vec<Option<Run>>],
 ) {
-    let medians: Vec<Run> = results.iter().map(|r| median(r)).collect();
+    let summaries: Vec<Summary> = results.iter().map(|r| summarize(r)).collect();
     println!(
-        "\n{} scale: {} forms x {} = {} organizations; {} cores; medians of up to {} runs\n",
+        "\n{} scale{}: {} forms x {} = {} organizations; {} cores; {} repetitions\n",
         options.scale.name,
+        if options.scale.varied {
+            " (varied layouts)"
+        } else {
+            ""
+        },
         files,
         options.scale.orgs,
         rows,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        options.reps
+        options.reps.max(1)
     );
     println!(
-        "| {:<30} | {:>9} | {:>10} | {:>13} | {:>4} |",
-        "measurement", "seconds", "rows/s", "peak RSS MiB", "runs"
+        "| {:<30} | {:>9} | {:>9} | {:>10} | {:>13} | {:>4} |",
+        "measurement", "median s", "min s", "rows/s", "peak RSS MiB", "runs"
     );
     println!(
-        "|{:-<32}|{:->11}|{:->12}|{:->15}|{:->6}|",
-        "", "", "", "", ""
+        "|{:-<32}|{:->11}|{:->11}|{:->12}|{:->15}|{:->6}|",
+        "", "", "", "", "", ""
     );
-    for ((m, run), runs) in measurements.iter().zip(&medians).zip(results) {
+    for (m, s) in measurements.iter().zip(&summaries) {
         println!(
-            "| {:<30} | {:>9.3} | {:>10.0} | {:>13.1} | {:>4} |",
+            "| {:<30} | {:>9.3} | {:>9.3} | {:>10.0} | {:>13.1} | {:>4} |",
             m.label,
-            run.seconds,
-            rows as f64 / run.seconds,
-            run.max_rss_kib as f64 / 1024.0,
-            runs.len()
+            s.median,
+            s.min,
+            rows as f64 / s.min,
+            s.max_rss_kib as f64 / 1024.0,
+            s.runs
         );
     }
-    print_ratios(measurements, &medians);
+    print_ratios(measurements, results, &summaries);
 }
 
-fn print_ratios(measurements: &[Measurement], medians: &[Run]) {
-    let secs = |prefix: &str| {
-        measurements
+/// A ratio of the summed times of two sets of measurements (by label prefix).
+struct Ratio {
+    name: &'static str,
+    over: &'static [&'static str],
+    under: &'static [&'static str],
+    target: &'static str,
+}
+
+const RATIOS: &[Ratio] = &[
+    Ratio {
+        name: "(b) / ((a) + (d))",
+        over: &["(b)"],
+        under: &["(a)", "(d)"],
+        target: "<= 1.5",
+    },
+    Ratio {
+        name: "(b0) / (b)",
+        over: &["(b0)"],
+        under: &["(b)"],
+        target: "",
+    },
+    Ratio {
+        name: "baseline openpyxl / (b)",
+        over: &["(c) baseline.py openpyxl"],
+        under: &["(b)"],
+        target: ">= 8",
+    },
+    Ratio {
+        name: "baseline calamine / (b)",
+        over: &["(c) baseline.py calamine"],
+        under: &["(b)"],
+        target: ">= 4",
+    },
+    Ratio {
+        name: "DuckDB / (b)",
+        over: &["(e)"],
+        under: &["(b)"],
+        target: "",
+    },
+    Ratio {
+        name: "polars / (b)",
+        over: &["(f)"],
+        under: &["(b)"],
+        target: "",
+    },
+];
+
+/// Each ratio per repetition (both sides timed in that repetition; `-` where a slow side was
+/// not repeated) and as the ratio of the minima.
+fn print_ratios(measurements: &[Measurement], results: &[Vec<Option<Run>>], summaries: &[Summary]) {
+    let find = |prefixes: &[&str]| -> Option<Vec<usize>> {
+        prefixes
             .iter()
-            .position(|m| m.label.starts_with(prefix))
-            .map(|i| medians[i].seconds)
+            .map(|p| measurements.iter().position(|m| m.label.starts_with(p)))
+            .collect()
     };
-    let (Some(read), Some(write), Some(ledger)) = (secs("(a)"), secs("(d)"), secs("(b)")) else {
-        return;
-    };
+    let reps = results.first().map_or(0, Vec::len);
     println!();
     println!(
-        "(b) / ((a) + (d))            = {:.2}  (target <= 1.5)",
-        ledger / (read + write)
+        "| {:<24} | {:<22} | {:>9} | {:>6} |",
+        "ratio", "per repetition", "of minima", "target"
     );
-    if let Some(py) = secs("(c) baseline.py openpyxl") {
+    println!("|{:-<26}|{:-<24}|{:->11}|{:->8}|", "", "", "", "");
+    for ratio in RATIOS {
+        let (Some(over), Some(under)) = (find(ratio.over), find(ratio.under)) else {
+            continue;
+        };
+        let sum_in = |set: &[usize], rep: usize| -> Option<f64> {
+            set.iter()
+                .map(|&i| results[i].get(rep).copied().flatten().map(|r| r.seconds))
+                .sum()
+        };
+        let per_rep: Vec<String> = (0..reps)
+            .map(|rep| match (sum_in(&over, rep), sum_in(&under, rep)) {
+                (Some(a), Some(b)) => format!("{:.2}", a / b),
+                _ => "-".into(),
+            })
+            .collect();
+        let min = |set: &[usize]| set.iter().map(|&i| summaries[i].min).sum::<f64>();
         println!(
-            "baseline openpyxl / (b)      = {:.1}  (target >= 8)",
-            py / ledger
-        );
-    }
-    if let Some(py) = secs("(c) baseline.py calamine") {
-        println!(
-            "baseline calamine / (b)      = {:.1}  (target >= 4)",
-            py / ledger
+            "| {:<24} | {:<22} | {:>9.2} | {:>6} |",
+            ratio.name,
+            per_rep.join(" "),
+            min(&over) / min(&under),
+            ratio.target
         );
     }
 }

@@ -3,9 +3,13 @@
 //! ```text
 //! cargo run --release --example gen_forms -- --scale province --out /tmp/taizhang-bench/province
 //! cargo run --release --example gen_forms -- --forms 10 --orgs 20 --seed 7 --out /tmp/x
+//! cargo run --release --example gen_forms -- --scale varied --forms 40 --out /tmp/v
+//! cargo run --release --example gen_forms -- --forms 10 --orgs 20 --varied --out /tmp/y
 //! ```
 //!
-//! Scales: county (30 x 50), province (2,000 x 100), national (50,000 x 104). Deterministic: the
+//! Scales: county (30 x 50), province (2,000 x 100), national (50,000 x 104), all in the issued
+//! layout; varied (400 x 100) in the layouts townships return (`varied_form`: title rows, a one-
+//! or two-row header, reordered, respelled and extra columns, blank and 合计 rows). Deterministic: the
 //! values of form `i` come from `seed` and `i` alone, so files are the same whatever the thread
 //! count. Values vary so that every tier (优秀, 一般, 后进, 待定) appears, and about one row in 150
 //! carries a mistake a clerk makes (a word for a number, a short mobile, a duplicate name).
@@ -15,7 +19,7 @@
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use taizhang::builder::{Cell, CoverageRow, FormBuilder, OrgRow, Rng};
+use taizhang::builder::{Cell, CoverageRow, FormBuilder, OrgRow, Rng, Sheet};
 use taizhang::form::Record;
 use taizhang::normalize::normalize;
 use taizhang::rules::Rules;
@@ -27,23 +31,34 @@ pub struct Scale {
     pub name: &'static str,
     pub forms: usize,
     pub orgs: usize,
+    /// Forms in varied layouts ([`varied_form`]) rather than the issued one ([`form`]).
+    pub varied: bool,
 }
 
-pub const SCALES: [Scale; 3] = [
+pub const SCALES: [Scale; 4] = [
     Scale {
         name: "county",
         forms: 30,
         orgs: 50,
+        varied: false,
     },
     Scale {
         name: "province",
         forms: 2_000,
         orgs: 100,
+        varied: false,
     },
     Scale {
         name: "national",
         forms: 50_000,
         orgs: 104,
+        varied: false,
+    },
+    Scale {
+        name: "varied",
+        forms: 400,
+        orgs: 100,
+        varied: true,
     },
 ];
 
@@ -87,6 +102,64 @@ pub fn form(seed: u64, index: usize, orgs: usize) -> FormBuilder {
         form = form.coverage_row(CoverageRow::clean(index * 3 + n));
     }
     form
+}
+
+/// Form `index` as a township returns it: [`form`]'s values in a layout FORM.md's tolerance
+/// covers — 0 to 3 title rows, a one- or two-row header, columns reordered and respelled,
+/// extra columns, blank rows between organizations and a trailing 合计/总计/小计 row. Each
+/// variation is drawn on its own, so most forms carry several.
+pub fn varied_form(seed: u64, index: usize, orgs: usize) -> FormBuilder {
+    let mut rng = Rng::new(!seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut form = form(seed, index, orgs).title_rows(rng.range(0, 3));
+    if rng.percent(40) {
+        form = form.one_row_header();
+    }
+    if rng.percent(50) {
+        form = form.org_columns(&reordered(&mut rng));
+    }
+    if rng.percent(50) {
+        form = form
+            .header("full_members", "正式\n党员数")
+            .header("funding", "年度工作经费(万元)")
+            .header("venue_area", "活动场所面积")
+            .header("satisfaction", "群众满意度");
+    }
+    if rng.percent(50) {
+        let contacts = (0..orgs).map(|_| Cell::text(person(&mut rng))).collect();
+        form = form.extra_column(Sheet::Org, Some("secretary_phone"), "联系人", contacts);
+    }
+    if rng.percent(30) {
+        let notes = (0..orgs).map(|n| Cell::text(format!("第{}片区", n % 5 + 1)));
+        form = form.extra_column(Sheet::Org, None, "所在片区", notes.collect());
+    }
+    for _ in 0..rng.range(0, 3) {
+        let after = rng.range(0, orgs.max(1) as u32 - 1) as usize;
+        form = form.blank_rows_after(after, rng.range(1, 2));
+    }
+    if rng.percent(50) {
+        form = form.total_row(*rng.pick(&["合计", "总计", "小计"]));
+    }
+    form
+}
+
+/// The 党组织情况 keys with a few blocks swapped: 序号 and 党组织名称 stay first, columns under
+/// one merged group header (三会一课) move together.
+fn reordered(rng: &mut Rng) -> Vec<&'static str> {
+    let mut blocks: Vec<Vec<&'static str>> = Vec::new();
+    let mut last_group = None;
+    for column in ORGANIZATIONS.columns {
+        match (column.group, blocks.last_mut()) {
+            (Some(group), Some(block)) if last_group == Some(group) => block.push(column.key),
+            _ => blocks.push(vec![column.key]),
+        }
+        last_group = column.group;
+    }
+    for _ in 0..3 {
+        let top = blocks.len() as u32 - 1;
+        let (a, b) = (rng.range(2, top) as usize, rng.range(2, top) as usize);
+        blocks.swap(a, b);
+    }
+    blocks.concat()
 }
 
 fn person(rng: &mut Rng) -> String {
@@ -198,15 +271,20 @@ fn mistake(rng: &mut Rng, row: OrgRow) -> OrgRow {
     }
 }
 
-/// Write `forms` forms of `orgs` organizations into `dir` in parallel; returns the paths.
-pub fn generate(dir: &Path, forms: usize, orgs: usize, seed: u64) -> Vec<PathBuf> {
+/// Write `forms` forms of `orgs` organizations into `dir` in parallel, in varied layouts or
+/// the issued one; returns the paths.
+pub fn generate(dir: &Path, forms: usize, orgs: usize, seed: u64, varied: bool) -> Vec<PathBuf> {
     std::fs::create_dir_all(dir).expect("create the output folder");
     (0..forms)
         .into_par_iter()
         .map(|i| {
             let path = dir.join(file_name(i));
-            form(seed, i, orgs)
-                .write(&path)
+            let form = if varied {
+                varied_form(seed, i, orgs)
+            } else {
+                form(seed, i, orgs)
+            };
+            form.write(&path)
                 .unwrap_or_else(|e| panic!("write {}: {e}", path.display()))
         })
         .collect()
@@ -221,13 +299,15 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let scale = value("--scale").map(|s| scale_named(&s).expect("county, province or national"));
+    let scale =
+        value("--scale").map(|s| scale_named(&s).expect("county, province, national or varied"));
     let forms = value("--forms").map_or(scale.map_or(30, |s| s.forms), |v| v.parse().unwrap());
     let orgs = value("--orgs").map_or(scale.map_or(50, |s| s.orgs), |v| v.parse().unwrap());
     let seed = value("--seed").map_or(DEFAULT_SEED, |v| v.parse().unwrap());
     let out = PathBuf::from(value("--out").unwrap_or_else(|| "/tmp/taizhang-forms".into()));
     let start = std::time::Instant::now();
-    let paths = generate(&out, forms, orgs, seed);
+    let varied = scale.is_some_and(|s| s.varied) || args.iter().any(|a| a == "--varied");
+    let paths = generate(&out, forms, orgs, seed, varied);
     eprintln!(
         "{} forms x {orgs} organizations in {} ({:.1} s)",
         paths.len(),
