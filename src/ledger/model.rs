@@ -251,23 +251,6 @@ pub struct Ledger<'a> {
     pub stage: Option<CollectedStage>,
 }
 
-/// The unit a form belongs to: its code, else its name, else the file's stem.
-pub fn unit_key(report: &FileReport) -> (String, String) {
-    let stem = || {
-        report
-            .path
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().to_string())
-    };
-    match &report.form {
-        Some(form) => (
-            form.unit_code().unwrap_or_default().to_string(),
-            form.unit_name().map_or_else(stem, str::to_string),
-        ),
-        None => (String::new(), stem()),
-    }
-}
-
 impl<'a> Ledger<'a> {
     /// Consolidate checked reports without a roster. `reports` must be in discovery order.
     pub fn build(
@@ -526,7 +509,7 @@ fn empty_entry() -> FileEntry {
 }
 
 pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
-    let (unit_code, unit_name) = unit_key(report);
+    let (unit_code, unit_name) = attribution::unit_key(report);
     let base = FileEntry {
         path: relative(inbox, &report.path),
         unit_code,

@@ -11,7 +11,8 @@
 //! two threads.
 
 use super::continued::{Continued, EXCEL_ROWS};
-use super::model::{unit_key, Ledger};
+use super::model::Ledger;
+use crate::attribution::unit_key;
 use super::style::Styles;
 use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
 use crate::check::FileReport;
