@@ -16,6 +16,7 @@ pub mod issues;
 pub mod laggards;
 pub mod model;
 pub mod readback;
+pub mod rows;
 pub mod spill;
 pub mod stream;
 pub mod style;
