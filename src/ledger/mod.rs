@@ -15,7 +15,6 @@ pub mod files;
 pub mod issues;
 pub mod laggards;
 pub mod model;
-pub mod readback;
 pub mod rows;
 pub mod spill;
 pub mod stream;
