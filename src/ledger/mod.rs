@@ -8,8 +8,10 @@
 //! inspect them).
 
 pub mod continued;
+pub mod counts;
 pub mod coverage;
 pub mod detail;
+pub mod file_entry;
 pub mod file_list;
 pub mod files;
 pub mod issues;
