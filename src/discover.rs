@@ -23,8 +23,7 @@ const SYSTEM_FILES: &[&str] = &["thumbs.db", "desktop.ini", ".ds_store"];
 /// folder, a system file), and a form inside the inbox is read under its own name anyway.
 pub const SYMLINK: &str = "快捷方式（符号链接），不跟随读取；请把报表文件本身放入收件文件夹";
 
-/// Why a pipe, device or socket is not read: opening a pipe would wait for a writer.
-pub const NOT_REGULAR: &str = "不是普通文件（管道、设备或套接字），未读取";
+pub use crate::read::guard::NOT_REGULAR;
 
 /// A file that is not read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+/// What ends the name of every feedback file, so a clerk (and `watch`) can tell it apart.
+pub const FEEDBACK_SUFFIX: &str = "_反馈.xlsx";
+
 /// How the temporary file of [`crate::save::save_workbook`] is named: `.~taizhang-XXXXXX.tmp`.
 pub const TEMP_PREFIX: &str = ".~taizhang-";
 pub const TEMP_SUFFIX: &str = ".tmp";
@@ -331,7 +334,7 @@ impl FeedbackNames {
 
     /// The first name for `stem` that is not `taken` and holds nothing but our feedback.
     fn free_name(&self, stem: &str, taken: impl Fn(&str) -> bool) -> String {
-        let suffix = crate::feedback::FEEDBACK_SUFFIX;
+        let suffix = FEEDBACK_SUFFIX;
         for n in 1.. {
             let tail = match n {
                 1 => suffix.to_string(),

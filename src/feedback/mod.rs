@@ -35,8 +35,8 @@ use rust_xlsxwriter::{
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// What ends the name of every feedback file, so a clerk (and `watch`) can tell it apart.
-pub const FEEDBACK_SUFFIX: &str = "_反馈.xlsx";
+pub use crate::output::FEEDBACK_SUFFIX;
+
 /// The sheet listing every issue.
 pub const SHEET_ISSUES: &str = "问题清单";
 /// The sheet explaining the workbook.

@@ -6,8 +6,8 @@
 
 use super::continued::Continued;
 use super::model::{Ledger, UnitSummary};
+use super::rows::{Line, Sink};
 use super::style::{col, header_row, write_rate, write_value, Col, ColFormat, Styles};
-use super::writer::{Line, Sink};
 use crate::check::FileReport;
 use crate::schema::{COVERAGE, COVERAGE_MODES};
 use rust_xlsxwriter::{Worksheet, XlsxError};

@@ -2,10 +2,10 @@
 
 use super::continued::Continued;
 use super::model::Ledger;
+use super::rows::{Line, RowStyles, Sink};
 use super::style::{
     col, fill, tier_col, write_trail, write_value, Col, ColFormat, Highlight, RED, YELLOW,
 };
-use super::writer::{Line, RowStyles, Sink};
 use crate::check::FileReport;
 use crate::form::Record;
 use crate::issue::Severity;

@@ -6,7 +6,7 @@
 //! about 300 bytes each in memory, 16 on disk); the lines are read back one at a time when
 //! 文件清单 is written, last.
 
-use super::model::{FileEntry, FileStatus};
+use super::file_entry::{FileEntry, FileStatus};
 use super::spill::{Replay, Slot, Slots, Spill};
 use std::io;
 
@@ -190,7 +190,7 @@ impl SpilledLines {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::relative_text;
+    use super::super::file_entry::relative_text;
     use super::*;
     use std::path::Path;
     use std::path::PathBuf;

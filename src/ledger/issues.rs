@@ -1,8 +1,8 @@
 //! 校验问题: every issue of every file.
 
 use super::continued::Continued;
+use super::rows::{Line, Sink};
 use super::style::{col, Col, ColFormat, Styles};
-use super::writer::{Line, Sink};
 use crate::check::FileReport;
 use crate::issue::{Issue, Severity};
 use crate::report::field_header;

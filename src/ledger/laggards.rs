@@ -1,8 +1,8 @@
 //! 后进整改: every organization computed as lagging, why, and its rectification plan.
 
 use super::continued::Continued;
+use super::rows::{Line, Sink};
 use super::style::{col, tier_col, write_trail, write_value, Col, ColFormat};
-use super::writer::{Line, Sink};
 use crate::check::FileReport;
 use crate::rules::Rules;
 use crate::schema::{org, ORGANIZATIONS};

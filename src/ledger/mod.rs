@@ -8,14 +8,16 @@
 //! inspect them).
 
 pub mod continued;
+pub mod counts;
 pub mod coverage;
 pub mod detail;
+pub mod file_entry;
 pub mod file_list;
 pub mod files;
 pub mod issues;
 pub mod laggards;
 pub mod model;
-pub mod readback;
+pub mod rows;
 pub mod spill;
 pub mod stream;
 pub mod style;

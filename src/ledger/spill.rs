@@ -5,7 +5,7 @@
 //! when the run ends, and read back by where it starts and how long it is. A report's path is
 //! not stored: pass 2 knows it.
 
-use super::model::FileEntry;
+use super::file_entry::FileEntry;
 use crate::check::FileReport;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -199,7 +199,7 @@ mod tests {
     use crate::check::{check_file, CheckOptions};
     use crate::form::{Form, Record};
     use crate::issue::{Issue, CODES};
-    use crate::ledger::model::FileStatus;
+    use crate::ledger::file_entry::FileStatus;
     use crate::normalize::Value;
     use crate::rules::{Classification, Tier};
     use crate::schema::{Kind, ORGANIZATIONS};

@@ -33,10 +33,11 @@
 
 use super::file_list::SpilledLines;
 use super::model::{entry_of, other_entries, own_output_entry, FileEntry, Ledger, Parts};
+use super::rows::Line;
 use super::spill::{Replay, Slot, Slots, Spill};
 use super::unit_feedback::{FeedbackOutcome, FeedbackUnit};
 use super::units::UnitsOnDisk;
-use super::writer::{LedgerWriter, Line, OtherRows};
+use super::writer::{LedgerWriter, OtherRows};
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, FindingsAway, Owners, SeatIndex};
 use crate::attribution::{self, NamesAway, Owner, Placed, Placements, Version};

@@ -1,7 +1,8 @@
 //! Per-unit figures gathered one report at a time, so a streamed run can drop each report
 //! once it is written.
 
-use super::model::{Cross, FileList, UnitSummary};
+use super::counts::{Cross, UnitSummary};
+use super::file_list::FileList;
 use crate::attribution::{Owner, Placements, UnitId, UnitNames};
 use crate::check::FileReport;
 use crate::roster::Roster;

@@ -11,56 +11,24 @@
 //! two threads.
 
 use super::continued::{Continued, EXCEL_ROWS};
-use super::model::{unit_key, Ledger};
+use super::model::Ledger;
+use super::rows::{Line, RowStyles, Sink};
 use super::style::Styles;
 use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
+use crate::attribution::unit_key;
 use crate::check::FileReport;
-use crate::form::{Record, TableLocation};
 use crate::rules::Rules;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// What identifies every row of one report: its unit (as the file gives it) and its path.
-pub struct Line {
-    pub code: String,
-    pub name: String,
-    pub source: String,
-}
-
-impl Line {
-    /// 来源文件 of a row: [`crate::form::source_label`].
-    pub fn source_of(&self, record: &Record, sheet: Option<&TableLocation>) -> Cow<'_, str> {
-        crate::form::source_label(&self.source, record, sheet)
+/// The list sheets' formats, built once for `rules`.
+fn row_styles(rules: &Rules) -> RowStyles {
+    RowStyles {
+        rules: rules.clone(),
+        styles: Styles::new(),
+        detail_values: detail::value_formats(),
     }
-}
-
-/// What the list sheets' rows are written with, built once.
-pub struct RowStyles {
-    pub rules: Rules,
-    pub styles: Styles,
-    /// 台账明细's schema columns and their column formats ([`detail::value_formats`]).
-    pub detail_values: Vec<(usize, super::style::ColFormat)>,
-}
-
-impl RowStyles {
-    fn new(rules: &Rules) -> RowStyles {
-        RowStyles {
-            rules: rules.clone(),
-            styles: Styles::new(),
-            detail_values: detail::value_formats(),
-        }
-    }
-}
-
-/// What every row writer uses: the workbook (to open a continuation sheet), the formats, and
-/// a buffer of its own.
-pub struct Sink<'a> {
-    pub workbook: &'a Mutex<Workbook>,
-    pub rows: &'a RowStyles,
-    /// Reused for text joined from parts (a trail of several reasons).
-    pub buf: &'a mut String,
 }
 
 /// A ledger being written: list sheets filled report by report, then [`LedgerWriter::finish`].
@@ -103,7 +71,7 @@ impl LedgerWriter {
 
     fn open(rules: &Rules, inbox: &Path, limit: u32) -> Result<LedgerWriter, XlsxError> {
         let mut workbook = Workbook::new();
-        let rows = RowStyles::new(rules);
+        let rows = row_styles(rules);
         let styles = &rows.styles;
         let detail = Continued::new(
             &mut workbook,

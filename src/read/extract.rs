@@ -1,11 +1,17 @@
 //! Rows under a located header → normalized records, skipped rows, and cell issues.
 
-use super::locate::FoundTable;
-use crate::form::{Form, Record, SkipReason, SkippedRow};
+use super::grid::Grid;
+use crate::form::{Form, Record, SkipReason, SkippedRow, TableLocation};
 use crate::issue::Issue;
 use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
 use calamine::Data;
+
+/// A table found in a sheet: where, and the sheet's cells.
+pub struct FoundTable {
+    pub location: TableLocation,
+    pub grid: Grid,
+}
 
 /// Read every row below the header. `organizations` picks which list of `form` is filled;
 /// `index` is the sheet's [`Record::table`] (0 the table's own, `k` its `k`-th continuation).

@@ -4,7 +4,7 @@
 //! first 15 whose cells (or, for a two-row header, the cells merged above them) name the most
 //! schema columns.
 
-use super::extract;
+use super::extract::{self, FoundTable};
 use super::grid::{Grid, Workbook};
 use super::headers::Headers;
 use super::ReadError;
@@ -17,12 +17,6 @@ use calamine::Data;
 
 /// How far down a header may sit.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
-
-/// A table found in a sheet: where, and the sheet's cells.
-pub struct FoundTable {
-    pub location: TableLocation,
-    pub grid: Grid,
-}
 
 /// What [`find_tables`] found.
 pub struct Found {

@@ -4,12 +4,12 @@
 //! re-rated with the run's standard, so both sides are always judged by the same rules (a
 //! ledger made with other rules says so with a warning instead of mixing standards).
 
+use super::readback::{self, LedgerOrg};
 use super::UpgradeError;
 use crate::attribution;
 use crate::check::{CheckOptions, FileReport};
 use crate::form::{source_label, Record};
 use crate::issue::{Code, Issue};
-use crate::ledger::readback::{self, LedgerOrg};
 use crate::ledger::{self, detail, LedgerOptions};
 use crate::roster::Roster;
 use crate::rules::{Classification, Rules};

@@ -16,15 +16,16 @@
 pub mod input;
 pub mod matching;
 pub mod outcome;
+pub mod readback;
 mod sheets;
 pub mod workbook;
 
 use crate::check::CheckOptions;
-use crate::ledger::readback::ReadbackError;
 use crate::ledger::LedgerError;
 pub use input::{Input, RatedOrg, Side, SideIssue};
 pub use matching::{Link, Matching, UnitRef};
 pub use outcome::{Evaluation, Figures, Outcome, Row};
+use readback::ReadbackError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 pub use workbook::write;

@@ -270,7 +270,7 @@ fn a_ledger_split_over_several_detail_sheets_reads_back_equal() {
     stream_ledger(&samples(), &split, &rules, 2, 50, &expect);
     let limits = taizhang::read::Limits::default();
     let read = |p: &Path| {
-        let mut back = ledger::readback::read_ledger(p, &rules, &limits).unwrap();
+        let mut back = taizhang::upgrade::readback::read_ledger(p, &rules, &limits).unwrap();
         for org in &mut back.organizations {
             org.ledger_row = 0; // the row within its own sheet
         }

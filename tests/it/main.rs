@@ -5,6 +5,7 @@ mod clerk_files;
 mod cli;
 mod feedback;
 mod hostile;
+mod imports;
 mod ledger;
 mod nothing_lost;
 mod overwrite;

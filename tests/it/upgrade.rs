@@ -5,11 +5,11 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use taizhang::builder::{Cell, FormBuilder, OrgRow};
 use taizhang::check::CheckOptions;
-use taizhang::ledger::readback::read_ledger;
 use taizhang::ledger::{self, Ledger, LedgerOptions};
 use taizhang::read::Limits;
 use taizhang::rules::{Rules, FOUR_GRADE_TOML};
 use taizhang::schema::org;
+use taizhang::upgrade::readback::read_ledger;
 use taizhang::upgrade::{self, Outcome, Upgrade, UpgradeOptions};
 use taizhang::Code;
 

@@ -85,6 +85,9 @@ pub(super) const MIB: u64 = 1024 * 1024;
 pub(super) const RATIO_MIN_BYTES: u64 = MIB;
 /// How much of each XML part is inflated to look at its prolog and first elements.
 pub(super) const HEAD_BYTES: u64 = 64 * 1024;
+/// Why a pipe, device or socket is not read: opening a pipe would wait for a writer.
+pub const NOT_REGULAR: &str = "不是普通文件（管道、设备或套接字），未读取";
+
 /// How much of a non-container file is sniffed to say what it is.
 const SNIFF_BYTES: usize = 8 * 1024;
 
@@ -317,7 +320,7 @@ impl Rejection {
             ParserPanic => format!("文件结构异常，无法读取。{RESAVE}"),
             NotRegular => format!(
                 "{}。请报送 .xlsx 调查表文件本身",
-                crate::discover::NOT_REGULAR
+                NOT_REGULAR
             ),
         }
     }

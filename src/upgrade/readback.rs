@@ -7,12 +7,12 @@
 //! added, moved or renamed in the ledger writer is followed here (or refused loudly), never
 //! read from the wrong place.
 
-use super::continued::part_name;
-use super::detail;
-use super::model::Ledger;
 use crate::discover::Discovery;
 use crate::form::Record;
 use crate::issue::{Code, Issue};
+use crate::ledger::continued::part_name;
+use crate::ledger::detail;
+use crate::ledger::model::Ledger;
 use crate::marker;
 use crate::normalize::{self, Value};
 use crate::read::{Grid, Limits, ReadError, Workbook};

@@ -1,0 +1,173 @@
+//! The figures of one unit or of the county: organizations per tier, 两新 coverage, and the
+//! organizations two units both claim.
+
+use crate::check::FileReport;
+use crate::form::Form;
+use crate::rules::Tier;
+use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
+
+/// Counts of organizations per tier: one slot per rated tier, then 待定.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TierCounts {
+    pub rated: Vec<usize>,
+    pub pending: usize,
+}
+
+impl TierCounts {
+    fn new(tiers: usize) -> TierCounts {
+        TierCounts {
+            rated: vec![0; tiers],
+            pending: 0,
+        }
+    }
+    pub fn add(&mut self, tier: Tier) {
+        match tier {
+            Tier::Rated(i) => self.rated[i] += 1,
+            Tier::Pending => self.pending += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.rated.iter().sum::<usize>() + self.pending
+    }
+    fn merge(&mut self, other: &TierCounts) {
+        for (a, b) in self.rated.iter_mut().zip(&other.rated) {
+            *a += b;
+        }
+        self.pending += other.pending;
+    }
+}
+
+/// 两新组织 coverage counts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoverageCounts {
+    pub total: usize,
+    pub organized: usize,
+    pub above_scale: usize,
+    pub above_scale_organized: usize,
+    /// Rows per 覆盖方式, in the order of [`COVERAGE_MODES`]; rows without one are not counted.
+    pub by_mode: Vec<usize>,
+}
+
+impl CoverageCounts {
+    fn new() -> CoverageCounts {
+        CoverageCounts {
+            by_mode: vec![0; COVERAGE_MODES.values.len()],
+            ..CoverageCounts::default()
+        }
+    }
+    fn add_form(&mut self, form: &Form) {
+        for record in &form.coverage {
+            let organized = record.bool(cov::HAS_PARTY_ORG) == Some(true);
+            let above = record.bool(cov::ABOVE_SCALE) == Some(true);
+            self.total += 1;
+            self.organized += organized as usize;
+            self.above_scale += above as usize;
+            self.above_scale_organized += (above && organized) as usize;
+            if let Some(mode) = record.choice(cov::COVERAGE) {
+                if let Some(i) = COVERAGE_MODES.values.iter().position(|m| *m == mode) {
+                    self.by_mode[i] += 1;
+                }
+            }
+        }
+    }
+    fn merge(&mut self, other: &CoverageCounts) {
+        self.total += other.total;
+        self.organized += other.organized;
+        self.above_scale += other.above_scale;
+        self.above_scale_organized += other.above_scale_organized;
+        for (a, b) in self.by_mode.iter_mut().zip(&other.by_mode) {
+            *a += b;
+        }
+    }
+    /// 建党率, as a fraction; `None` when there is no row.
+    pub fn rate(&self) -> Option<f64> {
+        ratio(self.organized, self.total)
+    }
+    /// 规模以上建党率.
+    pub fn above_scale_rate(&self) -> Option<f64> {
+        ratio(self.above_scale_organized, self.above_scale)
+    }
+}
+
+pub fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// One unit's (or the county's) figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSummary {
+    pub code: String,
+    pub name: String,
+    pub files: usize,
+    pub tiers: TierCounts,
+    pub errors: usize,
+    pub warnings: usize,
+    pub coverage: CoverageCounts,
+    /// With a roster: the unit's 报送情况 ("未报送", "已报送（通过）", "不在花名册").
+    pub submission: Option<&'static str>,
+}
+
+impl UnitSummary {
+    pub(super) fn new(code: String, name: String, tiers: usize) -> UnitSummary {
+        UnitSummary {
+            code,
+            name,
+            files: 0,
+            tiers: TierCounts::new(tiers),
+            errors: 0,
+            warnings: 0,
+            coverage: CoverageCounts::new(),
+            submission: None,
+        }
+    }
+
+    pub fn organizations(&self) -> usize {
+        self.tiers.total()
+    }
+
+    pub(super) fn add_report(&mut self, report: &FileReport, cross: &mut Cross) {
+        self.files += 1;
+        self.errors += report.errors();
+        self.warnings += report.warnings();
+        let Some(form) = &report.form else { return };
+        for (record, c) in form.organizations.iter().zip(&report.classifications) {
+            self.tiers.add(c.tier);
+            cross.add(c.tier, record.choice(org::DEVELOPMENT));
+        }
+        self.coverage.add_form(form);
+    }
+
+    pub(super) fn merge(&mut self, other: &UnitSummary) {
+        self.files += other.files;
+        self.tiers.merge(&other.tiers);
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.coverage.merge(&other.coverage);
+    }
+}
+
+/// 双分类 of the whole ledger: per tier (rated, then 待定) the count per 发展等次 (好, 中, 差,
+/// 未填). Kept once, not per unit: only the county's table is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cross {
+    pub rows: Vec<Vec<usize>>,
+}
+
+impl Cross {
+    pub fn new(tiers: usize) -> Cross {
+        Cross {
+            rows: vec![vec![0; DEVELOPMENT.values.len() + 1]; tiers + 1],
+        }
+    }
+
+    fn add(&mut self, tier: Tier, development: Option<&str>) {
+        let row = match tier {
+            Tier::Rated(i) => i,
+            Tier::Pending => self.rows.len() - 1,
+        };
+        let dev = development
+            .and_then(|d| DEVELOPMENT.values.iter().position(|v| *v == d))
+            .unwrap_or(DEVELOPMENT.values.len());
+        self.rows[row][dev] += 1;
+    }
+}
