@@ -10,6 +10,7 @@ mod cmd;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    end_quietly_on_a_closed_pipe();
     taizhang::ledger::stream::quiet_writer_panics();
     let cli = Cli::parse();
     match run(cli) {
@@ -27,6 +28,17 @@ fn main() -> ExitCode {
             }
             ExitCode::from(cmd::EXIT_FAILURE)
         }
+    }
+}
+
+/// `taizhang codes | head`: when the reader of our output goes away, stop as other command-line
+/// tools do, not with a panic about printing (Rust ignores SIGPIPE, so `println!` fails).
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread starts; restores the default
+    // action of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -181,3 +181,22 @@ fn status_with_an_unusable_temporary_folder_is_the_same_clear_error() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+/// `taizhang rules | head -1`: when the reader of the output goes away, the program stops
+/// without a panic about printing (the reader is gone before anything is written).
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_the_run_without_a_panic() {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("taizhang"))
+        .arg("rules")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!output.status.success(), "the output could not be written");
+}
