@@ -79,6 +79,13 @@ pub enum OutputError {
         kind = kind.label()
     )]
     NotOurs { path: PathBuf, kind: Kind },
+    /// The name does not end in `.xlsx`: what we write is an Excel workbook, and a `.csv` or
+    /// `.xls` name would make Excel refuse it or misread it.
+    #[error(
+        "输出文件 {} 的扩展名不是 .xlsx：本程序写出的是 Excel 工作簿，请把文件名改为以 .xlsx 结尾（如 台账.xlsx）",
+        path.display()
+    )]
+    NotXlsx { path: PathBuf },
     /// The path is a folder, a link or a device.
     #[error("{} 已存在且不是普通文件，不能覆盖；请换一个输出文件名", path.display())]
     NotAFile { path: PathBuf },
@@ -180,6 +187,14 @@ pub fn folder_of(path: &Path) -> &Path {
 /// The rule itself: `path` may be written as `kind` when nothing is there, when what is there
 /// is our own output of that kind, or when the user said `force` (for a regular file).
 pub fn may_replace(path: &Path, kind: Kind, force: bool) -> Result<(), OutputError> {
+    let xlsx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !xlsx {
+        return Err(OutputError::NotXlsx {
+            path: path.to_path_buf(),
+        });
+    }
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(()); // nothing there
     };

@@ -43,6 +43,9 @@ use std::path::{Path, PathBuf};
 pub enum LedgerError {
     #[error("找不到收件文件夹 {path}")]
     NoInbox { path: PathBuf },
+    /// A file was given where the inbox folder goes.
+    #[error("{path} 是一个文件，不是收件文件夹：请给出存放报表的文件夹（检查单个报表请用 taizhang check）")]
+    InboxIsFile { path: PathBuf },
     /// The output may not be written where asked ([`crate::output`]'s rule).
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
@@ -171,6 +174,11 @@ pub fn collect(
 /// The inbox must be a folder. (Whether the outputs may be written is the command's check:
 /// [`crate::output::prepare`].)
 fn check_inbox(inbox: &Path) -> Result<(), LedgerError> {
+    if inbox.is_file() {
+        return Err(LedgerError::InboxIsFile {
+            path: inbox.to_path_buf(),
+        });
+    }
     if !inbox.is_dir() {
         return Err(LedgerError::NoInbox {
             path: inbox.to_path_buf(),

@@ -115,6 +115,10 @@ struct State {
 
 /// Watch `options.inbox` until stopped, calling `log` with one Chinese line per event.
 pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), WatchError> {
+    if options.inbox.is_file() {
+        let path = options.inbox.clone();
+        return Err(LedgerError::InboxIsFile { path }.into());
+    }
     let Some(id) = folder_id(&options.inbox) else {
         return Err(LedgerError::NoInbox {
             path: options.inbox.clone(),

@@ -144,7 +144,7 @@ fn the_roster_is_never_the_ledger_nor_the_upgrade_workbook() {
 }
 
 #[test]
-fn a_document_or_someones_own_workbook_is_replaced_only_with_force() {
+fn a_document_is_never_replaced_and_someones_own_workbook_only_with_force() {
     let dir = temp_dir();
     sample_inbox(dir.path());
     let docx = dir.path().join("汇报材料.docx");
@@ -153,16 +153,19 @@ fn a_document_or_someones_own_workbook_is_replaced_only_with_force() {
     let mut book = rust_xlsxwriter::Workbook::new();
     book.add_worksheet().write(0, 0, "各镇党员人数").unwrap();
     book.save(&own).unwrap();
-    for path in [&docx, &own] {
-        let name = path.file_name().unwrap().to_str().unwrap();
-        let before = bytes(path);
-        let run = ledger(dir.path(), name, &[]);
-        assert_refused(&run, path, &before, "--force");
-        let run = ledger(dir.path(), name, &["--force"]);
-        assert_eq!(code(&run), 0, "{}", stderr(&run));
-        assert_eq!(json(&run)["organizations"], SAMPLE_ORGS);
-        assert!(bytes(path) != before, "--force replaces {name}");
+    // A document is not even a workbook's name: refused with or without --force.
+    let before = bytes(&docx);
+    for extra in [&[][..], &["--force"][..]] {
+        let run = ledger(dir.path(), "汇报材料.docx", extra);
+        assert_refused(&run, &docx, &before, ".xlsx");
     }
+    let before = bytes(&own);
+    let run = ledger(dir.path(), "我的统计.xlsx", &[]);
+    assert_refused(&run, &own, &before, "--force");
+    let run = ledger(dir.path(), "我的统计.xlsx", &["--force"]);
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    assert_eq!(json(&run)["organizations"], SAMPLE_ORGS);
+    assert!(bytes(&own) != before, "--force replaces 我的统计.xlsx");
 }
 
 #[test]
@@ -553,4 +556,70 @@ fn a_feedback_file_that_cannot_be_saved_gives_exit_3_and_the_ledger_all_the_same
     for (path, bytes_before) in before {
         assert_eq!(bytes(&path), bytes_before, "{} was changed", path.display());
     }
+}
+
+// ---- an output name that is not a workbook's, an inbox that is a file --------------------
+
+/// `-o 台账.csv` would write an Excel workbook under a name Excel opens as text: refused before
+/// any work, with what to do; an existing file of that name is left as it is, even with --force.
+#[test]
+fn an_output_name_not_ending_in_xlsx_is_refused_before_any_work() {
+    let dir = temp_dir();
+    sample_inbox(dir.path());
+    let csv = dir.path().join("台账.csv");
+    std::fs::write(&csv, "单位,党组织数\n白马镇,28\n").unwrap();
+    let before = bytes(&csv);
+    for extra in [&[][..], &["--force"][..]] {
+        let refused = ledger(dir.path(), "台账.csv", extra);
+        assert_refused(&refused, &csv, &before, "请把文件名改为以 .xlsx 结尾");
+    }
+    for name in ["台账", "台账.xls"] {
+        let refused = ledger(dir.path(), name, &[]);
+        assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+        assert!(stderr(&refused).contains(".xlsx"), "{}", stderr(&refused));
+        assert!(!dir.path().join(name).exists(), "{name} was written");
+    }
+    let upgrade = run(
+        dir.path(),
+        &[
+            "upgrade",
+            "--baseline",
+            "收件",
+            "--final",
+            "收件",
+            "-o",
+            "升级.xls",
+        ],
+    );
+    assert_eq!(code(&upgrade), 2, "{}", stderr(&upgrade));
+    assert!(stderr(&upgrade).contains(".xlsx"), "{}", stderr(&upgrade));
+    assert!(!dir.path().join("升级.xls").exists());
+    // The same name with the extension in capitals is a workbook's name.
+    assert_eq!(code(&ledger(dir.path(), "台账.XLSX", &[])), 0);
+}
+
+/// A return given where the inbox goes: said as it is, not "找不到收件文件夹".
+#[test]
+fn a_file_given_as_the_inbox_is_named_as_a_file() {
+    let dir = temp_dir();
+    let inbox = sample_inbox(dir.path());
+    let form = inbox.join("白马镇.xlsx");
+    let before = bytes(&form);
+    for command in ["ledger", "status"] {
+        let mut args = vec![command, "收件/白马镇.xlsx"];
+        match command {
+            "ledger" => args.extend(["-o", "台账.xlsx"]),
+            _ => args.extend(["--roster", "花名册.xlsx"]),
+        }
+        sample_roster(dir.path(), "花名册.xlsx");
+        let refused = run(dir.path(), &args);
+        assert_eq!(code(&refused), 2, "{}", stderr(&refused));
+        let message = stderr(&refused);
+        assert!(
+            message.contains("是一个文件，不是收件文件夹") && message.contains("taizhang check"),
+            "{message}"
+        );
+    }
+    assert_eq!(bytes(&form), before);
+    assert!(!dir.path().join("台账.xlsx").exists());
 }
