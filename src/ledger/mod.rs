@@ -187,19 +187,6 @@ fn check_inbox(inbox: &Path) -> Result<(), LedgerError> {
     Ok(())
 }
 
-/// A ledger may be written at `output` only under [`crate::output`]'s rule: nothing there, or
-/// a ledger of ours (`watch` checks this before it starts).
-pub fn refuse_overwriting_a_form(
-    output: &Path,
-    _options: &CheckOptions,
-) -> Result<(), LedgerError> {
-    Ok(crate::output::may_replace(
-        output,
-        crate::output::Kind::Ledger,
-        false,
-    )?)
-}
-
 /// Write an in-memory ledger to `output`, atomically.
 pub fn write(ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
     write_with_limit(ledger, output, writer::default_sheet_rows())

@@ -125,7 +125,9 @@ pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), 
         }
         .into());
     };
-    ledger::refuse_overwriting_a_form(&options.output, &options.check)?;
+    // Before any work: the ledger may go there (our own ledger, or nothing).
+    crate::output::may_replace(&options.output, crate::output::Kind::Ledger, false)
+        .map_err(LedgerError::from)?;
     if let Some(dir) = &options.feedback {
         std::fs::create_dir_all(dir).map_err(|source| WatchError::FeedbackDir {
             path: dir.clone(),
