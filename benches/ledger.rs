@@ -11,7 +11,7 @@
 //!
 //! - (a) floor: bare calamine read of every cell of every sheet, rayon on 2 threads;
 //! - (b) `taizhang ledger INBOX -o OUT` (the release binary), and (b1) its read-and-check half
-//!   alone (`ledger::collect`: discover, then `check_file` on every file in parallel);
+//!   alone (discover, then `check_file` on every file in parallel);
 //! - (c) `baseline.py --engine calamine|openpyxl --jobs 2`;
 //! - (d) bare rust_xlsxwriter constant-memory write of as many rows and columns as 台账明细,
 //!   at the ledger's zip compression level;
@@ -163,7 +163,7 @@ fn measurements(options: &Options, rows: usize) -> Vec<Measurement> {
     let mut collect = Command::new(&me);
     collect.args(["--child", "collect"]).arg(inbox);
     list.push(Measurement {
-        label: "(b1) ledger::collect only",
+        label: "(b1) check every file only",
         command: collect,
     });
     let mut ledger = Command::new(env!("CARGO_BIN_EXE_taizhang"));
@@ -522,9 +522,9 @@ fn child(args: &[String]) {
             eprintln!("cells read: {cells}");
         }
         [kind, inbox] if kind == "collect" => {
-            let options = taizhang::ledger::LedgerOptions::default();
-            let (_, reports) =
-                taizhang::ledger::collect(Path::new(inbox), &options).expect("collect the inbox");
+            let options = taizhang::check::CheckOptions::default();
+            let found = taizhang::discover::discover(Path::new(inbox), &[]);
+            let reports = taizhang::check::check_files(&found.candidates, &options);
             let orgs: usize = reports.iter().map(|r| r.organizations()).sum();
             eprintln!("organizations read: {orgs}");
         }

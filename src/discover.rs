@@ -5,9 +5,6 @@
 //! formats we cannot read (WPS, Numbers, CSV) are candidates, so the guard rejects them with a
 //! message telling the unit to resave, rather than letting them vanish.
 
-use std::borrow::Cow;
-use std::convert::Infallible;
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -35,7 +32,7 @@ pub struct Ignored {
 /// The files of an inbox, sorted by path so runs are deterministic.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    pub candidates: PathList,
+    pub candidates: Vec<PathBuf>,
     pub ignored: Vec<Ignored>,
     /// Folders or entries that could not be listed (permission denied, broken links).
     pub unlisted: Vec<(PathBuf, String)>,
@@ -50,10 +47,7 @@ impl Discovery {
 /// Walk `inbox` (subfolders included). Paths in `exclude` (the run's own outputs) are ignored.
 pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
     let exclude: Vec<PathBuf> = exclude.iter().map(|p| canonical(p)).collect();
-    let mut found = Discovery {
-        candidates: PathList::new(inbox),
-        ..Discovery::default()
-    };
+    let mut found = Discovery::default();
     let walker = WalkDir::new(inbox)
         .follow_links(false)
         .sort_by_file_name()
@@ -77,127 +71,10 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
         let path = entry.path().to_path_buf();
         match ignore_reason(&path, &exclude) {
             Some(reason) => found.ignored.push(Ignored { path, reason }),
-            None => found.candidates.push(&path),
+            None => found.candidates.push(path),
         }
     }
-    found.candidates.shrink_to_fit(); // kept for the whole run: a national inbox has 50,000
     found
-}
-
-/// The paths of files by their index: in memory, or read back from disk (a national run's).
-pub trait FilePaths: Sync {
-    /// What reading a path back may fail with ([`Infallible`] in memory).
-    type Error;
-    fn len(&self) -> usize;
-    fn path(&self, i: usize) -> Result<Cow<'_, Path>, Self::Error>;
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-impl FilePaths for Vec<&Path> {
-    type Error = Infallible;
-    fn len(&self) -> usize {
-        Vec::len(self)
-    }
-    fn path(&self, i: usize) -> Result<Cow<'_, Path>, Infallible> {
-        Ok(Cow::Borrowed(self[i]))
-    }
-}
-
-/// Paths under one folder, kept as one buffer of the parts after the folder: the candidates
-/// of a national inbox (50,000) are two allocations, not 50,000.
-#[derive(Debug, Default, Clone)]
-pub struct PathList {
-    root: PathBuf,
-    /// Each path's part after `root` (the whole path when it is not under `root`), as the
-    /// platform encodes it, one after the other.
-    bytes: Vec<u8>,
-    /// Where each path ends in `bytes`.
-    ends: Vec<u32>,
-}
-
-impl PathList {
-    pub fn new(root: &Path) -> PathList {
-        PathList {
-            root: root.to_path_buf(),
-            ..PathList::default()
-        }
-    }
-
-    pub fn push(&mut self, path: &Path) {
-        let rest = path.strip_prefix(&self.root).unwrap_or(path);
-        self.bytes
-            .extend_from_slice(rest.as_os_str().as_encoded_bytes());
-        let end = u32::try_from(self.bytes.len()).expect("a file list under 4 GiB");
-        self.ends.push(end);
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The folder the paths are under.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// Path `i` relative to the root (whole, if it is not under the root).
-    pub fn relative(&self, i: usize) -> &Path {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        let bytes = &self.bytes[start..self.ends[i] as usize];
-        // SAFETY: `bytes` is exactly what `as_encoded_bytes` gave for one whole path in
-        // `push`, in this process: a valid encoding, split nowhere.
-        Path::new(unsafe { OsStr::from_encoded_bytes_unchecked(bytes) })
-    }
-
-    /// Path `i` as found.
-    pub fn get(&self, i: usize) -> PathBuf {
-        self.root.join(self.relative(i))
-    }
-
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = PathBuf> + '_ {
-        (0..self.len()).map(|i| self.get(i))
-    }
-
-    /// Keep the paths `keep` says.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
-        let mut kept = PathList::new(&self.root);
-        for path in self.iter().filter(|p| keep(p)) {
-            kept.push(&path);
-        }
-        *self = kept;
-    }
-
-    fn shrink_to_fit(&mut self) {
-        self.bytes.shrink_to_fit();
-        self.ends.shrink_to_fit();
-    }
-
-    /// The root, every path's part after it one after the other, and where each ends: to be
-    /// kept elsewhere (on disk from the end of attribution, read back with [`path_from_part`]).
-    pub fn into_parts(self) -> (PathBuf, Vec<u8>, Vec<u32>) {
-        (self.root, self.bytes, self.ends)
-    }
-}
-
-/// One path's part of the bytes [`PathList::into_parts`] gave, as a path.
-///
-/// The bytes were kept on disk meanwhile: on Unix any bytes are a path, so nothing is taken on
-/// trust there.
-pub fn path_from_part(bytes: Vec<u8>) -> PathBuf {
-    #[cfg(unix)]
-    let path: std::ffi::OsString = std::os::unix::ffi::OsStringExt::from_vec(bytes);
-    #[cfg(not(unix))]
-    // SAFETY: `bytes` are what `as_encoded_bytes` gave for one whole path in `push`, in this
-    // process, kept apart in a temporary file of ours and given back unchanged: a valid
-    // encoding, split nowhere.
-    let path = unsafe { std::ffi::OsString::from_encoded_bytes_unchecked(bytes) };
-    PathBuf::from(path)
 }
 
 /// A temporary file of one of our own saves (an output being written beside the inbox's files,
@@ -270,7 +147,6 @@ mod tests {
             .map(|p| p.strip_prefix(root).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["白马镇/白马镇.xlsx", "青山镇.et"]);
-        assert_eq!(found.candidates.relative(1), Path::new("青山镇.et"));
         assert_eq!(found.ignored.len(), 5);
         assert_eq!(found.found(), 7);
         let lock = found
@@ -279,29 +155,5 @@ mod tests {
             .find(|i| i.path.ends_with("~$白马镇.xlsx"))
             .unwrap();
         assert!(lock.reason.contains("锁定"));
-    }
-
-    #[test]
-    fn a_path_list_gives_back_each_path() {
-        let root = Path::new("/收件箱");
-        let mut list = PathList::new(root);
-        let paths = [
-            root.join("白马镇.xlsx"),
-            root.join("一区/青山镇.xls"),
-            PathBuf::from("/别处/柳溪镇.xlsx"),
-            root.join("a b/c.xlsx"),
-        ];
-        for path in &paths {
-            list.push(path);
-        }
-        assert_eq!(list.len(), 4);
-        assert_eq!(list.iter().collect::<Vec<_>>(), paths);
-        assert_eq!(list.relative(1), Path::new("一区/青山镇.xls"));
-        assert_eq!(list.relative(2), Path::new("/别处/柳溪镇.xlsx"));
-        list.retain(|p| p.extension().is_some_and(|e| e == "xlsx"));
-        assert_eq!(
-            list.iter().collect::<Vec<_>>(),
-            [paths[0].clone(), paths[2].clone(), paths[3].clone()]
-        );
     }
 }

@@ -59,7 +59,6 @@ pub mod report;
 pub mod roster;
 pub mod rules;
 pub mod save;
-pub mod scratch;
 pub mod stage;
 pub mod status;
 pub mod template;

@@ -11,7 +11,7 @@ use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     end_quietly_on_a_closed_pipe();
-    taizhang::ledger::stream::quiet_writer_panics();
+    taizhang::ledger::writer::quiet_writer_panics();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),

@@ -15,15 +15,14 @@ mod roster_match;
 pub mod shared;
 mod versions;
 
-pub use names::{NamesAway, UnitId, UnitNames};
+pub use names::{UnitId, UnitNames};
 pub use roster_match::{by_file_name, find_name, place, unit_key};
 pub use versions::{choose_versions, shrinks, shrunk_issue, stated, Version, VersionNote};
 
 use crate::check::FileReport;
 use crate::roster::{name_key, Roster};
-use crate::stage::{CollectedStage, StageRule};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// How a file was tied to its roster unit.
@@ -197,18 +196,6 @@ impl Placements {
         (self.list, self.names)
     }
 
-    /// Put the names of the units the roster does not know on disk until
-    /// [`Placements::names_back`]; meanwhile [`Placements::label`] knows roster units only,
-    /// and [`NamesAway::get`] reads the others.
-    pub fn put_names_away(&mut self) -> std::io::Result<NamesAway> {
-        self.names.put_away()
-    }
-
-    pub fn names_back(&mut self, away: NamesAway) -> std::io::Result<()> {
-        self.names = UnitNames::back(away)?;
-        Ok(())
-    }
-
     /// The (code, name) `owner` stands for: the roster's, else the file's own.
     pub fn label(&self, owner: &Owner, roster: Option<&Roster>) -> (String, String) {
         match (owner, roster) {
@@ -247,33 +234,21 @@ impl std::ops::DerefMut for Placements {
 }
 
 /// Attribute every report, choose among resubmissions, and flag organizations claimed by two
-/// units; every stage collected (`upgrade`, which warns on stages itself). Issues found are
-/// added to the reports' forms; the result is parallel to `reports`.
+/// units, every 调查阶段 collected (`upgrade`, which warns on stages itself; the ledger's
+/// pipeline does the same steps file by file). Issues found are added to the reports' forms;
+/// the result is parallel to `reports`.
 pub fn attribute(reports: &mut [FileReport], roster: Option<&Roster>) -> Placements {
-    attribute_stage(reports, roster, None).0
-}
-
-/// [`attribute`], collecting the stage `rule` decides (every stage with `None`): returns of
-/// another stage are set aside with E406. Gives the stage collected too.
-pub fn attribute_stage(
-    reports: &mut [FileReport],
-    roster: Option<&Roster>,
-    rule: Option<StageRule>,
-) -> (Placements, Option<CollectedStage>) {
     let mut placements = Placements::with_capacity(reports.len());
     for report in reports.iter_mut() {
         placements.push(place(report, roster));
     }
     placements.seal();
     merge_unlisted(&mut placements);
-    // Copied: the findings' messages name other files while issues are added to reports.
-    let owned: Vec<std::path::PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
-    let paths: Vec<&Path> = owned.iter().map(|p| p.as_path()).collect();
+    let paths: Vec<PathBuf> = reports.iter().map(|r| r.path.clone()).collect();
     let versions: Vec<Version> = reports.iter().map(Version::of).collect();
-    let collected = rule.map(|rule| rule.decide(stated(&versions)));
-    let notes = choose_versions(&versions, |i| paths[i], &mut placements, collected.as_ref());
+    let notes = choose_versions(&versions, |i| &paths[i], &mut placements, None);
     for note in &notes {
-        let issue = note.issue(|i| paths[i], collected.as_ref());
+        let issue = note.issue(|i| &paths[i], None);
         if let Some(form) = reports[note.file() as usize].form.as_mut() {
             form.issues.push(issue);
         }
@@ -291,12 +266,12 @@ pub fn attribute_stage(
         .collect();
     let findings = owners.find_all(seats);
     for (i, report) in reports.iter_mut().enumerate() {
-        let Ok(()) = findings.add_to(i, report, &owners);
+        findings.add_to(i, report, &owners);
         if let Some(form) = report.form.as_mut() {
             form.sort_issues();
         }
     }
-    (placements, collected)
+    placements
 }
 
 /// Without a roster, a file with only a name joins the file with a code and the same name.

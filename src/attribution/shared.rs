@@ -10,14 +10,13 @@
 
 use super::{Owner, Placements};
 use crate::check::FileReport;
-use crate::discover::FilePaths;
 use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::roster::{code_key, name_key, Roster};
 use crate::schema::{org, ORGANIZATIONS};
-use crate::scratch::{Pieces, PiecesWriter};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
 
 /// Which key a seat is about.
 #[derive(
@@ -164,17 +163,12 @@ impl Findings {
 
     /// Put the findings of file `i` on its organizations (the form's issues are sorted
     /// afterwards).
-    pub fn add_to<P: FilePaths + ?Sized>(
-        &self,
-        i: usize,
-        report: &mut FileReport,
-        owners: &Owners<P>,
-    ) -> Result<(), P::Error> {
+    pub fn add_to(&self, i: usize, report: &mut FileReport, owners: &Owners) {
         let Some(form) = report.form.as_mut() else {
-            return Ok(());
+            return;
         };
         for finding in self.of(i) {
-            let others = self.others(finding, owners)?;
+            let others = self.others(finding, owners);
             form.issues.extend(cross_unit_issue(
                 finding.kind,
                 finding.record,
@@ -182,7 +176,6 @@ impl Findings {
                 form,
             ));
         }
-        Ok(())
     }
 
     /// The findings of file `report`.
@@ -193,80 +186,13 @@ impl Findings {
     }
 
     /// Where the other units have `finding`'s organization: "金竹乡（金竹乡.xlsx 第 7 行）、…".
-    fn others<P: FilePaths + ?Sized>(
-        &self,
-        finding: &Finding,
-        owners: &Owners<P>,
-    ) -> Result<String, P::Error> {
+    fn others(&self, finding: &Finding, owners: &Owners) -> String {
         let (start, end) = finding.others;
         let places: Vec<String> = self.places[start as usize..end as usize]
             .iter()
             .map(|place| owners.where_is(place))
-            .collect::<Result<_, _>>()?;
-        Ok(places.join("、"))
-    }
-
-    /// Every finding with its places written out, on disk until pass 2 puts them on their
-    /// files: a national run has tens of thousands.
-    pub fn put_away<P: FilePaths<Error = std::io::Error> + ?Sized>(
-        self,
-        owners: &Owners<P>,
-    ) -> std::io::Result<FindingsAway> {
-        let mut files = Vec::new();
-        let mut pieces = PiecesWriter::new()?;
-        for findings in self.list.chunk_by(|a, b| a.report == b.report) {
-            let block = findings
-                .iter()
-                .map(|finding| {
-                    Ok(Away {
-                        record: finding.record,
-                        kind: finding.kind,
-                        others: self.others(finding, owners)?,
-                    })
-                })
-                .collect::<std::io::Result<Vec<Away>>>()?;
-            files.push(findings[0].report);
-            pieces.push(&postcard::to_stdvec(&block).map_err(std::io::Error::other)?)?;
-        }
-        Ok(FindingsAway {
-            files,
-            pieces: pieces.finish()?,
-        })
-    }
-}
-
-/// A finding as it waits on disk, the other units' places written out.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Away {
-    /// The organization: its record in its file.
-    record: u32,
-    kind: KeyKind,
-    others: String,
-}
-
-/// [`Findings`] on disk, each file's read back when its turn comes.
-pub struct FindingsAway {
-    /// The files that have findings, in order: piece `k` of `pieces` is file `files[k]`'s.
-    files: Vec<u32>,
-    pieces: Pieces,
-}
-
-impl FindingsAway {
-    /// [`Findings::add_to`], the findings read back from disk.
-    pub fn add_to(&self, i: usize, report: &mut FileReport) -> std::io::Result<()> {
-        let Some(form) = report.form.as_mut() else {
-            return Ok(());
-        };
-        let Ok(k) = self.files.binary_search(&(i as u32)) else {
-            return Ok(());
-        };
-        let block: Vec<Away> = postcard::from_bytes(&self.pieces.get(k)?)
-            .map_err(|_| std::io::Error::other("暂存的跨单位重复记录已损坏"))?;
-        for away in block {
-            let issue = cross_unit_issue(away.kind, away.record, &away.others, form);
-            form.issues.extend(issue);
-        }
-        Ok(())
+            .collect();
+        places.join("、")
     }
 }
 
@@ -301,13 +227,14 @@ fn cross_unit_issue(kind: KeyKind, record: u32, others: &str, form: &Form) -> Op
 }
 
 /// Who owns each file and what it is called, to tell seats apart and describe them.
-pub struct Owners<'a, P: ?Sized> {
+pub struct Owners<'a> {
     pub placements: &'a Placements,
-    pub paths: &'a P,
+    /// Of every attributed file.
+    pub paths: &'a [PathBuf],
     pub roster: Option<&'a Roster>,
 }
 
-impl<P: FilePaths + ?Sized> Owners<'_, P> {
+impl Owners<'_> {
     fn owner(&self, seat: &Seat) -> &Owner {
         &self.placements[seat.report as usize].owner
     }
@@ -321,11 +248,11 @@ impl<P: FilePaths + ?Sized> Owners<'_, P> {
     }
 
     /// "金竹乡（金竹乡.xlsx 第 7 行）".
-    fn where_is(&self, place: &Place) -> Result<String, P::Error> {
-        let path = self.paths.path(place.report as usize)?;
+    fn where_is(&self, place: &Place) -> String {
+        let path = &self.paths[place.report as usize];
         let file = path.file_name().unwrap_or_default().to_string_lossy();
         let owner = self.owner_name(place.report as usize);
-        Ok(format!("{owner}（{file} 第 {} 行）", place.row + 1))
+        format!("{owner}（{file} 第 {} 行）", place.row + 1)
     }
 
     /// Whether a seat's file counts (readable and not superseded).
@@ -408,21 +335,10 @@ impl SeatIndex {
         self.buckets[bucket].write_all(&seat.to_bytes())
     }
 
-    /// Every finding among current files, bucket by bucket. Seats were added under their
-    /// file's discovery index; `attributed` turns that into the index of `owners`.
-    pub fn find_all<P: FilePaths + ?Sized>(
-        self,
-        owners: &Owners<P>,
-        attributed: impl Fn(u32) -> u32,
-    ) -> std::io::Result<Findings> {
+    /// Every finding among current files, bucket by bucket.
+    pub fn find_all(self, owners: &Owners) -> std::io::Result<Findings> {
         let mut found = Findings::default();
-        let current = |seat: Seat| {
-            let seat = Seat {
-                report: attributed(seat.report),
-                ..seat
-            };
-            owners.is_current(&seat).then_some(seat)
-        };
+        let current = |seat: Seat| owners.is_current(&seat).then_some(seat);
         for bucket in self.buckets {
             let (file, count) = rewound(bucket)?;
             if count <= self.grouped_at_once {
@@ -516,7 +432,6 @@ mod tests {
     #[test]
     fn a_bucket_split_before_grouping_finds_what_grouping_in_memory_finds() {
         use crate::attribution::{Claim, Placed};
-        use std::path::{Path, PathBuf};
         let mut placements = Placements::with_capacity(12);
         for i in 0..12 {
             placements.push(Placed {
@@ -530,10 +445,9 @@ mod tests {
         }
         placements.seal();
         placements[11].supersede(Some(1));
-        let owned: Vec<PathBuf> = (0..12)
+        let paths: Vec<PathBuf> = (0..12)
             .map(|i| PathBuf::from(format!("{i}.xlsx")))
             .collect();
-        let paths: Vec<&Path> = owned.iter().map(PathBuf::as_path).collect();
         let owners = Owners {
             placements: &placements,
             paths: &paths,
@@ -569,7 +483,7 @@ mod tests {
         for grouped_at_once in [1, 3, 50, usize::MAX] {
             let mut index = SeatIndex::grouping(grouped_at_once).unwrap();
             seats.iter().for_each(|&s| index.add(s).unwrap());
-            let on_disk = resolved(&index.find_all(&owners, |report| report).unwrap());
+            let on_disk = resolved(&index.find_all(&owners).unwrap());
             assert_eq!(on_disk, in_memory, "{grouped_at_once} seats at once");
         }
     }

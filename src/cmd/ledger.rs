@@ -5,9 +5,9 @@ use super::EXIT_PARTIAL;
 use crate::cli::{Format, SubmissionArgs};
 use anyhow::Result;
 use std::path::Path;
-use taizhang::ledger::stream::StreamOptions;
 use taizhang::ledger::unit_feedback::FeedbackOutcome;
 use taizhang::ledger::LedgerOptions;
+use taizhang::ledger::RunOptions;
 use taizhang::output::Inputs;
 
 /// 0 written; 3 the ledger written but some feedback not; 2 (through `Err`) no ledger.
@@ -32,12 +32,12 @@ pub fn run(
         ..LedgerOptions::default()
     };
     let progress = stage_bar();
-    let stream = StreamOptions {
+    let stream = RunOptions {
         expect: &expect,
         feedback,
         progress: &|p| show_stage(&progress, p),
     };
-    let streamed = taizhang::ledger::stream::run(inbox, out, &options, &stream)?;
+    let streamed = taizhang::ledger::write(inbox, out, &options, &stream)?;
     progress.finish_and_clear();
     let summary = taizhang::ledger::summarize(&streamed.ledger, out);
     match format {

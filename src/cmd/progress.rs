@@ -2,7 +2,7 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use taizhang::ledger::stream::{Progress, Stage};
+use taizhang::ledger::{Progress, Stage};
 
 /// A progress bar for a run in stages (`ledger`: 读取, then 写出), each stage setting its own
 /// length and message; on stderr when it is a terminal, hidden otherwise.

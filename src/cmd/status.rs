@@ -22,8 +22,7 @@ pub fn run(
         ..LedgerOptions::default()
     };
     let progress = stage_bar();
-    let status =
-        taizhang::ledger::stream::status(inbox, &options, &expect, &|p| show_stage(&progress, p))?;
+    let status = taizhang::ledger::status(inbox, &options, &expect, &|p| show_stage(&progress, p))?;
     progress.finish_and_clear();
     let Some(status) = status else {
         bail!("未能生成报送情况");

@@ -1,7 +1,6 @@
 //! 台账明细: one row per organization, with its normalized values, scores, tier and trail.
 
 use super::continued::Continued;
-use super::model::Ledger;
 use super::rows::{Line, RowStyles, Sink};
 use super::style::{
     col, fill, tier_col, write_trail, write_value, Col, ColFormat, Highlight, RED, YELLOW,
@@ -49,12 +48,8 @@ pub fn value_formats() -> Vec<(usize, ColFormat)> {
 }
 
 /// The sheet's columns, derived from the schema and the rules' survey points.
-pub fn columns(ledger: &Ledger) -> Vec<Col> {
-    columns_for(ledger.rules)
-}
-
 /// The sheet's columns under `rules`.
-pub fn columns_for(rules: &crate::rules::Rules) -> Vec<Col> {
+pub fn columns(rules: &crate::rules::Rules) -> Vec<Col> {
     let mut cols = vec![
         col("单位代码", 12.0).formatted(ColFormat::Text),
         col("单位名称", 14.0),

@@ -1,14 +1,14 @@
 //! The lines of 文件清单: what became of each file found in the inbox, built from its report
-//! and its attribution. Below the file list and the spill, which both keep them.
+//! and its attribution.
 
 use crate::attribution::{self, Owner, Placements};
 use crate::check::FileReport;
-use crate::discover::{Discovery, FilePaths};
+use crate::discover::Discovery;
 use crate::form::{Form, SkipReason};
 use crate::roster::Roster;
 use crate::stage::SurveyStage;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What became of one file found in the inbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,13 +70,13 @@ pub fn relative_text<'p>(inbox: &Path, path: &'p Path) -> std::borrow::Cow<'p, s
 
 /// The 文件清单 line of attributed file `i`; `paths` are those of every attributed file, for
 /// the name of the file that superseded it.
-pub fn entry_of<P: FilePaths + ?Sized>(
+pub fn entry_of(
     inbox: &Path,
     report: &FileReport,
     (i, placements): (usize, &Placements),
     roster: Option<&Roster>,
-    paths: &P,
-) -> Result<FileEntry, P::Error> {
+    paths: &[PathBuf],
+) -> FileEntry {
     let mut entry = report_entry(inbox, report);
     let placement = &placements[i];
     if let (Owner::Roster(_), Some(via)) = (placement.owner, placement.via) {
@@ -89,7 +89,7 @@ pub fn entry_of<P: FilePaths + ?Sized>(
         }
     }
     if let Some(newer) = placement.superseded_by() {
-        let newer = relative(inbox, &paths.path(newer as usize)?);
+        let newer = relative(inbox, &paths[newer as usize]);
         prepend(
             &mut entry.detail,
             format!("已被 {newer} 替代（同一单位以填报日期、其次修改时间较新的文件为准），本文件不计入台账"),
@@ -110,15 +110,11 @@ pub fn entry_of<P: FilePaths + ?Sized>(
         );
         entry.status = FileStatus::OtherStage(stated);
     }
-    Ok(entry)
+    entry
 }
 
 /// The lines of files that were not attributed: ignored ones and our own outputs.
-pub fn other_entries(
-    inbox: &Path,
-    discovery: &Discovery,
-    own_outputs: &[FileReport],
-) -> Vec<FileEntry> {
+pub fn other_entries(inbox: &Path, discovery: &Discovery) -> Vec<FileEntry> {
     let mut entries = Vec::new();
     for ignored in &discovery.ignored {
         entries.push(FileEntry {
@@ -136,7 +132,6 @@ pub fn other_entries(
             ..empty_entry()
         });
     }
-    entries.extend(own_outputs.iter().map(|own| own_output_entry(inbox, own)));
     entries
 }
 

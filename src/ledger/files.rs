@@ -21,8 +21,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     ];
     header_row(sheet, 0, &cols, styles)?;
     let mut row = 1;
-    for entry in ledger.files.iter() {
-        let entry = entry?;
+    for entry in ledger.files.lines() {
         sheet.write_string(row, 0, &entry.path)?;
         let format = match entry.status {
             FileStatus::Read if entry.errors > 0 => Some(&styles.warning),

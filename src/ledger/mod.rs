@@ -1,11 +1,9 @@
-//! The classification ledger (分类管理台账): discover → check in parallel → consolidate →
-//! write one workbook, atomically.
+//! The classification ledger (分类管理台账): discover → read in parallel → attribute → hand
+//! each report to a sink in file order → the figures → the workbook, saved atomically.
 //!
-//! Two ways in, one writer ([`writer::LedgerWriter`]): [`stream::run`] (the `ledger` command)
-//! streams reports from the readers to the writer and keeps only the files' placements (文件清单's
-//! lines and the per-unit counters wait on disk), so a national run stays in little memory;
-//! [`collect`] + [`Ledger::build_with`] + [`write()`] keep every report (tests
-//! inspect them).
+//! One pipeline ([`pipeline::run`]), three sinks ([`sink`]): [`write`] (the `ledger` command
+//! and `watch`) streams the reports into the workbook; [`collect`] keeps them in memory (tests,
+//! `upgrade`); [`status`] keeps nothing but 报送情况.
 
 pub mod continued;
 pub mod counts;
@@ -17,9 +15,10 @@ pub mod files;
 pub mod issues;
 pub mod laggards;
 pub mod model;
+pub mod pipeline;
 pub mod rows;
+pub mod sink;
 pub mod spill;
-pub mod stream;
 pub mod style;
 pub mod submissions;
 pub mod summary;
@@ -27,13 +26,15 @@ pub mod unit_feedback;
 pub mod units;
 pub mod writer;
 
-use crate::check::{self, CheckOptions, FileReport};
+use crate::attribution::Placement;
+use crate::check::{CheckOptions, FileReport};
 use crate::discover::{self, Discovery};
 use crate::rules::Tier;
 use crate::stage::CollectedStage;
+use crate::status::{Expectation, StatusReport};
 use model::FileStatus;
 pub use model::Ledger;
-use rayon::prelude::*;
+pub use pipeline::{Finished, LedgerSink, Progress, RunOptions, Stage};
 use rust_xlsxwriter::XlsxError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -156,19 +157,67 @@ pub struct IssueCounts {
     pub warning: usize,
 }
 
-/// Find the inbox's files and check them in parallel, in path order.
-pub fn collect(
+/// Write the ledger of `inbox` to `output` (the `ledger` command).
+pub fn write<'a>(
+    inbox: &Path,
+    output: &Path,
+    options: &'a LedgerOptions,
+    run: &RunOptions,
+) -> Result<Finished<'a, ()>, LedgerError> {
+    check_inbox(inbox)?;
+    let found = discover::discover(inbox, &options.exclude);
+    write_found(inbox, found, output, options, run)
+}
+
+/// [`write`] over files already found (`watch` leaves its feedback folder out of them).
+pub fn write_found<'a>(
+    inbox: &Path,
+    found: Discovery,
+    output: &Path,
+    options: &'a LedgerOptions,
+    run: &RunOptions,
+) -> Result<Finished<'a, ()>, LedgerError> {
+    check_inbox(inbox)?;
+    let sink = sink::Workbook::new(inbox, output, options)?;
+    pipeline::run(inbox, found, options, run, sink)
+}
+
+/// The ledger's figures and every report handed over, with its placement, in memory (a
+/// county's inbox: tests, `upgrade`).
+pub fn collect<'a>(
+    inbox: &Path,
+    options: &'a LedgerOptions,
+    expect: &Expectation,
+) -> Result<Finished<'a, Vec<(FileReport, Placement)>>, LedgerError> {
+    check_inbox(inbox)?;
+    let found = discover::discover(inbox, &options.exclude);
+    let run = RunOptions {
+        expect,
+        feedback: None,
+        progress: &|_| {},
+    };
+    pipeline::run(inbox, found, options, &run, sink::Collector::default())
+}
+
+/// 报送情况 of `inbox` against `expect`'s roster (`None` without one); nothing written.
+pub fn status(
     inbox: &Path,
     options: &LedgerOptions,
-) -> Result<(Discovery, Vec<FileReport>), LedgerError> {
+    expect: &Expectation,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Option<StatusReport>, LedgerError> {
+    if expect.roster.is_none() {
+        return Ok(None);
+    }
     check_inbox(inbox)?;
-    let discovery = discover::discover(inbox, &options.exclude);
-    let paths = &discovery.candidates;
-    let reports = (0..paths.len())
-        .into_par_iter()
-        .map(|i| check::check_file(&paths.get(i), &options.check))
-        .collect();
-    Ok((discovery, reports))
+    let found = discover::discover(inbox, &options.exclude);
+    let run = RunOptions {
+        expect,
+        feedback: None,
+        progress,
+    };
+    let finished = pipeline::run(inbox, found, options, &run, sink::Discard)?;
+    Ok(finished.ledger.status)
 }
 
 /// The inbox must be a folder. (Whether the outputs may be written is the command's check:
@@ -187,27 +236,6 @@ fn check_inbox(inbox: &Path) -> Result<(), LedgerError> {
     Ok(())
 }
 
-/// Write an in-memory ledger to `output`, atomically.
-pub fn write(ledger: &Ledger, output: &Path) -> Result<(), LedgerError> {
-    write_with_limit(ledger, output, writer::default_sheet_rows())
-}
-
-/// Like [`write()`], with at most `sheet_rows` rows per sheet.
-pub fn write_with_limit(
-    ledger: &Ledger,
-    output: &Path,
-    sheet_rows: u32,
-) -> Result<(), LedgerError> {
-    let mut out = writer::LedgerWriter::new(ledger.rules, &ledger.inbox, sheet_rows)?;
-    for (report, placement) in ledger.reports.iter().zip(ledger.placements.iter()) {
-        match placement.counts() {
-            true => out.add(report)?,
-            false => out.add_issues(report)?,
-        }
-    }
-    out.finish(ledger, output, false)
-}
-
 /// The run's figures for `--format json` and the text summary.
 pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
     let mut tiers = serde_json::Map::new();
@@ -218,12 +246,11 @@ pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
         ledger.rules.tier_name(Tier::Pending).to_string(),
         ledger.county.tiers.pending.into(),
     );
-    let replaced = (ledger.files.iter())
-        .map_while(Result::ok)
-        .filter_map(|entry| match entry.status {
+    let replaced = (ledger.files.lines().iter())
+        .filter_map(|entry| match &entry.status {
             FileStatus::Superseded(by) => Some(Replaced {
-                file: entry.path,
-                by,
+                file: entry.path.clone(),
+                by: by.clone(),
             }),
             _ => None,
         })

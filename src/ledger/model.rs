@@ -3,30 +3,21 @@
 //! Nothing here writes; the sheet writers read these structs.
 
 pub use super::counts::{ratio, CoverageCounts, Cross, TierCounts, UnitSummary};
-pub use super::file_entry::{
-    entry_of, other_entries, own_output_entry, relative, relative_text, report_entry, FileEntry,
-    FileStatus,
-};
+pub use super::file_entry::{relative, relative_text, FileEntry, FileStatus};
 pub use super::file_list::FileList;
 pub use super::units::{Parts, UnitList, Units};
 
-use crate::attribution::{self, Placements};
-use crate::check::FileReport;
-use crate::discover::Discovery;
+use crate::attribution::Placements;
 use crate::roster::Roster;
 use crate::rules::Rules;
 use crate::stage::CollectedStage;
-use crate::status::{self, Expectation, FileSeen, StatusReport};
+use crate::status::{self, Expectation, StatusReport};
 use std::path::{Path, PathBuf};
 
 /// The consolidated ledger: units in a stable order, the county total, and every file.
 pub struct Ledger<'a> {
     pub rules: &'a Rules,
     pub inbox: PathBuf,
-    /// The reports that count: every readable file not superseded, and the unreadable ones.
-    pub reports: Vec<FileReport>,
-    /// Whose each of `reports` is, parallel to it.
-    pub placements: Placements,
     pub roster: Option<Roster>,
     pub units: UnitList,
     pub county: UnitSummary,
@@ -35,86 +26,14 @@ pub struct Ledger<'a> {
     pub files: FileList,
     /// 报送情况, when a roster was given.
     pub status: Option<StatusReport>,
-    /// The 调查阶段 collected (`None`: every stage, as [`Ledger::build`] without a rule).
+    /// The 调查阶段 collected.
     pub stage: Option<CollectedStage>,
 }
 
 impl<'a> Ledger<'a> {
-    /// Consolidate checked reports without a roster. `reports` must be in discovery order.
-    pub fn build(
-        rules: &'a Rules,
-        inbox: &Path,
-        discovery: &Discovery,
-        reports: Vec<FileReport>,
-    ) -> Ledger<'a> {
-        Ledger::build_with(
-            rules,
-            inbox,
-            discovery,
-            reports,
-            &Expectation::new(None, None, None),
-        )
-    }
-
-    /// Consolidate checked reports against what is expected: files are attributed to roster
-    /// units, older versions superseded, and every roster unit listed, even without a file.
-    pub fn build_with(
-        rules: &'a Rules,
-        inbox: &Path,
-        discovery: &Discovery,
-        reports: Vec<FileReport>,
-        expect: &Expectation,
-    ) -> Ledger<'a> {
-        let roster = expect.roster.clone();
-        let (own_outputs, mut reports): (Vec<FileReport>, Vec<FileReport>) =
-            reports.into_iter().partition(|r| r.own_output);
-        let (placements, stage) =
-            attribution::attribute_stage(&mut reports, roster.as_ref(), Some(expect.stage));
-        let seen: Vec<FileSeen> = reports.iter().map(FileSeen::of).collect();
-        let paths: Vec<&Path> = reports.iter().map(|r| r.path.as_path()).collect();
-        let mut files: Vec<FileEntry> = reports
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let Ok(entry) = entry_of(inbox, r, (i, &placements), roster.as_ref(), &paths);
-                entry
-            })
-            .collect();
-        files.extend(other_entries(inbox, discovery, &own_outputs));
-        let files = FileList::new(files);
-        let readable: Vec<bool> = reports.iter().map(|r| r.form.is_some()).collect();
-        let tiers = rules.tier_names().len();
-        let mut units = Units::new(roster.as_ref(), tiers, &placements, &readable);
-        for (i, (report, placement)) in reports.iter().zip(placements.iter()).enumerate() {
-            if placement.counts() {
-                units.add(i, report);
-            } else if placement.is_other_stage() {
-                units.add_uncounted(report);
-            }
-        }
-        let parts = Parts {
-            roster,
-            units,
-            files,
-            seen,
-        };
-        let mut ledger =
-            Ledger::assemble(rules, inbox, expect, parts, placements.clone()).collected(stage);
-        ledger.reports = reports
-            .into_iter()
-            .zip(placements.iter())
-            .filter(|(_, p)| !p.is_superseded())
-            .map(|(r, _)| r)
-            .collect();
-        let mut placements = placements;
-        placements.retain(|p| !p.is_superseded());
-        ledger.placements = placements;
-        ledger
-    }
-
     /// The ledger's figures from what was gathered file by file; `placements` is parallel to
     /// `parts.seen` (every file but our own outputs), and the names of the units the roster
-    /// does not know are taken from it. No reports are kept.
+    /// does not know are taken from it.
     pub fn assemble(
         rules: &'a Rules,
         inbox: &Path,
@@ -135,8 +54,6 @@ impl<'a> Ledger<'a> {
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),
-            reports: Vec::new(),
-            placements: Placements::default(),
             roster,
             units,
             county,

@@ -1,120 +1,41 @@
 //! Pass 1's reports (read, normalized, validated), kept on disk until pass 2 classifies and
-//! writes them, so each workbook is parsed once; and the 文件清单 lines of a national run.
+//! writes them, so each workbook is parsed once.
 //!
 //! Each record is its serde encoding in postcard, appended to one temporary file removed
 //! when the run ends, and read back by where it starts and how long it is. A report's path is
 //! not stored: pass 2 knows it.
 
-use super::file_entry::FileEntry;
 use crate::check::FileReport;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::Mutex;
 
 /// Where one file's report lies in the spill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
-    /// Where the record starts, in units of [`ALIGN`] bytes (records start aligned): eight
-    /// bytes a slot, up to 64 GiB of spill.
-    at: u32,
-    /// Never empty (so an `Option<Slot>` takes no more room than a slot).
-    len: NonZeroU32,
-}
-
-/// Records start at multiples of this many bytes.
-const ALIGN: u64 = 16;
-
-impl Slot {
-    fn offset(self) -> u64 {
-        u64::from(self.at) * ALIGN
-    }
-}
-
-/// A slot per file, kept as two columns; a file's slot may be missing until it is set.
-#[derive(Debug, Default)]
-pub struct Slots {
-    offsets: Vec<u32>,
-    /// 0: no slot yet.
-    lens: Vec<u32>,
-}
-
-impl Slots {
-    pub fn with_capacity(files: usize) -> Slots {
-        Slots {
-            offsets: Vec::with_capacity(files),
-            lens: Vec::with_capacity(files),
-        }
-    }
-
-    /// `files` slots, none set.
-    pub fn unset(files: usize) -> Slots {
-        Slots {
-            offsets: vec![0; files],
-            lens: vec![0; files],
-        }
-    }
-
-    pub fn push(&mut self, slot: Slot) {
-        self.offsets.push(slot.at);
-        self.lens.push(slot.len.get());
-    }
-
-    pub fn set(&mut self, i: usize, slot: Slot) {
-        (self.offsets[i], self.lens[i]) = (slot.at, slot.len.get());
-    }
-
-    pub fn get(&self, i: usize) -> Option<Slot> {
-        Some(Slot {
-            at: self.offsets[i],
-            len: NonZeroU32::new(self.lens[i])?,
-        })
-    }
-
-    pub fn len(&self) -> usize {
-        self.lens.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lens.is_empty()
-    }
+    at: u64,
+    len: u32,
 }
 
 /// The spill while pass 1 appends to it (from any thread).
 pub struct Spill {
-    out: Mutex<Appending>,
-}
-
-struct Appending {
-    file: BufWriter<File>,
-    len: u64,
+    /// The file, and how long it is.
+    out: Mutex<(BufWriter<File>, u64)>,
 }
 
 impl Spill {
     /// A new spill in the system's temporary folder (unlinked at once: nothing is left behind).
     pub fn new() -> io::Result<Spill> {
-        Spill::buffered(1 << 18)
-    }
-
-    /// A spill for small records (文件清单 lines), written through a smaller buffer.
-    pub fn for_lines() -> io::Result<Spill> {
-        Spill::buffered(1 << 16)
-    }
-
-    fn buffered(capacity: usize) -> io::Result<Spill> {
+        let file = BufWriter::with_capacity(1 << 18, tempfile::tempfile()?);
         Ok(Spill {
-            out: Mutex::new(Appending {
-                file: BufWriter::with_capacity(capacity, tempfile::tempfile()?),
-                len: 0,
-            }),
+            out: Mutex::new((file, 0)),
         })
     }
 
-    /// Append one record (a report, a 文件清单 line): encoded on the calling thread, written
-    /// under the lock.
+    /// Append one report: encoded on the calling thread, written under the lock.
     pub fn put<T: Serialize>(&self, record: &T) -> io::Result<Slot> {
         let bytes = postcard::to_extend(record, Vec::with_capacity(4096))
             .map_err(|e| io::Error::other(format!("无法暂存记录：{e}")))?;
@@ -122,28 +43,19 @@ impl Spill {
     }
 
     fn put_bytes(&self, bytes: &[u8]) -> io::Result<Slot> {
-        let len = u32::try_from(bytes.len())
-            .ok()
-            .and_then(NonZeroU32::new)
-            .ok_or_else(|| io::Error::other("暂存记录为空或超过 4 GiB"))?;
+        let len = u32::try_from(bytes.len()).map_err(|_| io::Error::other("暂存记录超过 4 GiB"))?;
         let mut out = self.out.lock().expect("spill lock");
-        let at =
-            u32::try_from(out.len / ALIGN).map_err(|_| io::Error::other("暂存文件超过 64 GiB"))?;
-        let padding = (ALIGN - u64::from(len.get()) % ALIGN) % ALIGN;
-        out.file.write_all(bytes)?;
-        out.file
-            .write_all(&[0; ALIGN as usize][..padding as usize])?;
-        out.len += u64::from(len.get()) + padding;
-        Ok(Slot { at, len })
+        let (file, at) = &mut *out;
+        file.write_all(bytes)?;
+        let slot = Slot { at: *at, len };
+        *at += u64::from(len);
+        Ok(slot)
     }
 
     /// Done appending: the records can be read back.
     pub fn replay(self) -> io::Result<Replay> {
-        let out = self.out.into_inner().expect("spill lock");
-        let file = out
-            .file
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
+        let (file, _) = self.out.into_inner().expect("spill lock");
+        let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
         Ok(Replay {
             file: Mutex::new(file),
         })
@@ -158,27 +70,18 @@ pub struct Replay {
 impl Replay {
     /// The report stored in `slot` for the file at `path`.
     pub fn get(&self, slot: Slot, path: &Path) -> io::Result<FileReport> {
-        let mut report: FileReport = self.record(slot)?;
+        let mut bytes = vec![0; slot.len as usize];
+        {
+            let mut file = self.file.lock().expect("spill lock");
+            file.seek(SeekFrom::Start(slot.at))?;
+            file.read_exact(&mut bytes)?;
+        }
+        let mut report: FileReport = decode(&bytes)?;
         report.path = path.to_path_buf();
         if let Some(form) = &mut report.form {
             form.path = path.to_path_buf();
         }
         Ok(report)
-    }
-
-    /// The 文件清单 line stored in `slot`.
-    pub fn entry(&self, slot: Slot) -> io::Result<FileEntry> {
-        self.record(slot)
-    }
-
-    fn record<T: DeserializeOwned>(&self, slot: Slot) -> io::Result<T> {
-        let mut bytes = vec![0; slot.len.get() as usize];
-        {
-            let mut file = self.file.lock().expect("spill lock");
-            file.seek(SeekFrom::Start(slot.offset()))?;
-            file.read_exact(&mut bytes)?;
-        }
-        decode(&bytes)
     }
 }
 
@@ -199,7 +102,6 @@ mod tests {
     use crate::check::{check_file, CheckOptions};
     use crate::form::{Form, Record};
     use crate::issue::{Issue, CODES};
-    use crate::ledger::file_entry::FileStatus;
     use crate::normalize::Value;
     use crate::rules::{Classification, Tier};
     use crate::schema::{Kind, ORGANIZATIONS};
@@ -404,35 +306,5 @@ mod tests {
         let mut claim = vec![1u8];
         claim.extend(encode(&u64::MAX));
         assert!(decode_report(&claim, path).is_err());
-    }
-
-    #[test]
-    fn records_start_aligned_and_a_spill_past_64_gib_is_an_error() {
-        let spill = Spill::for_lines().unwrap();
-        let entry = |path: &str| FileEntry {
-            path: path.to_string(),
-            status: FileStatus::Read,
-            detail: String::new(),
-            unit_code: String::new(),
-            unit_name: String::new(),
-            organizations: 1,
-            coverage_rows: 0,
-            blank_rows: 0,
-            total_rows: 0,
-            unread_rows: 0,
-            errors: 0,
-            warnings: 0,
-        };
-        let first = spill.put(&entry("a.xlsx")).unwrap();
-        let second = spill.put(&entry("bb/c.xlsx")).unwrap();
-        assert_eq!(first.offset(), 0);
-        assert_eq!(second.offset() % ALIGN, 0);
-        assert!(second.offset() >= u64::from(first.len.get()));
-        spill.out.lock().unwrap().len = (u64::from(u32::MAX) + 1) * ALIGN;
-        let past = spill.put(&entry("d.xlsx")).unwrap_err();
-        assert!(past.to_string().contains("64 GiB"), "{past}");
-        // What was put before is still read back.
-        let replay = spill.replay().unwrap();
-        assert_eq!(replay.entry(second).unwrap().path, "bb/c.xlsx");
     }
 }

@@ -1,5 +1,5 @@
-//! Per-unit figures gathered one report at a time, so a streamed run can drop each report
-//! once it is written.
+//! Per-unit figures gathered one report at a time, so the pipeline can drop each report once
+//! it is written.
 
 use super::counts::{Cross, UnitSummary};
 use super::file_list::FileList;
@@ -8,8 +8,6 @@ use crate::check::FileReport;
 use crate::roster::Roster;
 use crate::schema::COVERAGE_MODES;
 use crate::status::{FileSeen, StatusReport};
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
 
 /// What a ledger is assembled from once every file went past.
 pub struct Parts {
@@ -183,85 +181,6 @@ impl Units {
         };
         (units, county, self.cross)
     }
-}
-
-/// [`Units`] whose rows of counters wait in a temporary file: each file's counts are added
-/// into its unit's row there.
-pub struct UnitsOnDisk {
-    units: Units,
-    file: File,
-    /// The row being added to, as numbers and as bytes.
-    row: Vec<u32>,
-    bytes: Vec<u8>,
-}
-
-impl UnitsOnDisk {
-    /// [`Units::new`], its rows of counters (zeros) in a temporary file rather than in
-    /// memory: a national run has tens of thousands of units.
-    pub fn new(
-        roster: Option<&Roster>,
-        tiers: usize,
-        placements: &Placements,
-        readable: &[bool],
-    ) -> io::Result<UnitsOnDisk> {
-        let units = Units::laid_out(roster, tiers, placements, readable);
-        let width = units.counts.width;
-        let file = tempfile::tempfile()?;
-        file.set_len((units.rows() * width * 4) as u64)?;
-        Ok(UnitsOnDisk {
-            units,
-            file,
-            row: vec![0; width],
-            bytes: vec![0; width * 4],
-        })
-    }
-
-    /// [`Units::add_uncounted`].
-    pub fn add_uncounted(&mut self, report: &FileReport) {
-        self.units.add_uncounted(report);
-    }
-
-    /// Count the report of attributed file `i`, which is in the ledger (not superseded).
-    pub fn add(&mut self, i: usize, report: &FileReport) -> io::Result<()> {
-        let Some((row, one)) = self.units.count(i, report) else {
-            return Ok(());
-        };
-        let at = (row * self.row.len() * 4) as u64;
-        let mut bytes = std::mem::take(&mut self.bytes);
-        self.file.seek(SeekFrom::Start(at))?;
-        self.file.read_exact(&mut bytes)?;
-        self.row.clear();
-        self.row.extend(numbers(&bytes));
-        Packed::add_into(&mut self.row, &one);
-        for (b, cell) in bytes.chunks_exact_mut(4).zip(&self.row) {
-            b.copy_from_slice(&cell.to_le_bytes());
-        }
-        self.file.seek(SeekFrom::Start(at))?;
-        self.file.write_all(&bytes)?;
-        self.bytes = bytes;
-        Ok(())
-    }
-
-    /// Every file added: the rows back in memory, to be written.
-    pub fn load(mut self) -> io::Result<Units> {
-        self.file.seek(SeekFrom::Start(0))?;
-        let rows = self.units.rows();
-        let mut cells = Vec::with_capacity(rows * self.row.len());
-        let mut reader = io::BufReader::new(self.file);
-        for _ in 0..rows {
-            reader.read_exact(&mut self.bytes)?;
-            cells.extend(numbers(&self.bytes));
-        }
-        self.units.counts.cells = cells;
-        Ok(self.units)
-    }
-}
-
-/// The `u32`s a row of counters is stored as on disk (little-endian).
-fn numbers(bytes: &[u8]) -> impl Iterator<Item = u32> + '_ {
-    bytes
-        .chunks_exact(4)
-        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
 }
 
 /// The units of a ledger in order, each made into a [`UnitSummary`] when its row is written.

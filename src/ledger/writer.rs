@@ -1,14 +1,12 @@
-//! The one ledger writer, shared by the streamed pipeline of `ledger` and `watch` (reports
-//! streamed from the readers, dropped once written) and the in-memory path: rows are appended report by report to
-//! constant-memory sheets, and the sheets that need the whole picture (汇总, 报送情况,
+//! The ledger workbook's writer (behind [`super::sink::Workbook`]): rows are appended report by
+//! report to constant-memory sheets, and the sheets that need the whole picture (汇总, 报送情况,
 //! 两新覆盖, 文件清单) are written at the end from the consolidated figures.
 //!
 //! Memory stays flat: each list sheet keeps one row in memory and the rest in its temporary
 //! file; formats are built once; cells are written straight from the report. Cells take their
 //! number format and fill from their column (column formats, conditional highlights) rather
 //! than a format of their own wherever they can: a per-cell format costs a hash of the whole
-//! format. [`LedgerWriter::split`] gives 台账明细 (most of the work) and the other lists to
-//! two threads.
+//! format. 台账明细 (most of the work) and the other lists are written on two threads.
 
 use super::continued::{Continued, EXCEL_ROWS};
 use super::model::Ledger;
@@ -20,7 +18,9 @@ use crate::check::FileReport;
 use crate::rules::Rules;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 /// The list sheets' formats, built once for `rules`.
 fn row_styles(rules: &Rules) -> RowStyles {
@@ -32,13 +32,19 @@ fn row_styles(rules: &Rules) -> RowStyles {
 }
 
 /// A ledger being written: list sheets filled report by report, then [`LedgerWriter::finish`].
+///
+/// 台账明细 is most of the writing and one sheet is written by one thread, so the other lists
+/// are written beside it, on a thread of their own, from the reports [`LedgerWriter::add`]
+/// passes on.
 pub struct LedgerWriter {
     inbox: PathBuf,
-    workbook: Mutex<Workbook>,
-    rows: RowStyles,
+    workbook: Arc<Mutex<Workbook>>,
+    rows: Arc<RowStyles>,
     detail: Continued,
     detail_buf: String,
-    others: OtherLists,
+    /// To the other lists' thread: a report, its line, and whether it counts.
+    to_others: SyncSender<(FileReport, Line, bool)>,
+    others: JoinHandle<Result<OtherLists, LedgerError>>,
 }
 
 /// The lists other than 台账明细, written together.
@@ -46,194 +52,135 @@ struct OtherLists {
     laggards: Continued,
     coverage: Continued,
     issues: Continued,
-    buf: String,
 }
 
-/// 台账明细's share of a [`LedgerWriter`], for a thread of its own.
-pub struct DetailRows<'a> {
-    list: &'a mut Continued,
-    sink: Sink<'a>,
-    inbox: &'a Path,
-}
-
-/// The other lists' share of a [`LedgerWriter`] (后进整改, 两新明细, 校验问题), for another thread.
-pub struct OtherRows<'a> {
-    lists: &'a mut OtherLists,
-    workbook: &'a Mutex<Workbook>,
-    rows: &'a RowStyles,
-}
+/// How many reports may wait for the other lists' thread.
+const OTHERS_QUEUE: usize = 8;
 
 impl LedgerWriter {
     /// `sheet_rows` is the most rows a sheet holds before a list continues on the next.
     pub fn new(rules: &Rules, inbox: &Path, sheet_rows: u32) -> Result<LedgerWriter, LedgerError> {
-        Self::open(rules, inbox, sheet_rows).map_err(|source| LedgerError::Write { source })
+        Self::open(rules, inbox, sheet_rows).map_err(|source| match source {
+            // The constant-memory sheets' temporary files: said as every temporary file's error.
+            XlsxError::TempFileError(_, error) | XlsxError::IoError(error) => {
+                LedgerError::Scratch { error }
+            }
+            source => LedgerError::Write { source },
+        })
     }
 
     fn open(rules: &Rules, inbox: &Path, limit: u32) -> Result<LedgerWriter, XlsxError> {
         let mut workbook = Workbook::new();
-        let rows = row_styles(rules);
+        let rows = Arc::new(row_styles(rules));
         let styles = &rows.styles;
-        let detail = Continued::new(
-            &mut workbook,
-            detail::SHEET,
-            detail::columns_for(rules),
-            limit,
-            styles,
-        )?;
-        let laggards = Continued::new(
-            &mut workbook,
-            laggards::SHEET,
-            laggards::columns(rules),
-            limit,
-            styles,
-        )?;
-        let coverage = Continued::new(
-            &mut workbook,
-            coverage::ROWS_SHEET,
-            coverage::row_columns(),
-            limit,
-            styles,
-        )?;
-        let issues = Continued::new(
-            &mut workbook,
-            issues::SHEET,
-            issues::columns(),
-            limit,
-            styles,
-        )?;
+        let mut list = |name, columns| Continued::new(&mut workbook, name, columns, limit, styles);
+        let detail = list(detail::SHEET, detail::columns(rules))?;
+        let others = OtherLists {
+            laggards: list(laggards::SHEET, laggards::columns(rules))?,
+            coverage: list(coverage::ROWS_SHEET, coverage::row_columns())?,
+            issues: list(issues::SHEET, issues::columns())?,
+        };
+        let workbook = Arc::new(Mutex::new(workbook));
+        let (to_others, arrived) = mpsc::sync_channel(OTHERS_QUEUE);
+        let (book, styles) = (Arc::clone(&workbook), Arc::clone(&rows));
+        let others = std::thread::spawn(move || {
+            unless_panicked(|| write_others(others, arrived, &book, &styles))
+        });
         Ok(LedgerWriter {
             inbox: inbox.to_path_buf(),
-            workbook: Mutex::new(workbook),
+            workbook,
             rows,
             detail,
             detail_buf: String::new(),
-            others: OtherLists {
-                laggards,
-                coverage,
-                issues,
-                buf: String::new(),
-            },
+            to_others,
+            others,
         })
     }
 
-    /// Append the rows of one report that counts (attribution's issues already on it).
-    pub fn add(&mut self, report: &FileReport) -> Result<(), LedgerError> {
-        let (mut detail, mut others) = self.split();
-        let line = detail.add(report)?;
-        others.add(report, &line)
-    }
-
-    /// Append the 校验问题 rows of a report that does not count (a return of another 调查阶段).
-    pub fn add_issues(&mut self, report: &FileReport) -> Result<(), LedgerError> {
-        let (detail, mut others) = self.split();
-        let line = detail.line(report);
-        others.add_issues(report, &line)
-    }
-
-    /// Two writers of disjoint sheets that may run on two threads: 台账明细, and the rest.
-    pub fn split(&mut self) -> (DetailRows<'_>, OtherRows<'_>) {
-        let detail = DetailRows {
-            list: &mut self.detail,
-            sink: Sink {
+    /// Append the rows of one report: its organizations and the other lists' rows when it
+    /// `counts`, else (a return of another 调查阶段) its 校验问题 rows only.
+    pub fn add(&mut self, report: FileReport, counts: bool) -> Result<(), LedgerError> {
+        let (code, name) = unit_key(&report);
+        let source = super::model::relative(&self.inbox, &report.path);
+        let line = Line { code, name, source };
+        if counts {
+            let sink = &mut Sink {
                 workbook: &self.workbook,
                 rows: &self.rows,
                 buf: &mut self.detail_buf,
-            },
-            inbox: &self.inbox,
-        };
-        let others = OtherRows {
-            lists: &mut self.others,
-            workbook: &self.workbook,
-            rows: &self.rows,
-        };
-        (detail, others)
+            };
+            detail::write_report(&mut self.detail, sink, &report, &line)
+                .map_err(|source| LedgerError::Write { source })?;
+        }
+        // When the other lists' thread stopped on an error, `finish` gives it.
+        self.to_others.send((report, line, counts)).ok();
+        Ok(())
     }
 }
 
-impl DetailRows<'_> {
-    /// Append a report's organizations; gives back the line its rows in other lists share.
-    pub fn add(&mut self, report: &FileReport) -> Result<Line, LedgerError> {
-        let line = self.line(report);
-        detail::write_report(self.list, &mut self.sink, report, &line)
-            .map_err(|source| LedgerError::Write { source })?;
-        Ok(line)
-    }
-
-    /// The line a report's rows share, its organizations not written (a return of another
-    /// 调查阶段, whose issues alone are listed).
-    pub fn line(&self, report: &FileReport) -> Line {
-        let (code, name) = unit_key(report);
-        let source = super::model::relative(self.inbox, &report.path);
-        Line { code, name, source }
-    }
-}
-
-impl OtherRows<'_> {
-    /// Append a report's rows of 后进整改, 两新明细 and 校验问题.
-    pub fn add(&mut self, report: &FileReport, line: &Line) -> Result<(), LedgerError> {
-        let OtherLists {
-            laggards,
-            coverage,
-            issues,
-            buf,
-        } = self.lists;
+/// The other lists' thread: 后进整改, 两新明细 and 校验问题 rows of each report as it arrives.
+fn write_others(
+    mut lists: OtherLists,
+    arrived: Receiver<(FileReport, Line, bool)>,
+    workbook: &Mutex<Workbook>,
+    rows: &RowStyles,
+) -> Result<OtherLists, LedgerError> {
+    let mut buf = String::new();
+    for (report, line, counts) in arrived {
         let sink = &mut Sink {
-            workbook: self.workbook,
-            rows: self.rows,
-            buf,
+            workbook,
+            rows,
+            buf: &mut buf,
         };
-        laggards::write_report(laggards, sink, report, line)
-            .and_then(|()| coverage::write_report(coverage, sink, report, line))
-            .and_then(|()| issues::write_report(issues, sink, report, line))
-            .map_err(|source| LedgerError::Write { source })
-    }
-
-    /// Append a report's rows of 校验问题 only (a return of another 调查阶段).
-    pub fn add_issues(&mut self, report: &FileReport, line: &Line) -> Result<(), LedgerError> {
-        let OtherLists { issues, buf, .. } = self.lists;
-        let sink = &mut Sink {
-            workbook: self.workbook,
-            rows: self.rows,
-            buf,
+        let written = match counts {
+            true => laggards::write_report(&mut lists.laggards, sink, &report, &line)
+                .and_then(|()| coverage::write_report(&mut lists.coverage, sink, &report, &line))
+                .and_then(|()| issues::write_report(&mut lists.issues, sink, &report, &line)),
+            false => issues::write_report(&mut lists.issues, sink, &report, &line),
         };
-        issues::write_report(issues, sink, report, line)
-            .map_err(|source| LedgerError::Write { source })
+        written.map_err(|source| LedgerError::Write { source })?;
     }
+    Ok(lists)
 }
 
 impl LedgerWriter {
-    /// Organizations written to 台账明细 so far.
-    pub fn detail_rows(&self) -> u64 {
-        self.detail.rows()
-    }
-
     /// Write the summary sheets from `ledger`'s figures, put the sheets in tab order and save
     /// the workbook to `output` through a temporary file renamed into place (replacing only
     /// a ledger of ours, or anything when `force`: [`crate::output`]).
     pub fn finish(self, ledger: &Ledger, output: &Path, force: bool) -> Result<(), LedgerError> {
-        let mut workbook = self
-            .assemble(ledger)
+        let LedgerWriter {
+            workbook,
+            rows,
+            detail,
+            to_others,
+            others,
+            ..
+        } = self;
+        drop(to_others);
+        let others = others.join().expect("the other lists' thread")?;
+        let workbook = Arc::into_inner(workbook).expect("the only workbook handle");
+        let workbook = workbook.into_inner().expect("workbook lock");
+        let mut workbook = assemble(workbook, &rows, detail, others, ledger)
             .map_err(|source| LedgerError::Write { source })?;
         let kind = crate::output::Kind::Ledger;
         crate::save::save_output(&mut workbook, output, kind, force)?;
         Ok(())
     }
+}
 
-    fn assemble(self, ledger: &Ledger) -> Result<Workbook, XlsxError> {
-        let LedgerWriter {
-            workbook,
-            rows,
-            detail,
-            others,
-            ..
-        } = self;
-        let OtherLists {
-            laggards,
-            coverage,
-            issues,
-            ..
-        } = others;
-        let mut workbook = workbook.into_inner().expect("workbook lock");
+/// The summary sheets written from `ledger`'s figures and the sheets put in tab order.
+fn assemble(
+    mut workbook: Workbook,
+    rows: &RowStyles,
+    detail: Continued,
+    others: OtherLists,
+    ledger: &Ledger,
+) -> Result<Workbook, XlsxError> {
+    let OtherLists {
+        laggards,
+        coverage,
+        issues,
+    } = others;
         let styles = &rows.styles;
         let mut end_sheet = |write: &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>| {
             let mut sheet = workbook.new_worksheet_with_constant_memory()?;
@@ -256,7 +203,6 @@ impl LedgerWriter {
         workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
         workbook.set_zip_compression_level(ZIP_LEVEL);
         Ok(workbook)
-    }
 }
 
 /// The ledger's zip compression level. The zip is compressed on one thread after the last
@@ -268,4 +214,83 @@ pub const ZIP_LEVEL: u8 = 1;
 /// Excel's limit, the default of [`super::LedgerOptions::sheet_rows`].
 pub const fn default_sheet_rows() -> u32 {
     EXCEL_ROWS
+}
+
+/// Run a part that writes sheets, a panic in it made the error it stands for.
+///
+/// rust_xlsxwriter's constant-memory sheets `expect` every write to their temporary file, so a
+/// full disk panics the writer thread (and, before this, the run, with no word a clerk could
+/// act on). Such a panic is the temporary-file error it is: its message carries the system's
+/// error code, and the run ends with the same message as any other temporary file's failure.
+pub(crate) fn unless_panicked<T>(
+    part: impl FnOnce() -> Result<T, LedgerError>,
+) -> Result<T, LedgerError> {
+    let was = WRITING.replace(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(part));
+    WRITING.set(was);
+    result.unwrap_or_else(|payload| {
+        Err(LedgerError::Scratch {
+            error: panic_error(payload.as_ref()),
+        })
+    })
+}
+
+thread_local! {
+    /// Whether this thread is in [`unless_panicked`], whose panics are reported as errors.
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keep the default panic message (English, with a backtrace) for panics that end the
+/// program; a writer's panic that [`unless_panicked`] turns into an error says nothing more
+/// than that error. For the binary's `main`, before any thread starts.
+pub fn quiet_writer_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !WRITING.get() {
+            default(info);
+        }
+    }));
+}
+
+/// The I/O error a writer's panic message tells of ("…: Os { code: 28, kind: StorageFull, … }"),
+/// else the message itself.
+fn panic_error(payload: &(dyn std::any::Any + Send)) -> std::io::Error {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("写出工作表时程序出错");
+    let code = ["code: ", "os error "].iter().find_map(|marker| {
+        let (_, rest) = text.split_once(marker)?;
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    });
+    match code {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::other(text.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writer_panic_on_a_full_disk_is_the_temporary_file_error() {
+        let full = std::io::Error::from_raw_os_error(28);
+        let failed = unless_panicked::<()>(|| panic!("Couldn't write to xlsx file: {full:?}"));
+        let Err(LedgerError::Scratch { error }) = failed else {
+            panic!("not a temporary-file error: {failed:?}");
+        };
+        assert_eq!(error.kind(), std::io::ErrorKind::StorageFull);
+        let message = LedgerError::Scratch { error }.to_string();
+        assert!(message.contains("磁盘空间不足"), "{message}");
+        let Err(LedgerError::Scratch { error }) =
+            unless_panicked::<()>(|| panic!("something else"))
+        else {
+            panic!("not a temporary-file error");
+        };
+        assert_eq!(error.to_string(), "something else");
+        assert!(unless_panicked(|| Ok(7)).is_ok_and(|n| n == 7));
+    }
 }

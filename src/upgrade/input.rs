@@ -10,7 +10,7 @@ use crate::attribution;
 use crate::check::{CheckOptions, FileReport};
 use crate::form::{source_label, Record};
 use crate::issue::{Code, Issue};
-use crate::ledger::{self, detail, LedgerOptions};
+use crate::ledger::detail;
 use crate::roster::Roster;
 use crate::rules::{Classification, Rules};
 use crate::schema::org;
@@ -122,12 +122,14 @@ fn from_folder(
     roster: Option<&Roster>,
     exclude: &[PathBuf],
 ) -> Result<Input, UpgradeError> {
-    let ledger_options = LedgerOptions {
-        check: options.clone(),
-        exclude: exclude.to_vec(),
-        ..LedgerOptions::default()
-    };
-    let (_, reports) = ledger::collect(inbox, &ledger_options)?;
+    if !inbox.is_dir() {
+        return Err(UpgradeError::Missing {
+            path: inbox.to_path_buf(),
+            side: side.label(),
+        });
+    }
+    let found = crate::discover::discover(inbox, exclude);
+    let reports = crate::check::check_files(&found.candidates, options);
     let mut reports: Vec<FileReport> = reports.into_iter().filter(|r| !r.own_output).collect();
     let placements = attribution::attribute(&mut reports, roster);
     let mut input = Input {

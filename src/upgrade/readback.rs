@@ -7,12 +7,10 @@
 //! added, moved or renamed in the ledger writer is followed here (or refused loudly), never
 //! read from the wrong place.
 
-use crate::discover::Discovery;
 use crate::form::Record;
 use crate::issue::{Code, Issue};
 use crate::ledger::continued::part_name;
 use crate::ledger::detail;
-use crate::ledger::model::Ledger;
 use crate::marker;
 use crate::normalize::{self, Value};
 use crate::read::{Grid, Limits, ReadError, Workbook};
@@ -97,8 +95,7 @@ pub fn is_ledger(path: &Path, limits: &Limits) -> bool {
 
 /// The headers 台账明细 has under `rules`, as [`detail::columns`] writes them.
 pub fn expected_headers(rules: &Rules) -> Vec<String> {
-    let empty = Ledger::build(rules, Path::new(""), &Discovery::default(), Vec::new());
-    detail::columns(&empty)
+    detail::columns(rules)
         .into_iter()
         .map(|c| c.header)
         .collect()

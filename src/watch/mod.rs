@@ -4,7 +4,7 @@
 //! a refresh: every file's size and modification time is looked at, the ones that changed are
 //! left to settle (one wait for the whole batch: until none of them still grows), hashed in a
 //! stream, and when any content really changed the ledger is rebuilt by the `ledger` command's
-//! own pipeline ([`stream::run_found`]): the same size limits before reading, the same 文件清单
+//! own pipeline ([`ledger::write_found`]): the same size limits before reading, the same 文件清单
 //! (an unreadable file is 读取失败, an unreadable folder 无法访问), the same flat memory. What
 //! the watcher keeps between refreshes is one small stamp per file, to tell what changed and
 //! write one log line per change.
@@ -23,9 +23,9 @@ use seen::{Change, Seen};
 use crate::check::CheckOptions;
 use crate::discover::{self, Discovery};
 use crate::ledger::model::{FileEntry, FileStatus};
-use crate::ledger::stream::{self, StreamOptions, Streamed};
 use crate::ledger::unit_feedback::FeedbackOutcome;
 use crate::ledger::{self, LedgerError, LedgerOptions};
+use crate::ledger::{Finished, RunOptions};
 use crate::roster::Roster;
 use crate::status::Expectation;
 use chrono::NaiveDate;
@@ -357,20 +357,20 @@ impl State {
     }
 
     /// The `ledger` command's pipeline over `found`.
-    fn rebuild(&self, found: Discovery) -> Result<Streamed<'_>, LedgerError> {
-        let stream = StreamOptions {
+    fn rebuild(&self, found: Discovery) -> Result<Finished<'_, ()>, LedgerError> {
+        let stream = RunOptions {
             expect: &self.expect,
             feedback: self.options.feedback.as_deref(),
             progress: &|_| {},
         };
         let inbox = &self.options.inbox;
-        stream::run_found(inbox, found, &self.options.output, &self.ledger, &stream)
+        ledger::write_found(inbox, found, &self.options.output, &self.ledger, &stream)
     }
 
     /// One line per change (on the first refresh, only the feedback that failed).
     fn log_changes(
         &self,
-        streamed: &Streamed,
+        streamed: &Finished<()>,
         changes: &[(PathBuf, Change)],
         initial: bool,
         log: &mut dyn FnMut(String),
@@ -384,13 +384,10 @@ impl State {
             report_feedback_failures(&streamed.feedback, log);
             return;
         }
-        let lines = match streamed.ledger.files.to_vec() {
-            Ok(lines) => lines,
-            Err(e) => return log(format!("错误：无法读回文件清单：{e}")),
-        };
+        let lines = streamed.ledger.files.lines();
         for (path, change) in changes {
             let shown = streamed.ledger.display_path(path);
-            if let Some(line) = event_line(&lines, &shown, *change, &streamed.feedback) {
+            if let Some(line) = event_line(lines, &shown, *change, &streamed.feedback) {
                 log(line);
             }
         }

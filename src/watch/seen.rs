@@ -125,8 +125,8 @@ fn stamps_of(found: &Discovery) -> Stamps {
         .candidates
         .iter()
         .map(|p| {
-            let s = stamp(&p);
-            (p, s)
+            let s = stamp(p);
+            (p.clone(), s)
         })
         .collect()
 }

@@ -9,10 +9,10 @@ use taizhang::builder::{Cell, FormBuilder};
 use taizhang::check::{check_file, CheckOptions, FileReport};
 use taizhang::feedback::write_feedback;
 use taizhang::ledger::model::{FileEntry, FileStatus};
-use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::ledger::LedgerOptions;
 use taizhang::read::hostile::{write_zip, zip_parts};
 use taizhang::read::Limits;
-use taizhang::rules::Rules;
+use taizhang::status::Expectation;
 use taizhang::{Code, Issue};
 
 /// A file's bytes, to check that reading it changed nothing.
@@ -49,12 +49,11 @@ struct Run {
 }
 
 fn run(inbox: &Path) -> Run {
-    let rules = Rules::embedded();
     let dir = temp_dir();
     let out = dir.path().join("台账.xlsx");
-    let (discovery, reports) = ledger::collect(inbox, &LedgerOptions::default()).expect("collect");
-    let ledger = Ledger::build(&rules, inbox, &discovery, reports);
-    ledger::write(&ledger, &out).expect("write");
+    let options = LedgerOptions::default();
+    let expect = Expectation::new(None, None, None);
+    let (ledger, files) = crate::support::ledger_run(inbox, Some(&out), &options, &expect);
     let mut book: Xlsx<_> = open_workbook(&out).expect("ledger");
     let range = book.worksheet_range("台账明细").expect("台账明细");
     let rows: Vec<&[Data]> = range.rows().collect();
@@ -82,8 +81,8 @@ fn run(inbox: &Path) -> Run {
         })
         .collect();
     Run {
-        files: ledger.files.to_vec().expect("文件清单"),
-        reports: ledger.reports.clone(),
+        files: ledger.files.lines().to_vec(),
+        reports: files.into_iter().map(|(r, _)| r).collect(),
         detail,
         reconciliation,
     }

@@ -1,5 +1,5 @@
 //! Hostile and broken files (issue 6): each kind is put into an inbox beside two good forms and
-//! run through `ledger::collect` + `Ledger::build`. The bad file must end as exactly one
+//! run through the ledger pipeline (`ledger::collect`). The bad file must end as exactly one
 //! file-level issue with the expected code and a Chinese message; the good forms' organizations
 //! must still reach the ledger. Every file is generated in code.
 
@@ -9,9 +9,9 @@ use std::path::Path;
 use taizhang::builder::FormBuilder;
 use taizhang::check::FileReport;
 use taizhang::ledger::model::{FileEntry, FileStatus};
-use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::ledger::LedgerOptions;
 use taizhang::read::hostile::{biff, filepass, number, ole, write_zip, zip_parts};
-use taizhang::rules::Rules;
+use taizhang::status::Expectation;
 use taizhang::Code;
 use zip::write::SimpleFileOptions;
 
@@ -69,19 +69,19 @@ impl Run {
 }
 
 fn run(inbox: &Path) -> Run {
-    let rules = Rules::embedded();
-    let (discovery, reports) = ledger::collect(inbox, &LedgerOptions::default()).expect("collect");
-    let ledger = Ledger::build(&rules, inbox, &discovery, reports);
-    let organizations = ledger
-        .reports
+    let options = LedgerOptions::default();
+    let expect = Expectation::new(None, None, None);
+    let (ledger, files) = crate::support::ledger_run(inbox, None, &options, &expect);
+    let reports: Vec<FileReport> = files.into_iter().map(|(r, _)| r).collect();
+    let organizations = reports
         .iter()
         .filter_map(|r| r.form.as_ref())
         .flat_map(|f| f.organizations.iter())
         .filter_map(|o| o.org_name().map(str::to_string))
         .collect();
     Run {
-        files: ledger.files.to_vec().expect("文件清单"),
-        reports: ledger.reports.clone(),
+        files: ledger.files.lines().to_vec(),
+        reports,
         organizations,
     }
 }

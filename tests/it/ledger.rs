@@ -5,8 +5,7 @@ use crate::support::{root, temp_dir};
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
-use taizhang::ledger::stream::StreamOptions;
-use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::ledger::{self, LedgerOptions, RunOptions};
 use taizhang::rules::Rules;
 use taizhang::status::Expectation;
 
@@ -41,26 +40,18 @@ fn stream_ledger(
         .num_threads(threads)
         .build()
         .unwrap();
-    let stream = StreamOptions {
+    let stream = RunOptions {
         expect,
         feedback: None,
         progress: &|_| {},
     };
-    pool.install(|| ledger::stream::run(inbox, out, &options, &stream))
+    pool.install(|| ledger::write(inbox, out, &options, &stream))
         .unwrap();
 }
 
 fn write_ledger(inbox: &Path, out: &Path, rules: &Rules, threads: usize) {
     let expect = Expectation::new(None, None, None);
     stream_ledger(inbox, out, rules, threads, u32::MAX, &expect);
-}
-
-/// The in-memory path `watch` uses: collect every report, build, write.
-fn write_in_memory(inbox: &Path, out: &Path, rules: &Rules, expect: &Expectation) {
-    let options = options(out, rules, u32::MAX);
-    let (discovery, reports) = ledger::collect(inbox, &options).unwrap();
-    let ledger = Ledger::build_with(rules, inbox, &discovery, reports, expect);
-    ledger::write(&ledger, out).unwrap();
 }
 
 fn sheet_names(path: &Path) -> Vec<String> {
@@ -83,7 +74,7 @@ fn list_rows(path: &Path, name: &str) -> Vec<Vec<Data>> {
 }
 
 #[test]
-fn the_streamed_ledger_equals_the_in_memory_one_with_and_without_a_roster() {
+fn the_ledger_is_the_same_on_one_thread_and_on_four_with_and_without_a_roster() {
     let dir = temp_dir();
     let roster = taizhang::roster::Roster::load(&root().join("samples/roster.xlsx")).unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2023, 4, 10);
@@ -93,8 +84,8 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_and_without_a_roster() {
     ] {
         let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
         let rules = Rules::embedded();
-        stream_ledger(&samples(), &streamed, &rules, 2, u32::MAX, &expect);
-        write_in_memory(&samples(), &kept, &rules, &expect);
+        stream_ledger(&samples(), &streamed, &rules, 4, u32::MAX, &expect);
+        stream_ledger(&samples(), &kept, &rules, 1, u32::MAX, &expect);
         assert_eq!(sheet_names(&streamed), sheet_names(&kept));
         for name in sheet_names(&kept) {
             assert_eq!(sheet(&streamed, &name), sheet(&kept, &name), "sheet {name}");
@@ -122,12 +113,12 @@ fn samples_with_a_resubmission(dir: &Path) -> PathBuf {
     inbox
 }
 
-/// The streamed ledger reads each file once and keeps its report on disk until pass 2: a
+/// The pipeline reads each file once and keeps its report on disk until pass 2: a
 /// resubmission (the older copy superseded), an organization code two units both claim, an
-/// unreadable file and the rules' warnings on a superseded file's 文件清单 line must come out
-/// exactly as the in-memory path gives them.
+/// unreadable file and the rules' warnings on a superseded file's 文件清单 line come out
+/// right, and the same whatever the number of threads.
 #[test]
-fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_codes() {
+fn resubmissions_and_shared_codes_come_out_the_same_on_one_thread_and_on_four() {
     use taizhang::builder::FormBuilder;
     let dir = temp_dir();
     let inbox = samples_with_a_resubmission(dir.path());
@@ -163,8 +154,8 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
     let expect = Expectation::new(None, None, day);
     let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
     let rules = Rules::embedded();
-    stream_ledger(&inbox, &streamed, &rules, 2, u32::MAX, &expect);
-    write_in_memory(&inbox, &kept, &rules, &expect);
+    stream_ledger(&inbox, &streamed, &rules, 4, u32::MAX, &expect);
+    stream_ledger(&inbox, &kept, &rules, 1, u32::MAX, &expect);
     let files = list_rows(&kept, "文件清单");
     let joined = |row: &[Data]| {
         row.iter()
@@ -198,19 +189,19 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_resubmissions_and_shared_co
 /// or listed; then the workbook is saved.
 #[test]
 fn progress_counts_every_file_in_both_stages() {
-    use taizhang::ledger::stream::{Progress, Stage};
+    use taizhang::ledger::{Progress, Stage};
     let dir = temp_dir();
     let inbox = samples_with_a_resubmission(dir.path());
     let out = dir.path().join("台账.xlsx");
     let options = options(&out, &Rules::embedded(), u32::MAX);
     let events = std::sync::Mutex::new(Vec::new());
     let expect = Expectation::new(None, None, None);
-    let stream = StreamOptions {
+    let stream = RunOptions {
         expect: &expect,
         feedback: None,
         progress: &|p| events.lock().unwrap().push(p),
     };
-    ledger::stream::run(&inbox, &out, &options, &stream).unwrap();
+    ledger::write(&inbox, &out, &options, &stream).unwrap();
     let events = events.into_inner().unwrap();
     let files = std::fs::read_dir(&inbox).unwrap().count();
     assert_eq!(files, 15);

@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use taizhang::builder::{Cell, FormBuilder};
+use taizhang::check::FileReport;
 use taizhang::form::SkipReason;
 use taizhang::ledger::model::FileStatus;
 use taizhang::ledger::{self, Ledger, LedgerOptions};
 use taizhang::read::{Limits, Workbook};
-use taizhang::rules::Rules;
+use taizhang::status::Expectation;
 
 // ---- reconciliation --------------------------------------------------------------------------
 
@@ -26,17 +27,18 @@ fn rows_under_header(path: &Path, sheet: &str, header_row: u32) -> usize {
 /// Run a ledger of `inbox` and check both equations of 文件清单 on the figures, on the rows
 /// counted independently in each file, on the JSON summary and on the sheet written.
 fn assert_reconciles(inbox: &Path) -> (usize, usize) {
-    let rules = Rules::embedded();
     let dir = temp_dir();
     let out = dir.path().join("台账.xlsx");
     let options = LedgerOptions {
         exclude: vec![out.clone()],
         ..LedgerOptions::default()
     };
-    let (discovery, reports) = ledger::collect(inbox, &options).expect("collect");
-    let ledger = Ledger::build(&rules, inbox, &discovery, reports);
+    let discovery = taizhang::discover::discover(inbox, &options.exclude);
+    let expect = Expectation::new(None, None, None);
+    let (ledger, files) = crate::support::ledger_run(inbox, Some(&out), &options, &expect);
+    let reports: Vec<FileReport> = files.into_iter().map(|(r, _)| r).collect();
 
-    let lines = ledger.files.to_vec().expect("文件清单");
+    let lines = ledger.files.lines();
     let count = |f: fn(&FileStatus) -> bool| lines.iter().filter(|e| f(&e.status)).count();
     let read = count(|s| *s == FileStatus::Read);
     let failed = count(|s| *s == FileStatus::Failed);
@@ -61,7 +63,7 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
     assert_eq!(n("found"), ledger.files.len());
 
     let mut rows_total = 0;
-    for report in &ledger.reports {
+    for report in &reports {
         let Some(form) = &report.form else { continue };
         // Continuation sheets' rows, and the rows of list sheets whose header is not found or
         // that are hidden.
@@ -96,7 +98,6 @@ fn assert_reconciles(inbox: &Path) -> (usize, usize) {
             rows_total += rows;
         }
     }
-    ledger::write(&ledger, &out).expect("write");
     assert_reconciliation_lines(&out, &ledger, rows_total);
     (ledger.files.len(), rows_total)
 }
@@ -362,10 +363,9 @@ fn strings_that_look_like_formulas_are_written_as_text() {
     }
     form.write(inbox.join("白马镇.xlsx")).unwrap();
     let out = dir.path().join("台账.xlsx");
-    let rules = Rules::embedded();
-    let (discovery, reports) = ledger::collect(&inbox, &LedgerOptions::default()).unwrap();
-    let ledger = Ledger::build(&rules, &inbox, &discovery, reports);
-    ledger::write(&ledger, &out).unwrap();
+    let options = LedgerOptions::default();
+    let expect = Expectation::new(None, None, None);
+    crate::support::ledger_run(&inbox, Some(&out), &options, &expect);
 
     let mut book = open_workbook_auto(&out).unwrap();
     for sheet in book.sheet_names() {

@@ -5,13 +5,13 @@
 use crate::support::{root, temp_dir};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
+use taizhang::attribution::Placement;
 use taizhang::attribution::{self, Owner, Via};
 use taizhang::builder::FormBuilder;
 use taizhang::check::{check_file, CheckOptions, FileReport};
 use taizhang::ledger::model::FileStatus;
-use taizhang::ledger::Ledger;
+use taizhang::ledger::{Ledger, LedgerOptions};
 use taizhang::roster::{Roster, RosterError, UnitKind};
-use taizhang::rules::Rules;
 use taizhang::status::Expectation;
 use taizhang::Code;
 
@@ -319,10 +319,10 @@ fn superseded_files_are_listed_and_never_merged_into_the_ledger() {
         "白马镇（修改后）.xlsx",
         FormBuilder::new().filled_on("2026-04-13").orgs(2),
     );
-    let ledger = ledger_of(&inbox, Some(roster));
+    let (ledger, files) = collected_at(&inbox, Expectation::new(Some(roster), None, None));
     assert_eq!(ledger.county.organizations(), 2);
-    assert_eq!(ledger.reports.len(), 1);
-    let lines = ledger.files.to_vec().unwrap();
+    assert_eq!(files.len(), 1);
+    let lines = ledger.files.lines().to_vec();
     let old = lines.iter().find(|f| f.path == "白马镇.xlsx").unwrap();
     assert_eq!(
         old.status,
@@ -370,19 +370,25 @@ pub fn ledger_of(inbox: &Path, roster: Option<Roster>) -> Ledger<'static> {
 }
 
 pub fn ledger_at(inbox: &Path, expect: Expectation) -> Ledger<'static> {
-    static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
-    let rules = RULES.get_or_init(Rules::embedded);
-    let options = taizhang::ledger::LedgerOptions::default();
-    let (discovery, reports) = taizhang::ledger::collect(inbox, &options).unwrap();
-    let ledger = Ledger::build_with(rules, inbox, &discovery, reports, &expect);
-    // `status` streams (pass 1, then each report read back): the same 报送情况 as here.
-    let streamed = taizhang::ledger::stream::status(inbox, &options, &expect, &|_| {}).unwrap();
+    collected_at(inbox, expect).0
+}
+
+/// The ledger of `inbox` and every report handed over, with its placement.
+pub fn collected_at(
+    inbox: &Path,
+    expect: Expectation,
+) -> (Ledger<'static>, Vec<(FileReport, Placement)>) {
+    static OPTIONS: std::sync::OnceLock<LedgerOptions> = std::sync::OnceLock::new();
+    let options = OPTIONS.get_or_init(LedgerOptions::default);
+    let (ledger, files) = crate::support::ledger_run(inbox, None, options, &expect);
+    // `status` runs the pipeline with nothing kept: the same 报送情况.
+    let status = taizhang::ledger::status(inbox, options, &expect, &|_| {}).unwrap();
     assert_eq!(
-        serde_json::to_value(&streamed).unwrap(),
+        serde_json::to_value(&status).unwrap(),
         serde_json::to_value(&ledger.status).unwrap(),
-        "the streamed status equals the in-memory one"
+        "`status` gives the ledger's 报送情况"
     );
-    ledger
+    (ledger, files)
 }
 
 // ---- organizations claimed by two units ----

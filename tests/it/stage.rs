@@ -2,12 +2,14 @@
 //! April return: E406), and replacements that drop most organizations (W407), in both ledger
 //! pipelines, `status` and `check`.
 
-use crate::roster::{ledger_at, small_roster};
+use crate::roster::{collected_at, small_roster};
 use crate::support::temp_dir;
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
+use taizhang::attribution::Placement;
 use taizhang::builder::FormBuilder;
+use taizhang::check::FileReport;
 use taizhang::ledger::model::FileStatus;
 use taizhang::ledger::Ledger;
 use taizhang::stage::SurveyStage;
@@ -67,8 +69,32 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The organizations the in-memory ledger counts, by name.
-fn counted_orgs(ledger: &Ledger) -> Vec<String> {
+/// A ledger's figures and the reports handed over (every file but the superseded ones).
+struct Collected {
+    ledger: Ledger<'static>,
+    reports: Vec<FileReport>,
+    placements: Vec<Placement>,
+}
+
+impl std::ops::Deref for Collected {
+    type Target = Ledger<'static>;
+    fn deref(&self) -> &Ledger<'static> {
+        &self.ledger
+    }
+}
+
+fn ledger_at(inbox: &Path, expect: Expectation) -> Collected {
+    let (ledger, files) = collected_at(inbox, expect);
+    let (reports, placements) = files.into_iter().unzip();
+    Collected {
+        ledger,
+        reports,
+        placements,
+    }
+}
+
+/// The organizations the ledger counts, by name.
+fn counted_orgs(ledger: &Collected) -> Vec<String> {
     let mut names: Vec<String> = (ledger.reports.iter().zip(ledger.placements.iter()))
         .filter(|(_, p)| p.counts())
         .filter_map(|(r, _)| r.form.as_ref())
@@ -133,7 +159,7 @@ fn a_year_end_form_in_the_baseline_inbox_never_replaces_the_april_return() {
     assert!(orgs.iter().all(|n| n.contains("四月")), "{orgs:?}");
     assert_eq!(ledger.county.organizations(), 28);
     assert_eq!(ledger.stage.unwrap().stage, SurveyStage::Baseline);
-    let lines = ledger.files.to_vec().unwrap();
+    let lines = ledger.files.lines().to_vec();
     let year_end = lines.iter().find(|l| l.path == "白马镇年终.xlsx").unwrap();
     assert_eq!(
         year_end.status,
@@ -292,7 +318,7 @@ fn without_stage_or_deadline_the_majority_decides_and_a_tie_is_baseline() {
     assert!(chengguan.issues().iter().any(|i| i.code.id() == "E406"));
     assert_eq!(ledger.county.errors, 1);
     // The April organizations are named: the file's line says why they are not counted.
-    let lines = ledger.files.to_vec().unwrap();
+    let lines = ledger.files.lines().to_vec();
     let line = lines.iter().find(|l| l.path == "城关街道.xlsx").unwrap();
     assert_eq!(
         (line.organizations, &line.status),
@@ -377,7 +403,7 @@ fn a_unit_that_sent_only_a_return_of_the_other_stage_has_not_reported() {
         Some(date("2026-04-15")),
         Some(date("2026-04-12")),
     );
-    let status = ledger_at(&inbox, expect).status.unwrap();
+    let status = ledger_at(&inbox, expect).ledger.status.unwrap();
     let chengguan = status.units.iter().find(|u| u.name == "城关街道").unwrap();
     assert_eq!(chengguan.state, taizhang::status::State::Missing);
     assert_eq!(chengguan.file, None);
@@ -512,12 +538,11 @@ fn the_replaced_files_in_the_summary_are_capped_for_a_large_run() {
     assert!(text.contains("……等 7 个"), "{text}");
 }
 
-/// Both pipelines set the other-stage return aside and warn on the shrinking replacement
-/// alike: the streamed workbook (`ledger`) equals the in-memory one (`watch`), sheet by sheet.
+/// The workbook and the reports kept in memory (the two sinks) agree on the other-stage
+/// returns set aside and the shrinking replacement warned on.
 #[test]
-fn the_streamed_ledger_equals_the_in_memory_one_with_other_stages_and_shrinking_replacements() {
-    use taizhang::ledger::stream::StreamOptions;
-    use taizhang::ledger::LedgerOptions;
+fn the_workbook_and_the_collected_reports_agree_on_other_stages_and_shrinking_replacements() {
+    use taizhang::ledger::{LedgerOptions, RunOptions};
     let dir = temp_dir();
     let roster = small_roster(dir.path());
     let inbox = dir.path().join("收件");
@@ -539,34 +564,38 @@ fn the_streamed_ledger_equals_the_in_memory_one_with_other_stages_and_shrinking_
         Expectation::new(None, None, day),
         Expectation::new(Some(roster), Some(date("2026-04-15")), day),
     ] {
-        let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+        let out = dir.path().join("台账.xlsx");
         let options = LedgerOptions {
-            exclude: vec![streamed.clone(), kept.clone()],
+            exclude: vec![out.clone()],
+            force: true,
             ..LedgerOptions::default()
         };
-        let stream = StreamOptions {
+        let run = RunOptions {
             expect: &expect,
             feedback: None,
             progress: &|_| {},
         };
-        taizhang::ledger::stream::run(&inbox, &streamed, &options, &stream).unwrap();
-        let (discovery, reports) = taizhang::ledger::collect(&inbox, &options).unwrap();
-        let rules = &options.check.rules;
-        let ledger = Ledger::build_with(rules, &inbox, &discovery, reports, &expect);
-        taizhang::ledger::write(&ledger, &kept).unwrap();
-        let names = open_workbook::<Xlsx<_>, _>(&kept).unwrap().sheet_names();
-        for name in &names {
-            assert_eq!(sheet(&streamed, name), sheet(&kept, name), "sheet {name}");
-        }
-        let issues = sheet(&kept, "校验问题");
+        taizhang::ledger::write(&inbox, &out, &options, &run).unwrap();
+        let issues = sheet(&out, "校验问题");
         let code = |c: &str| issues.iter().filter(|r| r.contains(&c.to_string())).count();
         assert_eq!((code("E406"), code("W407")), (2, 1), "{issues:?}");
-        let detail = sheet(&kept, "台账明细");
+        let detail = sheet(&out, "台账明细");
         let counted = detail
             .iter()
             .filter(|r| r.iter().any(|c| c.contains("支部")))
             .count();
         assert_eq!(counted, 28 + 2);
+        let collected = taizhang::ledger::collect(&inbox, &options, &expect).unwrap();
+        let kept = |c: &str| {
+            (collected.done.iter())
+                .flat_map(|(r, _)| r.issues())
+                .filter(|i| i.code.id() == c)
+                .count()
+        };
+        assert_eq!((kept("E406"), kept("W407")), (2, 1));
+        let counts = collected.done.iter().filter(|(_, p)| p.counts());
+        let orgs: usize = counts.map(|(r, _)| r.organizations()).sum();
+        assert_eq!(orgs, counted);
     }
     assert_eq!(snapshot(&inbox), before);
 }
@@ -685,12 +714,12 @@ mod model {
             let ledger = ledger_at(&inbox, expect);
             prop_assert_eq!(counted_orgs(&ledger), expected(&files));
             let mut listed: Vec<String> =
-                ledger.files.to_vec().unwrap().into_iter().map(|l| l.path).collect();
+                ledger.files.lines().to_vec().into_iter().map(|l| l.path).collect();
             listed.sort();
             let mut names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
             names.sort();
             prop_assert_eq!(listed, names);
-            for line in ledger.files.to_vec().unwrap() {
+            for line in ledger.files.lines().to_vec() {
                 let file = files.iter().find(|f| f.name == line.path).unwrap();
                 let other = matches!(line.status, FileStatus::OtherStage(SurveyStage::YearEnd));
                 prop_assert_eq!(other, !file.baseline, "{}", line.path);

@@ -3,6 +3,12 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use taizhang::attribution::Placement;
+use taizhang::check::FileReport;
+use taizhang::ledger::{
+    pipeline, sink, Ledger, LedgerError, LedgerOptions, LedgerSink, RunOptions,
+};
+use taizhang::status::Expectation;
 
 /// A fresh temporary directory, removed when dropped.
 pub fn temp_dir() -> tempfile::TempDir {
@@ -37,4 +43,50 @@ pub fn json_keys(value: &serde_json::Value) -> Vec<&str> {
         .keys()
         .map(String::as_str)
         .collect()
+}
+
+/// The ledger sinks side by side: the workbook written, and every report kept.
+struct Both {
+    book: sink::Workbook,
+    kept: sink::Collector,
+}
+
+impl LedgerSink for Both {
+    type Done = Vec<(FileReport, Placement)>;
+
+    fn add(&mut self, report: FileReport, placement: &Placement) -> Result<(), LedgerError> {
+        self.book.add(report.clone(), placement)?;
+        self.kept.add(report, placement)
+    }
+
+    fn finish(self, ledger: &Ledger) -> Result<Self::Done, LedgerError> {
+        self.book.finish(ledger)?;
+        self.kept.finish(ledger)
+    }
+}
+
+/// The ledger of `inbox` as `taizhang ledger` makes it, written to `out` when given, with
+/// every report handed over (all but the superseded files) and its placement.
+pub fn ledger_run<'a>(
+    inbox: &Path,
+    out: Option<&Path>,
+    options: &'a LedgerOptions,
+    expect: &Expectation,
+) -> (Ledger<'a>, Vec<(FileReport, Placement)>) {
+    let Some(out) = out else {
+        let finished = taizhang::ledger::collect(inbox, options, expect).expect("ledger");
+        return (finished.ledger, finished.done);
+    };
+    let sink = Both {
+        book: sink::Workbook::new(inbox, out, options).expect("ledger output"),
+        kept: sink::Collector::default(),
+    };
+    let found = taizhang::discover::discover(inbox, &options.exclude);
+    let run = RunOptions {
+        expect,
+        feedback: None,
+        progress: &|_| {},
+    };
+    let finished = pipeline::run(inbox, found, options, &run, sink).expect("ledger");
+    (finished.ledger, finished.done)
 }

@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use taizhang::builder::{Cell, FormBuilder, OrgRow};
 use taizhang::check::CheckOptions;
-use taizhang::ledger::{self, Ledger, LedgerOptions};
+use taizhang::ledger::LedgerOptions;
 use taizhang::read::Limits;
 use taizhang::rules::{Rules, FOUR_GRADE_TOML};
 use taizhang::schema::org;
@@ -123,11 +123,9 @@ fn write_ledger(inbox: &Path, out: &Path, rules: &Rules) -> Vec<taizhang::check:
         exclude: vec![out.to_path_buf()],
         ..LedgerOptions::default()
     };
-    let (discovery, reports) = ledger::collect(inbox, &options).expect("collected");
-    let kept = ledger::collect(inbox, &options).expect("collected again").1;
-    let built = Ledger::build(rules, inbox, &discovery, reports);
-    ledger::write(&built, out).expect("ledger written");
-    kept
+    let expect = taizhang::status::Expectation::new(None, None, None);
+    let (_, files) = crate::support::ledger_run(inbox, Some(out), &options, &expect);
+    files.into_iter().map(|(r, _)| r).collect()
 }
 
 // ---- outcomes ----
