@@ -90,3 +90,43 @@ impl FileList {
         &self.lines
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(path: &str, status: FileStatus, organizations: usize) -> FileEntry {
+        FileEntry {
+            path: path.to_string(),
+            status,
+            detail: format!("说明 {path}"),
+            unit_code: "5101".to_string(),
+            unit_name: "白马镇".to_string(),
+            organizations,
+            coverage_rows: 2,
+            blank_rows: 1,
+            total_rows: 1,
+            unread_rows: 0,
+            errors: 3,
+            warnings: 4,
+        }
+    }
+
+    #[test]
+    fn lines_come_in_path_order_and_the_tally_counts_each_status() {
+        let list = FileList::new(vec![
+            line("b/2.xlsx", FileStatus::Read, 10),
+            line("a.xlsx", FileStatus::Superseded("c.xlsx".into()), 7),
+            line("c.xlsx", FileStatus::Failed, 0),
+            line("b/1.doc", FileStatus::Ignored("不是表格文件".into()), 0),
+        ]);
+        let order: Vec<&str> = list.lines().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(order, ["a.xlsx", "b/1.doc", "b/2.xlsx", "c.xlsx"]);
+        let tally = list.tally();
+        assert_eq!((tally.read, tally.failed, tally.ignored), (1, 1, 1));
+        assert_eq!((tally.superseded, tally.superseded_organizations), (1, 7));
+        // The superseded file's rows are in no sheet: not counted with the others.
+        assert_eq!((tally.organizations, tally.skipped_rows), (10, 6));
+        assert_eq!(list.len(), 4);
+    }
+}
