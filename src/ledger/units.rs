@@ -6,7 +6,6 @@ use super::file_list::FileList;
 use crate::attribution::{Owner, Placements, UnitId, UnitNames};
 use crate::check::FileReport;
 use crate::roster::Roster;
-use crate::schema::COVERAGE_MODES;
 use crate::status::{FileSeen, StatusReport};
 
 /// What a ledger is assembled from once every file went past.
@@ -24,9 +23,7 @@ pub struct Parts {
 /// order (sent or not), then units the roster does not know; without, the units found, by
 /// code and name.
 ///
-/// Which row each file counts in is decided once, when every file is placed: a national run
-/// has tens of thousands of units, and each is then one row of packed counters (and, when the
-/// roster does not name it, its code and name), made in one go rather than as files pass.
+/// Which row each file counts in is decided once, when every file is placed.
 pub struct Units {
     tiers: usize,
     /// The roster's units, by roster index: rows `0..listed.len()`.
@@ -36,7 +33,8 @@ pub struct Units {
     /// Per attributed file, its unit's row; [`NO_ROW`] for a file that does not count
     /// (superseded, or unreadable).
     row_of: Vec<u32>,
-    counts: Packed,
+    /// One row of counts per unit (code and name left empty: they are given when listed).
+    counts: Vec<UnitSummary>,
     /// With a roster, units it does not know are marked "不在花名册".
     with_roster: bool,
     cross: Cross,
@@ -57,7 +55,8 @@ impl Units {
         readable: &[bool],
     ) -> Units {
         let mut units = Units::laid_out(roster, tiers, placements, readable);
-        units.counts.grow(units.rows());
+        let empty = UnitSummary::new(String::new(), String::new(), tiers);
+        units.counts = vec![empty; units.rows()];
         units
     }
 
@@ -112,7 +111,7 @@ impl Units {
             listed,
             unlisted,
             row_of,
-            counts: Packed::new(tiers),
+            counts: Vec::new(),
             with_roster: roster.is_some(),
             cross: Cross::new(tiers),
             uncounted: (0, 0),
@@ -129,8 +128,7 @@ impl Units {
     /// Count the report of attributed file `i`, which is in the ledger (not superseded).
     pub fn add(&mut self, i: usize, report: &FileReport) {
         if let Some((row, one)) = self.count(i, report) {
-            let width = self.counts.width;
-            Packed::add_into(&mut self.counts.cells[row * width..(row + 1) * width], &one);
+            self.counts[row].merge(&one);
         }
     }
 
@@ -165,8 +163,8 @@ impl Units {
             None => Vec::new(),
         };
         let mut county = UnitSummary::new(String::new(), "合计".to_string(), self.tiers);
-        for row in 0..self.counts.rows() {
-            county.merge(&self.counts.get(row));
+        for row in &self.counts {
+            county.merge(row);
         }
         county.errors += self.uncounted.0;
         county.warnings += self.uncounted.1;
@@ -192,13 +190,13 @@ pub struct UnitList {
     unlisted: Vec<UnitId>,
     names: UnitNames,
     /// One row per unit: the roster's, then the others.
-    counts: Packed,
+    counts: Vec<UnitSummary>,
     unlisted_submission: Option<&'static str>,
 }
 
 impl UnitList {
     pub fn len(&self) -> usize {
-        self.counts.rows()
+        self.counts.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -207,7 +205,7 @@ impl UnitList {
 
     pub fn iter(&self) -> impl Iterator<Item = UnitSummary> + '_ {
         (0..self.len()).map(|row| {
-            let mut unit = self.counts.get(row);
+            let mut unit = self.counts[row].clone();
             match self.listed.get(row) {
                 Some((code, name)) => {
                     (unit.code, unit.name) = (code.clone(), name.clone());
@@ -224,109 +222,10 @@ impl UnitList {
     }
 }
 
-/// Rows of counters, one per unit: the counts of a [`UnitSummary`] as `u32`s (a unit's counts
-/// stay far below 4 billion: a sheet holds a million rows).
-struct Packed {
-    tiers: usize,
-    width: usize,
-    cells: Vec<u32>,
-}
-
-/// Counters of a row before the tiers: files, errors, warnings, 待定; after them: 两新 total,
-/// organized, above scale, above scale organized, then one per 覆盖方式.
-const HEAD: usize = 4;
-const COVERAGE_COUNTS: usize = 4;
-
-impl Packed {
-    fn new(tiers: usize) -> Packed {
-        Packed {
-            tiers,
-            width: HEAD + tiers + COVERAGE_COUNTS + COVERAGE_MODES.values.len(),
-            cells: Vec::new(),
-        }
-    }
-
-    fn rows(&self) -> usize {
-        self.cells.len() / self.width
-    }
-
-    fn grow(&mut self, rows: usize) {
-        self.cells.resize(self.cells.len() + rows * self.width, 0);
-    }
-
-    #[cfg(test)]
-    fn add(&mut self, row: usize, unit: &UnitSummary) {
-        Packed::add_into(
-            &mut self.cells[row * self.width..(row + 1) * self.width],
-            unit,
-        );
-    }
-
-    /// Add `unit`'s counts into the row `cells`.
-    fn add_into(cells: &mut [u32], unit: &UnitSummary) {
-        let c = &unit.coverage;
-        let head = [unit.files, unit.errors, unit.warnings, unit.tiers.pending];
-        let coverage = [c.total, c.organized, c.above_scale, c.above_scale_organized];
-        let all = head
-            .iter()
-            .chain(&unit.tiers.rated)
-            .chain(&coverage)
-            .chain(&c.by_mode);
-        for (cell, &n) in cells.iter_mut().zip(all) {
-            *cell = cell.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
-        }
-    }
-
-    /// The counts of `row`, code and name left empty.
-    fn get(&self, row: usize) -> UnitSummary {
-        let cells = &self.cells[row * self.width..(row + 1) * self.width];
-        let n = |i: usize| cells[i] as usize;
-        let mut unit = UnitSummary::new(String::new(), String::new(), self.tiers);
-        (unit.files, unit.errors, unit.warnings) = (n(0), n(1), n(2));
-        unit.tiers.pending = n(3);
-        for (t, count) in unit.tiers.rated.iter_mut().enumerate() {
-            *count = n(HEAD + t);
-        }
-        let at = HEAD + self.tiers;
-        let c = &mut unit.coverage;
-        (c.total, c.organized, c.above_scale, c.above_scale_organized) =
-            (n(at), n(at + 1), n(at + 2), n(at + 3));
-        for (m, count) in c.by_mode.iter_mut().enumerate() {
-            *count = n(at + COVERAGE_COUNTS + m);
-        }
-        unit
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::attribution::{Claim, Placed};
-
-    #[test]
-    fn packed_counts_come_back_as_added() {
-        let tiers = 3;
-        let mut unit = UnitSummary::new(String::new(), String::new(), tiers);
-        (unit.files, unit.errors, unit.warnings) = (2, 7, 11);
-        unit.tiers.rated = vec![5, 0, 3];
-        unit.tiers.pending = 1;
-        let c = &mut unit.coverage;
-        (c.total, c.organized, c.above_scale, c.above_scale_organized) = (9, 6, 4, 2);
-        c.by_mode = (1..=COVERAGE_MODES.values.len()).collect();
-        let mut packed = Packed::new(tiers);
-        packed.grow(3);
-        packed.add(1, &unit);
-        assert_eq!(packed.get(1), unit);
-        packed.add(1, &unit);
-        let mut twice = unit.clone();
-        twice.merge(&unit);
-        assert_eq!(packed.get(1), twice);
-        assert_eq!(
-            packed.get(0),
-            UnitSummary::new(String::new(), String::new(), tiers)
-        );
-        assert_eq!(packed.rows(), 3);
-    }
 
     /// Placements of files owned by (code, name), superseded by the file given.
     fn placements(files: &[(&str, &str, Option<u32>)]) -> Placements {
@@ -363,7 +262,7 @@ mod tests {
             units.unlisted,
             [placements[1].owner, placements[0].owner].map(unit_id)
         );
-        assert_eq!(units.counts.rows(), 2);
+        assert_eq!(units.counts.len(), 2);
         let (list, ..) = units.finish(None, placements);
         let names: Vec<String> = list.iter().map(|u| u.name).collect();
         assert_eq!(names, ["甲", "乙"]);

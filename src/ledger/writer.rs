@@ -181,28 +181,28 @@ fn assemble(
         coverage,
         issues,
     } = others;
-        let styles = &rows.styles;
-        let mut end_sheet = |write: &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>| {
-            let mut sheet = workbook.new_worksheet_with_constant_memory()?;
-            write(&mut sheet)?;
-            Ok::<Worksheet, XlsxError>(sheet)
-        };
-        let mut order = vec![end_sheet(&|s| summary::write(s, ledger, styles))?];
-        if ledger.status.is_some() {
-            order.push(end_sheet(&|s| submissions::write(s, ledger, styles))?);
-        }
-        order.extend(detail.finish()?);
-        order.extend(laggards.finish()?);
-        order.push(end_sheet(&|s| coverage::write(s, ledger, styles))?);
-        order.extend(coverage.finish()?);
-        order.extend(issues.finish()?);
-        order.push(end_sheet(&|s| files::write(s, ledger, styles))?);
-        for sheet in order {
-            workbook.push_worksheet(sheet);
-        }
-        workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
-        workbook.set_zip_compression_level(ZIP_LEVEL);
-        Ok(workbook)
+    let styles = &rows.styles;
+    let mut end_sheet = |write: &dyn Fn(&mut Worksheet) -> Result<(), XlsxError>| {
+        let mut sheet = workbook.new_worksheet_with_constant_memory()?;
+        write(&mut sheet)?;
+        Ok::<Worksheet, XlsxError>(sheet)
+    };
+    let mut order = vec![end_sheet(&|s| summary::write(s, ledger, styles))?];
+    if ledger.status.is_some() {
+        order.push(end_sheet(&|s| submissions::write(s, ledger, styles))?);
+    }
+    order.extend(detail.finish()?);
+    order.extend(laggards.finish()?);
+    order.push(end_sheet(&|s| coverage::write(s, ledger, styles))?);
+    order.extend(coverage.finish()?);
+    order.extend(issues.finish()?);
+    order.push(end_sheet(&|s| files::write(s, ledger, styles))?);
+    for sheet in order {
+        workbook.push_worksheet(sheet);
+    }
+    workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
+    workbook.set_zip_compression_level(ZIP_LEVEL);
+    Ok(workbook)
 }
 
 /// The ledger's zip compression level. The zip is compressed on one thread after the last
