@@ -4,9 +4,13 @@
 //! Every organization becomes a [`Seat`]: fixed-size fingerprints of its keys (128-bit hashes:
 //! a collision among the 10 million keys of a national run has a chance below 10^-24), its
 //! file and its row. Seats sharing a key form a group; a group spanning two owners yields a
-//! [`Finding`] per seat. The county run groups seats in memory; the national run spills them
-//! to [`SeatIndex`] buckets on disk, so memory does not grow with the number of organizations.
-//! Both use the same grouping, so they find the same issues in the same order.
+//! [`Finding`] per seat. `upgrade` groups its seats in memory; the ledger's pipeline spills
+//! them to [`SeatIndex`] buckets on disk, so its memory does not grow with the number of
+//! organizations. Both group alike, so they find the same issues in the same order.
+//!
+//! (The `extsort` crate was tried in place of the buckets, and dropped: its 0.5.0 loses every
+//! item when their number is a multiple of its segment size plus one: `done` then finds its
+//! buffer empty and gives back that empty buffer instead of the segments on disk.)
 
 use super::{Owner, Placements};
 use crate::check::FileReport;

@@ -1,4 +1,4 @@
-//! `taizhang ledger`: the workbook, streamed in flat memory, and feedback per unit when asked.
+//! `taizhang ledger`: the workbook, written in flat memory, and feedback per unit when asked.
 
 use super::progress::{show_stage, stage_bar};
 use super::EXIT_PARTIAL;
@@ -32,19 +32,19 @@ pub fn run(
         ..LedgerOptions::default()
     };
     let progress = stage_bar();
-    let stream = RunOptions {
+    let run = RunOptions {
         expect: &expect,
         feedback,
         progress: &|p| show_stage(&progress, p),
     };
-    let streamed = taizhang::ledger::write(inbox, out, &options, &stream)?;
+    let finished = taizhang::ledger::write(inbox, out, &options, &run)?;
     progress.finish_and_clear();
-    let summary = taizhang::ledger::summarize(&streamed.ledger, out);
+    let summary = taizhang::ledger::summarize(&finished.ledger, out);
     match format {
         Format::Text => print!("{}", summary.to_text()),
         Format::Json => println!("{}", serde_json::to_string_pretty(&summary)?),
     }
-    Ok(if report_feedback(&streamed.feedback) {
+    Ok(if report_feedback(&finished.feedback) {
         EXIT_PARTIAL
     } else {
         0

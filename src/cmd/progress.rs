@@ -18,7 +18,7 @@ pub fn stage_bar() -> ProgressBar {
     bar
 }
 
-/// Show a streamed ledger's progress on a [`stage_bar`]: each stage restarts the bar with its
+/// Show a ledger run's progress on a [`stage_bar`]: each stage restarts the bar with its
 /// number of files; saving (no files to count) turns it into a spinner.
 pub fn show_stage(bar: &ProgressBar, progress: Progress) {
     match progress {

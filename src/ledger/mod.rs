@@ -2,8 +2,8 @@
 //! each report to a sink in file order → the figures → the workbook, saved atomically.
 //!
 //! One pipeline ([`pipeline::run`]), three sinks ([`sink`]): [`write`] (the `ledger` command
-//! and `watch`) streams the reports into the workbook; [`collect`] keeps them in memory (tests,
-//! `upgrade`); [`status`] keeps nothing but 报送情况.
+//! and `watch`) streams the reports into the workbook; [`collect`] keeps them in memory
+//! (tests); [`status`] keeps nothing but 报送情况.
 
 pub mod continued;
 pub mod counts;
@@ -164,7 +164,6 @@ pub fn write<'a>(
     options: &'a LedgerOptions,
     run: &RunOptions,
 ) -> Result<Finished<'a, ()>, LedgerError> {
-    check_inbox(inbox)?;
     let found = discover::discover(inbox, &options.exclude);
     write_found(inbox, found, output, options, run)
 }
@@ -183,7 +182,7 @@ pub fn write_found<'a>(
 }
 
 /// The ledger's figures and every report handed over, with its placement, in memory (a
-/// county's inbox: tests, `upgrade`).
+/// county's inbox: tests).
 pub fn collect<'a>(
     inbox: &Path,
     options: &'a LedgerOptions,

@@ -3,7 +3,7 @@
 //! Nothing here writes; the sheet writers read these structs.
 
 pub use super::counts::{ratio, CoverageCounts, Cross, TierCounts, UnitSummary};
-pub use super::file_entry::{relative, relative_text, FileEntry, FileStatus};
+pub use super::file_entry::{relative, FileEntry, FileStatus};
 pub use super::file_list::FileList;
 pub use super::units::{Parts, UnitList, Units};
 

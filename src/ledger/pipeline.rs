@@ -14,8 +14,10 @@
 //!    only).
 //! 4. **Assemble** the figures ([`Ledger`]), and `sink.finish` with them.
 //!
-//! Memory grows with the number of files (paths, placements, 文件清单 lines: about 1 KB a
-//! file), not of organizations: the reports wait on disk and pass a few chunks at a time.
+//! Memory grows with the number of files (paths, placements, 文件清单 lines, units: about
+//! 1 KB a file), not of organizations: the reports wait on disk and pass a few chunks at a
+//! time. (The cross-unit findings stay in memory too: a few numbers per organization that two
+//! units both list.)
 
 use super::file_entry::{entry_of, other_entries, own_output_entry, FileEntry};
 use super::file_list::FileList;
@@ -137,7 +139,9 @@ pub fn run<'a, S: LedgerSink>(
     let feedback = std::mem::take(&mut gathered.feedback);
     let ledger = plan.assemble(&discovery, inbox, options, run.expect, gathered);
     release_free_memory();
-    progress(Progress::Start(Stage::Saving, 0));
+    if S::PASS == Stage::Writing {
+        progress(Progress::Start(Stage::Saving, 0));
+    }
     let done = sink.finish(&ledger)?;
     Ok(Finished {
         ledger,
@@ -322,14 +326,12 @@ impl<'r> Plan<'r> {
         let (to_sink, arrived) = mpsc::sync_channel::<Vec<std::io::Result<Prepared>>>(1);
         std::thread::scope(|scope| {
             let taker = scope.spawn(move || {
-                super::writer::unless_panicked(|| {
-                    let mut gathered = Gathered::new(self, options);
-                    for prepared in arrived.into_iter().flatten() {
-                        gathered.take(self, inbox, prepared.map_err(scratch)?, sink)?;
-                        progress(Progress::Done);
-                    }
-                    Ok(gathered)
-                })
+                let mut gathered = Gathered::new(self, options);
+                for prepared in arrived.into_iter().flatten() {
+                    gathered.take(self, inbox, prepared.map_err(scratch)?, sink)?;
+                    progress(Progress::Done);
+                }
+                Ok(gathered)
             });
             let files: Vec<usize> = (0..self.paths.len()).collect();
             for files in files.chunks(chunk) {

@@ -1,6 +1,5 @@
 //! The three [`LedgerSink`]s: the ledger workbook ([`Workbook`]), the reports kept in memory
-//! ([`Collector`], for tests and the upgrade's inbox side), and nothing ([`Discard`], for
-//! 报送情况 alone).
+//! ([`Collector`], for a county's inbox: tests), and nothing ([`Discard`], for 报送情况 alone).
 
 use super::model::Ledger;
 use super::pipeline::{LedgerSink, Stage};
@@ -38,7 +37,7 @@ impl LedgerSink for Workbook {
     type Done = ();
 
     fn add(&mut self, report: FileReport, placement: &Placement) -> Result<(), LedgerError> {
-        self.writer.add(report, placement.counts())
+        unless_panicked(|| self.writer.add(report, placement.counts()))
     }
 
     fn finish(self, ledger: &Ledger) -> Result<(), LedgerError> {
@@ -51,8 +50,7 @@ impl LedgerSink for Workbook {
     }
 }
 
-/// Every report handed over, in memory, with its placement: a county's inbox, for tests and
-/// for `upgrade`, which reads each organization of the year-end returns.
+/// Every report handed over, in memory, with its placement (a county's inbox: tests).
 #[derive(Default)]
 pub struct Collector {
     pub files: Vec<(FileReport, Placement)>,

@@ -44,7 +44,8 @@ pub struct LedgerWriter {
     detail_buf: String,
     /// To the other lists' thread: a report, its line, and whether it counts.
     to_others: SyncSender<(FileReport, Line, bool)>,
-    others: JoinHandle<Result<OtherLists, LedgerError>>,
+    /// Taken when it is joined: at the end, or when it stopped on an error.
+    others: Option<JoinHandle<Result<OtherLists, LedgerError>>>,
 }
 
 /// The lists other than 台账明细, written together.
@@ -60,13 +61,7 @@ const OTHERS_QUEUE: usize = 8;
 impl LedgerWriter {
     /// `sheet_rows` is the most rows a sheet holds before a list continues on the next.
     pub fn new(rules: &Rules, inbox: &Path, sheet_rows: u32) -> Result<LedgerWriter, LedgerError> {
-        Self::open(rules, inbox, sheet_rows).map_err(|source| match source {
-            // The constant-memory sheets' temporary files: said as every temporary file's error.
-            XlsxError::TempFileError(_, error) | XlsxError::IoError(error) => {
-                LedgerError::Scratch { error }
-            }
-            source => LedgerError::Write { source },
-        })
+        Self::open(rules, inbox, sheet_rows).map_err(write_error)
     }
 
     fn open(rules: &Rules, inbox: &Path, limit: u32) -> Result<LedgerWriter, XlsxError> {
@@ -93,7 +88,7 @@ impl LedgerWriter {
             detail,
             detail_buf: String::new(),
             to_others,
-            others,
+            others: Some(others),
         })
     }
 
@@ -109,13 +104,24 @@ impl LedgerWriter {
                 rows: &self.rows,
                 buf: &mut self.detail_buf,
             };
-            detail::write_report(&mut self.detail, sink, &report, &line)
-                .map_err(|source| LedgerError::Write { source })?;
+            detail::write_report(&mut self.detail, sink, &report, &line).map_err(write_error)?;
         }
-        // When the other lists' thread stopped on an error, `finish` gives it.
-        self.to_others.send((report, line, counts)).ok();
+        if self.to_others.send((report, line, counts)).is_err() {
+            // The other lists' thread stopped on an error: the run stops with it.
+            join(&mut self.others)?;
+        }
         Ok(())
     }
+}
+
+/// The other lists back from their thread once it has ended (its error, if it stopped on one).
+fn join(
+    others: &mut Option<JoinHandle<Result<OtherLists, LedgerError>>>,
+) -> Result<OtherLists, LedgerError> {
+    let others = others
+        .take()
+        .expect("the other lists' thread is joined once");
+    others.join().expect("the other lists' thread")
 }
 
 /// The other lists' thread: 后进整改, 两新明细 and 校验问题 rows of each report as it arrives.
@@ -138,7 +144,7 @@ fn write_others(
                 .and_then(|()| issues::write_report(&mut lists.issues, sink, &report, &line)),
             false => issues::write_report(&mut lists.issues, sink, &report, &line),
         };
-        written.map_err(|source| LedgerError::Write { source })?;
+        written.map_err(write_error)?;
     }
     Ok(lists)
 }
@@ -153,15 +159,15 @@ impl LedgerWriter {
             rows,
             detail,
             to_others,
-            others,
+            mut others,
             ..
         } = self;
         drop(to_others);
-        let others = others.join().expect("the other lists' thread")?;
+        let others = join(&mut others)?;
         let workbook = Arc::into_inner(workbook).expect("the only workbook handle");
         let workbook = workbook.into_inner().expect("workbook lock");
-        let mut workbook = assemble(workbook, &rows, detail, others, ledger)
-            .map_err(|source| LedgerError::Write { source })?;
+        let mut workbook =
+            assemble(workbook, &rows, detail, others, ledger).map_err(write_error)?;
         let kind = crate::output::Kind::Ledger;
         crate::save::save_output(&mut workbook, output, kind, force)?;
         Ok(())
@@ -203,6 +209,17 @@ fn assemble(
     workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::LEDGER)?);
     workbook.set_zip_compression_level(ZIP_LEVEL);
     Ok(workbook)
+}
+
+/// A writing error; one of a temporary file (the constant-memory sheets') is said as every
+/// temporary file's error is, in Chinese.
+fn write_error(source: XlsxError) -> LedgerError {
+    match source {
+        XlsxError::TempFileError(_, error) | XlsxError::IoError(error) => {
+            LedgerError::Scratch { error }
+        }
+        source => LedgerError::Write { source },
+    }
 }
 
 /// The ledger's zip compression level. The zip is compressed on one thread after the last

@@ -122,12 +122,6 @@ fn from_folder(
     roster: Option<&Roster>,
     exclude: &[PathBuf],
 ) -> Result<Input, UpgradeError> {
-    if !inbox.is_dir() {
-        return Err(UpgradeError::Missing {
-            path: inbox.to_path_buf(),
-            side: side.label(),
-        });
-    }
     let found = crate::discover::discover(inbox, exclude);
     let reports = crate::check::check_files(&found.candidates, options);
     let mut reports: Vec<FileReport> = reports.into_iter().filter(|r| !r.own_output).collect();

@@ -21,7 +21,6 @@ mod sheets;
 pub mod workbook;
 
 use crate::check::CheckOptions;
-use crate::ledger::LedgerError;
 pub use input::{Input, RatedOrg, Side, SideIssue};
 pub use matching::{Link, Matching, UnitRef};
 pub use outcome::{Evaluation, Figures, Outcome, Row};
@@ -42,9 +41,6 @@ pub enum UpgradeError {
     /// The output may not be written where asked ([`crate::output`]'s rule).
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
-    /// A folder could not be checked.
-    #[error(transparent)]
-    Folder(#[from] LedgerError),
     /// A ledger could not be read back.
     #[error(transparent)]
     Readback(#[from] ReadbackError),

@@ -341,8 +341,8 @@ impl State {
         }
         let files = found.candidates.len();
         let built = match self.rebuild(found) {
-            Ok(streamed) => {
-                self.log_changes(&streamed, &changes, initial, log);
+            Ok(finished) => {
+                self.log_changes(&finished, &changes, initial, log);
                 true
             }
             Err(e) => {
@@ -358,36 +358,36 @@ impl State {
 
     /// The `ledger` command's pipeline over `found`.
     fn rebuild(&self, found: Discovery) -> Result<Finished<'_, ()>, LedgerError> {
-        let stream = RunOptions {
+        let run = RunOptions {
             expect: &self.expect,
             feedback: self.options.feedback.as_deref(),
             progress: &|_| {},
         };
         let inbox = &self.options.inbox;
-        ledger::write_found(inbox, found, &self.options.output, &self.ledger, &stream)
+        ledger::write_found(inbox, found, &self.options.output, &self.ledger, &run)
     }
 
     /// One line per change (on the first refresh, only the feedback that failed).
     fn log_changes(
         &self,
-        streamed: &Finished<()>,
+        finished: &Finished<()>,
         changes: &[(PathBuf, Change)],
         initial: bool,
         log: &mut dyn FnMut(String),
     ) {
         if initial {
-            streamed
+            finished
                 .ledger
                 .stage
                 .iter()
                 .for_each(|stage| log(stage.line()));
-            report_feedback_failures(&streamed.feedback, log);
+            report_feedback_failures(&finished.feedback, log);
             return;
         }
-        let lines = streamed.ledger.files.lines();
+        let lines = finished.ledger.files.lines();
         for (path, change) in changes {
-            let shown = streamed.ledger.display_path(path);
-            if let Some(line) = event_line(lines, &shown, *change, &streamed.feedback) {
+            let shown = finished.ledger.display_path(path);
+            if let Some(line) = event_line(lines, &shown, *change, &finished.feedback) {
                 log(line);
             }
         }

@@ -82,13 +82,13 @@ fn the_ledger_is_the_same_on_one_thread_and_on_four_with_and_without_a_roster() 
         Expectation::new(None, None, day),
         Expectation::new(Some(roster), None, day),
     ] {
-        let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+        let (four, one) = (dir.path().join("4.xlsx"), dir.path().join("1.xlsx"));
         let rules = Rules::embedded();
-        stream_ledger(&samples(), &streamed, &rules, 4, u32::MAX, &expect);
-        stream_ledger(&samples(), &kept, &rules, 1, u32::MAX, &expect);
-        assert_eq!(sheet_names(&streamed), sheet_names(&kept));
-        for name in sheet_names(&kept) {
-            assert_eq!(sheet(&streamed, &name), sheet(&kept, &name), "sheet {name}");
+        stream_ledger(&samples(), &four, &rules, 4, u32::MAX, &expect);
+        stream_ledger(&samples(), &one, &rules, 1, u32::MAX, &expect);
+        assert_eq!(sheet_names(&four), sheet_names(&one));
+        for name in sheet_names(&one) {
+            assert_eq!(sheet(&four, &name), sheet(&one, &name), "sheet {name}");
         }
     }
 }
@@ -152,9 +152,9 @@ fn resubmissions_and_shared_codes_come_out_the_same_on_one_thread_and_on_four() 
     std::fs::write(inbox.join("~$甲镇.xlsx"), b"lock").unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2023, 4, 10);
     let expect = Expectation::new(None, None, day);
-    let (streamed, kept) = (dir.path().join("s.xlsx"), dir.path().join("m.xlsx"));
+    let (four, kept) = (dir.path().join("4.xlsx"), dir.path().join("1.xlsx"));
     let rules = Rules::embedded();
-    stream_ledger(&inbox, &streamed, &rules, 4, u32::MAX, &expect);
+    stream_ledger(&inbox, &four, &rules, 4, u32::MAX, &expect);
     stream_ledger(&inbox, &kept, &rules, 1, u32::MAX, &expect);
     let files = list_rows(&kept, "文件清单");
     let joined = |row: &[Data]| {
@@ -178,9 +178,9 @@ fn resubmissions_and_shared_codes_come_out_the_same_on_one_thread_and_on_four() 
     let issues = list_rows(&kept, "校验问题");
     let shared = issues.iter().filter(|r| joined(r).contains("E404")).count();
     assert_eq!(shared, 2, "the shared code is an error in both units");
-    assert_eq!(sheet_names(&streamed), sheet_names(&kept));
+    assert_eq!(sheet_names(&four), sheet_names(&kept));
     for name in sheet_names(&kept) {
-        assert_eq!(sheet(&streamed, &name), sheet(&kept, &name), "sheet {name}");
+        assert_eq!(sheet(&four, &name), sheet(&kept, &name), "sheet {name}");
     }
 }
 

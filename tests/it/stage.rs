@@ -147,7 +147,7 @@ fn a_year_end_form_in_the_baseline_inbox_never_replaces_the_april_return() {
     april_and_year_end(&inbox);
     let before = snapshot(&inbox);
 
-    // In memory (`watch`), with the status streamed as `status` does (ledger_at compares).
+    // The reports kept in memory, and the status as `status` gives it (ledger_at compares).
     let expect = Expectation::new(
         Some(roster),
         Some(date("2026-04-15")),
