@@ -12,7 +12,7 @@
 
 mod names;
 mod roster_match;
-pub mod shared;
+pub(crate) mod shared;
 mod versions;
 
 pub use names::{UnitId, UnitNames};

@@ -5,25 +5,25 @@
 //! and `watch`) streams the reports into the workbook; [`collect`] keeps them in memory
 //! (tests); [`status`] keeps nothing but 报送情况.
 
-pub mod continued;
-pub mod counts;
-pub mod coverage;
+pub(crate) mod continued;
+pub(crate) mod counts;
+pub(crate) mod coverage;
 pub mod detail;
-pub mod file_entry;
-pub mod file_list;
-pub mod files;
-pub mod issues;
-pub mod laggards;
+pub(crate) mod file_entry;
+pub(crate) mod file_list;
+pub(crate) mod files;
+pub(crate) mod issues;
+pub(crate) mod laggards;
 pub mod model;
 pub mod pipeline;
-pub mod rows;
+pub(crate) mod rows;
 pub mod sink;
-pub mod spill;
-pub mod style;
-pub mod submissions;
-pub mod summary;
+pub(crate) mod spill;
+pub(crate) mod style;
+pub(crate) mod submissions;
+pub(crate) mod summary;
 pub mod unit_feedback;
-pub mod units;
+pub(crate) mod units;
 pub mod writer;
 
 use crate::attribution::Placement;

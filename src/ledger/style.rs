@@ -316,18 +316,6 @@ pub fn write_value(
     }
 }
 
-pub fn write_date(
-    sheet: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: chrono::NaiveDate,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    sheet
-        .write_datetime_with_format(row, col, &excel_date(d)?, &styles.date)
-        .map(drop)
-}
-
 fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     use chrono::Datelike;
     ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
