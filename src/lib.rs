@@ -44,6 +44,7 @@ pub(crate) mod layout;
 pub mod ledger;
 pub(crate) mod marker;
 pub mod normalize;
+pub mod os_error;
 pub mod output;
 pub mod schema;
 

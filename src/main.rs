@@ -24,11 +24,28 @@ fn main() -> ExitCode {
                 // Like a rules file's, a roster's message names the file, the row and the fix.
                 eprintln!("错误：{roster_error}");
             } else {
-                eprintln!("错误：{e:#}");
+                eprintln!("错误：{}", error_text(&e));
             }
             ExitCode::from(cmd::EXIT_FAILURE)
         }
     }
+}
+
+/// An error and its causes, each said once: a cause already in the text before it is left out,
+/// and an operating-system error is said in Chinese ([`taizhang::os_error`]), never in the
+/// system's words.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let part = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => taizhang::os_error::sentence(io),
+            None => cause.to_string(),
+        };
+        if !text.contains(&part) {
+            text.push_str(&format!("：{part}"));
+        }
+    }
+    text
 }
 
 /// `taizhang codes | head`: when the reader of our output goes away, stop as other command-line

@@ -90,7 +90,7 @@ pub enum OutputError {
     #[error("{} 已存在且不是普通文件，不能覆盖；请换一个输出文件名", path.display())]
     NotAFile { path: PathBuf },
     /// The output folder cannot be created or takes no file.
-    #[error("无法在输出文件夹 {} 中写入文件，请换一个输出位置", dir.display())]
+    #[error("无法在输出文件夹 {} 中写入文件（{}），请换一个输出位置", dir.display(), crate::os_error::describe(source))]
     Unwritable {
         dir: PathBuf,
         #[source]

@@ -27,7 +27,7 @@ pub enum SaveError {
     #[error(transparent)]
     Refused(#[from] crate::output::OutputError),
     /// The folder of the target is missing or not writable.
-    #[error("无法在 {dir} 中创建临时文件：{source}")]
+    #[error("无法在 {dir} 中创建临时文件：{}", crate::os_error::sentence(source))]
     CreateTemp {
         dir: PathBuf,
         #[source]
@@ -41,7 +41,7 @@ pub enum SaveError {
         source: XlsxError,
     },
     /// The finished file could not be renamed into place (or given its permissions).
-    #[error("无法保存为 {path}：{source}")]
+    #[error("无法保存为 {path}：{}", crate::os_error::sentence(source))]
     Persist {
         path: PathBuf,
         #[source]

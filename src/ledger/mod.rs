@@ -53,7 +53,7 @@ pub enum LedgerError {
     #[error(
         "无法写入临时文件（临时文件夹 {dir}）：{reason}。汇总时临时文件夹需有约每个党组织 2 KB 的空间，可用环境变量 TMPDIR 换一个文件夹",
         dir = std::env::temp_dir().display(),
-        reason = scratch_reason(.error)
+        reason = crate::os_error::describe(.error)
     )]
     Scratch {
         /// Not a `source`: the message already says it in Chinese.
@@ -67,16 +67,6 @@ pub enum LedgerError {
     /// The finished workbook could not be saved in place.
     #[error("无法保存台账：{0}")]
     Save(#[from] crate::save::SaveError),
-}
-
-/// What went wrong with a temporary file, in words a clerk can act on.
-fn scratch_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::StorageFull => "磁盘空间不足".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有写入权限".to_string(),
-        std::io::ErrorKind::NotFound => "文件夹不存在".to_string(),
-        _ => e.to_string(),
-    }
 }
 
 /// Settings of a ledger run.

@@ -47,12 +47,12 @@ impl RulesError {
     }
 }
 
-fn io_reason(e: &std::io::Error) -> &'static str {
+fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在",
-        std::io::ErrorKind::PermissionDenied => "没有读取权限",
-        std::io::ErrorKind::InvalidData => "不是 UTF-8 编码的文本文件",
-        _ => "读取失败",
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::InvalidData => "不是 UTF-8 编码的文本文件".to_string(),
+        _ => crate::os_error::describe(e),
     }
 }
 

@@ -91,7 +91,7 @@ pub enum WatchError {
         #[source]
         source: notify::Error,
     },
-    #[error("无法创建反馈目录 {}：{source}", path.display())]
+    #[error("无法创建反馈目录 {}：{}", path.display(), crate::os_error::sentence(source))]
     FeedbackDir {
         path: PathBuf,
         #[source]

@@ -155,10 +155,14 @@ fn assert_scratch_error(output: &std::process::Output, folder: &std::path::Path)
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("无法写入临时文件"), "{stderr}");
     assert!(stderr.contains(&folder.display().to_string()), "{stderr}");
+    let folder = format!("临时文件夹 {}）：不存在", folder.display());
     assert!(
-        stderr.contains("文件夹不存在") && stderr.contains("TMPDIR"),
+        stderr.contains(&folder) && stderr.contains("TMPDIR"),
         "{stderr}"
     );
+    // Said once, in Chinese: no system text, no repeated cause.
+    assert!(!stderr.contains("os error"), "{stderr}");
+    assert_eq!(stderr.matches("不存在").count(), 1, "{stderr}");
 }
 
 /// `status` spills its reports like `ledger`: the same error, and no status on stdout.
@@ -199,4 +203,38 @@ fn a_closed_output_pipe_ends_the_run_without_a_panic() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!output.status.success(), "the output could not be written");
+}
+
+/// Operating-system errors are said in Chinese by kind, with advice that fits the cause: a
+/// missing file is not "被其他程序占用", and the system's own English never shows.
+#[test]
+fn operating_system_errors_are_chinese_sentences_that_fit_the_cause() {
+    let dir = temp_dir();
+    let missing = dir.path().join("没有这个文件.xlsx");
+    let output = taizhang().arg("check").arg(&missing).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("文件无法打开：不存在。请确认路径无误"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("占用") && !stdout.contains("os error"),
+        "{stdout}"
+    );
+
+    // An output folder whose place is taken by a file.
+    let file = dir.path().join("一个文件");
+    std::fs::write(&file, b"x").unwrap();
+    let output = taizhang()
+        .args(["ledger"])
+        .arg(root().join("samples/摸底"))
+        .arg("-o")
+        .arg(file.join("台账.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("无法在输出文件夹"), "{stderr}");
+    let said = stderr.replace(&file.display().to_string(), "");
+    assert!(!said.chars().any(|c| c.is_ascii_alphabetic()), "{stderr}");
 }

@@ -271,7 +271,10 @@ impl Rejection {
         const RESAVE: &str = "请用 Excel 或 WPS 打开后另存为新的 .xlsx 文件，重新报送";
         const BROKEN: &str = "文件不完整或已损坏（可能下载、拷贝时中断），无法读取。请从原电脑重新拷贝，或打开后另存为 .xlsx 重新报送";
         match self {
-            Io(e) => format!("文件无法打开（{e}）。请确认文件未被其他程序占用，重新报送"),
+            Io(e) => match crate::os_error::advice(e) {
+                "" => format!("文件无法打开：{}。请重新报送", crate::os_error::describe(e)),
+                advice => format!("文件无法打开：{}。{advice}", crate::os_error::describe(e)),
+            },
             Empty => "文件是空的（0 字节），可能保存或拷贝没有完成。请重新保存调查表后报送".into(),
             NotSpreadsheet(kind) => format!(
                 "文件内容是{}，不是 Excel 工作簿。请报送填好的 .xlsx 调查表",
