@@ -31,7 +31,7 @@ pub enum Command {
     },
     /// 报送前检查：逐个单元格指出需要修改的地方
     Check {
-        /// 要检查的调查表文件（.xlsx .xlsm .xls .ods）
+        /// 要检查的调查表文件（.xlsx .xlsm .xls .ods），或存放调查表的文件夹（含子文件夹）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 输出格式

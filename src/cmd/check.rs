@@ -29,7 +29,13 @@ pub fn run(
         }
         None => None,
     };
-    let mut reports = check::check_files(files, &options);
+    let (files, in_folder): (Vec<PathBuf>, Vec<bool>) = expand(files)?.into_iter().unzip();
+    // A folder may hold feedback workbooks of an earlier check: not forms, not listed.
+    let mut reports: Vec<FileReport> = (check::check_files(&files, &options).into_iter())
+        .zip(in_folder)
+        .filter(|(report, in_folder)| !(report.own_output && *in_folder))
+        .map(|(report, _)| report)
+        .collect();
     if let Some(stage) = stage {
         reports
             .iter_mut()
@@ -52,6 +58,36 @@ pub fn run(
     } else {
         0
     })
+}
+
+/// The files to check: each file given, and the spreadsheets in each folder given (subfolders
+/// included, found as `ledger` finds them: lock, hidden and non-spreadsheet files left out,
+/// and said so on stderr), each with whether it was found in a folder.
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push((path.clone(), false));
+            continue;
+        }
+        let found = taizhang::discover::discover(path, &[]);
+        if found.candidates.is_empty() {
+            anyhow::bail!(
+                "文件夹 {} 中没有调查表文件（.xlsx .xlsm .xls .ods）",
+                path.display()
+            );
+        }
+        let skipped = found.ignored.len() + found.unlisted.len();
+        if skipped > 0 {
+            eprintln!(
+                "文件夹 {}：检查其中 {} 个表格文件，另有 {skipped} 个文件不是调查表，未检查",
+                path.display(),
+                found.candidates.len()
+            );
+        }
+        files.extend(found.candidates.into_iter().map(|file| (file, true)));
+    }
+    Ok(files)
 }
 
 /// A feedback workbook for each file with issues, each named on stderr; whether all were

@@ -238,3 +238,51 @@ fn operating_system_errors_are_chinese_sentences_that_fit_the_cause() {
     let said = stderr.replace(&file.display().to_string(), "");
     assert!(!said.chars().any(|c| c.is_ascii_alphabetic()), "{stderr}");
 }
+
+/// `check 文件夹` checks every spreadsheet in it (subfolders too), says what it left out, and
+/// does not list the feedback workbooks an earlier `check --feedback` put there.
+#[test]
+fn check_given_a_folder_checks_the_spreadsheets_in_it() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(inbox.join("二组")).unwrap();
+    FormBuilder::new()
+        .unit("白马镇")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    FormBuilder::new()
+        .unit("青山镇")
+        .org(|o| o.set("org_type", "党小组"))
+        .write(inbox.join("二组/青山镇.xlsx"))
+        .unwrap();
+    std::fs::write(inbox.join("说明.txt"), "不是报表").unwrap();
+    let first = taizhang()
+        .arg("check")
+        .arg(&inbox)
+        .arg("--feedback")
+        .arg(&inbox)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.contains("共检查 2 个文件"), "{stdout}");
+    assert!(
+        stdout.contains("青山镇.xlsx") && stdout.contains("E104"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("另有 1 个文件不是调查表"), "{stderr}");
+    assert!(inbox.join("青山镇_反馈.xlsx").exists(), "{stderr}");
+    // Again: the feedback workbook now in the folder is ours, not a form to check.
+    let again = taizhang().arg("check").arg(&inbox).output().unwrap();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("共检查 2 个文件"), "{stdout}");
+    assert!(!stdout.contains("反馈.xlsx"), "{stdout}");
+
+    let empty = dir.path().join("空");
+    std::fs::create_dir(&empty).unwrap();
+    let output = taizhang().arg("check").arg(&empty).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("中没有调查表文件"), "{stderr}");
+}
