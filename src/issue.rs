@@ -146,7 +146,8 @@ impl<'de> Deserialize<'de> for Code {
 pub struct Issue {
     pub severity: Severity,
     pub code: Code,
-    /// Sheet name as found in the file; empty for file-level issues.
+    /// Sheet name as found in the file; empty for file-level issues (`null` in JSON).
+    #[serde(with = "sheet_name")]
     pub sheet: String,
     /// Real A1 reference in the original sheet.
     pub cell: Option<String>,
@@ -159,6 +160,26 @@ pub struct Issue {
     pub value: Option<String>,
     /// What is wrong and what is expected, in Chinese.
     pub message: String,
+}
+
+/// An issue's sheet in JSON: `null` for a file-level issue, as the other places are; stored
+/// as it is elsewhere (the spill's compact encoding).
+mod sheet_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(sheet: &str, s: S) -> Result<S::Ok, S::Error> {
+        match s.is_human_readable() && sheet.is_empty() {
+            true => s.serialize_none(),
+            false => s.serialize_str(sheet),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        match d.is_human_readable() {
+            true => Ok(Option::<String>::deserialize(d)?.unwrap_or_default()),
+            false => String::deserialize(d),
+        }
+    }
 }
 
 impl Issue {

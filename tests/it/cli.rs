@@ -286,3 +286,21 @@ fn check_given_a_folder_checks_the_spreadsheets_in_it() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("中没有调查表文件"), "{stderr}");
 }
+
+/// A file-level issue has no sheet: `null` in JSON, like its cell and row (README's contract).
+#[test]
+fn a_file_level_issue_has_a_null_sheet_in_json() {
+    let dir = temp_dir();
+    let path = dir.path().join("白马镇.xlsx");
+    std::fs::write(&path, b"not a workbook").unwrap();
+    let output = taizhang()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let issue = &doc["files"][0]["issues"][0];
+    assert_eq!(issue["code"], "E003", "{issue}");
+    assert!(issue["sheet"].is_null(), "{issue}");
+    assert!(issue["cell"].is_null() && issue["row"].is_null(), "{issue}");
+}
