@@ -121,7 +121,8 @@ pub fn compare(
 pub struct UpgradeSummary {
     /// Organizations found on both sides.
     pub matched: usize,
-    /// The five outcomes of RULES.md, always all present.
+    /// Every outcome, always all present: RULES.md's five, then 待定 and 无法匹配 (as the text
+    /// summary counts them).
     pub outcomes: serde_json::Map<String, serde_json::Value>,
     /// 后进转化率, 0.0..=1.0; `null` when the baseline has no 后进.
     pub laggard_conversion: Option<f64>,
@@ -133,7 +134,7 @@ pub struct UpgradeSummary {
 /// The county's figures as the JSON contract.
 pub fn summarize(up: &Upgrade) -> UpgradeSummary {
     let county = &up.evaluation.county;
-    let outcomes = Outcome::RULES
+    let outcomes = Outcome::ALL
         .iter()
         .map(|o| (o.label().to_string(), county.count(*o).into()))
         .collect();

@@ -42,7 +42,7 @@ impl Outcome {
         Outcome::Pending,
         Outcome::Ambiguous,
     ];
-    /// The five outcomes of RULES.md (the JSON summary's keys).
+    /// The five outcomes of RULES.md (always in the text summary).
     pub const RULES: [Outcome; 5] = [
         Outcome::Promoted,
         Outcome::Kept,

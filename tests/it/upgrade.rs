@@ -181,7 +181,15 @@ fn a_pending_tier_on_either_side_is_its_own_case() {
     assert_eq!(outcome_of(&up, "乙村党支部"), Outcome::Pending);
     let summary = upgrade::summarize(&up);
     assert_eq!(summary.matched, 2);
-    assert!(summary.outcomes.values().all(|v| v == 0));
+    // Counted as 待定, in none of RULES.md's five; the JSON says so as the text does.
+    let count = |label: &str| summary.outcomes[label].as_u64();
+    assert_eq!(count("待定"), Some(2));
+    let others = ["晋位", "保持", "降位", "新增", "未复评", "无法匹配"];
+    assert!(
+        others.iter().all(|o| count(o) == Some(0)),
+        "{:?}",
+        summary.outcomes
+    );
     // A 后进 whose year-end tier is pending is not converted.
     assert_eq!(summary.laggard_conversion, Some(0.0));
 }
@@ -263,6 +271,7 @@ fn two_candidates_are_an_issue_not_a_guess() {
     let county = &up.evaluation.county;
     assert_eq!(county.count(Outcome::Ambiguous), 3);
     assert_eq!(county.matched(), 0);
+    assert_eq!(upgrade::summarize(&up).outcomes["无法匹配"], 3);
     let ambiguous: Vec<_> = up
         .issues()
         .filter(|i| i.issue.code == Code::AmbiguousMatch)
@@ -488,7 +497,7 @@ fn the_json_summary_is_the_contract() {
     );
     assert_eq!(
         json["outcomes"],
-        serde_json::json!({"晋位": 2, "保持": 1, "降位": 1, "新增": 1, "未复评": 1})
+        serde_json::json!({"晋位": 2, "保持": 1, "降位": 1, "新增": 1, "未复评": 1, "待定": 0, "无法匹配": 0})
     );
     assert_eq!(json["matched"], 4);
     assert_eq!(json["laggard_conversion"], 1.0);
