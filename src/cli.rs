@@ -129,7 +129,11 @@ pub enum Command {
         rules: Option<PathBuf>,
     },
     /// 列出全部问题代码
-    Codes,
+    Codes {
+        /// 输出格式：text 对齐的表格，markdown 表格（同 README），json
+        #[arg(long, value_enum, default_value_t = CodesFormat::Text)]
+        format: CodesFormat,
+    },
 }
 
 /// Who must report and by when (`ledger`, `status`, `watch`).
@@ -155,6 +159,14 @@ fn parse_stage(text: &str) -> Result<SurveyStage, String> {
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     taizhang::dates::parse_text(text).ok_or_else(|| format!("“{text}”不是日期，应写成 2026-04-15"))
+}
+
+/// How `codes` prints the table.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodesFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

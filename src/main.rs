@@ -118,6 +118,6 @@ fn run(cli: Cli) -> Result<u8> {
             force,
         ),
         Command::Rules { rules } => cmd::rules::run(rules.as_deref()),
-        Command::Codes => cmd::codes::run(),
+        Command::Codes { format } => cmd::codes::run(format),
     }
 }

@@ -117,17 +117,58 @@ fn readme_code_table_is_current() {
     let table = taizhang::issue::code_table_markdown();
     assert!(
         readme.contains(&table),
-        "README's code table is stale; paste the output of `taizhang codes`:\n{table}"
+        "README's code table is stale; paste the output of `taizhang codes --format markdown`:\n{table}"
     );
 }
 
 #[test]
 fn codes_command_prints_the_table() {
-    let output = taizhang().arg("codes").output().unwrap();
+    let output = taizhang().args(["codes", "--format", "markdown"]).output();
     assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.unwrap().stdout).unwrap(),
         taizhang::issue::code_table_markdown()
     );
+    let output = taizhang().args(["codes", "--format", "json"]).output();
+    let json: serde_json::Value = serde_json::from_slice(&output.unwrap().stdout).unwrap();
+    let codes = json.as_array().unwrap();
+    assert_eq!(codes.len(), taizhang::issue::CODES.len());
+    assert_eq!(codes[0]["code"], "E001");
+    assert_eq!(codes[0]["severity"], "错误");
+}
+
+/// By default a table for the terminal, not Markdown: every line's 问题 and 何时出现 columns
+/// start at the same display column (CJK characters two columns wide).
+#[test]
+fn codes_prints_an_aligned_table_for_the_terminal() {
+    use unicode_width::UnicodeWidthStr;
+    let output = taizhang().arg("codes").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), taizhang::issue::CODES.len() + 1);
+    assert!(!text.contains('|'), "{text}");
+    // Where the third and fourth columns start on each line, in display columns.
+    let starts = |line: &str| {
+        let mut starts = Vec::new();
+        let mut at = 0;
+        let mut gap = 0;
+        for ch in line.chars() {
+            if ch == ' ' {
+                gap += 1;
+            } else {
+                if gap >= 2 {
+                    starts.push(at);
+                }
+                gap = 0;
+            }
+            at += ch.to_string().width();
+        }
+        starts
+    };
+    let first = starts(lines[0]);
+    assert_eq!(first.len(), 3, "{}", lines[0]);
+    for line in &lines {
+        assert_eq!(starts(line)[..3], first[..], "{line}");
+    }
 }
 
 /// A temporary folder that cannot be written: one clear Chinese error naming it and what to
