@@ -11,6 +11,7 @@ use crate::normalize::{self, fold};
 use crate::read::{Grid, Limits, ReadError, Workbook};
 use crate::schema::fold_header;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The kind of a unit, as the department groups them.
@@ -141,6 +142,42 @@ pub enum RosterError {
     /// A roster with a header but no unit.
     #[error("花名册 {} 中没有任何单位", path.display())]
     NoUnits { path: PathBuf },
+    /// Several rows with problems: every one of them, each on its line with its row.
+    #[error("花名册 {} 有 {} 处问题，请逐一改正：\n{}", path.display(), problems.len(), listed(problems))]
+    Rows {
+        path: PathBuf,
+        problems: Vec<RosterError>,
+    },
+}
+
+/// How many of a roster's row problems are listed (the count says how many there are).
+const PROBLEMS_LISTED: usize = 20;
+
+/// The problems, one per line, the first [`PROBLEMS_LISTED`] of them.
+fn listed(problems: &[RosterError]) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .take(PROBLEMS_LISTED)
+        .map(|p| format!("  {p}"))
+        .collect();
+    if problems.len() > PROBLEMS_LISTED {
+        lines.push(format!("  ……等 {} 处", problems.len()));
+    }
+    lines.join("\n")
+}
+
+impl RosterError {
+    /// The row a problem is on (0 when it is about the whole file).
+    fn row(&self) -> u32 {
+        match self {
+            RosterError::EmptyCode { row, .. }
+            | RosterError::EmptyName { row, .. }
+            | RosterError::BadKind { row, .. }
+            | RosterError::DuplicateCode { row, .. }
+            | RosterError::DuplicateName { row, .. } => *row,
+            _ => 0,
+        }
+    }
 }
 
 /// Rows searched for the header (a title row or two may sit above it).
@@ -185,48 +222,63 @@ impl Roster {
             path: path.to_path_buf(),
         })?;
         let mut units = Vec::new();
+        let mut problems = Vec::new();
         for (i, cells) in rows.iter().enumerate().skip(header_row + 1) {
             let cell = |c: usize| columns[c].and_then(|j| cells.get(j)).map(|s| clean(s));
             if (0..COLUMNS.len()).all(|c| cell(c).is_none_or(str::is_empty)) {
                 continue;
             }
-            units.push(parse_unit(path, i as u32 + 1, &cell)?);
+            match parse_unit(path, i as u32 + 1, &cell) {
+                Ok(unit) => units.push(unit),
+                Err(problem) => problems.push(problem),
+            }
         }
         let roster = Roster {
             path: path.to_path_buf(),
             units,
         };
-        roster.validate()?;
-        Ok(roster)
+        problems.extend(roster.duplicates());
+        problems.sort_by_key(RosterError::row);
+        match problems.len() {
+            0 if roster.units.is_empty() => Err(RosterError::NoUnits {
+                path: path.to_path_buf(),
+            }),
+            0 => Ok(roster),
+            1 => Err(problems.remove(0)),
+            _ => Err(RosterError::Rows {
+                path: path.to_path_buf(),
+                problems,
+            }),
+        }
     }
 
-    /// Refuse duplicate codes or names, and an empty roster.
-    fn validate(&self) -> Result<(), RosterError> {
-        let path = self.path.clone();
-        if self.units.is_empty() {
-            return Err(RosterError::NoUnits { path });
-        }
-        for (i, unit) in self.units.iter().enumerate() {
-            let earlier = &self.units[..i];
-            if let Some(first) = earlier.iter().find(|u| u.code == unit.code) {
-                return Err(RosterError::DuplicateCode {
-                    path,
+    /// Every unit whose code or name an earlier row already has.
+    fn duplicates(&self) -> Vec<RosterError> {
+        let path = || self.path.clone();
+        let mut problems = Vec::new();
+        let (mut codes, mut names) = (HashMap::new(), HashMap::new());
+        for unit in &self.units {
+            if let Some(&first_row) = codes.get(unit.code.as_str()) {
+                problems.push(RosterError::DuplicateCode {
+                    path: path(),
                     row: unit.row,
-                    first_row: first.row,
+                    first_row,
                     code: unit.code.clone(),
                 });
             }
+            codes.entry(unit.code.as_str()).or_insert(unit.row);
             let key = name_key(&unit.name);
-            if let Some(first) = earlier.iter().find(|u| name_key(&u.name) == key) {
-                return Err(RosterError::DuplicateName {
-                    path,
+            if let Some(&first_row) = names.get(&key) {
+                problems.push(RosterError::DuplicateName {
+                    path: path(),
                     row: unit.row,
-                    first_row: first.row,
+                    first_row,
                     name: unit.name.clone(),
                 });
             }
+            names.entry(key).or_insert(unit.row);
         }
-        Ok(())
+        problems
     }
 
     /// The unit with this code (codes are compared width-folded, without spaces).

@@ -116,6 +116,34 @@ fn csv_in_no_known_encoding_is_refused_with_a_hint() {
     );
 }
 
+/// A roster with several bad rows says every one, with its row, in row order: the clerk fixes
+/// them in one go instead of one run per mistake.
+#[test]
+fn a_roster_with_several_bad_rows_lists_every_problem() {
+    let dir = temp_dir();
+    let body = "单位代码,单位名称,单位类别\n\
+                511101001,白马镇,乡镇\n\
+                ,龙泉镇,乡镇\n\
+                511101003,白马镇,乡镇\n\
+                511101004,青山镇,村\n\
+                511101001,金竹乡,乡镇\n";
+    let err = load_csv(dir.path(), body.as_bytes()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("有 4 处问题"), "{text}");
+    let expected = [
+        "第 3 行：单位代码为空（单位名称“龙泉镇”）",
+        "第 4 行：单位名称“白马镇”与第 2 行重复",
+        "第 5 行：单位类别“村”不正确",
+        "第 6 行：单位代码“511101001”与第 2 行重复",
+    ];
+    let at: Vec<usize> = expected
+        .iter()
+        .map(|e| text.find(e).unwrap_or_else(|| panic!("{e} not in {text}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "in row order: {text}");
+    assert_eq!(text.lines().count(), 5, "{text}");
+}
+
 #[test]
 fn bad_rosters_name_the_row() {
     let dir = temp_dir();
