@@ -1,6 +1,9 @@
-//! Command-line arguments (clap derive).
+//! Command-line arguments (clap derive), with every word a person reads in Chinese: clap's own
+//! help template, headings, flags and error kinds, given Chinese words ([`command`],
+//! [`error_text`]).
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use taizhang::stage::SurveyStage;
 
@@ -20,10 +23,10 @@ pub enum Command {
     /// 生成下发的空白调查表
     Template {
         /// 输出目录
-        #[arg(short = 'o', long = "out", default_value = ".")]
+        #[arg(short = 'o', long = "out", default_value = ".", value_name = "文件夹")]
         out: PathBuf,
         /// 单位花名册（.xlsx 或 .csv）：为每个单位生成一份预填并锁定单位名称、代码的调查表
-        #[arg(long)]
+        #[arg(long, value_name = "花名册")]
         roster: Option<PathBuf>,
         /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
         #[arg(long)]
@@ -32,38 +35,39 @@ pub enum Command {
     /// 报送前检查：逐个单元格指出需要修改的地方
     Check {
         /// 要检查的调查表文件（.xlsx .xlsm .xls .ods），或存放调查表的文件夹（含子文件夹）
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "文件或文件夹")]
         files: Vec<PathBuf>,
         /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
         format: Format,
         /// 为每个文件生成反馈工作簿（问题单元格标红并附批注）到此目录
-        #[arg(long)]
+        #[arg(long, value_name = "文件夹")]
         feedback: Option<PathBuf>,
         /// 评分标准文件（默认使用内置标准）
-        #[arg(long)]
+        #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
         /// 调查阶段（摸底 或 年终）：调查阶段不同的报表报错误 E406（默认不检查）
-        #[arg(long, value_parser = parse_stage)]
+        #[arg(long, value_parser = parse_stage, value_name = "阶段")]
         stage: Option<SurveyStage>,
     },
     /// 汇总收件文件夹中的全部报表，生成全县分类管理台账
     Ledger {
         /// 收件文件夹（含子文件夹）
+        #[arg(value_name = "收件文件夹")]
         inbox: PathBuf,
         /// 台账文件
-        #[arg(short = 'o', long = "out")]
+        #[arg(short = 'o', long = "out", value_name = "台账文件")]
         out: PathBuf,
         /// 评分标准文件（默认使用内置标准）
-        #[arg(long)]
+        #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
         /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
         format: Format,
         #[command(flatten)]
         submissions: SubmissionArgs,
         /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
-        #[arg(long)]
+        #[arg(long, value_name = "文件夹")]
         feedback: Option<PathBuf>,
         /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
         #[arg(long)]
@@ -72,51 +76,53 @@ pub enum Command {
     /// 报送情况：花名册中每个单位是否已报送、能否通过、距截止日期还有几天
     Status {
         /// 收件文件夹（含子文件夹）
+        #[arg(value_name = "收件文件夹")]
         inbox: PathBuf,
         #[command(flatten)]
         submissions: SubmissionArgs,
         /// 评分标准文件（默认使用内置标准）
-        #[arg(long)]
+        #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
         /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
         format: Format,
     },
     /// 监视收件文件夹：有文件放入或更新时自动重新生成台账和反馈（Ctrl-C 停止）
     Watch {
         /// 收件文件夹（含子文件夹）
+        #[arg(value_name = "收件文件夹")]
         inbox: PathBuf,
         /// 台账文件
-        #[arg(short = 'o', long = "out")]
+        #[arg(short = 'o', long = "out", value_name = "台账文件")]
         out: PathBuf,
         #[command(flatten)]
         submissions: SubmissionArgs,
         /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
-        #[arg(long)]
+        #[arg(long, value_name = "文件夹")]
         feedback: Option<PathBuf>,
         /// 评分标准文件（默认使用内置标准）
-        #[arg(long)]
+        #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
     },
     /// 年终晋位升级：把年终复评与摸底基线逐个党组织比较，生成升级工作簿
     Upgrade {
         /// 基线（摸底）：收件文件夹，或 taizhang ledger 生成的台账
-        #[arg(long)]
+        #[arg(long, value_name = "基线")]
         baseline: PathBuf,
         /// 年终：收件文件夹，或 taizhang ledger 生成的台账
-        #[arg(long = "final")]
+        #[arg(long = "final", value_name = "年终")]
         year_end: PathBuf,
         /// 升级工作簿
-        #[arg(short = 'o', long = "out")]
+        #[arg(short = 'o', long = "out", value_name = "升级工作簿")]
         out: PathBuf,
         /// 评分标准文件（默认使用内置标准）
-        #[arg(long)]
+        #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
         /// 单位花名册（.xlsx 或 .csv），用于认定每份报表属于哪个单位
-        #[arg(long)]
+        #[arg(long, value_name = "花名册")]
         roster: Option<PathBuf>,
         /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
         format: Format,
         /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
         #[arg(long)]
@@ -125,13 +131,13 @@ pub enum Command {
     /// 用中文列出将要使用的评分标准
     Rules {
         /// 评分标准文件（默认使用内置标准）
-        #[arg(long)]
+        #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
     },
     /// 列出全部问题代码
     Codes {
         /// 输出格式：text 对齐的表格，markdown 表格（同 README），json
-        #[arg(long, value_enum, default_value_t = CodesFormat::Text)]
+        #[arg(long, value_enum, default_value_t = CodesFormat::Text, value_name = "格式")]
         format: CodesFormat,
     },
 }
@@ -140,16 +146,16 @@ pub enum Command {
 #[derive(clap::Args, Debug, Clone)]
 pub struct SubmissionArgs {
     /// 单位花名册（.xlsx 或 .csv，列：单位代码、单位名称、单位类别，可选联系人、联系电话）
-    #[arg(long)]
+    #[arg(long, value_name = "花名册")]
     pub roster: Option<PathBuf>,
     /// 报送截止日期，如 2026-04-15（默认为当年 4 月 15 日）
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = parse_date, value_name = "日期")]
     pub deadline: Option<chrono::NaiveDate>,
     /// 按哪一天统计剩余天数，如 2026-04-12（默认为今天）
-    #[arg(long = "as-of", value_parser = parse_date)]
+    #[arg(long = "as-of", value_parser = parse_date, value_name = "日期")]
     pub as_of: Option<chrono::NaiveDate>,
     /// 收集的调查阶段（摸底 或 年终）；默认按截止日期（1–6 月为摸底，7–12 月为年终），未给截止日期时按多数报表所填，持平时为摸底
-    #[arg(long, value_parser = parse_stage)]
+    #[arg(long, value_parser = parse_stage, value_name = "阶段")]
     pub stage: Option<SurveyStage>,
 }
 
@@ -173,4 +179,142 @@ pub enum CodesFormat {
 pub enum Format {
     Text,
     Json,
+}
+
+/// The help page: clap's template with Chinese headings.
+const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// The command line, its help in Chinese throughout.
+pub fn command() -> clap::Command {
+    let mut root = Cli::command().disable_version_flag(true).arg(
+        Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(ArgAction::Version)
+            .help("显示版本号"),
+    );
+    root = chinese(root);
+    // Usages are rendered once every command knows its full name.
+    root.build();
+    let usages: Vec<(String, String)> = root
+        .get_subcommands_mut()
+        .map(|sub| (sub.get_name().to_string(), usage(sub)))
+        .collect();
+    let root_usage = usage(&mut root);
+    let mut root = root.override_usage(root_usage);
+    for (name, text) in usages {
+        root = root.mut_subcommand(name, |sub| sub.override_usage(text));
+    }
+    root
+}
+
+/// `cmd` and its subcommands with Chinese headings, flags and notes.
+fn chinese(cmd: clap::Command) -> clap::Command {
+    cmd.help_template(TEMPLATE)
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示本说明"),
+        )
+        .mut_args(chinese_arg)
+        .mut_subcommands(chinese)
+}
+
+/// An argument under the heading 参数 or 选项, its default and possible values said in
+/// Chinese in its help.
+fn chinese_arg(arg: Arg) -> Arg {
+    let heading = if arg.is_positional() {
+        "参数"
+    } else {
+        "选项"
+    };
+    if !arg.get_action().takes_values() {
+        return arg.help_heading(heading);
+    }
+    let mut notes = String::new();
+    let defaults: Vec<String> = (arg.get_default_values().iter())
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() {
+        notes.push_str(&format!("（默认：{}）", defaults.join("、")));
+    }
+    let choices: Vec<String> = (arg.get_possible_values().iter())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !choices.is_empty() {
+        notes.push_str(&format!("（可选：{}）", choices.join("、")));
+    }
+    let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+    arg.help_heading(heading)
+        .hide_default_value(true)
+        .hide_possible_values(true)
+        .help(format!("{help}{notes}"))
+}
+
+/// The usage line as clap renders it, its one English word in Chinese.
+fn usage(cmd: &mut clap::Command) -> String {
+    let rendered = cmd.render_usage().to_string();
+    let rendered = rendered.strip_prefix("Usage: ").unwrap_or(&rendered);
+    rendered.replace("[OPTIONS]", "[选项]")
+}
+
+/// A usage error in Chinese, from clap's error kind and the context it gives.
+pub fn error_text(e: &clap::Error) -> String {
+    let text = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(list)) => list.join("、"),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
+        Some(ContextValue::StyledStrs(list)) => (list.iter())
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("、"),
+        Some(ContextValue::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let arg = text(ContextKind::InvalidArg);
+    let value = text(ContextKind::InvalidValue);
+    let suggestion = |kind: ContextKind| match text(kind) {
+        s if s.is_empty() => String::new(),
+        s => format!("；是不是想用 {s}？"),
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument => format!(
+            "不认识的参数“{arg}”{}",
+            suggestion(ContextKind::SuggestedArg)
+        ),
+        ErrorKind::InvalidSubcommand => format!(
+            "没有“{}”这个命令{}",
+            text(ContextKind::InvalidSubcommand),
+            suggestion(ContextKind::SuggestedSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令".to_string()
+        }
+        ErrorKind::InvalidValue => format!(
+            "{arg} 的值“{value}”不对，可选：{}",
+            text(ContextKind::ValidValue)
+        ),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e).map_or(String::new(), |s| format!("：{s}"));
+            format!("{arg} 的值“{value}”不对{why}")
+        }
+        ErrorKind::ArgumentConflict => {
+            format!("{arg} 不能与 {} 同时使用", text(ContextKind::PriorArg))
+        }
+        ErrorKind::TooManyValues if !value.is_empty() => {
+            format!("{arg} 多给了一个值“{value}”")
+        }
+        ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues
+        | ErrorKind::NoEquals => format!("{arg} 的值的个数不对"),
+        _ => "命令行参数有误".to_string(),
+    }
 }

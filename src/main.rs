@@ -2,7 +2,6 @@
 //! outcome to an exit code.
 
 use anyhow::Result;
-use clap::Parser;
 use std::process::ExitCode;
 
 mod cli;
@@ -12,7 +11,10 @@ use cli::{Cli, Command};
 fn main() -> ExitCode {
     end_quietly_on_a_closed_pipe();
     taizhang::ledger::writer::quiet_writer_panics();
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -29,6 +31,43 @@ fn main() -> ExitCode {
             ExitCode::from(cmd::EXIT_FAILURE)
         }
     }
+}
+
+/// The command line parsed; its help, version or usage error printed (in Chinese) when that is
+/// all there is to do.
+fn parse() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    use clap::FromArgMatches;
+    let mut command = cli::command();
+    let matches = command.try_get_matches_from_mut(std::env::args_os());
+    let error = match matches.and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => return Ok(cli),
+        Err(error) => error,
+    };
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            error.print().ok();
+            Err(ExitCode::SUCCESS)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            eprint!("{}", command.render_help());
+            Err(ExitCode::from(cmd::EXIT_FAILURE))
+        }
+        _ => {
+            eprintln!("错误：{}", cli::error_text(&error));
+            eprintln!("用法：{}", usage_of(&command));
+            eprintln!("（运行 taizhang --help 或 taizhang <命令> --help 查看说明）");
+            Err(ExitCode::from(cmd::EXIT_FAILURE))
+        }
+    }
+}
+
+/// The usage line of the command the error is about (the subcommand typed, else the root).
+fn usage_of(command: &clap::Command) -> String {
+    let typed = std::env::args().nth(1).unwrap_or_default();
+    let sub = command.get_subcommands().find(|s| s.get_name() == typed);
+    let shown = sub.unwrap_or(command).clone().render_usage().to_string();
+    shown.strip_prefix("Usage: ").unwrap_or(&shown).to_string()
 }
 
 /// An error and its causes, each said once: a cause already in the text before it is left out,

@@ -233,14 +233,15 @@ fn status_with_an_unusable_temporary_folder_is_the_same_clear_error() {
 #[test]
 fn a_closed_output_pipe_ends_the_run_without_a_panic() {
     use std::process::Stdio;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("taizhang"))
+    // The reader is gone before the program starts: no race with what it writes.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("taizhang"))
         .arg("rules")
-        .stdout(Stdio::piped())
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
+        .output()
         .unwrap();
-    drop(child.stdout.take()); // the reader goes away at once
-    let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!output.status.success(), "the output could not be written");
@@ -344,4 +345,78 @@ fn a_file_level_issue_has_a_null_sheet_in_json() {
     assert_eq!(issue["code"], "E003", "{issue}");
     assert!(issue["sheet"].is_null(), "{issue}");
     assert!(issue["cell"].is_null() && issue["row"].is_null(), "{issue}");
+}
+
+/// The words of `text` that are English prose: not option or command names, file extensions,
+/// issue codes, dates, the program's name or the values a user types.
+fn english_words(text: &str) -> Vec<String> {
+    const ALLOWED: &[&str] = &[
+        "taizhang", "text", "json", "markdown", "README", "Ctrl-C", "TMPDIR", "template", "check",
+        "ledger", "status", "watch", "upgrade", "rules", "codes",
+    ];
+    let is_code = |t: &str| {
+        t.len() == 4 && t.starts_with(['E', 'W']) && t[1..].chars().all(|c| c.is_ascii_digit())
+    };
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+        .map(|t| t.trim_end_matches('.'))
+        .filter(|t| t.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|t| !(t.starts_with('-') || t.starts_with('.') || is_code(t)))
+        .filter(|t| !ALLOWED.contains(t))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every help page and the common usage errors are Chinese: no English word outside option
+/// names, file extensions and codes; usage errors exit 2 with the usage line.
+#[test]
+fn help_and_usage_errors_are_chinese() {
+    let subcommands = [
+        "template", "check", "ledger", "status", "watch", "upgrade", "rules", "codes",
+    ];
+    let mut pages = vec![vec!["--help"], vec!["-h"], vec!["--version"]];
+    pages.extend(subcommands.iter().map(|s| vec![*s, "--help"]));
+    for args in pages {
+        let output = taizhang().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(!text.is_empty(), "{args:?}");
+        assert_eq!(
+            english_words(&text),
+            Vec::<String>::new(),
+            "{args:?}:\n{text}"
+        );
+        if args[0] != "--version" {
+            assert!(text.contains("用法："), "{args:?}:\n{text}");
+        }
+    }
+    let errors: [(&[&str], &str); 6] = [
+        (&["chek"], "没有“chek”这个命令；是不是想用 check？"),
+        (&["rules", "--file", "x"], "不认识的参数“--file”"),
+        (&["check"], "缺少必需的参数：<文件或文件夹>"),
+        (
+            &["ledger", "收件", "-o", "台账.xlsx", "--format", "xml"],
+            "的值“xml”不对，可选：text、json",
+        ),
+        (
+            &["ledger", "收件", "-o", "台账.xlsx", "--deadline", "明天"],
+            "“明天”不是日期",
+        ),
+        (&["status", "收件", "--stage", "期中"], "“期中”不是调查阶段"),
+    ];
+    for (args, expected) in errors {
+        let output = taizhang().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let text = String::from_utf8(output.stderr).unwrap();
+        assert!(text.contains(expected), "{args:?}:\n{text}");
+        assert!(text.contains("用法：taizhang"), "{args:?}:\n{text}");
+        // What the user typed is quoted back as typed.
+        let words: Vec<String> = (english_words(&text).into_iter())
+            .filter(|w| !args.contains(&w.as_str()))
+            .collect();
+        assert_eq!(words, Vec::<String>::new(), "{args:?}:\n{text}");
+    }
+    // With no command: the help, on stderr, and exit 2.
+    let output = taizhang().output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr).unwrap().contains("命令:"));
 }
