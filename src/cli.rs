@@ -258,7 +258,7 @@ fn chinese_arg(arg: Arg) -> Arg {
 }
 
 /// The usage line as clap renders it, its one English word in Chinese.
-fn usage(cmd: &mut clap::Command) -> String {
+pub fn usage(cmd: &mut clap::Command) -> String {
     let rendered = cmd.render_usage().to_string();
     let rendered = rendered.strip_prefix("Usage: ").unwrap_or(&rendered);
     rendered.replace("[OPTIONS]", "[选项]")

@@ -55,19 +55,13 @@ fn parse() -> Result<Cli, ExitCode> {
         }
         _ => {
             eprintln!("错误：{}", cli::error_text(&error));
-            eprintln!("用法：{}", usage_of(&command));
+            let typed = std::env::args().nth(1).unwrap_or_default();
+            let sub = command.get_subcommands().find(|s| s.get_name() == typed);
+            eprintln!("用法：{}", cli::usage(&mut sub.unwrap_or(&command).clone()));
             eprintln!("（运行 taizhang --help 或 taizhang <命令> --help 查看说明）");
             Err(ExitCode::from(cmd::EXIT_FAILURE))
         }
     }
-}
-
-/// The usage line of the command the error is about (the subcommand typed, else the root).
-fn usage_of(command: &clap::Command) -> String {
-    let typed = std::env::args().nth(1).unwrap_or_default();
-    let sub = command.get_subcommands().find(|s| s.get_name() == typed);
-    let shown = sub.unwrap_or(command).clone().render_usage().to_string();
-    shown.strip_prefix("Usage: ").unwrap_or(&shown).to_string()
 }
 
 /// An error and its causes, each said once: a cause already in the text before it is left out,
