@@ -193,7 +193,10 @@ pub fn command() -> clap::Command {
             .action(ArgAction::Version)
             .help("显示版本号"),
     );
-    root = chinese(root);
+    // `status` has nothing to tell without a roster: its help shows it as required.
+    root = chinese(root).mut_subcommand("status", |status| {
+        status.mut_arg("roster", |roster| roster.required(true))
+    });
     // Usages are rendered once every command knows its full name.
     root.build();
     let usages: Vec<(String, String)> = root

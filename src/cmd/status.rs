@@ -13,9 +13,6 @@ pub fn run(
     format: Format,
 ) -> Result<u8> {
     let rules = super::load_rules(rules)?;
-    if args.roster.is_none() {
-        bail!("status 需要花名册：请加上 --roster 花名册.xlsx");
-    }
     let expect = super::expectation(args)?;
     let options = LedgerOptions {
         check: super::check_options(rules),
@@ -25,7 +22,7 @@ pub fn run(
     let status = taizhang::ledger::status(inbox, &options, &expect, &|p| show_stage(&progress, p))?;
     progress.finish_and_clear();
     let Some(status) = status else {
-        bail!("未能生成报送情况");
+        bail!("没有花名册，无法生成报送情况：请加上 --roster 花名册.xlsx");
     };
     match format {
         Format::Text => print!("{}", status.to_text()),

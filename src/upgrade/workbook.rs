@@ -97,7 +97,9 @@ fn note(up: &Upgrade) -> String {
         } else {
             "收件文件夹"
         };
-        format!("{kind} {}", i.path.display())
+        // Its name alone: a printed workbook shows no folder of the machine it was made on.
+        let name = i.path.file_name().unwrap_or(i.path.as_os_str());
+        format!("{kind} {}", name.to_string_lossy())
     };
     let targets = if t.targets_met {
         "争创目标全部实现"

@@ -389,7 +389,7 @@ fn help_and_usage_errors_are_chinese() {
             assert!(text.contains("用法："), "{args:?}:\n{text}");
         }
     }
-    let errors: [(&[&str], &str); 6] = [
+    let errors: [(&[&str], &str); 7] = [
         (&["chek"], "没有“chek”这个命令；是不是想用 check？"),
         (&["rules", "--file", "x"], "不认识的参数“--file”"),
         (&["check"], "缺少必需的参数：<文件或文件夹>"),
@@ -401,7 +401,18 @@ fn help_and_usage_errors_are_chinese() {
             &["ledger", "收件", "-o", "台账.xlsx", "--deadline", "明天"],
             "“明天”不是日期",
         ),
-        (&["status", "收件", "--stage", "期中"], "“期中”不是调查阶段"),
+        (
+            &[
+                "status",
+                "收件",
+                "--roster",
+                "花名册.xlsx",
+                "--stage",
+                "期中",
+            ],
+            "“期中”不是调查阶段",
+        ),
+        (&["status", "收件"], "缺少必需的参数：--roster <花名册>"),
     ];
     for (args, expected) in errors {
         let output = taizhang().args(args).output().unwrap();

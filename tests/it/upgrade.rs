@@ -550,3 +550,36 @@ fn calamine_sheets(path: &Path) -> Vec<String> {
         .sheet_names()
         .to_vec()
 }
+
+/// The workbook names its two sides by their folder or file name: a printed copy shows no
+/// folder of the machine it was made on.
+#[test]
+fn the_workbook_names_its_sides_without_absolute_paths() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let dir = temp_dir();
+    let samples = crate::support::root().join("samples");
+    let out = dir.path().join("升级.xlsx");
+    let output = Command::cargo_bin("taizhang")
+        .unwrap()
+        .args(["upgrade", "--baseline"])
+        .arg(samples.join("摸底"))
+        .arg("--final")
+        .arg(samples.join("年终"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let range = book.worksheet_range("升级汇总").unwrap();
+    let root = crate::support::root().display().to_string();
+    let mut cells = range.cells().map(|(_, _, c)| c.to_string());
+    let note = cells.find(|c| c.starts_with("评分标准")).unwrap();
+    assert!(
+        note.contains("基线：收件文件夹 摸底；年终：收件文件夹 年终"),
+        "{note}"
+    );
+    assert!(range
+        .cells()
+        .all(|(_, _, c)| !c.to_string().contains(&root)));
+}
