@@ -86,10 +86,33 @@ fn translate(message: &str) -> String {
     } else if message.starts_with("missing field") {
         format!("缺少设置项“{}”", quoted.first().copied().unwrap_or(""))
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        format!("取值类型不对：{}（{}）", expected(message), message.trim())
+        match found(message) {
+            Some(found) => format!("取值类型不对：填写的是{found}，{}", expected(message)),
+            None => format!("取值类型不对：{}", expected(message)),
+        }
     } else {
-        format!("不是有效的 TOML 格式（{}）", message.trim())
+        "不是有效的 TOML 格式：请对照默认标准文件，检查这一行的方括号、双引号和等号".to_string()
     }
+}
+
+/// What serde found instead, in words: `string "十"` is 文字“十”, `integer `-5`` is 整数 -5.
+fn found(message: &str) -> Option<String> {
+    let (_, rest) = message.split_once(": ")?;
+    let (what, _) = rest.rsplit_once(", expected")?;
+    let value = |prefix: &str| {
+        what.strip_prefix(prefix)
+            .map(|v| v.trim_matches(['`', '"']))
+    };
+    if let Some(text) = value("string ") {
+        return Some(format!("文字“{text}”"));
+    }
+    if let Some(number) = value("integer ") {
+        return Some(format!("整数 {number}"));
+    }
+    if let Some(number) = value("floating point ") {
+        return Some(format!("小数 {number}"));
+    }
+    value("boolean ").map(str::to_string)
 }
 
 /// What a value of the wrong type should have been, from the end of serde's message.
@@ -176,6 +199,33 @@ mod tests {
         let path = [Seg::Key("role"), Seg::Key("bands"), Seg::Index(2)];
         let span = locate(DEFAULT, &path).expect("found");
         assert_eq!(line_of(DEFAULT, span.start), line_with(DEFAULT, "min = 70"));
+    }
+
+    #[test]
+    fn wrong_values_and_broken_syntax_are_said_without_serde_english() {
+        let cases = [
+            (
+                r#"invalid type: string "八十五", expected u32"#,
+                "取值类型不对：填写的是文字“八十五”，应填不小于 0 的整数",
+            ),
+            (
+                "invalid value: integer `-5`, expected u32",
+                "取值类型不对：填写的是整数 -5，应填不小于 0 的整数",
+            ),
+            (
+                "invalid type: floating point `3.5`, expected u32",
+                "取值类型不对：填写的是小数 3.5，应填不小于 0 的整数",
+            ),
+            ("unclosed table, expected `]`", "不是有效的 TOML 格式"),
+        ];
+        for (serde, chinese) in cases {
+            let said = translate(serde);
+            assert!(said.starts_with(chinese), "{said}");
+            assert!(
+                !said.contains("expected") && !said.contains("invalid"),
+                "{said}"
+            );
+        }
     }
 
     #[test]
