@@ -11,11 +11,35 @@ use cli::{Cli, Command};
 fn main() -> ExitCode {
     end_quietly_on_a_closed_pipe();
     taizhang::ledger::writer::quiet_writer_panics();
-    let cli = match parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let command = cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    use cmd::dropped::{self, Dropped};
+    match dropped::paths(&args, &names) {
+        Some(Dropped::Paths(paths)) => {
+            let code = exit_code(dropped::run(&paths));
+            dropped::wait_for_enter();
+            return code;
+        }
+        Some(Dropped::Missing(path)) => {
+            eprintln!("错误：找不到文件或文件夹“{}”", path.display());
+            eprintln!("用法：{}", cli::usage(&mut command.clone()));
+            eprintln!("（运行 taizhang --help 或 taizhang <命令> --help 查看说明）");
+            dropped::wait_for_enter();
+            return ExitCode::from(cmd::EXIT_FAILURE);
+        }
+        None => {}
+    }
+    let cli = match parse(command) {
         Ok(cli) => cli,
         Err(code) => return code,
     };
-    match run(cli) {
+    exit_code(run(cli))
+}
+
+/// A command's outcome as an exit code, its error printed (in Chinese) first.
+fn exit_code(outcome: Result<u8>) -> ExitCode {
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             // A rules file's own message is complete (path, line, what is wrong, in Chinese);
@@ -35,10 +59,9 @@ fn main() -> ExitCode {
 
 /// The command line parsed; its help, version or usage error printed (in Chinese) when that is
 /// all there is to do.
-fn parse() -> Result<Cli, ExitCode> {
+fn parse(mut command: clap::Command) -> Result<Cli, ExitCode> {
     use clap::error::ErrorKind;
     use clap::FromArgMatches;
-    let mut command = cli::command();
     let matches = command.try_get_matches_from_mut(std::env::args_os());
     let error = match matches.and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => return Ok(cli),

@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod codes;
+pub mod dropped;
 pub mod ledger;
 mod progress;
 pub mod rules;

@@ -431,3 +431,95 @@ fn help_and_usage_errors_are_chinese() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8(output.stderr).unwrap().contains("命令:"));
 }
+
+/// A folder dropped on the program (the only argument, no command): its ledger is written
+/// beside it with a dated name, the inbox untouched.
+#[test]
+fn a_folder_dropped_on_the_program_gets_its_ledger_beside_it() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件箱");
+    std::fs::create_dir(&inbox).unwrap();
+    let form = form_with_mistakes()
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    let before = std::fs::read(&form).unwrap();
+    let output = taizhang().arg(&inbox).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "收件箱")
+        .collect();
+    let [name] = written.as_slice() else {
+        panic!("one ledger beside the inbox: {written:?}");
+    };
+    let stamp = name
+        .strip_prefix("收件箱_台账_")
+        .and_then(|rest| rest.strip_suffix(".xlsx"))
+        .unwrap_or_else(|| panic!("named after the inbox, dated: {name}"));
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H%M").is_ok(),
+        "{stamp}"
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("党组织：4 个"), "{stdout}");
+    assert!(stdout.contains(name.as_str()), "{stdout}");
+    assert_eq!(std::fs::read(&form).unwrap(), before);
+    let rules = taizhang::rules::Rules::embedded();
+    let limits = taizhang::read::Limits::default();
+    let ledger = taizhang::upgrade::readback::read_ledger(&dir.path().join(name), &rules, &limits)
+        .expect("a ledger taizhang can read back");
+    assert_eq!(ledger.organizations.len(), 4);
+}
+
+/// Files dropped on the program are checked; the feedback of those with issues goes into a
+/// 检查反馈 folder beside them.
+#[test]
+fn files_dropped_on_the_program_are_checked_with_feedback_beside_them() {
+    let dir = temp_dir();
+    let with_issues = form_with_mistakes()
+        .write(dir.path().join("白马镇.xlsx"))
+        .unwrap();
+    let clean = FormBuilder::new()
+        .unit("石门乡")
+        .code("511101002")
+        .org(|o| o.name("石门村党支部"))
+        .write(dir.path().join("石门乡.xlsx"))
+        .unwrap();
+    let output = taizhang().arg(&with_issues).arg(&clean).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "errors found: {stdout}");
+    assert!(stdout.contains("白马镇.xlsx") && stdout.contains("石门乡.xlsx"));
+    let feedback: Vec<String> = std::fs::read_dir(dir.path().join("检查反馈"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(feedback, ["白马镇_反馈.xlsx"]);
+}
+
+/// A folder and a file together is refused in Chinese; a path that does not exist is named as
+/// one, a mistyped command still gets clap's suggestion.
+#[test]
+fn what_is_not_a_drop_is_said_in_chinese() {
+    let dir = temp_dir();
+    let form = form_with_mistakes()
+        .write(dir.path().join("白马镇.xlsx"))
+        .unwrap();
+    let output = taizhang().arg(dir.path()).arg(&form).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("请只拖入一个收件文件夹"), "{stderr}");
+    let output = taizhang()
+        .arg(dir.path().join("没有这个文件夹"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("错误：找不到文件或文件夹“"), "{stderr}");
+    assert!(stderr.contains("用法"), "{stderr}");
+    let words = stderr.replace(&dir.path().display().to_string(), "");
+    assert!(english_words(&words).is_empty(), "{stderr}");
+    let output = taizhang().arg("chek").output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("check"), "the suggestion: {stderr}");
+}
