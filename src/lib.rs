@@ -46,6 +46,7 @@ pub(crate) mod marker;
 pub mod normalize;
 pub mod os_error;
 pub mod output;
+pub mod print;
 pub mod schema;
 
 pub use issue::{Code, Issue, Severity};

@@ -96,7 +96,7 @@ pub(super) fn write_unit_header(sheet: &mut Worksheet, styles: &Styles) -> Resul
         sheet.write_with_format(1, c as u16, *header, &styles.header)?;
     }
     sheet.set_freeze_panes(2, 0)?;
-    page_setup(sheet, false, 2)?;
+    page_setup(sheet, styles, false, 2)?;
     Ok(())
 }
 
@@ -158,7 +158,7 @@ pub(super) fn table_sheet(
         2
     };
     sheet.set_freeze_panes(first, frozen)?;
-    page_setup(&mut sheet, true, first)?;
+    page_setup(&mut sheet, styles, true, first)?;
     Ok(sheet)
 }
 

@@ -70,7 +70,7 @@ pub(super) fn issues_sheet(issues: &[Issue], styles: &Styles) -> Result<Workshee
         write_issue_row(&mut sheet, i as u32 + 1, cells, issue.severity, &widths)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    page_setup(&mut sheet, true, 1)?;
+    page_setup(&mut sheet, styles, true, 1)?;
     sheet.autofilter(0, 0, rows.len() as u32, ISSUE_COLUMNS.len() as u16 - 1)?;
     Ok(sheet)
 }

@@ -24,6 +24,7 @@ use crate::issue::{Issue, Severity};
 use crate::layout::{self, HeaderText};
 use crate::normalize::raw_text;
 use crate::output::FeedbackNames;
+use crate::print::{Paper, Print};
 use crate::read::{Grid, Limits, ReadError, Workbook};
 use crate::report::field_header;
 use crate::schema::{Column, Kind, SheetSchema, COVERAGE, ORGANIZATIONS, UNIT_INFO};
@@ -175,7 +176,7 @@ fn sheets(
     original: Option<&Original>,
     checked_at: &str,
 ) -> Result<Vec<Worksheet>, XlsxError> {
-    let styles = Styles::new();
+    let styles = Styles::new(Print::new(TITLE, Some(format!("检查于 {checked_at}"))));
     let mut sheets = vec![
         readme_sheet(report, checked_at, &styles)?,
         issues_sheet(report.issues(), &styles)?,
@@ -236,6 +237,8 @@ const HEADER_FILL: u32 = 0xDDEBF7;
 const ABSENT_FILL: u32 = 0xE7E6E6;
 
 struct Styles {
+    /// What every sheet prints at the top of its pages.
+    print: Print,
     title: Format,
     header: Format,
     label: Format,
@@ -244,8 +247,9 @@ struct Styles {
 }
 
 impl Styles {
-    fn new() -> Styles {
+    fn new(print: Print) -> Styles {
         Styles {
+            print,
             title: Format::new()
                 .set_bold()
                 .set_font_size(14)
@@ -273,16 +277,19 @@ impl Styles {
     }
 }
 
-/// Printed, a sheet is one page wide on A4 (landscape when wide), its header on every page.
-fn page_setup(sheet: &mut Worksheet, landscape: bool, header_rows: u32) -> Result<(), XlsxError> {
-    sheet.set_paper_size(9).set_print_fit_to_pages(1, 0);
-    if landscape {
-        sheet.set_landscape();
-    }
-    if header_rows > 0 {
-        sheet.set_repeat_rows(0, header_rows - 1)?;
-    }
-    Ok(())
+/// The feedback's title, at the top of every printed page.
+const TITLE: &str = "报送检查反馈";
+
+/// Printed, a sheet is one page wide on A4 (landscape when wide), its first `header_rows` on
+/// every page ([`Print`]).
+fn page_setup(
+    sheet: &mut Worksheet,
+    styles: &Styles,
+    landscape: bool,
+    header_rows: u32,
+) -> Result<(), XlsxError> {
+    let repeated = (header_rows > 0).then(|| (0, header_rows - 1));
+    (styles.print).set_up(sheet, Paper::A4, landscape, repeated)
 }
 
 /// A bordered cell, filled by the worst severity of its issues.

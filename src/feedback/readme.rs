@@ -93,7 +93,7 @@ pub(super) fn readme_sheet(
             (&styles.label, &styles.paragraph),
         )?;
     }
-    page_setup(&mut sheet, false, 0)?;
+    page_setup(&mut sheet, styles, false, 0)?;
     Ok(sheet)
 }
 

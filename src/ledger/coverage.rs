@@ -19,7 +19,7 @@ pub const ROWS_SHEET: &str = "两新明细";
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
     let mut cols = vec![
-        col("单位名称", 16.0),
+        col("单位名称", 16.0).identifies(),
         col("两新组织数", 10.0),
         col("已建党组织", 10.0),
         col("建党率", 9.0),
@@ -92,7 +92,7 @@ fn unit_row(
 
 /// The columns of 两新明细: the unit, the form's columns, the source.
 pub fn row_columns() -> Vec<Col> {
-    let mut cols = vec![col("单位名称", 14.0)];
+    let mut cols = vec![col("单位名称", 14.0).identifies()];
     cols.extend(
         COVERAGE
             .columns

@@ -51,8 +51,10 @@ pub fn value_formats() -> Vec<(usize, ColFormat)> {
 /// The sheet's columns under `rules`.
 pub fn columns(rules: &crate::rules::Rules) -> Vec<Col> {
     let mut cols = vec![
-        col("单位代码", 12.0).formatted(ColFormat::Text),
-        col("单位名称", 14.0),
+        col("单位代码", 12.0)
+            .formatted(ColFormat::Text)
+            .identifies(),
+        col("单位名称", 14.0).identifies(),
     ];
     for (i, format) in value_formats() {
         let c = &ORGANIZATIONS.columns[i];
@@ -62,7 +64,12 @@ pub fn columns(rules: &crate::rules::Rules) -> Vec<Col> {
         } else {
             c.width.min(20.0)
         };
-        cols.push(col(c.header, width).formatted(format));
+        let column = col(c.header, width).formatted(format);
+        cols.push(if i == org::NAME {
+            column.identifies()
+        } else {
+            column
+        });
     }
     for (name, max) in rules
         .survey_point_names()

@@ -9,7 +9,7 @@ pub const SHEET: &str = "文件清单";
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
     let cols = [
-        col("文件", 30.0),
+        col("文件", 30.0).identifies(),
         col("状态", 9.0),
         col("单位代码", 12.0),
         col("单位名称", 14.0),

@@ -12,8 +12,8 @@ pub const SHEET: &str = "校验问题";
 
 pub fn columns() -> Vec<Col> {
     vec![
-        col("来源文件", 22.0),
-        col("单位名称", 14.0),
+        col("来源文件", 22.0).identifies(),
+        col("单位名称", 14.0).identifies(),
         col("工作表", 12.0),
         col("单元格", 8.0),
         col("列", 14.0),

@@ -12,8 +12,10 @@ pub const SHEET: &str = "后进整改";
 
 pub fn columns(rules: &Rules) -> Vec<Col> {
     vec![
-        col("单位名称", 14.0),
-        col("党组织名称", 30.0).formatted(format_of(org::NAME)),
+        col("单位名称", 14.0).identifies(),
+        col("党组织名称", 30.0)
+            .formatted(format_of(org::NAME))
+            .identifies(),
         col("组织类型", 10.0),
         col("总分", 7.0),
         tier_col("核定等次", 9.0, rules),

@@ -1,6 +1,7 @@
 //! Formats shared by the ledger's sheets, and helpers that write typed values.
 
 use crate::normalize::Value;
+use crate::print::{Paper, Print, A4_LANDSCAPE_WIDTH};
 use crate::rules::{Rules, Tier};
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
@@ -29,12 +30,15 @@ pub struct Styles {
     pub below_target: Format,
     pub error: Format,
     pub warning: Format,
+    /// What the workbook prints at the top of its pages.
+    pub print: Print,
 }
 
 impl Styles {
-    pub fn new() -> Styles {
+    pub fn new(print: Print) -> Styles {
         let border = |f: Format| f.set_border(FormatBorder::Thin);
         Styles {
+            print,
             plain: Format::new(),
             header: border(
                 Format::new()
@@ -155,12 +159,6 @@ pub fn tier_chart_color(rules: &Rules, tier: Tier) -> Color {
     })
 }
 
-impl Default for Styles {
-    fn default() -> Self {
-        Styles::new()
-    }
-}
-
 /// The number format a column carries for all its cells, so that a cell of the column's own
 /// kind is written without a format of its own (a per-cell format costs the writer a hash of
 /// the whole [`Format`]: a fifth of 台账明细's write time).
@@ -208,6 +206,9 @@ pub struct Col {
     pub width: f64,
     pub format: ColFormat,
     pub highlights: Vec<Highlight>,
+    /// Whether the column says which row it is (单位, 党组织名称): the leading such columns
+    /// stay in view when the sheet scrolls sideways.
+    pub identifying: bool,
 }
 
 /// A fill the cells of a column get by conditional formatting when they hold `value`: no
@@ -223,6 +224,7 @@ pub fn col(header: impl Into<String>, width: f64) -> Col {
         width,
         format: ColFormat::Plain,
         highlights: Vec::new(),
+        identifying: false,
     }
 }
 
@@ -235,6 +237,14 @@ impl Col {
     /// The same column filling the cells that hold one of `highlights`' values.
     pub fn highlighted(self, highlights: Vec<Highlight>) -> Col {
         Col { highlights, ..self }
+    }
+
+    /// The same column marked as saying which row it is (see [`Col::identifying`]).
+    pub fn identifies(self) -> Col {
+        Col {
+            identifying: true,
+            ..self
+        }
     }
 }
 
@@ -252,7 +262,10 @@ impl ColFormat {
     }
 }
 
-/// Header row at `row`, widths, frozen below it, autofilter over `last_row`.
+/// Header row at `row`, widths, frozen below it and right of the leading identifying columns,
+/// printed on A4 landscape with the header on every page ([`Print`]): one page wide, or, for a
+/// list too wide to read so, as many pages as keep it readable, each with the identifying
+/// columns.
 pub fn header_row(
     sheet: &mut Worksheet,
     row: u32,
@@ -268,10 +281,17 @@ pub fn header_row(
         sheet.write_string_with_format(row, i, &c.header, &styles.header)?;
     }
     sheet.set_row_height(row, 30)?;
-    sheet.set_freeze_panes(row + 1, 0)?;
-    sheet.set_landscape();
-    sheet.set_repeat_rows(row, row)?;
-    Ok(())
+    let identifying = cols.iter().take_while(|c| c.identifying).count() as u16;
+    sheet.set_freeze_panes(row + 1, identifying)?;
+    let width: f64 = cols.iter().map(|c| c.width).sum();
+    let pages = (width / A4_LANDSCAPE_WIDTH).ceil().max(1.0) as u16;
+    (styles.print).set_up_wide(
+        sheet,
+        Paper::A4,
+        true,
+        Some((row, row)),
+        (pages, identifying),
+    )
 }
 
 /// Write a normalized value as what it is: numbers as numbers, text as text (never a formula),

@@ -19,8 +19,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         sheet.write_string(1 + i as u32, 0, line)?;
     }
     let cols = [
-        col("单位代码", 12.0),
-        col("单位名称", 16.0),
+        col("单位代码", 12.0).identifies(),
+        col("单位名称", 16.0).identifies(),
         col("单位类别", 9.0),
         col("联系人", 8.0),
         col("联系电话", 14.0),

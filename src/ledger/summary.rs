@@ -11,8 +11,8 @@ const HEADER_ROW: u32 = 2;
 
 fn columns(ledger: &Ledger) -> Vec<Col> {
     let mut cols = vec![
-        col("单位代码", 12.0),
-        col("单位名称", 16.0),
+        col("单位代码", 12.0).identifies(),
+        col("单位名称", 16.0).identifies(),
         col("党组织数", 9.0),
     ];
     for name in ledger.rules.tier_names() {
@@ -36,8 +36,6 @@ fn columns(ledger: &Ledger) -> Vec<Col> {
 
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
     sheet.write_string_with_format(0, 0, "基层党组织分类定级汇总", &styles.title)?;
     sheet.write_string(
         1,

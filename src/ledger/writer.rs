@@ -15,6 +15,7 @@ use super::style::Styles;
 use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
 use crate::attribution::unit_key;
 use crate::check::FileReport;
+use crate::print::Print;
 use crate::rules::Rules;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
@@ -22,11 +23,14 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+/// The ledger's title, at the top of every printed page.
+const TITLE: &str = "基层党组织分类管理台账";
+
 /// The list sheets' formats, built once for `rules`.
 fn row_styles(rules: &Rules) -> RowStyles {
     RowStyles {
         rules: rules.clone(),
-        styles: Styles::new(),
+        styles: Styles::new(Print::now(TITLE, "数据截至")),
         detail_values: detail::value_formats(),
     }
 }

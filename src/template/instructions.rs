@@ -24,7 +24,7 @@ pub(super) fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Works
         }
         row += 1;
     }
-    sheet.set_landscape().set_print_fit_to_pages(1, 0);
+    (styles.print).set_up(&mut sheet, Paper::A4, true, None)?;
     sheet.protect();
     Ok(sheet)
 }

@@ -20,6 +20,7 @@ use rust_xlsxwriter::{
     FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use crate::print::{Paper, Print};
 use crate::rules::Rules;
 use crate::schema::{
     self, Column, Kind, Need, SheetSchema, COVERAGE, COVERAGE_MODES, FORM_TITLE, ORGANIZATIONS,
@@ -144,6 +145,8 @@ fn properties() -> Result<DocProperties, XlsxError> {
 
 /// The cell formats, made once.
 struct Styles {
+    /// What every sheet prints at the top of its pages.
+    print: Print,
     title: Format,
     header: Format,
     star: Format,
@@ -165,6 +168,7 @@ impl Styles {
             .set_background_color(Color::RGB(0xDDEBF7))
             .set_border(FormatBorder::Thin);
         Styles {
+            print: Print::new("基层党组织分类定级摸底调查表", None),
             title: Format::new()
                 .set_bold()
                 .set_font_size(16)

@@ -33,6 +33,7 @@ pub(super) fn unit_info_sheet(
         }
     }
     sheet.protect();
+    (styles.print).set_up(&mut sheet, Paper::A4, false, None)?;
     Ok(sheet)
 }
 
@@ -95,12 +96,8 @@ pub(super) fn table_sheet(
         use_autofilter: true,
         ..ProtectionOptions::default()
     });
-    // A3 landscape, one page wide: the table is too wide for A4.
-    sheet
-        .set_paper_size(8)
-        .set_landscape()
-        .set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(1, header_last)?;
+    // A3: one page wide, the table is too small to read on A4.
+    (styles.print).set_up(&mut sheet, Paper::A3, true, Some((1, header_last)))?;
     Ok(sheet)
 }
 

@@ -3,6 +3,7 @@
 use super::outcome::{transitions, Figures, Outcome};
 use super::{sheets, Upgrade, UpgradeError};
 use crate::ledger::style::{col, header_row, tier_chart_color, write_rate, Col, Styles};
+use crate::print::Print;
 use crate::rules::{Tier, PENDING};
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartSolidFill, ChartType, Color, Format, FormatAlign, Workbook, Worksheet,
@@ -24,7 +25,7 @@ pub fn write(up: &Upgrade, output: &Path, force: bool) -> Result<(), UpgradeErro
 }
 
 fn build(up: &Upgrade) -> Result<Workbook, XlsxError> {
-    let styles = Styles::new();
+    let styles = Styles::new(Print::now("基层党组织晋位升级", "数据截至"));
     let mut workbook = Workbook::new();
     summary(workbook.add_worksheet(), up, &styles)?;
     sheets::detail(workbook.add_worksheet(), up, &styles)?;
@@ -60,8 +61,6 @@ fn columns(up: &Upgrade) -> Vec<Col> {
 
 fn summary(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
-    sheet.set_landscape();
-    sheet.set_print_fit_to_pages(1, 0);
     sheet.write_string_with_format(0, 0, "基层党组织晋位升级汇总", &styles.title)?;
     sheet.write_string(1, 0, note(up))?;
     let cols = columns(up);
