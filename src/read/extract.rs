@@ -1,52 +1,62 @@
 //! Rows under a located header → normalized records, skipped rows, and cell issues.
 
-use super::grid::Grid;
+use super::grid::{Grid, Row, Workbook};
+use super::ReadError;
 use crate::form::{Form, Record, SkipReason, SkippedRow, TableLocation};
 use crate::issue::Issue;
 use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
 use calamine::Data;
 
-/// A table found in a sheet: where, and the sheet's cells.
+/// A table found in a sheet: where, and the first rows of the sheet (its header, and the
+/// 单位信息 a clerk may have put above it).
 pub struct FoundTable {
     pub location: TableLocation,
-    pub grid: Grid,
+    pub head: Grid,
 }
 
-/// Read every row below the header. `organizations` picks which list of `form` is filled;
-/// `index` is the sheet's [`Record::table`] (0 the table's own, `k` its `k`-th continuation).
+/// Read every row below the header, one at a time, into the list of `form` that `schema`
+/// says; `index` is the sheet's [`Record::table`] (0 the table's own, `k` its `k`-th
+/// continuation). Rows come from the table's head when it holds the whole sheet, else from
+/// the sheet read again row by row. Gives back where the table is.
 pub fn extract(
-    table: &FoundTable,
+    workbook: &mut Workbook,
+    table: FoundTable,
     schema: &'static SheetSchema,
     form: &mut Form,
-    organizations: bool,
     index: u32,
-) {
-    let location = &table.location;
-    let grid = &table.grid;
-    let mapped = mapped_columns(location);
-    let first_data_row = location.header_row + 1;
-    for row in first_data_row..grid.height() {
-        if let Some(reason) = skip_reason(grid, row, &mapped, schema) {
+) -> Result<TableLocation, ReadError> {
+    let FoundTable { location, head } = table;
+    let organizations = std::ptr::eq(schema, &crate::schema::ORGANIZATIONS);
+    let mapped = mapped_columns(&location);
+    let mut take = |row: &Row| {
+        if let Some(reason) = skip_reason(row, &mapped, schema) {
             form.skipped.push(SkippedRow {
                 sheet: location.sheet.clone(),
-                row: row + 1,
+                row: row.index + 1,
                 reason,
             });
-            continue;
+            return;
         }
-        let mut record = read_row(table, schema, row, &mapped, &mut form.issues);
+        let mut record = read_row(&location, schema, row, &mapped, &mut form.issues);
         record.table = index;
         if organizations {
             form.organizations.push(record);
         } else {
             form.coverage.push(record);
         }
+    };
+    let first = location.header_row + 1;
+    if head.complete {
+        head.take_rows(first, &mut take);
+    } else {
+        workbook.rows(&location.sheet, first, &mut take)?;
     }
+    Ok(location)
 }
 
 /// (schema column, sheet column) of every schema column the header row names.
-fn mapped_columns(location: &crate::form::TableLocation) -> Vec<(usize, u32)> {
+fn mapped_columns(location: &TableLocation) -> Vec<(usize, u32)> {
     location
         .columns
         .iter()
@@ -56,16 +66,11 @@ fn mapped_columns(location: &crate::form::TableLocation) -> Vec<(usize, u32)> {
 }
 
 /// Blank rows (nothing but a 序号) and 合计 rows are not data.
-fn skip_reason(
-    grid: &super::Grid,
-    row: u32,
-    mapped: &[(usize, u32)],
-    schema: &SheetSchema,
-) -> Option<SkipReason> {
+fn skip_reason(row: &Row, mapped: &[(usize, u32)], schema: &SheetSchema) -> Option<SkipReason> {
     let mut filled = mapped
         .iter()
         .filter(|(i, _)| schema.columns[*i].key != "seq")
-        .map(|(_, c)| grid.get(row, *c))
+        .map(|(_, c)| row.get(*c))
         .filter(|cell| !normalize::is_blank(cell))
         .peekable();
     if filled.peek().is_none() {
@@ -74,7 +79,7 @@ fn skip_reason(
     let is_total = mapped
         .iter()
         .take(4)
-        .any(|(_, c)| is_total_label(grid.get(row, *c)));
+        .any(|(_, c)| is_total_label(row.get(*c)));
     is_total.then_some(SkipReason::Total)
 }
 
@@ -94,16 +99,16 @@ fn is_total_label(cell: &Data) -> bool {
 }
 
 fn read_row(
-    table: &FoundTable,
+    location: &TableLocation,
     schema: &'static SheetSchema,
-    row: u32,
+    row: &Row,
     mapped: &[(usize, u32)],
     issues: &mut Vec<Issue>,
 ) -> Record {
-    let mut record = Record::new(row, schema.columns.len());
+    let mut record = Record::new(row.index, schema.columns.len());
     for &(i, col) in mapped {
         let column = &schema.columns[i];
-        let cell = table.grid.get(row, col);
+        let cell = row.get(col);
         match normalize::normalize(&column.kind, cell) {
             Ok(value) => record.values[i] = value,
             Err(problem) => {
@@ -111,8 +116,8 @@ fn read_row(
                 let raw = raw_text(cell);
                 issues.push(Issue::cell(
                     problem.code,
-                    &table.location.sheet,
-                    (row, col),
+                    &location.sheet,
+                    (row.index, col),
                     column.key,
                     Some(raw.clone()),
                     format!("{}：填写的是“{raw}”，{}", column.header, problem.expected),

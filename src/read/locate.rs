@@ -17,6 +17,7 @@ use calamine::Data;
 
 /// How far down a header may sit.
 pub const HEADER_SEARCH_ROWS: u32 = 15;
+const _: () = assert!(HEADER_SEARCH_ROWS <= super::grid::MIN_HELD_ROWS);
 
 /// What [`find_tables`] found.
 pub struct Found {
@@ -115,7 +116,7 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
         .collect();
     for name in &hidden {
         let Some(ListLike {
-            grid,
+            head,
             schema,
             table,
             named,
@@ -126,14 +127,13 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
         let rows = match table {
             // The rows the sheet would give were it shown: not its blank or 合计 rows.
             Some((location, _)) => {
-                let organizations = std::ptr::eq(schema, &schema::ORGANIZATIONS);
                 let mut scratch = Form::default();
-                let table = FoundTable { location, grid };
-                extract::extract(&table, schema, &mut scratch, organizations, 0);
+                let table = FoundTable { location, head };
+                extract::extract(workbook, table, schema, &mut scratch, 0)?;
                 let records = scratch.organizations.iter().chain(&scratch.coverage);
                 records.map(|r| r.row).collect()
             }
-            None if named => non_empty_rows(&grid),
+            None if named => non_empty_rows(workbook, name)?,
             None => continue,
         };
         if rows.is_empty() {
@@ -158,13 +158,14 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
 }
 
 /// The 0-based rows of a sheet holding anything.
-fn non_empty_rows(grid: &Grid) -> Vec<u32> {
-    match (grid.rows(), grid.cols()) {
-        (Some((top, bottom)), Some((left, right))) => (top..=bottom)
-            .filter(|&r| (left..=right).any(|c| !normalize::is_blank(grid.get(r, c))))
-            .collect(),
-        _ => Vec::new(),
-    }
+fn non_empty_rows(workbook: &mut Workbook, sheet: &str) -> Result<Vec<u32>, ReadError> {
+    let mut rows = Vec::new();
+    workbook.rows(sheet, 0, |row| {
+        if !row.is_blank() {
+            rows.push(row.index);
+        }
+    })?;
+    Ok(rows)
 }
 
 /// Every other sheet named like a table (`党组织情况 (2)`, `党组织情况（续）`) or headed like
@@ -181,7 +182,7 @@ fn find_continued(
         .collect();
     for name in candidates.iter().filter(|n| !taken.contains(n)) {
         let Some(ListLike {
-            grid,
+            head,
             schema,
             table,
             named,
@@ -192,14 +193,14 @@ fn find_continued(
         match table {
             Some((location, header)) => {
                 header_issues(name, &header, schema, &mut found.issues);
-                let table = FoundTable { location, grid };
+                let table = FoundTable { location, head };
                 if std::ptr::eq(schema, &schema::ORGANIZATIONS) {
                     found.org_continued.push(table);
                 } else {
                     found.coverage_continued.push(table);
                 }
             }
-            None if named => unread(&grid, schema, found),
+            None if named => unread(workbook, name, schema, found)?,
             None => {}
         }
     }
@@ -208,7 +209,8 @@ fn find_continued(
 
 /// An extra sheet that may continue one of the form's lists.
 struct ListLike {
-    grid: Grid,
+    /// Its first rows.
+    head: Grid,
     /// The list it continues: the one its name says, else the one its header matches.
     schema: &'static SheetSchema,
     /// Its table, when the list's header is found.
@@ -223,19 +225,19 @@ fn list_like(workbook: &mut Workbook, name: &str) -> Result<Option<ListLike>, Re
     let org_named = is_continuation_name(name, &schema::ORGANIZATIONS);
     let coverage_named = is_continuation_name(name, &schema::COVERAGE);
     let named = org_named || coverage_named;
-    let grid = match workbook.load(name) {
-        Ok(grid) => grid,
+    let head = match workbook.head(name) {
+        Ok(head) => head,
         Err(_) if !named => return Ok(None),
         Err(e) => return Err(e),
     };
-    let org = table_in(&grid, &schema::ORGANIZATIONS, 6);
+    let org = table_in(&head, &schema::ORGANIZATIONS, 6);
     let (schema, table) = if org_named || (!coverage_named && org.is_some()) {
         (&schema::ORGANIZATIONS, org)
     } else {
-        (&schema::COVERAGE, table_in(&grid, &schema::COVERAGE, 4))
+        (&schema::COVERAGE, table_in(&head, &schema::COVERAGE, 4))
     };
     Ok(Some(ListLike {
-        grid,
+        head,
         schema,
         table,
         named,
@@ -267,12 +269,17 @@ fn is_continuation_name(name: &str, schema: &SheetSchema) -> bool {
 
 /// A sheet named like a table whose header is not found: its non-empty rows are counted, kept
 /// as unread rows, and named in an error that says what to do.
-fn unread(grid: &Grid, schema: &SheetSchema, found: &mut Found) {
-    let rows = non_empty_rows(grid);
+fn unread(
+    workbook: &mut Workbook,
+    sheet: &str,
+    schema: &SheetSchema,
+    found: &mut Found,
+) -> Result<(), ReadError> {
+    let rows = non_empty_rows(workbook, sheet)?;
     if rows.is_empty() {
-        return;
+        return Ok(());
     }
-    let (sheet, table) = (&grid.name, schema.name);
+    let table = schema.name;
     found.issues.push(Issue::sheet(
         Code::ListSheetUnread,
         sheet,
@@ -282,10 +289,11 @@ fn unread(grid: &Grid, schema: &SheetSchema, found: &mut Found) {
         ),
     ));
     found.unread.extend(rows.into_iter().map(|r| SkippedRow {
-        sheet: sheet.clone(),
+        sheet: sheet.to_string(),
         row: r + 1,
         reason: SkipReason::Unread,
     }));
+    Ok(())
 }
 
 /// The sheet named after the schema if its header is found, else the sheet whose header
@@ -302,15 +310,15 @@ fn find_table(
     named.sort_by_key(|n| n.split_whitespace().collect::<String>() != schema.name);
     let mut best: Option<(FoundTable, HeaderMatch)> = None;
     for name in named.into_iter().chain(others) {
-        let grid = workbook.load(name)?;
-        let Some((location, header)) = table_in(&grid, schema, min_score) else {
+        let head = workbook.head(name)?;
+        let Some((location, header)) = table_in(&head, schema, min_score) else {
             continue;
         };
         if best
             .as_ref()
             .is_none_or(|(_, b)| header.score() > b.score())
         {
-            best = Some((FoundTable { location, grid }, header));
+            best = Some((FoundTable { location, head }, header));
             if schema.matches_name(name) {
                 break;
             }

@@ -45,6 +45,9 @@ pub enum ReadError {
     /// A sheet holds a cell beyond the limits set for a survey form.
     #[error("工作表“{sheet}”的单元格 {cell} 超出调查表的合理范围")]
     TooLarge { sheet: String, cell: String },
+    /// A sheet's rows are stored out of order, which no office suite writes.
+    #[error("工作表“{sheet}”的行存放顺序错乱（{cell} 存放在它下方的行之后）")]
+    Disordered { sheet: String, cell: String },
 }
 
 impl ReadError {
@@ -55,7 +58,9 @@ impl ReadError {
             ReadError::Open { source } | ReadError::Sheet { source, .. } if is_password(source) => {
                 Code::FileEncrypted
             }
-            ReadError::Open { .. } | ReadError::Sheet { .. } => Code::FileUnreadable,
+            ReadError::Open { .. } | ReadError::Sheet { .. } | ReadError::Disordered { .. } => {
+                Code::FileUnreadable
+            }
             ReadError::TooLarge { .. } => Code::FileTooLarge,
             ReadError::OwnOutput { .. } => Code::NotTheForm,
         }
@@ -70,6 +75,9 @@ impl ReadError {
             }
             ReadError::Open { .. } | ReadError::Sheet { .. } => format!(
                 "{self}。文件可能已损坏或下载不完整，请用 Excel 或 WPS 打开确认后另存为 .xlsx 重新报送"
+            ),
+            ReadError::Disordered { .. } => format!(
+                "{self}。文件不是办公软件保存的，请用 Excel 或 WPS 打开后另存为 .xlsx 重新报送"
             ),
             ReadError::OwnOutput { .. } => self.to_string(),
             ReadError::TooLarge { sheet, cell } => format!(
@@ -119,21 +127,20 @@ fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
     use crate::schema::{COVERAGE, ORGANIZATIONS};
+    let book = &mut workbook;
     if let Some(table) = found.organizations {
-        extract::extract(&table, &ORGANIZATIONS, &mut form, true, 0);
-        form.org_table = Some(table.location);
+        form.org_table = Some(extract::extract(book, table, &ORGANIZATIONS, &mut form, 0)?);
     }
     for (k, table) in (1..).zip(found.org_continued) {
-        extract::extract(&table, &ORGANIZATIONS, &mut form, true, k);
-        form.org_continued.push(table.location);
+        let location = extract::extract(book, table, &ORGANIZATIONS, &mut form, k)?;
+        form.org_continued.push(location);
     }
     if let Some(table) = found.coverage {
-        extract::extract(&table, &COVERAGE, &mut form, false, 0);
-        form.coverage_table = Some(table.location);
+        form.coverage_table = Some(extract::extract(book, table, &COVERAGE, &mut form, 0)?);
     }
     for (k, table) in (1..).zip(found.coverage_continued) {
-        extract::extract(&table, &COVERAGE, &mut form, false, k);
-        form.coverage_continued.push(table.location);
+        let location = extract::extract(book, table, &COVERAGE, &mut form, k)?;
+        form.coverage_continued.push(location);
     }
     form.skipped.append(&mut found.unread);
     validate::validate(&mut form);

@@ -16,6 +16,10 @@ use calamine::Data;
 
 /// How much of a sheet is searched for labels.
 const SEARCH_ROWS: u32 = 40;
+const _: () = assert!(
+    SEARCH_ROWS < super::grid::MIN_HELD_ROWS,
+    "a label's value one row lower"
+);
 const SEARCH_COLS: u32 = 12;
 
 /// Where a label's value was found.
@@ -41,12 +45,12 @@ pub fn read_unit_info(
     let mut labels_at: Vec<Option<(String, (u32, u32))>> = vec![None; UNIT_INFO.columns.len()];
     let mut sheet_used = sheet_name.clone().unwrap_or_default();
     if let Some(name) = &sheet_name {
-        let grid = workbook.load(name)?;
+        let grid = workbook.head(name)?;
         located = scan(&grid, grid.height().min(SEARCH_ROWS), &mut labels_at, name);
     }
     if located.is_empty() {
         if let Some(table) = &found.organizations {
-            let grid = &table.grid;
+            let grid = &table.head;
             located = scan(
                 grid,
                 table.location.header_row,

@@ -576,3 +576,41 @@ fn assert_rows_reconciled(line: &str, unread: usize) {
         .collect();
     assert_eq!(numbers[0], numbers[1..].iter().sum::<usize>(), "{line}");
 }
+
+/// A list longer than the rows held in memory is read again row by row: the same records,
+/// skipped rows and issues, at the same cells, as when the whole sheet is held.
+#[test]
+fn a_list_read_row_by_row_reads_as_when_held_whole() {
+    let dir = temp_dir();
+    let builder = FormBuilder::new()
+        .orgs(150)
+        .edit_org(120, |o| o.set("full_members", Cell::text("若干")))
+        .blank_rows_after(100, 3)
+        .total_row("合计");
+    let path = builder
+        .clone()
+        .write(dir.path().join("白马镇.xlsx"))
+        .unwrap();
+    let read = |held_rows| {
+        let limits = Limits {
+            held_rows,
+            ..Limits::default()
+        };
+        taizhang::read::read_form(&path, &limits).expect("read")
+    };
+    let (by_row, whole) = (read(41), read(100_000));
+    assert_eq!(by_row, whole);
+    assert_eq!(by_row.organizations.len(), 150);
+    let reasons: Vec<_> = by_row.skipped.iter().map(|s| s.reason).collect();
+    use taizhang::form::SkipReason::{Blank, Total};
+    assert_eq!(reasons, [Blank, Blank, Blank, Total]);
+    let cell = builder.org_cell(120, "full_members");
+    assert!(
+        by_row
+            .issues
+            .iter()
+            .any(|i| i.cell.as_deref() == Some(cell.as_str())),
+        "{cell}: {:#?}",
+        by_row.issues
+    );
+}

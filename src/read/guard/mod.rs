@@ -63,6 +63,11 @@ pub struct Limits {
     /// number of real cells. Default 5 000 000: twice a 100 000-row × 25-column merge, about
     /// 500 MB at worst.
     pub max_cells: u64,
+    /// Rows of a sheet held in memory at once (default 2 000, about 2 MB for the form's 25
+    /// columns): a list that ends within them is parsed once; a longer one is read again row
+    /// by row, never held whole ([`super::grid`]). Never fewer than
+    /// [`super::grid::MIN_HELD_ROWS`].
+    pub held_rows: u32,
 }
 
 impl Default for Limits {
@@ -76,6 +81,7 @@ impl Default for Limits {
             max_rows: 200_000,
             max_cols: 1_024,
             max_cells: 5_000_000,
+            held_rows: 2_000,
         }
     }
 }
