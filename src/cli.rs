@@ -267,6 +267,13 @@ pub fn usage(cmd: &mut clap::Command) -> String {
     rendered.replace("[OPTIONS]", "[选项]")
 }
 
+/// Print a usage error: what is wrong, `cmd`'s usage and where to read more.
+pub fn usage_error(text: &str, cmd: &clap::Command) {
+    eprintln!("错误：{text}");
+    eprintln!("用法：{}", usage(&mut cmd.clone()));
+    eprintln!("（运行 taizhang --help 或 taizhang <命令> --help 查看说明）");
+}
+
 /// A usage error in Chinese, from clap's error kind and the context it gives.
 pub fn error_text(e: &clap::Error) -> String {
     let text = |kind: ContextKind| match e.get(kind) {

@@ -13,28 +13,20 @@ fn main() -> ExitCode {
     taizhang::ledger::writer::quiet_writer_panics();
     let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let command = cli::command();
-    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
-    use cmd::dropped::{self, Dropped};
-    match dropped::paths(&args, &names) {
-        Some(Dropped::Paths(paths)) => {
-            let code = exit_code(dropped::run(&paths));
-            dropped::wait_for_enter();
-            return code;
-        }
-        Some(Dropped::Missing(path)) => {
-            eprintln!("错误：找不到文件或文件夹“{}”", path.display());
-            eprintln!("用法：{}", cli::usage(&mut command.clone()));
-            eprintln!("（运行 taizhang --help 或 taizhang <命令> --help 查看说明）");
-            dropped::wait_for_enter();
-            return ExitCode::from(cmd::EXIT_FAILURE);
-        }
-        None => {}
+    if let Some(dropped) = cmd::dropped::Dropped::of(&args, &command) {
+        let code = exit_code(dropped.run(&command));
+        cmd::dropped::wait_for_enter();
+        return code;
     }
-    let cli = match parse(command) {
-        Ok(cli) => cli,
-        Err(code) => return code,
+    let code = match parse(command) {
+        Ok(cli) => exit_code(run(cli)),
+        Err(code) => code,
     };
-    exit_code(run(cli))
+    if args.is_empty() {
+        // Opened with a double click: the help stays on screen until it is read.
+        cmd::dropped::wait_for_enter();
+    }
+    code
 }
 
 /// A command's outcome as an exit code, its error printed (in Chinese) first.
@@ -77,11 +69,9 @@ fn parse(mut command: clap::Command) -> Result<Cli, ExitCode> {
             Err(ExitCode::from(cmd::EXIT_FAILURE))
         }
         _ => {
-            eprintln!("错误：{}", cli::error_text(&error));
-            let typed = std::env::args().nth(1).unwrap_or_default();
-            let sub = command.get_subcommands().find(|s| s.get_name() == typed);
-            eprintln!("用法：{}", cli::usage(&mut sub.unwrap_or(&command).clone()));
-            eprintln!("（运行 taizhang --help 或 taizhang <命令> --help 查看说明）");
+            let typed = std::env::args_os().nth(1).unwrap_or_default();
+            let sub = (command.get_subcommands()).find(|s| typed == s.get_name());
+            cli::usage_error(&cli::error_text(&error), sub.unwrap_or(&command));
             Err(ExitCode::from(cmd::EXIT_FAILURE))
         }
     }

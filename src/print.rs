@@ -8,11 +8,11 @@
 //! few pages wide instead, its identifying columns repeated on each
 //! ([`crate::ledger::style::header_row`]); on screen they stay in view as frozen panes.
 
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
 /// Column-width units (characters) one A4 landscape page holds at about 70 % of full size,
 /// the smallest print that stays easy to read.
 pub const A4_LANDSCAPE_WIDTH: f64 = 200.0;
-
-use rust_xlsxwriter::{Worksheet, XlsxError};
 
 /// What a workbook prints at the top of its pages.
 #[derive(Debug, Clone)]

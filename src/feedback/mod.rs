@@ -289,7 +289,7 @@ fn page_setup(
     header_rows: u32,
 ) -> Result<(), XlsxError> {
     let repeated = (header_rows > 0).then(|| (0, header_rows - 1));
-    (styles.print).set_up(sheet, Paper::A4, landscape, repeated)
+    styles.print.set_up(sheet, Paper::A4, landscape, repeated)
 }
 
 /// A bordered cell, filled by the worst severity of its issues.

@@ -285,7 +285,7 @@ pub fn header_row(
     sheet.set_freeze_panes(row + 1, identifying)?;
     let width: f64 = cols.iter().map(|c| c.width).sum();
     let pages = (width / A4_LANDSCAPE_WIDTH).ceil().max(1.0) as u16;
-    (styles.print).set_up_wide(
+    styles.print.set_up_wide(
         sheet,
         Paper::A4,
         true,

@@ -40,7 +40,6 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         row += 1;
     }
     sheet.autofilter(HEADER_ROW, 0, row - 1, cols.len() as u16 - 1)?;
-    sheet.set_print_fit_to_pages(1, 0);
     unmatched(sheet, row + 1, status, styles)
 }
 

@@ -24,7 +24,7 @@ pub(super) fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Works
         }
         row += 1;
     }
-    (styles.print).set_up(&mut sheet, Paper::A4, true, None)?;
+    styles.print.set_up(&mut sheet, Paper::A4, true, None)?;
     sheet.protect();
     Ok(sheet)
 }

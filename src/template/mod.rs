@@ -168,7 +168,7 @@ impl Styles {
             .set_background_color(Color::RGB(0xDDEBF7))
             .set_border(FormatBorder::Thin);
         Styles {
-            print: Print::new("基层党组织分类定级摸底调查表", None),
+            print: Print::new(FORM_TITLE, None),
             title: Format::new()
                 .set_bold()
                 .set_font_size(16)

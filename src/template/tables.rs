@@ -33,7 +33,7 @@ pub(super) fn unit_info_sheet(
         }
     }
     sheet.protect();
-    (styles.print).set_up(&mut sheet, Paper::A4, false, None)?;
+    styles.print.set_up(&mut sheet, Paper::A4, false, None)?;
     Ok(sheet)
 }
 
@@ -97,7 +97,9 @@ pub(super) fn table_sheet(
         ..ProtectionOptions::default()
     });
     // A3: one page wide, the table is too small to read on A4.
-    (styles.print).set_up(&mut sheet, Paper::A3, true, Some((1, header_last)))?;
+    styles
+        .print
+        .set_up(&mut sheet, Paper::A3, true, Some((1, header_last)))?;
     Ok(sheet)
 }
 

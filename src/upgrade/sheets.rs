@@ -70,9 +70,9 @@ fn outcome_format(outcome: Outcome, styles: &Styles) -> Option<&Format> {
 
 fn detail_columns(up: &Upgrade) -> Vec<Col> {
     let mut cols = vec![
-        col("单位代码", 11.0),
-        col("单位名称", 14.0),
-        col("党组织名称", 34.0),
+        col("单位代码", 11.0).identifies(),
+        col("单位名称", 14.0).identifies(),
+        col("党组织名称", 34.0).identifies(),
         col("党组织编码", 14.0),
         col("基线名称（更名前）", 22.0),
         col("基线等次", 8.0),
@@ -99,10 +99,8 @@ fn detail_columns(up: &Upgrade) -> Vec<Col> {
 /// 升级明细: one row per organization.
 pub fn detail(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(DETAIL)?;
-    sheet.set_print_fit_to_pages(1, 0);
     let cols = detail_columns(up);
     header_row(sheet, 0, &cols, styles)?;
-    sheet.set_freeze_panes(1, 3)?;
     for (i, row) in up.evaluation.rows.iter().enumerate() {
         detail_row(sheet, i as u32 + 1, row, up, styles)?;
     }
@@ -223,10 +221,9 @@ fn reasons(row: &Row, up: &Upgrade) -> Vec<String> {
 /// 降位与未复评: everything the department must follow up, with both trails.
 pub fn follow_up(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(FOLLOW_UP)?;
-    sheet.set_print_fit_to_pages(1, 0);
     let cols = [
-        col("单位名称", 14.0),
-        col("党组织名称", 34.0),
+        col("单位名称", 14.0).identifies(),
+        col("党组织名称", 34.0).identifies(),
         col("党组织编码", 14.0),
         col("需跟进情形", 30.0),
         col("基线等次", 8.0),
@@ -281,11 +278,10 @@ pub fn follow_up(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result
 /// 校验问题: every issue of both sides and of matching.
 pub fn issues(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(ISSUES)?;
-    sheet.set_print_fit_to_pages(1, 0);
     let cols = [
-        col("来自", 10.0),
-        col("来源文件", 22.0),
-        col("单位名称", 14.0),
+        col("来自", 10.0).identifies(),
+        col("来源文件", 22.0).identifies(),
+        col("单位名称", 14.0).identifies(),
         col("工作表", 12.0),
         col("单元格", 8.0),
         col("列", 12.0),

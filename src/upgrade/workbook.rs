@@ -36,7 +36,10 @@ fn build(up: &Upgrade) -> Result<Workbook, XlsxError> {
 }
 
 fn columns(up: &Upgrade) -> Vec<Col> {
-    let mut cols = vec![col("单位代码", 11.0), col("单位名称", 15.0)];
+    let mut cols = vec![
+        col("单位代码", 11.0).identifies(),
+        col("单位名称", 15.0).identifies(),
+    ];
     for side in ["基线", "年终"] {
         cols.push(col(format!("{side}党组织数"), 8.0));
         for name in up.rules.tier_names() {
@@ -66,7 +69,6 @@ fn summary(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), X
     let cols = columns(up);
     header_row(sheet, HEADER_ROW, &cols, styles)?;
     sheet.set_row_height(HEADER_ROW, 45)?;
-    sheet.set_freeze_panes(HEADER_ROW + 1, 2)?;
     let mut row = HEADER_ROW + 1;
     for (unit, figures) in up.matching.units.iter().zip(&up.evaluation.units) {
         let names = [unit.code.as_str(), unit.name.as_str()];

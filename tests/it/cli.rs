@@ -520,6 +520,7 @@ fn what_is_not_a_drop_is_said_in_chinese() {
     let words = stderr.replace(&dir.path().display().to_string(), "");
     assert!(english_words(&words).is_empty(), "{stderr}");
     let output = taizhang().arg("chek").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("check"), "the suggestion: {stderr}");
 }

@@ -61,6 +61,10 @@ fn assert_prints(path: &Path, title: &str, dated: bool) -> Vec<(String, String)>
             xml.contains("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>"),
             "page numbers: {at}"
         );
+        // More than one page wide only with the identifying columns on each page.
+        if xml.contains("fitToWidth=") {
+            assert!(repeats_columns(path, name), "{at}");
+        }
     }
     sheets
 }
@@ -72,6 +76,14 @@ fn repeats_rows(path: &Path, sheet: &str) -> bool {
     let titles = format!(
         r#"name="_xlnm.Print_Titles" localSheetId="\d+">({sheet}\$[A-Z]+:\$[A-Z]+,)?{sheet}\$\d+:\$\d+<"#
     );
+    regex::Regex::new(&titles).unwrap().is_match(&workbook)
+}
+
+/// Whether a sheet's first columns are repeated on every printed page (workbook.xml).
+fn repeats_columns(path: &Path, sheet: &str) -> bool {
+    let (_, workbook) = parts(path);
+    let sheet = format!("'?{}'?!", regex::escape(sheet));
+    let titles = format!(r#"name="_xlnm.Print_Titles" localSheetId="\d+">{sheet}\$A:\$[A-Z]+,"#);
     regex::Regex::new(&titles).unwrap().is_match(&workbook)
 }
 
