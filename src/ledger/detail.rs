@@ -3,7 +3,8 @@
 use super::continued::Continued;
 use super::rows::{Line, RowStyles, Sink};
 use super::style::{
-    col, fill, tier_col, write_trail, write_value, Col, ColFormat, Highlight, RED, YELLOW,
+    col, fill, fit_height, tier_col, write_trail, write_value, Col, ColFormat, Highlight, RED,
+    YELLOW,
 };
 use crate::check::FileReport;
 use crate::form::Record;
@@ -33,6 +34,9 @@ pub fn value_columns() -> impl Iterator<Item = (usize, &'static Column)> {
         .enumerate()
         .filter(move |(i, _)| !placed.contains(i))
 }
+
+/// The width of 扣分说明, wrapped.
+const TRAIL_WIDTH: f64 = 48.0;
 
 /// The organization's identifying columns, right after 单位代码 and 单位名称.
 const LEADING: [usize; 4] = [org::NAME, org::CODE, org::TYPE, org::DOMAIN];
@@ -89,7 +93,7 @@ pub fn columns(rules: &crate::rules::Rules) -> Vec<Col> {
     cols.push(tier_col("核定等次", 9.0, rules));
     cols.push(col("自评等次", 9.0));
     cols.push(col("争创目标", 9.0));
-    cols.push(col("扣分说明", 48.0));
+    cols.push(col("扣分说明", TRAIL_WIDTH).formatted(ColFormat::Wrap));
     cols.push(col("校验状态", 9.0).highlighted(status));
     cols.push(col("来源文件", 22.0));
     cols.push(col("来源行", 7.0));
@@ -202,7 +206,8 @@ fn write_row(
         styles,
         Plain,
     )?;
-    write_trail(sheet, row, col + 4, &c.trail, buf, None)?;
+    let trail = write_trail(sheet, row, col + 4, &c.trail, buf, None)?;
+    fit_height(sheet, row, &[(trail, TRAIL_WIDTH)])?;
     let status = match counts {
         (0, 0) => PASSED,
         (0, _) => WARNINGS,

@@ -1,10 +1,13 @@
 //! 文件清单: every file found in the inbox and what became of it, with the reconciliation.
 
 use super::model::{FileStatus, Ledger};
-use super::style::{col, header_row, Styles};
+use super::style::{col, fit_height, header_row, ColFormat, Styles};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 pub const SHEET: &str = "文件清单";
+
+/// The width of 说明, wrapped.
+const DETAIL_WIDTH: f64 = 60.0;
 
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
@@ -17,7 +20,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         col("跳过行数", 8.0),
         col("错误", 6.0),
         col("警告", 6.0),
-        col("说明", 60.0),
+        col("说明", DETAIL_WIDTH).formatted(ColFormat::Wrap),
     ];
     header_row(sheet, 0, &cols, styles)?;
     let mut row = 1;
@@ -46,6 +49,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             sheet.write_number(row, 7, entry.warnings as f64)?;
         }
         sheet.write_string(row, 8, &entry.detail)?;
+        fit_height(sheet, row, &[(&entry.detail, DETAIL_WIDTH)])?;
         row += 1;
     }
     sheet.autofilter(0, 0, row.saturating_sub(1).max(1), cols.len() as u16 - 1)?;

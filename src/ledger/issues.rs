@@ -2,13 +2,16 @@
 
 use super::continued::Continued;
 use super::rows::{Line, Sink};
-use super::style::{col, Col, ColFormat, Styles};
+use super::style::{col, fit_height, Col, ColFormat, Styles};
 use crate::check::FileReport;
 use crate::issue::{Issue, Severity};
 use crate::report::field_header;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 pub const SHEET: &str = "校验问题";
+
+/// The width of 问题说明, wrapped.
+const MESSAGE_WIDTH: f64 = 70.0;
 
 pub fn columns() -> Vec<Col> {
     vec![
@@ -20,7 +23,7 @@ pub fn columns() -> Vec<Col> {
         col("填写内容", 16.0).formatted(ColFormat::Text),
         col("级别", 6.0),
         col("代码", 6.0),
-        col("问题说明", 70.0),
+        col("问题说明", MESSAGE_WIDTH).formatted(ColFormat::Wrap),
     ]
 }
 
@@ -37,6 +40,7 @@ pub fn write_report(
         sheet.write_string(row, 1, &line.name)?;
         write_issue_cells(sheet, row, 2, issue, &sink.rows.styles, ColFormat::Text)?;
         sheet.write_string(row, 8, &issue.message)?;
+        fit_height(sheet, row, &[(&issue.message, MESSAGE_WIDTH)])?;
     }
     Ok(())
 }

@@ -2,13 +2,17 @@
 
 use super::continued::Continued;
 use super::rows::{Line, Sink};
-use super::style::{col, tier_col, write_trail, write_value, Col, ColFormat};
+use super::style::{col, fit_height, tier_col, write_trail, write_value, Col, ColFormat};
 use crate::check::FileReport;
 use crate::rules::Rules;
 use crate::schema::{org, ORGANIZATIONS};
 use rust_xlsxwriter::XlsxError;
 
 pub const SHEET: &str = "后进整改";
+
+/// The widths of 后进原因 and of 主要问题 and 整改措施, wrapped.
+const TRAIL_WIDTH: f64 = 48.0;
+const PLAN_WIDTH: f64 = 30.0;
 
 pub fn columns(rules: &Rules) -> Vec<Col> {
     vec![
@@ -19,9 +23,9 @@ pub fn columns(rules: &Rules) -> Vec<Col> {
         col("组织类型", 10.0),
         col("总分", 7.0),
         tier_col("核定等次", 9.0, rules),
-        col("后进原因", 48.0),
-        col("主要问题", 30.0).formatted(format_of(org::PROBLEMS)),
-        col("整改措施", 30.0).formatted(format_of(org::MEASURES)),
+        col("后进原因", TRAIL_WIDTH).formatted(ColFormat::Wrap),
+        col("主要问题", PLAN_WIDTH).formatted(ColFormat::Wrap),
+        col("整改措施", PLAN_WIDTH).formatted(ColFormat::Wrap),
         col("整改时限", 12.0).formatted(format_of(org::DEADLINE)),
         col("整改计划", 10.0),
         col("来源文件", 22.0),
@@ -61,7 +65,14 @@ pub fn write_report(
         }
         // Centered and filled by the column (its format and highlights), not per cell.
         sheet.write_string(row, 4, sink.rows.rules.tier_name(c.tier))?;
-        write_trail(sheet, row, 5, &c.trail, sink.buf, Some(&styles.wrap))?;
+        let trail = write_trail(sheet, row, 5, &c.trail, sink.buf, None)?;
+        let plan_text = |i| (record.text(i).unwrap_or_default(), PLAN_WIDTH);
+        let texts = [
+            (trail, TRAIL_WIDTH),
+            plan_text(org::PROBLEMS),
+            plan_text(org::MEASURES),
+        ];
+        fit_height(sheet, row, &texts)?;
         for (offset, i) in plan.into_iter().enumerate() {
             write_value(
                 sheet,

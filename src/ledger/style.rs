@@ -50,7 +50,10 @@ impl Styles {
             ),
             title: Format::new().set_bold().set_font_size(16),
             text: Format::new().set_num_format("@"),
-            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            wrap: Format::new()
+                .set_num_format("@")
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             percent: Format::new().set_num_format("0.0%"),
             decimal: Format::new().set_num_format("0.##"),
@@ -174,6 +177,9 @@ pub enum ColFormat {
     Date,
     /// Centered (a short label such as a tier).
     Centered,
+    /// Long text, kept as text ("@") and wrapped within the column's width (扣分说明, 后进原因,
+    /// 说明).
+    Wrap,
 }
 
 impl Styles {
@@ -185,13 +191,14 @@ impl Styles {
             ColFormat::Decimal => Some(&self.decimal),
             ColFormat::Date => Some(&self.date),
             ColFormat::Centered => Some(&self.centered),
+            ColFormat::Wrap => Some(&self.wrap),
         }
     }
 
     /// The format a cell of natural format `value` needs in a column of format `column`:
     /// none when they agree, else the value's own (the default one for plain values).
     pub fn cell(&self, value: ColFormat, column: ColFormat) -> Option<&Format> {
-        if value == column {
+        if value == column || (value, column) == (ColFormat::Text, ColFormat::Wrap) {
             None
         } else {
             Some(self.column(value).unwrap_or(&self.plain))
@@ -358,15 +365,16 @@ pub fn write_rate(
 }
 
 /// A classification's trail as one cell, its reasons joined with "；". One reason (the usual
-/// case) is written as it is; more are joined in `buf`, reused from row to row.
-pub fn write_trail(
+/// case) is written as it is; more are joined in `buf`, reused from row to row. Gives back
+/// the text written.
+pub fn write_trail<'a>(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,
-    trail: &[String],
-    buf: &mut String,
+    trail: &'a [String],
+    buf: &'a mut String,
     format: Option<&Format>,
-) -> Result<(), XlsxError> {
+) -> Result<&'a str, XlsxError> {
     let text: &str = match trail {
         [] => "",
         [one] => one,
@@ -384,6 +392,35 @@ pub fn write_trail(
     match format {
         Some(f) => sheet.write_string_with_format(row, col, text, f),
         None => sheet.write_string(row, col, text),
+    }?;
+    Ok(text)
+}
+
+/// How many lines `text` takes wrapped in a column `width` characters wide (a CJK character
+/// is two), at most 12.
+pub fn wrapped_lines(text: &str, width: f64) -> u32 {
+    let units: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    ((units as f64 / (width - 1.0).max(1.0)).ceil() as u32).clamp(1, 12)
+}
+
+/// Rows of a sheet [`fit_height`] grows: every row of a county's ledger. The writer keeps each
+/// grown row's height until the sheet is saved (about 400 bytes a row); past this, rows keep
+/// the default height, so that memory does not grow with a province's organizations.
+pub const GROWN_ROWS: u32 = 10_000;
+
+/// Make row `row` tall enough for the wrapped `texts` (text, column width): spreadsheet
+/// programs do not grow a row for wrapped text they did not type themselves. Rows from
+/// [`GROWN_ROWS`] on are left alone.
+pub fn fit_height(sheet: &mut Worksheet, row: u32, texts: &[(&str, f64)]) -> Result<(), XlsxError> {
+    if row >= GROWN_ROWS {
+        return Ok(());
     }
-    .map(drop)
+    let lines = (texts.iter())
+        .map(|(text, width)| wrapped_lines(text, *width))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        sheet.set_row_height(row, 15 * lines as u16)?;
+    }
+    Ok(())
 }

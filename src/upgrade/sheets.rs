@@ -4,7 +4,7 @@ use super::input::RatedOrg;
 use super::outcome::{Outcome, Row};
 use super::Upgrade;
 use crate::ledger::issues::write_issue_cells;
-use crate::ledger::style::{col, header_row, Col, ColFormat, Styles};
+use crate::ledger::style::{col, fit_height, header_row, Col, ColFormat, Styles};
 use crate::rules::Tier;
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
@@ -179,22 +179,6 @@ fn change_cell(sheet: &mut Worksheet, row: u32, col: u16, n: Option<i64>) -> Res
 
 /// Row height for wrapped text: office suites do not grow rows written with a default height,
 /// so a long trail would be cut off. A CJK character is about two width units.
-fn fit_height(sheet: &mut Worksheet, row: u32, texts: &[(&str, f64)]) -> Result<(), XlsxError> {
-    let lines = texts
-        .iter()
-        .map(|(text, width)| {
-            let units: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-            (units as f64 / (width - 1.0).max(1.0)).ceil() as u32
-        })
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 12);
-    if lines > 1 {
-        sheet.set_row_height(row, 15 * lines as u16)?;
-    }
-    Ok(())
-}
-
 /// Why a row needs following up; empty when it does not.
 fn reasons(row: &Row, up: &Upgrade) -> Vec<String> {
     let mut out = Vec::new();
@@ -229,8 +213,8 @@ pub fn follow_up(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result
         col("基线等次", 8.0),
         col("年终等次", 8.0),
         col("争创目标", 8.0),
-        col("基线扣分说明", 40.0),
-        col("年终扣分说明", 40.0),
+        col("基线扣分说明", 40.0).formatted(ColFormat::Wrap),
+        col("年终扣分说明", 40.0).formatted(ColFormat::Wrap),
         col("基线来源", 22.0),
         col("年终来源", 22.0),
     ];
@@ -288,7 +272,7 @@ pub fn issues(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<()
         col("填写内容", 16.0),
         col("级别", 6.0),
         col("代码", 6.0),
-        col("问题说明", 70.0),
+        col("问题说明", 70.0).formatted(ColFormat::Wrap),
     ];
     header_row(sheet, 0, &cols, styles)?;
     let mut r = 1;

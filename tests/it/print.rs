@@ -152,6 +152,15 @@ fn the_ledger_prints_every_sheet_with_its_title_header_rows_and_page_numbers() {
         workbook.contains("台账明细!$A:$C,台账明细!$1:$1"),
         "{workbook}"
     );
+    // Long reasons wrap, and their rows are made tall enough to show them (a spreadsheet
+    // program does not grow rows for text it did not type).
+    let tall = regex::Regex::new(r#"<row r="([2-9]|\d\d+)" ht="\d+" customHeight="1""#).unwrap();
+    for name in ["台账明细", "后进整改"] {
+        assert!(
+            tall.is_match(xml(name)),
+            "{name}: rows grown for wrapped text"
+        );
+    }
 }
 
 #[test]
