@@ -4,6 +4,8 @@ use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::read::{self, Limits};
 use crate::rules::{Classification, Rules};
+use crate::schema::{unit, UNIT_INFO};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -51,6 +53,9 @@ impl FileReport {
 pub struct CheckOptions {
     pub limits: Limits,
     pub rules: Rules,
+    /// The day of the check: a 填报日期 after it is a warning (W116). `None` (the default):
+    /// not looked at, so that a library user's results do not depend on the clock.
+    pub today: Option<NaiveDate>,
 }
 
 impl Default for CheckOptions {
@@ -58,6 +63,7 @@ impl Default for CheckOptions {
         CheckOptions {
             limits: Limits::default(),
             rules: Rules::embedded(),
+            today: None,
         }
     }
 }
@@ -65,7 +71,7 @@ impl Default for CheckOptions {
 /// Check one file: read it, then add the rules' findings (self-assessment, rectification plan).
 pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
     let mut report = read_file(path, &options.limits);
-    classify_report(&mut report, &options.rules);
+    classify_report(&mut report, options);
     report
 }
 
@@ -90,12 +96,34 @@ pub fn read_file(path: &Path, limits: &Limits) -> FileReport {
 }
 
 /// The second half of [`check_file`]: classify every organization of a file [`read_file`]
-/// read, add the rules' findings and put the issues in order.
-pub fn classify_report(report: &mut FileReport, rules: &Rules) {
+/// read, add the rules' findings (and a 填报日期 after `options.today`), and put the issues
+/// in order.
+pub fn classify_report(report: &mut FileReport, options: &CheckOptions) {
     if let Some(form) = report.form.as_mut() {
-        report.classifications = classify(form, rules);
+        report.classifications = classify(form, &options.rules);
+        if let Some(issue) = options.today.and_then(|today| filed_in_future(form, today)) {
+            form.issues.push(issue);
+        }
         form.sort_issues();
     }
+}
+
+/// W116 when the form says it was filled in after `today`.
+fn filed_in_future(form: &Form, today: NaiveDate) -> Option<Issue> {
+    let filed = form.filled_on().filter(|&filed| filed > today)?;
+    let cell = form.unit_cells.get(unit::FILLED_ON)?.as_ref()?;
+    let column = &UNIT_INFO.columns[unit::FILLED_ON];
+    Some(Issue::cell(
+        Code::FiledInFuture,
+        &cell.sheet,
+        cell.at,
+        column.key,
+        Some(filed.to_string()),
+        format!(
+            "{}：填写的是 {filed}，晚于今天（{today}），请核对年份和月份",
+            column.header
+        ),
+    ))
 }
 
 /// Check files in parallel; reports come back in the order of `paths`.

@@ -97,6 +97,13 @@ pub struct SkippedRow {
     pub reason: SkipReason,
 }
 
+/// Where a 单位信息 value sat: its sheet and 0-based (row, column).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitCell {
+    pub sheet: String,
+    pub at: (u32, u32),
+}
+
 /// Where a table was found in the file.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TableLocation {
@@ -116,6 +123,8 @@ pub struct Form {
     pub path: PathBuf,
     /// 单位信息 values, indexed like [`schema::UNIT_INFO`].
     pub unit: Vec<Option<Value>>,
+    /// Where each 单位信息 value was found, indexed like `unit`.
+    pub unit_cells: Vec<Option<UnitCell>>,
     pub template_version: Option<String>,
     pub organizations: Vec<Record>,
     pub org_table: Option<TableLocation>,
@@ -170,6 +179,7 @@ impl Form {
         Form {
             path,
             unit: vec![None; schema::UNIT_INFO.columns.len()],
+            unit_cells: vec![None; schema::UNIT_INFO.columns.len()],
             ..Form::default()
         }
     }

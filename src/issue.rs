@@ -77,6 +77,7 @@ codes! {
     CoverageMismatch = "E113", Error, "党组织覆盖情况前后矛盾", "是否建立党组织与覆盖方式不一致";
     SoloTooFewMembers = "E114", Error, "单独组建党员不足 3 人", "覆盖方式为单独组建，但党员人数少于 3 人";
     SecretaryPhoneMissing = "E115", Error, "缺少书记手机号", "填了书记姓名，但书记手机号为空";
+    FiledInFuture = "W116", Warning, "填报日期晚于今天", "单位信息中的填报日期晚于检查当天，多半是年份或月份填错了";
     SelfTierDiffers = "W201", Warning, "自评等次与核定等次不一致", "按评分标准核定的等次与单位自评不同";
     LaggardWithoutPlan = "W202", Warning, "核定为后进但无整改计划", "按标准核定为后进，但主要问题、整改措施、整改时限未填全";
     UnitNotInRoster = "E401", Error, "报表对应不到花名册中的单位", "单位代码、填报单位和文件名都对应不到花名册中的任何单位";

@@ -36,10 +36,11 @@ fn load_rules(path: Option<&Path>) -> Result<Rules> {
     })
 }
 
-/// The default check with `rules`.
+/// The default check with `rules`, made today.
 fn check_options(rules: Rules) -> CheckOptions {
     CheckOptions {
         rules,
+        today: Some(chrono::Local::now().date_naive()),
         ..CheckOptions::default()
     }
 }

@@ -359,7 +359,7 @@ impl<'r> Plan<'r> {
         feedback: Option<(&FeedbackNames, &str)>,
     ) -> std::io::Result<Prepared> {
         let mut report = self.replay.get(self.slots[i], &self.paths[i])?;
-        classify_report(&mut report, &options.check.rules);
+        classify_report(&mut report, &options.check);
         let placement = &self.placements[i];
         if !placement.is_superseded() {
             self.findings.add_to(i, &mut report, &self.owners());

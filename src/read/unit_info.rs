@@ -8,7 +8,7 @@ use super::grid::{Grid, Workbook};
 use super::headers::Headers;
 use super::locate::Found;
 use super::ReadError;
-use crate::form::Form;
+use crate::form::{Form, UnitCell};
 use crate::issue::{Code, Issue};
 use crate::normalize::{self, raw_text};
 use crate::schema::{fold_header, Need, UNIT_INFO};
@@ -146,7 +146,13 @@ fn value_for(grid: &Grid, row: u32, col: u32) -> Option<((u32, u32), Data)> {
 fn normalize_field(sheet: &str, item: Located, form: &mut Form) {
     let column = &UNIT_INFO.columns[item.field];
     match normalize::normalize(&column.kind, &item.value) {
-        Ok(value) => form.unit[item.field] = value,
+        Ok(value) => {
+            form.unit[item.field] = value;
+            form.unit_cells[item.field] = Some(UnitCell {
+                sheet: sheet.to_string(),
+                at: item.at,
+            });
+        }
         Err(problem) => {
             let raw = raw_text(&item.value);
             form.issues.push(Issue::cell(

@@ -524,3 +524,53 @@ fn what_is_not_a_drop_is_said_in_chinese() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("check"), "the suggestion: {stderr}");
 }
+
+/// A 填报日期 after the day of the check is a warning at its cell (W116); one before it is
+/// not, and a library check (no day given) never looks.
+#[test]
+fn a_filing_date_after_today_is_a_warning_at_its_cell() {
+    let dir = temp_dir();
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    let yesterday = chrono::Local::now().date_naive() - chrono::Days::new(1);
+    let cell = |d: chrono::NaiveDate| {
+        use chrono::Datelike;
+        Cell::date(d.year(), d.month(), d.day())
+    };
+    let form = |name: &str, date| {
+        form_with_mistakes()
+            .filled_on(cell(date))
+            .write(dir.path().join(name))
+    };
+    let future = form("未来.xlsx", tomorrow).unwrap();
+    let past = form("昨天.xlsx", yesterday).unwrap();
+    let json = stdout_of(
+        taizhang()
+            .args(["check", "--format", "json"])
+            .arg(&future)
+            .arg(&past),
+        1,
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let w116 = |file: usize| -> Vec<serde_json::Value> {
+        let issues = doc["files"][file]["issues"].as_array().unwrap();
+        issues
+            .iter()
+            .filter(|i| i["code"] == "W116")
+            .cloned()
+            .collect()
+    };
+    let found = w116(0);
+    assert_eq!(found.len(), 1, "{json}");
+    let expected_cell = FormBuilder::new().unit_cell("filled_on");
+    assert_eq!(found[0]["cell"], expected_cell.as_str(), "{json}");
+    assert_eq!(found[0]["severity"], "warning", "{json}");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.contains(&tomorrow.to_string()), "{message}");
+    assert!(w116(1).is_empty(), "yesterday is fine: {json}");
+    let report = taizhang::check::check_file(&future, &Default::default());
+    assert!(!report
+        .issues()
+        .iter()
+        .any(|i| i.code == taizhang::Code::FiledInFuture));
+}
