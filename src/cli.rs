@@ -148,7 +148,7 @@ pub struct SubmissionArgs {
     /// 单位花名册（.xlsx 或 .csv，列：单位代码、单位名称、单位类别，可选联系人、联系电话）
     #[arg(long, value_name = "花名册")]
     pub roster: Option<PathBuf>,
-    /// 报送截止日期，如 2026-04-15（默认为当年 4 月 15 日）
+    /// 报送截止日期，如 2026-04-15（默认按调查阶段取评分标准中的日期：摸底 4 月 15 日，年终 12 月 31 日）
     #[arg(long, value_parser = parse_date, value_name = "日期")]
     pub deadline: Option<chrono::NaiveDate>,
     /// 按哪一天统计剩余天数，如 2026-04-12（默认为今天）

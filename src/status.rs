@@ -6,23 +6,24 @@
 
 use crate::attribution::{Owner, Placement, Placements};
 use crate::check::FileReport;
+use crate::form::Form;
 use crate::roster::Roster;
+use crate::rules::config::month_day;
+use crate::rules::Rules;
 use crate::stage::{CollectedStage, StageRule, SurveyStage};
-use chrono::{DateTime, Datelike, Local, NaiveDate};
+use chrono::{Datelike, Local, NaiveDate};
 use serde::Serialize;
 use std::fmt::Write;
 use std::path::Path;
-use std::time::SystemTime;
 use unicode_width::UnicodeWidthStr;
-
-/// The deadline's month and day when none is given (the 分类管理台账 is due 4月15日).
-pub const DEFAULT_DEADLINE: (u32, u32) = (4, 15);
 
 /// What the department expects: who must report, by when, and the day the status is taken.
 #[derive(Debug, Clone)]
 pub struct Expectation {
     pub roster: Option<Roster>,
-    pub deadline: NaiveDate,
+    /// The deadline given (`--deadline`); `None`: the rules file's deadline of the 调查阶段
+    /// collected ([`Expectation::deadline_for`]).
+    pub deadline: Option<NaiveDate>,
     pub as_of: NaiveDate,
     /// How the 调查阶段 collected is chosen: by the deadline when one is given, else by the
     /// returns' majority ([`Expectation::with_stage`] names it).
@@ -30,24 +31,37 @@ pub struct Expectation {
 }
 
 impl Expectation {
-    /// `deadline` defaults to 4月15日 of the `as_of` year; `as_of` to today.
+    /// `deadline`, when not given, is the rules file's for the 调查阶段 collected; `as_of`
+    /// defaults to today.
     pub fn new(
         roster: Option<Roster>,
         deadline: Option<NaiveDate>,
         as_of: Option<NaiveDate>,
     ) -> Expectation {
         let as_of = as_of.unwrap_or_else(|| Local::now().date_naive());
-        let (month, day) = DEFAULT_DEADLINE;
         let stage = deadline.map_or(StageRule::Majority, StageRule::Deadline);
-        let deadline = deadline
-            .or_else(|| NaiveDate::from_ymd_opt(as_of.year(), month, day))
-            .unwrap_or(as_of);
         Expectation {
             roster,
             deadline,
             as_of,
             stage,
         }
+    }
+
+    /// When the returns of `stage` are due: the deadline given, else the rules file's for
+    /// `stage` (4月15日 for 摸底, 12月31日 for 年终 by default) in the `as_of` year.
+    pub fn deadline_for(&self, stage: SurveyStage, rules: &Rules) -> NaiveDate {
+        let deadlines = &rules.config().deadlines;
+        let text = match stage {
+            SurveyStage::Baseline => &deadlines.baseline,
+            SurveyStage::YearEnd => &deadlines.year_end,
+        };
+        // Checked when the rules were loaded; 02-29 is 02-28 out of leap years.
+        let (month, day) = month_day(text).unwrap_or((4, 15));
+        let year = self.as_of.year();
+        let due = NaiveDate::from_ymd_opt(year, month, day)
+            .or_else(|| NaiveDate::from_ymd_opt(year, month, day - 1));
+        self.deadline.or(due).unwrap_or(self.as_of)
     }
 
     /// The 调查阶段 to collect, when named (`--stage`); `None` keeps the default rule.
@@ -96,9 +110,9 @@ pub struct UnitStatus {
     pub state_label: &'static str,
     /// The file that counts, relative to the inbox.
     pub file: Option<String>,
-    /// Its modification time, local, "2026-04-12 09:30".
-    pub submitted_at: Option<String>,
-    /// Modified after the deadline day.
+    /// Its 填报日期, "2026-04-12": what lateness is judged by ([`LATE_BY`]).
+    pub filled_on: Option<String>,
+    /// Filled in after the deadline day.
     pub late: bool,
     pub organizations: usize,
     pub errors: usize,
@@ -137,8 +151,12 @@ pub struct StatusReport {
     pub as_of: NaiveDate,
     #[serde(serialize_with = "iso_date")]
     pub deadline: NaiveDate,
+    /// Whether the deadline is the rules file's for the 调查阶段 collected (not `--deadline`).
+    pub deadline_from_rules: bool,
     /// Days from `as_of` to the deadline; negative once it has passed.
     pub days_left: i64,
+    /// What lateness is judged by ([`LATE_BY`]).
+    pub late_by: &'static str,
     pub totals: Totals,
     pub units: Vec<UnitStatus>,
     pub unmatched: Vec<UnmatchedFile>,
@@ -152,12 +170,18 @@ fn iso_date<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Er
     s.collect_str(date)
 }
 
+/// What a unit's lateness is judged by. A file's modification time is not: it changes
+/// whenever the file is copied or saved from mail.
+pub const LATE_BY: &str = "按报表所填的填报日期判断（文件修改时间会随复制、另存改变，不作依据）";
+
 /// What the status needs of one file once attributed: enough to tell its unit's state, so a
 /// national run can drop the file's rows before the status is built.
 #[derive(Debug, Clone)]
 pub struct FileSeen {
     pub path: std::path::PathBuf,
     pub readable: bool,
+    /// Its 填报日期, when it has a valid one.
+    pub filled_on: Option<NaiveDate>,
     pub organizations: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -170,6 +194,7 @@ impl FileSeen {
         FileSeen {
             path: report.path.clone(),
             readable: report.form.is_some(),
+            filled_on: report.form.as_ref().and_then(Form::filled_on),
             organizations: report.organizations(),
             errors: report.errors(),
             warnings: report.warnings(),
@@ -178,10 +203,12 @@ impl FileSeen {
     }
 }
 
-/// Build the status from attributed files (`placements` parallel to `reports`).
+/// Build the status from attributed files (`placements` parallel to `reports`), the returns
+/// due on `deadline`.
 pub fn build(
     roster: &Roster,
     expect: &Expectation,
+    deadline: NaiveDate,
     inbox: &Path,
     reports: &[FileSeen],
     placements: &Placements,
@@ -202,7 +229,7 @@ pub fn build(
             let start = by_unit.partition_point(|j| roster_index(j) < Some(i));
             let end = by_unit.partition_point(|j| roster_index(j) <= Some(i));
             let own = &by_unit[start..end];
-            unit_status(roster, i, expect, reports, placements, own, &relative)
+            unit_status(roster, i, deadline, reports, placements, own, &relative)
         })
         .collect();
     let unmatched: Vec<UnmatchedFile> = reports
@@ -215,8 +242,10 @@ pub fn build(
     StatusReport {
         roster: roster.path.display().to_string(),
         as_of: expect.as_of,
-        deadline: expect.deadline,
-        days_left: (expect.deadline - expect.as_of).num_days(),
+        deadline,
+        deadline_from_rules: expect.deadline.is_none(),
+        days_left: (deadline - expect.as_of).num_days(),
+        late_by: LATE_BY,
         totals,
         units,
         unmatched,
@@ -227,7 +256,7 @@ pub fn build(
 fn unit_status(
     roster: &Roster,
     i: usize,
-    expect: &Expectation,
+    deadline: NaiveDate,
     reports: &[FileSeen],
     placements: &[Placement],
     own: &[usize],
@@ -255,7 +284,7 @@ fn unit_status(
         state: State::Missing,
         state_label: State::Missing.label(),
         file: None,
-        submitted_at: None,
+        filled_on: None,
         late: false,
         organizations: 0,
         errors: 0,
@@ -263,7 +292,7 @@ fn unit_status(
         superseded,
     };
     if let Some(j) = current {
-        fill_submission(&mut status, &reports[j], &placements[j], expect, relative);
+        fill_submission(&mut status, &reports[j], deadline, relative);
     }
     status
 }
@@ -271,8 +300,7 @@ fn unit_status(
 fn fill_submission(
     status: &mut UnitStatus,
     report: &FileSeen,
-    placement: &Placement,
-    expect: &Expectation,
+    deadline: NaiveDate,
     relative: &dyn Fn(&Path) -> String,
 ) {
     let (errors, warnings) = (report.errors, report.warnings);
@@ -283,16 +311,11 @@ fn fill_submission(
     };
     status.state_label = status.state.label();
     status.file = Some(relative(&report.path));
-    let modified = placement.modified.time().map(local_time);
-    status.submitted_at = modified.map(|t| t.format("%Y-%m-%d %H:%M").to_string());
-    status.late = modified.is_some_and(|t| t.date_naive() > expect.deadline);
+    status.filled_on = report.filled_on.map(|d| d.to_string());
+    status.late = report.filled_on.is_some_and(|d| d > deadline);
     status.organizations = report.organizations;
     status.errors = errors;
     status.warnings = warnings;
-}
-
-fn local_time(time: SystemTime) -> DateTime<Local> {
-    DateTime::<Local>::from(time)
 }
 
 /// A file the roster does not account for, under the code and name it gives itself.
@@ -365,14 +388,19 @@ impl StatusReport {
         let t = &self.totals;
         [
             format!(
-                "报送情况{}：截至 {}，截止日期 {}（{}）",
+                "报送情况{}：截至 {}，截止日期 {}（{}{}）",
                 self.stage.map_or(String::new(), |s| format!("（{}）", s.short())),
                 self.as_of,
                 self.deadline,
+                if self.deadline_from_rules {
+                    "按评分标准；"
+                } else {
+                    ""
+                },
                 self.time_left(),
             ),
             format!(
-                "应报 {} 个单位：已报送 {}（通过 {}，仅警告 {}，有错误 {}），未报送 {}，逾期报送 {}{}",
+                "应报 {} 个单位：已报送 {}（通过 {}，仅警告 {}，有错误 {}），未报送 {}，逾期报送 {}（按填报日期）{}",
                 t.expected,
                 t.submitted,
                 t.passed,

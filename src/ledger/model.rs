@@ -37,7 +37,7 @@ impl<'a> Ledger<'a> {
     pub fn assemble(
         rules: &'a Rules,
         inbox: &Path,
-        expect: &Expectation,
+        (expect, stage): (&Expectation, CollectedStage),
         parts: Parts,
         placements: Placements,
     ) -> Ledger<'a> {
@@ -47,9 +47,12 @@ impl<'a> Ledger<'a> {
             files,
             seen,
         } = parts;
-        let status = roster
-            .as_ref()
-            .map(|r| status::build(r, expect, inbox, &seen, &placements));
+        let deadline = expect.deadline_for(stage.stage, rules);
+        let status = roster.as_ref().map(|r| {
+            let mut status = status::build(r, expect, deadline, inbox, &seen, &placements);
+            status.stage = Some(stage);
+            status
+        });
         let (units, county, cross) = units.finish(status.as_ref(), placements);
         Ledger {
             rules,
@@ -60,17 +63,8 @@ impl<'a> Ledger<'a> {
             cross,
             files,
             status,
-            stage: None,
+            stage: Some(stage),
         }
-    }
-
-    /// The ledger and its 报送情况 state the 调查阶段 collected.
-    pub fn collected(mut self, stage: Option<CollectedStage>) -> Ledger<'a> {
-        self.stage = stage;
-        if let Some(status) = self.status.as_mut() {
-            status.stage = stage;
-        }
-        self
     }
 
     /// The path of a file as shown in the ledger: relative to the inbox.

@@ -437,7 +437,7 @@ impl<'r> Plan<'r> {
             seen: gathered.seen,
         };
         let rules = &options.check.rules;
-        Ledger::assemble(rules, inbox, expect, parts, self.placements).collected(Some(self.stage))
+        Ledger::assemble(rules, inbox, (expect, self.stage), parts, self.placements)
     }
 }
 

@@ -27,7 +27,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         col("报送状态", 16.0),
         col("期限", 11.0),
         col("文件", 28.0),
-        col("报送时间", 16.0),
+        col("填报日期", 11.0),
         col("党组织数", 8.0),
         col("错误", 6.0),
         col("警告", 6.0),
@@ -79,7 +79,7 @@ fn unit_row(
         sheet.write_string(row, 6, &deadline)?;
     }
     sheet.write_string(row, 7, unit.file.as_deref().unwrap_or_default())?;
-    sheet.write_string(row, 8, unit.submitted_at.as_deref().unwrap_or_default())?;
+    sheet.write_string(row, 8, unit.filled_on.as_deref().unwrap_or_default())?;
     if unit.state != State::Missing {
         for (c, n) in [
             (9, unit.organizations),

@@ -22,6 +22,37 @@ pub struct RulesFile {
     pub tiers: TierScheme,
     pub coverage: CoverageTargets,
     pub upgrade: UpgradeTargets,
+    /// When each 调查阶段's returns are due; `--deadline` overrides. Optional: a file written
+    /// before it existed keeps 4月15日 and 12月31日.
+    #[serde(default)]
+    pub deadlines: Deadlines,
+}
+
+/// The day each 调查阶段's returns are due, in the survey's year, as month-day ("04-15").
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    /// 摸底.
+    pub baseline: String,
+    /// 年终.
+    pub year_end: String,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            baseline: "04-15".to_string(),
+            year_end: "12-31".to_string(),
+        }
+    }
+}
+
+/// A month-day as the rules file writes it ("04-15", "4-15"): (month, day), checked against
+/// a leap year so that 02-29 passes.
+pub fn month_day(text: &str) -> Option<(u32, u32)> {
+    let (month, day) = text.trim().split_once('-')?;
+    let (month, day) = (month.parse().ok()?, day.parse().ok()?);
+    chrono::NaiveDate::from_ymd_opt(2024, month, day).map(|_| (month, day))
 }
 
 /// 组织设置: is the organization of the right kind for its size.

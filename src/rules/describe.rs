@@ -197,5 +197,14 @@ fn targets(f: &RulesFile) -> Vec<String> {
     if u.targets_met {
         lines.push("每个党组织都应实现摸底时填写的争创目标。".into());
     }
+    let due = |text: &str| match super::config::month_day(text) {
+        Some((month, day)) => format!("{month}月{day}日"),
+        None => text.to_string(),
+    };
+    lines.push(format!(
+        "报送截止：摸底 {}，年终 {}（命令行 --deadline 可另行指定）。",
+        due(&f.deadlines.baseline),
+        due(&f.deadlines.year_end)
+    ));
     lines
 }

@@ -39,7 +39,23 @@ pub(crate) fn check(file: &RulesFile) -> Checked {
     check_support(file)?;
     check_role(file)?;
     check_tiers(&file.tiers, file.total)?;
-    check_targets(file)
+    check_targets(file)?;
+    check_deadlines(file)
+}
+
+fn check_deadlines(f: &RulesFile) -> Checked {
+    for (key, text) in [
+        ("baseline", &f.deadlines.baseline),
+        ("year_end", &f.deadlines.year_end),
+    ] {
+        if super::config::month_day(text).is_none() {
+            return fault(
+                &[Key("deadlines"), Key(key)],
+                format!("截止日期“{text}”不是有效的月-日，应写成 04-15 这样的格式"),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn check_total(f: &RulesFile) -> Checked {

@@ -3,7 +3,7 @@
 //! pipelines, `status` and `check`.
 
 use crate::roster::{collected_at, small_roster};
-use crate::support::temp_dir;
+use crate::support::{root, temp_dir};
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
@@ -768,4 +768,77 @@ fn a_return_of_the_other_stage_never_takes_its_units_feedback_name() {
     names.sort();
     assert_eq!(names, ["511101001_白马镇_反馈.xlsx"]);
     assert_eq!(snapshot(&inbox), before);
+}
+
+/// Without --deadline, the deadline is the rules file's for the 调查阶段 collected: 12月31日
+/// for 年终 by default, or the county's own; lateness is judged by 填报日期.
+#[test]
+fn the_deadline_fits_the_stage_collected_from_the_rules_file() {
+    let dir = temp_dir();
+    let roster = small_roster(dir.path()).path;
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    form(BAIMA, "年终", "2026-12-21", 2, "年终")
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    form(LONGQUAN, "年终", "2026-12-18", 2, "年终")
+        .write(inbox.join("龙泉镇.xlsx"))
+        .unwrap();
+    let status = |rules: Option<&Path>| {
+        let mut cmd = Command::cargo_bin("taizhang").unwrap();
+        cmd.arg("status").arg(&inbox).arg("--roster").arg(&roster);
+        cmd.args(["--as-of", "2026-12-22", "--format", "json"]);
+        if let Some(rules) = rules {
+            cmd.arg("--rules").arg(rules);
+        }
+        let output = cmd.output().unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|_| panic!("{text}"))
+    };
+    let late = |doc: &serde_json::Value| -> Vec<String> {
+        let units = doc["units"].as_array().unwrap();
+        (units.iter())
+            .filter(|u| u["late"] == true)
+            .map(|u| u["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let default = status(None);
+    assert_eq!(default["deadline"], "2026-12-31", "{default}");
+    assert_eq!(default["deadline_from_rules"], true);
+    assert!(late(&default).is_empty(), "{default}");
+    let text = std::fs::read_to_string(root().join("templates/rules.toml")).unwrap();
+    let county = dir.path().join("本县标准.toml");
+    std::fs::write(
+        &county,
+        text.replace(r#"year_end = "12-31""#, r#"year_end = "12-20""#),
+    )
+    .unwrap();
+    let own = status(Some(&county));
+    assert_eq!(own["deadline"], "2026-12-20", "{own}");
+    assert_eq!(
+        late(&own),
+        ["白马镇"],
+        "filled on 12-21, after 12-20: {own}"
+    );
+    assert!(own["late_by"].as_str().unwrap().contains("填报日期"));
+
+    std::fs::write(
+        &county,
+        text.replace(r#"year_end = "12-31""#, r#"year_end = "13-01""#),
+    )
+    .unwrap();
+    let output = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("rules")
+        .arg("--rules")
+        .arg(&county)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("截止日期“13-01”不是有效的月-日"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("行"), "names the line: {stderr}");
 }

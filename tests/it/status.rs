@@ -16,11 +16,22 @@ fn date(text: &str) -> NaiveDate {
 }
 
 /// An inbox where 白马镇 sent a clean file, 龙泉镇 one with errors, 城关街道 one with only
-/// a warning, and 青山县教育局 nothing.
+/// a warning, and 青山县教育局 nothing; all filled in on 2026-04-10.
 fn inbox(dir: &Path) -> PathBuf {
+    inbox_filled(dir, ["2026-04-10"; 3])
+}
+
+/// [`inbox`] with the 填报日期 of 白马镇, 龙泉镇 and 城关街道.
+fn inbox_filled(dir: &Path, filled: [&str; 3]) -> PathBuf {
     let inbox = dir.join("收件");
     std::fs::create_dir_all(&inbox).unwrap();
+    let on = |day: &str| {
+        use chrono::Datelike;
+        let d = date(day);
+        taizhang::builder::Cell::date(d.year(), d.month(), d.day())
+    };
     FormBuilder::new()
+        .filled_on(on(filled[0]))
         .orgs(2)
         .write(inbox.join("白马镇.xlsx"))
         .unwrap();
@@ -28,12 +39,14 @@ fn inbox(dir: &Path) -> PathBuf {
         .unit("龙泉镇")
         .code("511101004")
         .phone("12345")
+        .filled_on(on(filled[1]))
         .orgs(2)
         .write(inbox.join("龙泉镇.xlsx"))
         .unwrap();
     FormBuilder::new()
         .unit("城关街道")
         .code("511101002")
+        .filled_on(on(filled[2]))
         .orgs(1)
         .edit_org(0, |o| o.self_tier("一般"))
         .write(inbox.join("城关街道.xlsx"))
@@ -108,7 +121,7 @@ fn before_the_deadline_each_unit_has_its_state_and_days_left() {
     );
     assert!(
         text.contains(
-            "应报 4 个单位：已报送 3（通过 1，仅警告 1，有错误 1），未报送 1，逾期报送 0\n"
+            "应报 4 个单位：已报送 3（通过 1，仅警告 1，有错误 1），未报送 1，逾期报送 0（按填报日期）\n"
         ),
         "{text}"
     );
@@ -119,14 +132,32 @@ fn before_the_deadline_each_unit_has_its_state_and_days_left() {
     );
 }
 
+/// Lateness is judged by the 填报日期 the form gives, never by the file's modification time,
+/// which copying a file from mail changes.
 #[test]
 fn after_the_deadline_late_files_and_missing_units_are_overdue() {
     let dir = temp_dir();
-    let inbox = inbox(dir.path());
-    touch(&inbox.join("白马镇.xlsx"), "2026-04-15");
-    touch(&inbox.join("龙泉镇.xlsx"), "2026-04-16");
-    touch(&inbox.join("城关街道.xlsx"), "2026-04-14");
+    let inbox = inbox_filled(dir.path(), ["2026-04-15", "2026-04-16", "2026-04-14"]);
+    for (name, modified) in [
+        ("白马镇.xlsx", "2026-04-19"),
+        ("龙泉镇.xlsx", "2026-04-01"),
+        ("城关街道.xlsx", "2026-04-18"),
+    ] {
+        touch(&inbox.join(name), modified);
+    }
     let status = status_at(&inbox, dir.path(), "2026-04-20");
+    let filled: Vec<Option<&str>> = (status.units.iter())
+        .map(|u| u.filled_on.as_deref())
+        .collect();
+    assert_eq!(
+        filled,
+        [
+            Some("2026-04-15"),
+            Some("2026-04-16"),
+            Some("2026-04-14"),
+            None
+        ]
+    );
     let late: Vec<bool> = status.units.iter().map(|u| u.late).collect();
     assert_eq!(
         late,
