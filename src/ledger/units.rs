@@ -60,6 +60,15 @@ impl Units {
         units
     }
 
+    /// The order files are handed over in: those that count by their unit's row (汇总's
+    /// order), in file order within a unit, then the others (superseded, unreadable, of
+    /// another 调查阶段) in file order.
+    pub fn hand_over_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.row_of.len()).collect();
+        order.sort_by_key(|&i| self.row_of[i]);
+        order
+    }
+
     /// How many rows of counters: the roster's units, then the others.
     fn rows(&self) -> usize {
         self.listed.len() + self.unlisted.len()

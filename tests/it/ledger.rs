@@ -877,3 +877,55 @@ fn the_tier_chart_is_drawn_for_up_to_a_hundred_units() {
         ["单位较多（101 个），不绘制各单位等次分布图；各单位的等次见上表"]
     );
 }
+
+/// 台账明细 lists the organizations unit by unit in 汇总's order (the roster's, or without
+/// one the units' own), not in the order the files happen to sort in; 文件清单 keeps file
+/// order.
+#[test]
+fn detail_rows_follow_the_summary_unit_order() {
+    let dir = temp_dir();
+    for roster in [Some(root().join("samples/roster.xlsx")), None] {
+        let out = dir.path().join("台账.xlsx");
+        let mut cmd = Command::cargo_bin("taizhang").unwrap();
+        cmd.arg("ledger")
+            .arg(root().join("samples/摸底"))
+            .arg("-o")
+            .arg(&out);
+        cmd.arg("--force");
+        if let Some(roster) = &roster {
+            cmd.arg("--roster").arg(roster);
+        }
+        cmd.assert().success();
+        let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+        let column = |book: &mut Xlsx<_>, sheet: &str, header: &str| -> Vec<String> {
+            let range = book.worksheet_range(sheet).unwrap();
+            let rows: Vec<Vec<String>> = (range.rows())
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect();
+            let (at, col) = (rows.iter().enumerate())
+                .find_map(|(i, r)| Some((i, r.iter().position(|c| c == header)?)))
+                .unwrap_or_else(|| panic!("{sheet} has {header}"));
+            (rows[at + 1..].iter())
+                .map(|r| r[col].clone())
+                .take_while(|c| !c.is_empty())
+                .collect()
+        };
+        let summary: Vec<String> = column(&mut book, "汇总", "单位名称")
+            .into_iter()
+            .filter(|n| n != "合计")
+            .collect();
+        let mut detail = column(&mut book, "台账明细", "单位名称");
+        detail.dedup();
+        let in_summary: Vec<&String> = summary.iter().filter(|n| detail.contains(n)).collect();
+        assert_eq!(
+            detail.iter().collect::<Vec<_>>(),
+            in_summary,
+            "one block a unit, in 汇总's order (roster {roster:?})"
+        );
+        assert!(detail.len() >= 10, "{detail:?}");
+        let files = column(&mut book, "文件清单", "文件");
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(files, sorted, "文件清单 in file order");
+    }
+}
