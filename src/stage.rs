@@ -14,6 +14,10 @@ use crate::schema::UNIT_INFO;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+/// The day the 摸底 round is due when no deadline is given (month, day): 4月15日, when the
+/// 分类管理台账 is due. `status` counts down to it; the issued form says it.
+pub const BASELINE_DUE: (u32, u32) = (4, 15);
+
 /// One round of the survey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SurveyStage {
@@ -40,6 +44,22 @@ impl SurveyStage {
             "摸底" => Some(SurveyStage::Baseline),
             "年终" => Some(SurveyStage::YearEnd),
             _ => None,
+        }
+    }
+
+    /// The round in a sentence: 摸底调查请于…前报送.
+    pub fn round(self) -> &'static str {
+        match self {
+            SurveyStage::Baseline => "摸底调查",
+            SurveyStage::YearEnd => "年终复评",
+        }
+    }
+
+    /// The name of the form issued for the round, in its title and file names.
+    pub fn form_name(self) -> &'static str {
+        match self {
+            SurveyStage::Baseline => "摸底调查表",
+            SurveyStage::YearEnd => "年终复评表",
         }
     }
 
@@ -192,6 +212,14 @@ mod tests {
         assert_eq!(due_by_label(on(6, 30)), "摸底");
         assert_eq!(due_by_label(on(7, 1)), "年终");
         assert_eq!(due_by_label(on(12, 20)), "年终");
+    }
+
+    #[test]
+    fn the_baseline_form_is_the_form_of_the_schema() {
+        let title = format!("{}{}", crate::schema::FORM_SUBJECT, Baseline.form_name());
+        assert_eq!(title, crate::schema::FORM_TITLE);
+        assert_eq!(format!("{title}.xlsx"), crate::schema::TEMPLATE_FILE);
+        assert_eq!(YearEnd.form_name(), "年终复评表");
     }
 
     fn due_by_label(d: NaiveDate) -> &'static str {

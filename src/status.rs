@@ -16,7 +16,7 @@ use std::time::SystemTime;
 use unicode_width::UnicodeWidthStr;
 
 /// The deadline's month and day when none is given (the 分类管理台账 is due 4月15日).
-pub const DEFAULT_DEADLINE: (u32, u32) = (4, 15);
+pub const DEFAULT_DEADLINE: (u32, u32) = crate::stage::BASELINE_DUE;
 
 /// What the department expects: who must report, by when, and the day the status is taken.
 #[derive(Debug, Clone)]
