@@ -21,17 +21,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// 生成下发的空白调查表
-    Template {
-        /// 输出目录
-        #[arg(short = 'o', long = "out", default_value = ".", value_name = "文件夹")]
-        out: PathBuf,
-        /// 单位花名册（.xlsx 或 .csv）：为每个单位生成一份预填并锁定单位名称、代码的调查表
-        #[arg(long, value_name = "花名册")]
-        roster: Option<PathBuf>,
-        /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
-        #[arg(long)]
-        force: bool,
-    },
+    Template(TemplateArgs),
     /// 报送前检查：逐个单元格指出需要修改的地方
     Check {
         /// 要检查的调查表文件（.xlsx .xlsm .xls .ods），或存放调查表的文件夹（含子文件夹）
@@ -142,6 +132,33 @@ pub enum Command {
     },
 }
 
+/// What the issued form says (`template`): for whom, which round, by when, which year, which
+/// standard.
+#[derive(clap::Args, Debug, Clone)]
+pub struct TemplateArgs {
+    /// 输出目录
+    #[arg(short = 'o', long = "out", default_value = ".", value_name = "文件夹")]
+    pub out: PathBuf,
+    /// 单位花名册（.xlsx 或 .csv）：为每个单位生成一份预填并锁定单位名称、代码的调查表
+    #[arg(long, value_name = "花名册")]
+    pub roster: Option<PathBuf>,
+    /// 评分标准文件：填报说明中的调查要点和评分标准按此文件写（默认使用内置标准）
+    #[arg(long, value_name = "标准文件")]
+    pub rules: Option<PathBuf>,
+    /// 调查阶段（摸底 或 年终）：标题和文件名为摸底调查表或年终复评表，“单位信息”中的调查阶段预填并锁定；默认按截止日期（1–6 月为摸底，7–12 月为年终），也未给截止日期时为摸底调查表、调查阶段由填报单位选择
+    #[arg(long, value_parser = parse_stage, value_name = "阶段")]
+    pub stage: Option<SurveyStage>,
+    /// 报送截止日期，如 2026-04-15，写入填报说明；须在调查阶段的月份内（默认：摸底为 4 月 15 日，年终按通知要求的时间）
+    #[arg(long, value_parser = parse_date, value_name = "日期")]
+    pub deadline: Option<chrono::NaiveDate>,
+    /// 标题中的年份，如 2026（默认为截止日期的年份，未给截止日期时为今年）
+    #[arg(long, value_parser = parse_year, value_name = "年份")]
+    pub year: Option<i32>,
+    /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
+    #[arg(long)]
+    pub force: bool,
+}
+
 /// Who must report and by when (`ledger`, `status`, `watch`).
 #[derive(clap::Args, Debug, Clone)]
 pub struct SubmissionArgs {
@@ -165,6 +182,14 @@ fn parse_stage(text: &str) -> Result<SurveyStage, String> {
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     taizhang::dates::parse_text(text).ok_or_else(|| format!("“{text}”不是日期，应写成 2026-04-15"))
+}
+
+/// A year of the survey: 2026, or 2026年, within the dates the form accepts.
+fn parse_year(text: &str) -> Result<i32, String> {
+    let digits = text.trim().trim_end_matches('年');
+    (digits.parse().ok())
+        .filter(|year| (2000..=2100).contains(year))
+        .ok_or_else(|| format!("“{text}”不是年份，应写成 2026 这样的四位数（2000 至 2100 年）"))
 }
 
 /// How `codes` prints the table.

@@ -65,9 +65,23 @@ pub fn parse_text(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// A date as a notice writes it: 2026年4月15日 (no leading zeros), which [`parse_text`] reads
+/// back.
+pub fn in_words(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_in_words_reads_back() {
+        let d = NaiveDate::from_ymd_opt(2026, 4, 5).unwrap();
+        assert_eq!(in_words(d), "2026年4月5日");
+        assert_eq!(parse_text(&in_words(d)), Some(d));
+    }
 
     #[test]
     fn serials_and_compact_numbers() {

@@ -107,9 +107,7 @@ fn end_quietly_on_a_closed_pipe() {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Template { out, roster, force } => {
-            cmd::template::run(&out, roster.as_deref(), force)
-        }
+        Command::Template(args) => cmd::template::run(&args),
         Command::Check {
             files,
             format,

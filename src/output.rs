@@ -230,12 +230,13 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
 }
 
 /// An issued form as we wrote it: the template's `_meta`, no row in either table, and nothing
-/// in 单位信息 beyond the unit's name and code (which `template --roster` prefills).
+/// in 单位信息 beyond the unit's name and code (which `template --roster` prefills) and the
+/// 调查阶段 (which `template --stage` prefills).
 fn is_unfilled_template(path: &Path, limits: &Limits) -> bool {
     let Ok(form) = crate::read::read_form(path, limits) else {
         return false;
     };
-    let prefilled = [unit::NAME, unit::CODE];
+    let prefilled = [unit::NAME, unit::CODE, unit::STAGE];
     form.template_version.is_some()
         && form.organizations.is_empty()
         && form.coverage.is_empty()

@@ -43,6 +43,22 @@ impl SurveyStage {
         }
     }
 
+    /// The round in a sentence: 摸底调查请于…前报送.
+    pub fn round(self) -> &'static str {
+        match self {
+            SurveyStage::Baseline => "摸底调查",
+            SurveyStage::YearEnd => "年终复评",
+        }
+    }
+
+    /// The name of the form issued for the round, in its title and file names.
+    pub fn form_name(self) -> &'static str {
+        match self {
+            SurveyStage::Baseline => "摸底调查表",
+            SurveyStage::YearEnd => "年终复评表",
+        }
+    }
+
     /// The round due by `deadline`: January to June is 摸底, July to December 年终.
     pub fn due_by(deadline: NaiveDate) -> SurveyStage {
         if deadline.month() <= 6 {
@@ -192,6 +208,14 @@ mod tests {
         assert_eq!(due_by_label(on(6, 30)), "摸底");
         assert_eq!(due_by_label(on(7, 1)), "年终");
         assert_eq!(due_by_label(on(12, 20)), "年终");
+    }
+
+    #[test]
+    fn the_baseline_form_is_the_form_of_the_schema() {
+        let title = format!("{}{}", crate::schema::FORM_SUBJECT, Baseline.form_name());
+        assert_eq!(title, crate::schema::FORM_TITLE);
+        assert_eq!(format!("{title}.xlsx"), crate::schema::TEMPLATE_FILE);
+        assert_eq!(YearEnd.form_name(), "年终复评表");
     }
 
     fn due_by_label(d: NaiveDate) -> &'static str {

@@ -4,8 +4,10 @@ use anyhow::Result;
 use std::path::Path;
 
 pub fn run(rules: Option<&Path>) -> Result<u8> {
-    for line in super::load_rules(rules)?.describe() {
+    let rules = super::load_rules(rules)?;
+    for line in rules.describe() {
         println!("{line}");
     }
+    println!("{}", rules.describe_deadlines());
     Ok(0)
 }

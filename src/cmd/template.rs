@@ -1,45 +1,73 @@
-//! `taizhang template`: the blank form, or with `--roster` one pre-filled form per unit.
+//! `taizhang template`: the blank form, or with `--roster` one pre-filled form per unit; either
+//! way saying the county's round, deadline, year and standard.
 
 use anyhow::{Context, Result};
+use chrono::Datelike;
 use std::path::Path;
 use taizhang::output::{Inputs, Kind};
 use taizhang::roster::Roster;
 use taizhang::template::{self, TemplateOptions};
 
-pub fn run(out: &Path, roster: Option<&Path>, force: bool) -> Result<u8> {
-    match roster {
-        Some(roster) => per_unit(out, roster, force),
-        None => blank(out, force),
+use crate::cli::TemplateArgs;
+
+pub fn run(args: &TemplateArgs) -> Result<u8> {
+    let options = options(args)?;
+    // What the run reads is never written over, `--force` or not.
+    let inputs = Inputs::default()
+        .file(args.roster.as_deref(), "花名册")
+        .file(args.rules.as_deref(), "评分标准文件");
+    match &args.roster {
+        Some(roster) => per_unit(&args.out, roster, &options, &inputs),
+        None => blank(&args.out, &options, &inputs),
     }
 }
 
-/// The blank form, written over only an unfilled form of ours unless `force`.
-fn blank(out: &Path, force: bool) -> Result<u8> {
+/// What every form of the run says, checked before any file is touched: the standard, the
+/// round, the deadline, and the year (the deadline's, else this year).
+fn options(args: &TemplateArgs) -> Result<TemplateOptions> {
+    let year = (args.year)
+        .or(args.deadline.map(|d| d.year()))
+        .unwrap_or_else(|| chrono::Local::now().year());
     let options = TemplateOptions {
-        force,
+        rules: Some(super::load_rules(args.rules.as_deref())?),
+        stage: args.stage,
+        deadline: args.deadline,
+        year: Some(year),
+        force: args.force,
         ..TemplateOptions::default()
     };
+    options.validate()?;
+    Ok(options)
+}
+
+/// The blank form, written over only an unfilled form of ours unless `force`.
+fn blank(out: &Path, options: &TemplateOptions, inputs: &Inputs) -> Result<u8> {
     let path = out.join(options.file_name());
-    taizhang::output::prepare(&path, Kind::Template, force, &Default::default())?;
-    let path = template::write_template(out, &options)?;
+    taizhang::output::prepare(&path, Kind::Template, options.force, inputs)?;
+    let path = template::write_template(out, options)?;
     println!("已生成调查表：{}", path.display());
     Ok(0)
 }
 
 /// One pre-filled form per roster unit; every file checked against [`taizhang::output`]'s
 /// rule before the first is written.
-fn per_unit(out: &Path, roster_path: &Path, force: bool) -> Result<u8> {
+fn per_unit(
+    out: &Path,
+    roster_path: &Path,
+    options: &TemplateOptions,
+    inputs: &Inputs,
+) -> Result<u8> {
     let roster = Roster::load(roster_path)?;
-    let inputs = Inputs::default().file(Some(roster_path), "花名册");
     let all: Vec<TemplateOptions> = (roster.units.iter())
         .map(|unit| TemplateOptions {
-            force,
-            ..TemplateOptions::for_unit(&unit.code, &unit.name)
+            unit_name: Some(unit.name.clone()),
+            unit_code: Some(unit.code.clone()),
+            ..options.clone()
         })
         .collect();
     for options in &all {
         let path = out.join(options.file_name());
-        taizhang::output::check_target(&path, Kind::Template, force, &inputs)?;
+        taizhang::output::check_target(&path, Kind::Template, options.force, inputs)?;
     }
     taizhang::output::prepare_folder(out)?;
     for (unit, options) in roster.units.iter().zip(&all) {

@@ -28,6 +28,21 @@ impl Rules {
         lines
     }
 
+    /// When each round is due, as `taizhang rules` shows it (not part of the standard the
+    /// issued form describes: the form says its own deadline).
+    pub fn describe_deadlines(&self) -> String {
+        let deadlines = &self.file.deadlines;
+        let due = |text: &str| match super::config::month_day(text) {
+            Some((month, day)) => format!("{month}月{day}日"),
+            None => text.to_string(),
+        };
+        format!(
+            "报送截止：摸底 {}，年终 {}（命令行 --deadline 可另行指定）",
+            due(&deadlines.baseline),
+            due(&deadlines.year_end)
+        )
+    }
+
     fn overview(&self) -> String {
         let parts: Vec<String> = self
             .survey_point_names()
@@ -197,14 +212,5 @@ fn targets(f: &RulesFile) -> Vec<String> {
     if u.targets_met {
         lines.push("每个党组织都应实现摸底时填写的争创目标。".into());
     }
-    let due = |text: &str| match super::config::month_day(text) {
-        Some((month, day)) => format!("{month}月{day}日"),
-        None => text.to_string(),
-    };
-    lines.push(format!(
-        "报送截止：摸底 {}，年终 {}（命令行 --deadline 可另行指定）。",
-        due(&f.deadlines.baseline),
-        due(&f.deadlines.year_end)
-    ));
     lines
 }

@@ -26,9 +26,12 @@ pub use unit_info::{unit, UNIT_INFO};
 
 /// The version written into every issued form (custom property and hidden `_meta` sheet).
 pub const TEMPLATE_VERSION: &str = "2026.1";
-/// File name of the issued form.
+/// File name of the issued form (the 摸底 round's, no year: [`FORM_TITLE`] and `.xlsx`).
 pub const TEMPLATE_FILE: &str = "基层党组织分类定级摸底调查表.xlsx";
-/// The title of the form.
+/// What every issued form is about: its title is this, then the round's form name
+/// ([`crate::stage::SurveyStage::form_name`]), with the year in front when one is given.
+pub const FORM_SUBJECT: &str = "基层党组织分类定级";
+/// The title of the 摸底 round's form, the form issued when no round is named.
 pub const FORM_TITLE: &str = "基层党组织分类定级摸底调查表";
 
 pub const SHEET_INSTRUCTIONS: &str = "填报说明";

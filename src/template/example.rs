@@ -33,7 +33,7 @@ pub(super) const EXAMPLES: &[&[(&str, &str)]] = &[
 
 /// The 党组织情况 layout with filled example rows; never ingested.
 pub(super) fn example_sheet(styles: &Styles) -> Result<Worksheet, XlsxError> {
-    let title = format!("示例镇{FORM_TITLE}（填写示例）");
+    let title = format!("示例镇{}（填写示例）", styles.form_title);
     let mut sheet = table_sheet(&ORGANIZATIONS, &title, styles)?;
     sheet.set_name(schema::SHEET_EXAMPLE)?;
     let first_row = layout::schema_header_rows(&ORGANIZATIONS) + 1;

@@ -4,14 +4,19 @@ use super::*;
 use crate::layout;
 
 /// The instructions: one paragraph per row in a wide wrapped column.
-pub(super) fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Worksheet, XlsxError> {
+pub(super) fn instructions_sheet(
+    options: &TemplateOptions,
+    rules: &Rules,
+    styles: &Styles,
+) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(schema::SHEET_INSTRUCTIONS)?;
     sheet.set_column_width(0, INSTRUCTIONS_WIDTH)?;
-    sheet.write_with_format(0, 0, format!("{FORM_TITLE}填报说明"), &styles.title)?;
+    let title = format!("{}填报说明", styles.form_title);
+    sheet.write_with_format(0, 0, title, &styles.title)?;
     sheet.set_row_height(0, 30)?;
     let mut row = 2;
-    for (heading, lines) in instruction_sections(rules) {
+    for (heading, lines) in instruction_sections(options, rules) {
         sheet.write_with_format(row, 0, heading, &styles.heading)?;
         row += 1;
         for line in lines {
@@ -33,9 +38,12 @@ pub(super) fn instructions_sheet(rules: &Rules, styles: &Styles) -> Result<Works
 const INSTRUCTIONS_WIDTH: u32 = 110;
 
 /// The sections of 填报说明: (heading, paragraphs).
-pub(super) fn instruction_sections(rules: &Rules) -> Vec<(&'static str, Vec<String>)> {
+pub(super) fn instruction_sections(
+    options: &TemplateOptions,
+    rules: &Rules,
+) -> Vec<(&'static str, Vec<String>)> {
     vec![
-        ("【填报对象和时限】", who_and_when()),
+        ("【填报对象和时限】", who_and_when(options, rules)),
         ("【填报要求】", how_to_fill()),
         ("【调查要点】", survey_points(rules)),
         // The standard in the rules' own words, so the form says what the ledger applies.
@@ -43,16 +51,39 @@ pub(super) fn instruction_sections(rules: &Rules) -> Vec<(&'static str, Vec<Stri
     ]
 }
 
-pub(super) fn who_and_when() -> Vec<String> {
+pub(super) fn who_and_when(options: &TemplateOptions, rules: &Rules) -> Vec<String> {
     vec![
         "各乡镇（街道）党（工）委、县级各部门党组织，填报本辖区（本系统）全部基层党组织的情况，\
          以及辖区内非公有制企业和社会组织的党建覆盖情况。"
             .to_string(),
         format!(
-            "摸底调查请于{BASELINE_DEADLINE}前报送县委组织部；年终复评按通知要求的时间报送。\
-             报送前可用 taizhang check 检查，或请县委组织部代为检查。"
+            "{}报送前可用 taizhang check 检查，或请县委组织部代为检查。",
+            when_due(options, rules)
         ),
     ]
+}
+
+/// When the form is due: the deadline given, else the rules file's day for the round
+/// (`[deadlines]`: 4月15日 and 12月31日 by default); both rounds when the form is not for one.
+pub(super) fn when_due(options: &TemplateOptions, rules: &Rules) -> String {
+    let deadlines = &rules.config().deadlines;
+    let day = |text: &str| match crate::rules::config::month_day(text) {
+        Some((month, day)) => format!("{month}月{day}日"),
+        None => text.to_string(),
+    };
+    let (baseline, year_end) = (day(&deadlines.baseline), day(&deadlines.year_end));
+    match (options.stage(), options.deadline) {
+        (Some(stage), Some(deadline)) => format!(
+            "{}请于{}前报送县委组织部。",
+            stage.round(),
+            crate::dates::in_words(deadline)
+        ),
+        (Some(SurveyStage::Baseline), None) => format!("摸底调查请于{baseline}前报送县委组织部。"),
+        (Some(SurveyStage::YearEnd), None) => format!("年终复评请于{year_end}前报送县委组织部。"),
+        (None, _) => {
+            format!("摸底调查请于{baseline}前、年终复评请于{year_end}前报送县委组织部。")
+        }
+    }
 }
 
 pub(super) fn how_to_fill() -> Vec<String> {

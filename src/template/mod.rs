@@ -7,13 +7,17 @@
 
 mod example;
 mod instructions;
+mod options;
 mod tables;
 
 use example::example_sheet;
 use instructions::instructions_sheet;
+pub use options::TemplateOptions;
 use tables::{coverage_sheet, organizations_sheet, unit_info_sheet};
 
 use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
 
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
@@ -23,9 +27,9 @@ use rust_xlsxwriter::{
 use crate::print::{Paper, Print};
 use crate::rules::Rules;
 use crate::schema::{
-    self, Column, Kind, Need, SheetSchema, COVERAGE, COVERAGE_MODES, FORM_TITLE, ORGANIZATIONS,
-    UNIT_INFO,
+    self, Column, Kind, Need, SheetSchema, COVERAGE, COVERAGE_MODES, ORGANIZATIONS, UNIT_INFO,
 };
+use crate::stage::SurveyStage;
 
 /// Name of the custom document property holding [`schema::TEMPLATE_VERSION`].
 pub const VERSION_PROPERTY: &str = "taizhang_template_version";
@@ -35,50 +39,6 @@ pub const ORG_LAST_ROW: u32 = 1002;
 pub const COVERAGE_LAST_ROW: u32 = 501;
 /// Dates a clerk may enter: anything outside is a typo.
 const DATE_RANGE: ((u16, u8, u8), (u16, u8, u8)) = ((2000, 1, 1), (2100, 12, 31));
-/// Deadline of the baseline survey, as told to the units.
-const BASELINE_DEADLINE: &str = "4月15日";
-
-/// What to put into the form beyond the blank layout.
-///
-/// A blank form leaves both fields empty. A pre-filled form (one per roster unit) carries the
-/// unit's name and code in 单位信息, locked, so a township cannot mistype who it is.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateOptions {
-    /// 填报单位, written into 单位信息 and the title of 党组织情况.
-    pub unit_name: Option<String>,
-    /// 单位代码, written into 单位信息.
-    pub unit_code: Option<String>,
-    /// The county's own standard for 填报说明; `None` describes [`Rules::embedded`].
-    pub rules: Option<Rules>,
-    /// Replace a file of the form's name even when it is not an unfilled form of ours
-    /// (`template --force`; see [`crate::output`]).
-    pub force: bool,
-}
-
-impl TemplateOptions {
-    /// Options for one roster unit's pre-filled form.
-    pub fn for_unit(code: impl Into<String>, name: impl Into<String>) -> Self {
-        TemplateOptions {
-            unit_name: Some(name.into()),
-            unit_code: Some(code.into()),
-            rules: None,
-            force: false,
-        }
-    }
-
-    /// The file name: [`schema::TEMPLATE_FILE`] for the blank form, else
-    /// `<单位代码>_<单位名称>_摸底调查表.xlsx` with characters unsafe in file names replaced.
-    pub fn file_name(&self) -> String {
-        match (&self.unit_code, &self.unit_name) {
-            (None, None) => schema::TEMPLATE_FILE.to_string(),
-            (code, name) => {
-                let parts: Vec<&str> = [code, name].iter().filter_map(|p| p.as_deref()).collect();
-                let stem = crate::save::safe_file_name(&parts.join("_"));
-                crate::output::fit_name(&stem, "_摸底调查表.xlsx")
-            }
-        }
-    }
-}
 
 /// Why the form could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +50,25 @@ pub enum TemplateError {
     /// The form could not be saved (missing folder, no right to write there, disk full).
     #[error("无法保存调查表")]
     Save(#[from] crate::save::SaveError),
+    /// The deadline falls outside the months of the round the form is issued for
+    /// ([`SurveyStage::due_by`]): such a form would be collected as the other round.
+    #[error(
+        "截止日期 {deadline} 在 {month} 月，不是{round}的截止时间：摸底调查的截止日期在 1–6 月，\
+         年终复评的在 7–12 月（汇总台账、报送情况也按截止日期的月份认定调查阶段）；\
+         请改正 --deadline 或 --stage",
+        month = deadline.month(),
+        round = stage.round()
+    )]
+    DeadlineOutsideStage {
+        deadline: NaiveDate,
+        stage: SurveyStage,
+    },
+    /// The year asked for the title is not the deadline's year.
+    #[error(
+        "--year {year} 与截止日期 {deadline} 不在同一年：标题中的年份应为截止日期的年份\
+         （不写 --year 时即按截止日期的年份）"
+    )]
+    YearNotDeadline { year: i32, deadline: NaiveDate },
 }
 
 impl From<XlsxError> for TemplateError {
@@ -110,9 +89,12 @@ pub fn write_template(dir: &Path, options: &TemplateOptions) -> Result<PathBuf, 
     Ok(path)
 }
 
-/// Lay out the whole form in memory (the sheets of FORM.md in order, then the hidden `_meta`).
+/// Lay out the whole form in memory (the sheets of FORM.md in order, then the hidden `_meta`);
+/// options that contradict each other are refused ([`TemplateOptions::validate`]).
 pub fn build_template(options: &TemplateOptions) -> Result<Workbook, TemplateError> {
-    let styles = Styles::new();
+    options.validate()?;
+    let title = options.title();
+    let styles = Styles::new(&title);
     let embedded;
     let rules = match &options.rules {
         Some(rules) => rules,
@@ -122,8 +104,8 @@ pub fn build_template(options: &TemplateOptions) -> Result<Workbook, TemplateErr
         }
     };
     let mut workbook = Workbook::new();
-    workbook.set_properties(&properties()?);
-    workbook.push_worksheet(instructions_sheet(rules, &styles)?);
+    workbook.set_properties(&properties(&title)?);
+    workbook.push_worksheet(instructions_sheet(options, rules, &styles)?);
     workbook.push_worksheet(unit_info_sheet(options, &styles)?);
     workbook.push_worksheet(organizations_sheet(options, &styles)?);
     workbook.push_worksheet(coverage_sheet(&styles)?);
@@ -134,17 +116,19 @@ pub fn build_template(options: &TemplateOptions) -> Result<Workbook, TemplateErr
 
 /// Fixed creation time so that regenerating gives the same workbook; the version property lets
 /// a reader tell which layout a returned file was issued with.
-fn properties() -> Result<DocProperties, XlsxError> {
+fn properties(title: &str) -> Result<DocProperties, XlsxError> {
     let created = ExcelDateTime::from_ymd(2026, 1, 1)?;
     Ok(DocProperties::new()
-        .set_title(FORM_TITLE)
+        .set_title(title)
         .set_author("县委组织部")
         .set_creation_datetime(&created)
         .set_custom_property(VERSION_PROPERTY, schema::TEMPLATE_VERSION))
 }
 
-/// The cell formats, made once.
+/// The cell formats and what every sheet carries at its top, made once.
 struct Styles {
+    /// The form's title ([`TemplateOptions::title`]), at the top of its sheets.
+    form_title: String,
     /// What every sheet prints at the top of its pages.
     print: Print,
     title: Format,
@@ -159,7 +143,7 @@ struct Styles {
 }
 
 impl Styles {
-    fn new() -> Self {
+    fn new(title: &str) -> Self {
         let header = Format::new()
             .set_bold()
             .set_text_wrap()
@@ -168,7 +152,8 @@ impl Styles {
             .set_background_color(Color::RGB(0xDDEBF7))
             .set_border(FormatBorder::Thin);
         Styles {
-            print: Print::new(FORM_TITLE, None),
+            form_title: title.to_string(),
+            print: Print::new(title, None),
             title: Format::new()
                 .set_bold()
                 .set_font_size(16)
@@ -265,16 +250,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn file_name_of_blank_and_prefilled_forms() {
-        assert_eq!(
-            TemplateOptions::default().file_name(),
-            schema::TEMPLATE_FILE
-        );
-        let unit = TemplateOptions::for_unit("510001", "白马镇/试点");
-        assert_eq!(unit.file_name(), "510001_白马镇_试点_摸底调查表.xlsx");
     }
 
     #[test]

@@ -37,11 +37,13 @@ pub(super) fn unit_info_sheet(
     Ok(sheet)
 }
 
-/// The value a pre-filled form carries for this 单位信息 field.
+/// The value a pre-filled form carries for this 单位信息 field: the unit's name and code, and
+/// the round the form is issued for.
 pub(super) fn prefilled<'a>(options: &'a TemplateOptions, column: &Column) -> Option<&'a str> {
     match column.key {
         "unit_name" => options.unit_name.as_deref(),
         "unit_code" => options.unit_code.as_deref(),
+        "stage" => options.stage().map(SurveyStage::label),
         _ => None,
     }
 }
@@ -53,7 +55,8 @@ pub(super) fn organizations_sheet(
     options: &TemplateOptions,
     styles: &Styles,
 ) -> Result<Worksheet, XlsxError> {
-    let title = format!("{}{FORM_TITLE}", options.unit_name.as_deref().unwrap_or(""));
+    let unit = options.unit_name.as_deref().unwrap_or("");
+    let title = format!("{unit}{}", styles.form_title);
     let mut sheet = table_sheet(&ORGANIZATIONS, &title, styles)?;
     add_validations(&mut sheet, &ORGANIZATIONS, ORG_LAST_ROW)?;
     let frozen_cols = schema::org::NAME as u16 + 1;

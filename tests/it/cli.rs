@@ -389,7 +389,7 @@ fn help_and_usage_errors_are_chinese() {
             assert!(text.contains("用法："), "{args:?}:\n{text}");
         }
     }
-    let errors: [(&[&str], &str); 7] = [
+    let errors: [(&[&str], &str); 8] = [
         (&["chek"], "没有“chek”这个命令；是不是想用 check？"),
         (&["rules", "--file", "x"], "不认识的参数“--file”"),
         (&["check"], "缺少必需的参数：<文件或文件夹>"),
@@ -413,6 +413,7 @@ fn help_and_usage_errors_are_chinese() {
             "“期中”不是调查阶段",
         ),
         (&["status", "收件"], "缺少必需的参数：--roster <花名册>"),
+        (&["template", "--year", "明年"], "“明年”不是年份"),
     ];
     for (args, expected) in errors {
         let output = taizhang().args(args).output().unwrap();

@@ -172,7 +172,10 @@ fn the_template_the_feedback_and_the_upgrade_workbook_print_alike() {
         .assert()
         .success();
     let template = dir.path().join("基层党组织分类定级摸底调查表.xlsx");
-    let sheets = assert_prints(&template, "基层党组织分类定级摸底调查表", false);
+    // The form's title names the year (this year, when neither --year nor --deadline is given).
+    let year = chrono::Datelike::year(&chrono::Local::now());
+    let title = format!("{year}年基层党组织分类定级摸底调查表");
+    let sheets = assert_prints(&template, &title, false);
     let table = &sheets.iter().find(|(n, _)| n == "党组织情况").unwrap().1;
     assert!(table.contains(r#"paperSize="8""#), "the wide table on A3");
     assert!(repeats_rows(&template, "党组织情况"));

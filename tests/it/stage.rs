@@ -821,6 +821,17 @@ fn the_deadline_fits_the_stage_collected_from_the_rules_file() {
         "filled on 12-21, after 12-20: {own}"
     );
     assert!(own["late_by"].as_str().unwrap().contains("填报日期"));
+    let shown = Command::cargo_bin("taizhang")
+        .unwrap()
+        .args(["rules", "--rules"])
+        .arg(&county)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(
+        shown.contains("报送截止：摸底 4月15日，年终 12月20日"),
+        "{shown}"
+    );
 
     std::fs::write(
         &county,

@@ -17,6 +17,9 @@ use taizhang::Code;
 
 use crate::support::{root, temp_dir};
 
+/// What the county decided: `--rules`, `--deadline`, `--stage`, `--year`.
+mod options;
+
 const BLESS_HINT: &str = "TAIZHANG_BLESS=1 cargo test --test it template::";
 
 fn committed_path() -> PathBuf {
