@@ -41,28 +41,7 @@ pub enum Command {
         stage: Option<SurveyStage>,
     },
     /// 汇总收件文件夹中的全部报表，生成全县分类管理台账
-    Ledger {
-        /// 收件文件夹（含子文件夹）
-        #[arg(value_name = "收件文件夹")]
-        inbox: PathBuf,
-        /// 台账文件
-        #[arg(short = 'o', long = "out", value_name = "台账文件")]
-        out: PathBuf,
-        /// 评分标准文件（默认使用内置标准）
-        #[arg(long, value_name = "标准文件")]
-        rules: Option<PathBuf>,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
-        format: Format,
-        #[command(flatten)]
-        submissions: SubmissionArgs,
-        /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
-        #[arg(long, value_name = "文件夹")]
-        feedback: Option<PathBuf>,
-        /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
-        #[arg(long)]
-        force: bool,
-    },
+    Ledger(LedgerArgs),
     /// 报送情况：花名册中每个单位是否已报送、能否通过、距截止日期还有几天
     Status {
         /// 收件文件夹（含子文件夹）
@@ -87,6 +66,9 @@ pub enum Command {
         out: PathBuf,
         #[command(flatten)]
         submissions: SubmissionArgs,
+        /// 花名册以外单位的报表也计入合计（默认在汇总表下方单列，不计入）
+        #[arg(long)]
+        count_unlisted: bool,
         /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
         #[arg(long, value_name = "文件夹")]
         feedback: Option<PathBuf>,
@@ -155,6 +137,34 @@ pub struct TemplateArgs {
     #[arg(long, value_parser = parse_year, value_name = "年份")]
     pub year: Option<i32>,
     /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `taizhang ledger`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct LedgerArgs {
+    /// 收件文件夹（含子文件夹）
+    #[arg(value_name = "收件文件夹")]
+    pub inbox: PathBuf,
+    /// 台账文件
+    #[arg(short = 'o', long = "out", value_name = "台账文件")]
+    pub out: PathBuf,
+    /// 评分标准文件（默认使用内置标准）
+    #[arg(long, value_name = "标准文件")]
+    pub rules: Option<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
+    pub format: Format,
+    #[command(flatten)]
+    pub submissions: SubmissionArgs,
+    /// 花名册以外单位的报表也计入合计（默认在汇总表下方单列，不计入）
+    #[arg(long)]
+    pub count_unlisted: bool,
+    /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
+    #[arg(long, value_name = "文件夹")]
+    pub feedback: Option<PathBuf>,
+    /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
     #[arg(long)]
     pub force: bool,
 }

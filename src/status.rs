@@ -28,6 +28,9 @@ pub struct Expectation {
     /// How the 调查阶段 collected is chosen: by the deadline when one is given, else by the
     /// returns' majority ([`Expectation::with_stage`] names it).
     pub stage: StageRule,
+    /// With a roster, whether the returns of units it does not name count in the ledger's
+    /// 合计 (`--count-unlisted`); by default they are listed on their own.
+    pub count_unlisted: bool,
 }
 
 impl Expectation {
@@ -45,6 +48,7 @@ impl Expectation {
             deadline,
             as_of,
             stage,
+            count_unlisted: false,
         }
     }
 
@@ -410,7 +414,7 @@ impl StatusReport {
                 t.late,
                 match t.unmatched {
                     0 => String::new(),
-                    n => format!("；对应不到单位的文件 {n} 个"),
+                    n => format!("；花名册以外的报表 {n} 份（未计入任何单位）"),
                 }
             ),
         ]
@@ -442,7 +446,7 @@ impl StatusReport {
             let _ = writeln!(out, "{}", self.unit_line(unit, code_width, name_width));
         }
         for file in &self.unmatched {
-            let _ = writeln!(out, "对应不到单位：{}：{}", file.file, file.reason);
+            let _ = writeln!(out, "花名册以外：{}：{}", file.file, file.reason);
         }
         out
     }

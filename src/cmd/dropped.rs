@@ -10,7 +10,7 @@
 //! window closes.
 
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_PARTIAL};
-use crate::cli::{Format, SubmissionArgs};
+use crate::cli::{Format, LedgerArgs, SubmissionArgs};
 use anyhow::Result;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -84,14 +84,22 @@ fn ledger(folder: &Path) -> Result<u8> {
         .parent()
         .unwrap_or(&folder)
         .join(format!("{name}_台账_{stamp}.xlsx"));
-    let submissions = SubmissionArgs {
-        roster: None,
-        deadline: None,
-        as_of: None,
-        stage: None,
-    };
     eprintln!("正在汇总“{}”……", folder.display());
-    super::ledger::run(&folder, &out, None, Format::Text, &submissions, None, false)
+    super::ledger::run(&LedgerArgs {
+        out,
+        rules: None,
+        format: Format::Text,
+        submissions: SubmissionArgs {
+            roster: None,
+            deadline: None,
+            as_of: None,
+            stage: None,
+        },
+        count_unlisted: false,
+        feedback: None,
+        force: false,
+        inbox: folder,
+    })
 }
 
 /// Every file checked, its feedback beside it; files from several folders, folder by folder.

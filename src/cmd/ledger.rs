@@ -2,26 +2,21 @@
 
 use super::progress::{show_stage, stage_bar};
 use super::EXIT_PARTIAL;
-use crate::cli::{Format, SubmissionArgs};
+use crate::cli::{Format, LedgerArgs};
 use anyhow::Result;
-use std::path::Path;
 use taizhang::ledger::unit_feedback::FeedbackOutcome;
 use taizhang::ledger::LedgerOptions;
 use taizhang::ledger::RunOptions;
 use taizhang::output::Inputs;
 
 /// 0 written; 3 the ledger written but some feedback not; 2 (through `Err`) no ledger.
-pub fn run(
-    inbox: &Path,
-    out: &Path,
-    rules_file: Option<&Path>,
-    format: Format,
-    submissions: &SubmissionArgs,
-    feedback: Option<&Path>,
-    force: bool,
-) -> Result<u8> {
+pub fn run(args: &LedgerArgs) -> Result<u8> {
+    let (inbox, out, format, force) = (&args.inbox, &args.out, args.format, args.force);
+    let (submissions, feedback) = (&args.submissions, args.feedback.as_deref());
+    let rules_file = args.rules.as_deref();
     let rules = super::load_rules(rules_file)?;
-    let expect = super::expectation(submissions)?;
+    let mut expect = super::expectation(submissions)?;
+    expect.count_unlisted = args.count_unlisted;
     let options = LedgerOptions {
         check: super::check_options(rules),
         exclude: vec![out.to_path_buf()],

@@ -7,9 +7,9 @@ use std::sync::atomic::Ordering;
 use taizhang::watch::{self, WatchOptions};
 
 pub fn run(
-    inbox: PathBuf,
-    out: PathBuf,
+    (inbox, out): (PathBuf, PathBuf),
     args: &SubmissionArgs,
+    count_unlisted: bool,
     feedback: Option<PathBuf>,
     rules: Option<&std::path::Path>,
 ) -> Result<u8> {
@@ -20,6 +20,7 @@ pub fn run(
     options.roster = expect.roster;
     options.deadline = args.deadline;
     options.stage = args.stage;
+    options.count_unlisted = count_unlisted;
     options.feedback = feedback;
     let stop = options.stop.clone();
     ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))

@@ -111,6 +111,20 @@ pub struct LedgerSummary {
     pub organizations: usize,
     pub tiers: serde_json::Map<String, serde_json::Value>,
     pub issues: IssueCounts,
+    /// With a roster, the returns of units it does not name, left out of the figures above
+    /// (only when there are any and they are not counted: `--count-unlisted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outside_roster: Option<OutsideRoster>,
+}
+
+/// Returns of units the roster does not name, not in the 合计.
+#[derive(Debug, Serialize)]
+pub struct OutsideRoster {
+    pub units: usize,
+    pub files: usize,
+    pub organizations: usize,
+    pub errors: usize,
+    pub warnings: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -263,6 +277,13 @@ pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
             error: ledger.county.errors,
             warning: ledger.county.warnings,
         },
+        outside_roster: ledger.outside.as_ref().map(|outside| OutsideRoster {
+            units: ledger.units.len() - ledger.units.counted(),
+            files: outside.files,
+            organizations: outside.organizations(),
+            errors: outside.errors,
+            warnings: outside.warnings,
+        }),
     }
 }
 
@@ -281,8 +302,14 @@ impl LedgerSummary {
         let stage = self
             .stage
             .map_or(String::new(), |s| format!("{}\n", s.line()));
+        let outside = self.outside_roster.as_ref().map_or(String::new(), |o| {
+            format!(
+                "花名册以外：{} 个单位、{} 份报表、{} 个党组织（错误 {} 个，警告 {} 个），未计入以上合计；请核对单位代码或补入花名册，确需计入时加 --count-unlisted\n",
+                o.units, o.files, o.organizations, o.errors, o.warnings
+            )
+        });
         format!(
-            "已生成台账：{}\n{stage}文件：共 {} 个，已读取 {}{superseded}{other_stage}，读取失败 {}，已忽略 {}\n{}党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n",
+            "已生成台账：{}\n{stage}文件：共 {} 个，已读取 {}{superseded}{other_stage}，读取失败 {}，已忽略 {}\n{}党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n{outside}",
             self.output,
             self.files.found,
             self.files.read,

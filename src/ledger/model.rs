@@ -21,6 +21,9 @@ pub struct Ledger<'a> {
     pub roster: Option<Roster>,
     pub units: UnitList,
     pub county: UnitSummary,
+    /// With a roster, the sum of the units it does not name, which the 合计 leaves out
+    /// (unless asked to count them: [`crate::status::Expectation::count_unlisted`]).
+    pub outside: Option<UnitSummary>,
     /// 双分类 of the county.
     pub cross: Cross,
     pub files: FileList,
@@ -53,13 +56,14 @@ impl<'a> Ledger<'a> {
             status.stage = Some(stage);
             status
         });
-        let (units, county, cross) = units.finish(status.as_ref(), placements);
+        let (units, totals, cross) = units.finish(status.as_ref(), placements);
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),
             roster,
             units,
-            county,
+            county: totals.county,
+            outside: totals.outside,
             cross,
             files,
             status,

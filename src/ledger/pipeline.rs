@@ -33,7 +33,7 @@ use crate::discover::Discovery;
 use crate::issue::Issue;
 use crate::output::FeedbackNames;
 use crate::roster::Roster;
-use crate::stage::{CollectedStage, StageRule};
+use crate::stage::CollectedStage;
 use crate::status::{Expectation, FileSeen};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -128,8 +128,7 @@ pub fn run<'a, S: LedgerSink>(
         &mut index,
     )?;
     let replay = spill.replay().map_err(scratch)?;
-    let roster = run.expect.roster.as_ref();
-    let plan = Plan::new(scanned, index, roster, run.expect.stage, replay)?;
+    let plan = Plan::new(scanned, index, run.expect, replay)?;
     release_free_memory();
     progress(Progress::Start(S::PASS, plan.paths.len()));
     let mut gathered = plan.hand_over(inbox, options, names.as_ref(), &mut sink, progress)?;
@@ -255,6 +254,8 @@ struct Plan<'r> {
     readable_owners: HashSet<Owner>,
     /// The 调查阶段 collected.
     stage: CollectedStage,
+    /// Whether units the roster does not name count in the 合计.
+    count_unlisted: bool,
     /// Version choice's issues (E406, W407), by file: usually a few.
     notes: Vec<(u32, Issue)>,
 }
@@ -263,10 +264,10 @@ impl<'r> Plan<'r> {
     fn new(
         scanned: Scanned,
         index: SeatIndex,
-        roster: Option<&'r Roster>,
-        rule: StageRule,
+        expect: &'r Expectation,
         replay: Replay,
     ) -> Result<Plan<'r>, LedgerError> {
+        let roster = expect.roster.as_ref();
         let Scanned {
             paths,
             mut placements,
@@ -276,7 +277,7 @@ impl<'r> Plan<'r> {
         } = scanned;
         placements.seal();
         attribution::merge_unlisted(&mut placements);
-        let stage = rule.decide(attribution::stated(&versions));
+        let stage = expect.stage.decide(attribution::stated(&versions));
         let path = |i: usize| paths[i].as_path();
         let notes = attribution::choose_versions(&versions, path, &mut placements, Some(&stage));
         let notes = (notes.iter())
@@ -304,6 +305,7 @@ impl<'r> Plan<'r> {
             readable,
             readable_owners,
             stage,
+            count_unlisted: expect.count_unlisted,
             notes,
         })
     }
@@ -469,7 +471,13 @@ impl Gathered {
     fn new(plan: &Plan, options: &LedgerOptions) -> Gathered {
         let tiers = options.check.rules.tier_names().len();
         Gathered {
-            units: Units::new(plan.roster, tiers, &plan.placements, &plan.readable),
+            units: Units::new(
+                plan.roster,
+                tiers,
+                &plan.placements,
+                &plan.readable,
+                plan.count_unlisted,
+            ),
             lines: Vec::with_capacity(plan.paths.len()),
             seen: Vec::new(),
             feedback: Vec::new(),

@@ -113,7 +113,7 @@ fn unmatched(
         first,
         0,
         format!(
-            "对应不到花名册单位的文件 {} 个（未计入任何单位）",
+            "花名册以外的报表 {} 份（未计入任何单位）",
             status.unmatched.len()
         ),
         &styles.total,

@@ -41,13 +41,14 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         1,
         0,
         format!(
-            "评分标准：{}；{}{}、{} 个党组织；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
+            "评分标准：{}；{}{}、{} 个党组织{}；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
             ledger.rules.name(),
             ledger
                 .stage
                 .map_or(String::new(), |s| format!("{}；", s.line())),
             unit_count(ledger),
             ledger.county.organizations(),
+            outside_note(ledger),
             ledger.rules.config().coverage.party_org_rate_percent,
             ledger.rules.config().coverage.above_scale_rate_percent
         ),
@@ -55,7 +56,9 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     let cols = columns(ledger);
     header_row(sheet, HEADER_ROW, &cols, styles)?;
     let mut row = HEADER_ROW + 1;
-    for unit in ledger.units.iter() {
+    let counted = ledger.units.counted();
+    let mut units = ledger.units.iter();
+    for unit in units.by_ref().take(counted) {
         if unit.submission == Some(crate::status::State::Missing.label()) {
             missing_row(sheet, row, &unit, ledger, styles)?;
         } else {
@@ -63,11 +66,27 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         }
         row += 1;
     }
+    let last_unit_row = row - 1;
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
+    if let Some(outside) = &ledger.outside {
+        row += 2;
+        let count = ledger.units.len() - counted;
+        let heading = format!(
+            "{}，未计入合计：单位代码、填报单位和文件名都对应不到花名册，请核对单位代码或把单位补入花名册；确需计入合计时加 --count-unlisted",
+            outside_words(count, outside)
+        );
+        sheet.write_string_with_format(row, 0, heading, &styles.warning)?;
+        for unit in units {
+            row += 1;
+            unit_row(sheet, row, &unit, ledger, styles, false)?;
+        }
+        row += 1;
+        unit_row(sheet, row, outside, ledger, styles, true)?;
+    }
     let chart_row = row + 2;
-    match ledger.units.len() {
+    match counted {
         0 => {}
-        n if n <= CHART_UNITS => tier_chart(sheet, chart_row, row - 1, ledger)?,
+        n if n <= CHART_UNITS => tier_chart(sheet, chart_row, last_unit_row, ledger)?,
         n => {
             let note = format!("单位较多（{n} 个），不绘制各单位等次分布图；各单位的等次见上表");
             sheet.write_string(chart_row, 0, note)?;
@@ -123,6 +142,31 @@ fn unit_row(
 }
 
 /// "共 14 个单位", or with a roster "花名册 15 个单位，已报送 14 个".
+/// How the units outside the roster stand in the 合计, for the note above the table.
+fn outside_note(ledger: &Ledger) -> String {
+    let units = &ledger.units;
+    match &ledger.outside {
+        Some(outside) => format!(
+            "；另有{}，未计入合计，见表下方",
+            outside_words(units.len() - units.counted(), outside)
+        ),
+        None if ledger.roster.is_some() && units.len() > units.listed() => format!(
+            "（含花名册以外的单位 {} 个，按 --count-unlisted 计入）",
+            units.len() - units.listed()
+        ),
+        None => String::new(),
+    }
+}
+
+/// "花名册以外的单位 1 个（1 份报表、21 个党组织）".
+pub fn outside_words(units: usize, outside: &UnitSummary) -> String {
+    format!(
+        "花名册以外的单位 {units} 个（{} 份报表、{} 个党组织）",
+        outside.files,
+        outside.organizations()
+    )
+}
+
 fn unit_count(ledger: &Ledger) -> String {
     match &ledger.status {
         Some(status) => format!(

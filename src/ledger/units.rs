@@ -37,6 +37,9 @@ pub struct Units {
     counts: Vec<UnitSummary>,
     /// With a roster, units it does not know are marked "不在花名册".
     with_roster: bool,
+    /// How many rows count in the county's 合计 and 双分类: all of them, or with a roster only
+    /// its units', unless the others are asked for (`--count-unlisted`).
+    counted_rows: usize,
     cross: Cross,
     /// Errors and warnings of files in no unit's row but counted in the total: unreadable
     /// files, returns of another 调查阶段.
@@ -47,14 +50,19 @@ const NO_ROW: u32 = u32::MAX;
 
 impl Units {
     /// The units of the attributed files `placements`; `readable[i]`: whether file `i` was
-    /// read (only read files that are not superseded count in a unit).
+    /// read (only read files that are not superseded count in a unit). With a roster, units
+    /// it does not name count in the 合计 only when `count_unlisted`.
     pub fn new(
         roster: Option<&Roster>,
         tiers: usize,
         placements: &Placements,
         readable: &[bool],
+        count_unlisted: bool,
     ) -> Units {
         let mut units = Units::laid_out(roster, tiers, placements, readable);
+        if roster.is_some() && !count_unlisted {
+            units.counted_rows = units.listed.len();
+        }
         let empty = UnitSummary::new(String::new(), String::new(), tiers);
         units.counts = vec![empty; units.rows()];
         units
@@ -122,6 +130,7 @@ impl Units {
             row_of,
             counts: Vec::new(),
             with_roster: roster.is_some(),
+            counted_rows: usize::MAX,
             cross: Cross::new(tiers),
             uncounted: (0, 0),
         }
@@ -148,15 +157,21 @@ impl Units {
             self.add_uncounted(report);
             return None;
         }
-        let mut one = UnitSummary::new(String::new(), String::new(), self.tiers);
-        one.add_report(report, &mut self.cross);
-        match self.row_of[i] {
+        let row = match self.row_of[i] {
             NO_ROW => {
                 debug_assert!(false, "a file that counts has a unit");
-                None
+                return None;
             }
-            row => Some((row as usize, one)),
-        }
+            row => row as usize,
+        };
+        let mut one = UnitSummary::new(String::new(), String::new(), self.tiers);
+        let mut outside = Cross::new(self.tiers);
+        let cross = match row < self.counted_rows {
+            true => &mut self.cross,
+            false => &mut outside,
+        };
+        one.add_report(report, cross);
+        Some((row, one))
     }
 
     /// The units in order, with their 报送情况, the county total and its 双分类; the names of the
@@ -166,17 +181,24 @@ impl Units {
         self,
         status: Option<&StatusReport>,
         placements: Placements,
-    ) -> (UnitList, UnitSummary, Cross) {
+    ) -> (UnitList, Totals, Cross) {
         let submissions = match status {
             Some(status) => status.units.iter().map(|line| line.state_label).collect(),
             None => Vec::new(),
         };
-        let mut county = UnitSummary::new(String::new(), "合计".to_string(), self.tiers);
-        for row in &self.counts {
-            county.merge(row);
-        }
+        let counted = self.counted_rows.min(self.counts.len());
+        let total = |rows: &[UnitSummary], name: &str| {
+            let mut sum = UnitSummary::new(String::new(), name.to_string(), self.tiers);
+            for row in rows {
+                sum.merge(row);
+            }
+            sum
+        };
+        let mut county = total(&self.counts[..counted], "合计");
         county.errors += self.uncounted.0;
         county.warnings += self.uncounted.1;
+        let outside =
+            (counted < self.counts.len()).then(|| total(&self.counts[counted..], "花名册以外合计"));
         let (_, names) = placements.into_parts();
         let units = UnitList {
             listed: self.listed,
@@ -185,9 +207,18 @@ impl Units {
             names,
             counts: self.counts,
             unlisted_submission: self.with_roster.then_some("不在花名册"),
+            counted,
         };
-        (units, county, self.cross)
+        (units, Totals { county, outside }, self.cross)
     }
+}
+
+/// The county's 合计, and, with a roster, the units outside it that are not in the 合计.
+pub struct Totals {
+    pub county: UnitSummary,
+    /// The sum of the units the roster does not name, when they are not counted in `county`
+    /// (`None` when there are none, or when asked to count them).
+    pub outside: Option<UnitSummary>,
 }
 
 /// The units of a ledger in order, each made into a [`UnitSummary`] when its row is written.
@@ -201,9 +232,21 @@ pub struct UnitList {
     /// One row per unit: the roster's, then the others.
     counts: Vec<UnitSummary>,
     unlisted_submission: Option<&'static str>,
+    /// The first rows, counted in the 合计.
+    counted: usize,
 }
 
 impl UnitList {
+    /// How many of the first rows are the roster's units.
+    pub fn listed(&self) -> usize {
+        self.listed.len()
+    }
+
+    /// How many of the first rows count in the 合计 (all, or the roster's units).
+    pub fn counted(&self) -> usize {
+        self.counted
+    }
+
     pub fn len(&self) -> usize {
         self.counts.len()
     }
@@ -265,7 +308,7 @@ mod tests {
             ("1", "甲", None),
         ]);
         let readable = [true, true, true, false, true];
-        let units = Units::new(None, 3, &placements, &readable);
+        let units = Units::new(None, 3, &placements, &readable, false);
         assert_eq!(units.row_of, [1, 0, NO_ROW, NO_ROW, 0]);
         assert_eq!(
             units.unlisted,
@@ -298,7 +341,7 @@ mod tests {
             .map(|&(code, name)| (code, name, None))
             .collect();
         let placements = placements(&files);
-        let units = Units::new(None, 3, &placements, &[true; 5]);
+        let units = Units::new(None, 3, &placements, &[true; 5], false);
         let (list, ..) = units.finish(None, placements);
         let sorted: Vec<(String, String)> = list.iter().map(|u| (u.code, u.name)).collect();
         let expected = [

@@ -47,6 +47,8 @@ pub struct WatchOptions {
     pub deadline: Option<NaiveDate>,
     /// The 调查阶段 to collect (`--stage`); `None`: by the deadline, else the majority.
     pub stage: Option<crate::stage::SurveyStage>,
+    /// With a roster, count the returns of units it does not name in the 合计.
+    pub count_unlisted: bool,
     /// Quiet time that ends a burst of events.
     pub debounce: Duration,
     /// How long the changed files' sizes and modification times must stay the same before
@@ -70,6 +72,7 @@ impl WatchOptions {
             roster: None,
             deadline: None,
             stage: None,
+            count_unlisted: false,
             debounce: Duration::from_millis(500),
             settle: Duration::from_millis(300),
             stop: Arc::new(AtomicBool::new(false)),
@@ -287,8 +290,11 @@ impl State {
                 exclude: vec![options.output.clone()],
                 ..LedgerOptions::default()
             },
-            expect: Expectation::new(options.roster.clone(), options.deadline, None)
-                .with_stage(options.stage),
+            expect: Expectation {
+                count_unlisted: options.count_unlisted,
+                ..Expectation::new(options.roster.clone(), options.deadline, None)
+                    .with_stage(options.stage)
+            },
             seen: BTreeMap::new(),
         }
     }

@@ -504,3 +504,88 @@ fn the_same_org_name_in_two_units_is_a_warning_unless_codes_differ() {
         assert!(!codes_of(report).contains(&Code::OrgNameInOtherUnit));
     }
 }
+
+/// A return of a unit the roster does not name is described one way: listed under its own
+/// heading below 汇总's 合计, not added into it, and the terminal, the JSON and 报送情况 say
+/// how many returns were left out and why; `--count-unlisted` counts it in.
+#[test]
+fn units_outside_the_roster_are_listed_apart_and_left_out_of_the_total() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    small_roster(dir.path());
+    let roster = dir.path().join("花名册.csv");
+    FormBuilder::new()
+        .orgs(3)
+        .write(inbox.join("白马镇.xlsx"))
+        .unwrap();
+    FormBuilder::new()
+        .unit("桃源乡")
+        .code("511101099")
+        .orgs(2)
+        .write(inbox.join("桃源乡.xlsx"))
+        .unwrap();
+    let run = |extra: &[&str]| {
+        let out = dir.path().join("台账.xlsx");
+        let output = assert_cmd::Command::cargo_bin("taizhang")
+            .unwrap()
+            .arg("ledger")
+            .arg(&inbox)
+            .arg("-o")
+            .arg(&out)
+            .arg("--roster")
+            .arg(&roster)
+            .args(["--force", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+        use calamine::Reader;
+        let range = book.worksheet_range("汇总").unwrap();
+        // 单位代码, or a heading; the 合计 rows' name stands in 单位名称.
+        let rows: Vec<String> = (range.rows())
+            .map(|r| match r[0].to_string() {
+                code if code.is_empty() => r.get(1).map(ToString::to_string).unwrap_or_default(),
+                code => code,
+            })
+            .collect();
+        (json, rows[1].clone(), rows)
+    };
+
+    let (json, note, rows) = run(&[]);
+    assert_eq!(json["organizations"], 3, "only the roster's units: {json}");
+    assert_eq!(json["outside_roster"]["units"], 1, "{json}");
+    assert_eq!(json["outside_roster"]["organizations"], 2, "{json}");
+    assert!(note.contains("另有花名册以外的单位 1 个（1 份报表、2 个党组织），未计入合计"));
+    let total = rows.iter().position(|r| r == "合计").unwrap();
+    let outside = rows.iter().position(|r| r == "511101099").unwrap();
+    assert!(outside > total, "below the 合计: {rows:?}");
+    let heading = &rows[outside - 1];
+    assert!(heading.starts_with("花名册以外的单位 1 个"), "{rows:?}");
+    assert!(rows.contains(&"花名册以外合计".to_string()), "{rows:?}");
+
+    let (json, note, rows) = run(&["--count-unlisted"]);
+    assert_eq!(json["organizations"], 5, "{json}");
+    assert!(json.get("outside_roster").is_none(), "{json}");
+    assert!(note.contains("含花名册以外的单位 1 个"), "{note}");
+    let total = rows.iter().position(|r| r == "合计").unwrap();
+    let outside = rows.iter().position(|r| r == "511101099").unwrap();
+    assert!(outside < total, "counted above the 合计: {rows:?}");
+
+    let status = assert_cmd::Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("status")
+        .arg(&inbox)
+        .arg("--roster")
+        .arg(&roster)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(status.stdout).unwrap();
+    assert!(
+        text.contains("花名册以外的报表 1 份（未计入任何单位）"),
+        "{text}"
+    );
+    assert!(text.contains("花名册以外：桃源乡.xlsx"), "{text}");
+}
