@@ -565,6 +565,15 @@ fn units_outside_the_roster_are_listed_apart_and_left_out_of_the_total() {
     let heading = &rows[outside - 1];
     assert!(heading.starts_with("花名册以外的单位 1 个"), "{rows:?}");
     assert!(rows.contains(&"花名册以外合计".to_string()), "{rows:?}");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("台账.xlsx")).unwrap();
+    let coverage = calamine::Reader::worksheet_range(&mut book, "两新覆盖").unwrap();
+    let names: Vec<String> = coverage.rows().map(|r| r[0].to_string()).collect();
+    let (total, outside) = (
+        names.iter().position(|n| n == "合计").unwrap(),
+        names.iter().position(|n| n == "桃源乡").unwrap(),
+    );
+    assert!(outside > total, "两新覆盖 keeps them apart too: {names:?}");
 
     let (json, note, rows) = run(&["--count-unlisted"]);
     assert_eq!(json["organizations"], 5, "{json}");
