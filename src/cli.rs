@@ -181,6 +181,9 @@ pub struct SubmissionArgs {
     /// 按哪一天统计剩余天数，如 2026-04-12（默认为今天）
     #[arg(long = "as-of", value_parser = parse_date, value_name = "日期")]
     pub as_of: Option<chrono::NaiveDate>,
+    /// 收件记录（.csv，taizhang watch 记下的各报表收到时间）：有记录的报表按收到时间判断是否逾期，其余按填报日期；watch 默认写在台账旁（台账名_收件记录.csv）
+    #[arg(long, value_name = "收件记录")]
+    pub arrivals: Option<PathBuf>,
     /// 收集的调查阶段（摸底 或 年终）；默认按截止日期（1–6 月为摸底，7–12 月为年终），未给截止日期时按多数报表所填，持平时为摸底
     #[arg(long, value_parser = parse_stage, value_name = "阶段")]
     pub stage: Option<SurveyStage>,

@@ -50,6 +50,7 @@ pub mod print;
 pub mod schema;
 
 pub use issue::{Code, Issue, Severity};
+pub mod arrivals;
 pub mod attribution;
 // The test-form generator: tests, examples and benches only (`builder` feature, which the
 // crate's dev-dependency on itself turns on; never in the released binary).

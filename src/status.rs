@@ -4,6 +4,7 @@
 //! screen for a 30-unit county: totals first, then one line per unit in roster order, then the
 //! files that could not be tied to a unit. The same content is the ledger's 报送情况 sheet.
 
+use crate::arrivals::Arrivals;
 use crate::attribution::{Owner, Placement, Placements};
 use crate::check::FileReport;
 use crate::form::Form;
@@ -31,6 +32,9 @@ pub struct Expectation {
     /// With a roster, whether the returns of units it does not name count in the ledger's
     /// 合计 (`--count-unlisted`); by default they are listed on their own.
     pub count_unlisted: bool,
+    /// When the returns arrived (`watch`'s 收件记录), for lateness; without it, or for a
+    /// file it does not know, lateness is judged by 填报日期.
+    pub arrivals: Option<Arrivals>,
 }
 
 impl Expectation {
@@ -49,6 +53,7 @@ impl Expectation {
             as_of,
             stage,
             count_unlisted: false,
+            arrivals: None,
         }
     }
 
@@ -114,10 +119,14 @@ pub struct UnitStatus {
     pub state_label: &'static str,
     /// The file that counts, relative to the inbox.
     pub file: Option<String>,
-    /// Its 填报日期, "2026-04-12": what lateness is judged by ([`LATE_BY`]).
+    /// Its 填报日期, "2026-04-12".
     pub filled_on: Option<String>,
-    /// Filled in after the deadline day.
+    /// When it arrived, by the 收件记录, "2026-04-12 09:30".
+    pub arrived_at: Option<String>,
+    /// Arrived, or without a record filled in, after the deadline day.
     pub late: bool,
+    /// What `late` was judged by: "收到时间", "填报日期", or "" when neither is known.
+    pub late_by: &'static str,
     pub organizations: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -176,7 +185,7 @@ fn iso_date<S: serde::Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Er
 
 /// What a unit's lateness is judged by. A file's modification time is not: it changes
 /// whenever the file is copied or saved from mail.
-pub const LATE_BY: &str = "按报表所填的填报日期判断（文件修改时间会随复制、另存改变，不作依据）";
+pub const LATE_BY: &str = "有收件记录的按收到时间判断，其余按报表所填的填报日期判断（文件修改时间会随复制、另存改变，不作依据）";
 
 /// What the status needs of one file once attributed: enough to tell its unit's state, so a
 /// national run can drop the file's rows before the status is built.
@@ -186,6 +195,8 @@ pub struct FileSeen {
     pub readable: bool,
     /// Its 填报日期, when it has a valid one.
     pub filled_on: Option<NaiveDate>,
+    /// When it arrived, when the 收件记录 knows this version of it.
+    pub arrived: Option<chrono::NaiveDateTime>,
     pub organizations: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -199,6 +210,7 @@ impl FileSeen {
             path: report.path.clone(),
             readable: report.form.is_some(),
             filled_on: report.form.as_ref().and_then(Form::filled_on),
+            arrived: None,
             organizations: report.organizations(),
             errors: report.errors(),
             warnings: report.warnings(),
@@ -289,7 +301,9 @@ fn unit_status(
         state_label: State::Missing.label(),
         file: None,
         filled_on: None,
+        arrived_at: None,
         late: false,
+        late_by: "",
         organizations: 0,
         errors: 0,
         warnings: 0,
@@ -316,7 +330,12 @@ fn fill_submission(
     status.state_label = status.state.label();
     status.file = Some(relative(&report.path));
     status.filled_on = report.filled_on.map(|d| d.to_string());
-    status.late = report.filled_on.is_some_and(|d| d > deadline);
+    status.arrived_at = (report.arrived).map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+    (status.late, status.late_by) = match (report.arrived, report.filled_on) {
+        (Some(arrived), _) => (arrived.date() > deadline, "收到时间"),
+        (None, Some(filled)) => (filled > deadline, "填报日期"),
+        (None, None) => (false, ""),
+    };
     status.organizations = report.organizations;
     status.errors = errors;
     status.warnings = warnings;
@@ -387,6 +406,16 @@ impl StatusReport {
         }
     }
 
+    /// What lateness was judged by, in a few words.
+    fn late_basis(&self) -> &'static str {
+        let by = |basis: &str| self.units.iter().any(|u| u.late_by == basis);
+        match (by("收到时间"), by("填报日期")) {
+            (true, false) => "按收到时间",
+            (true, true) => "按收到时间，无收件记录的按填报日期",
+            _ => "按填报日期",
+        }
+    }
+
     /// The heading lines: dates and totals.
     pub fn headline(&self) -> [String; 2] {
         let t = &self.totals;
@@ -404,7 +433,7 @@ impl StatusReport {
                 self.time_left(),
             ),
             format!(
-                "应报 {} 个单位：已报送 {}（通过 {}，仅警告 {}，有错误 {}），未报送 {}，逾期报送 {}（按填报日期）{}",
+                "应报 {} 个单位：已报送 {}（通过 {}，仅警告 {}，有错误 {}），未报送 {}，逾期报送 {}（{}）{}",
                 t.expected,
                 t.submitted,
                 t.passed,
@@ -412,6 +441,7 @@ impl StatusReport {
                 t.errors,
                 t.missing,
                 t.late,
+                self.late_basis(),
                 match t.unmatched {
                     0 => String::new(),
                     n => format!("；花名册以外的报表 {n} 份（未计入任何单位）"),

@@ -93,6 +93,7 @@ fn ledger(folder: &Path) -> Result<u8> {
             roster: None,
             deadline: None,
             as_of: None,
+            arrivals: None,
             stage: None,
         },
         count_unlisted: false,

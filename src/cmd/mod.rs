@@ -45,8 +45,13 @@ fn check_options(rules: Rules) -> CheckOptions {
     }
 }
 
-/// Who must report and by when, the roster read.
+/// Who must report and by when, the roster and the 收件记录 read.
 fn expectation(args: &SubmissionArgs) -> Result<Expectation> {
     let roster = args.roster.as_deref().map(Roster::load).transpose()?;
-    Ok(Expectation::new(roster, args.deadline, args.as_of).with_stage(args.stage))
+    let mut expect = Expectation::new(roster, args.deadline, args.as_of).with_stage(args.stage);
+    if let Some(path) = &args.arrivals {
+        anyhow::ensure!(path.is_file(), "找不到收件记录“{}”", path.display());
+        expect.arrivals = Some(taizhang::arrivals::Arrivals::load(path)?);
+    }
+    Ok(expect)
 }

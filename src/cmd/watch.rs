@@ -14,13 +14,22 @@ pub fn run(
     rules: Option<&std::path::Path>,
 ) -> Result<u8> {
     let rules = super::load_rules(rules)?;
-    let expect = super::expectation(args)?;
+    // The 收件记录 is watch's to keep: a missing one is started.
+    let expect = super::expectation(&SubmissionArgs {
+        arrivals: None,
+        ..args.clone()
+    })?;
     let mut options = WatchOptions::new(inbox, out);
     options.check = super::check_options(rules);
     options.roster = expect.roster;
     options.deadline = args.deadline;
     options.stage = args.stage;
     options.count_unlisted = count_unlisted;
+    options.arrivals = Some(args.arrivals.clone().unwrap_or_else(|| {
+        let out = &options.output;
+        let stem = out.file_stem().unwrap_or_default().to_string_lossy();
+        out.with_file_name(format!("{stem}_收件记录.csv"))
+    }));
     options.feedback = feedback;
     let stop = options.stop.clone();
     ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))

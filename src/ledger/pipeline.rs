@@ -19,7 +19,7 @@
 //! time. (The cross-unit findings stay in memory too: a few numbers per organization that two
 //! units both list.)
 
-use super::file_entry::{entry_of, other_entries, own_output_entry, FileEntry};
+use super::file_entry::{entry_of, other_entries, own_output_entry, relative, FileEntry};
 use super::file_list::FileList;
 use super::model::{Ledger, Parts};
 use super::spill::{Replay, Slot, Spill};
@@ -256,6 +256,8 @@ struct Plan<'r> {
     stage: CollectedStage,
     /// Whether units the roster does not name count in the 合计.
     count_unlisted: bool,
+    /// When the returns arrived, if recorded.
+    arrivals: Option<&'r crate::arrivals::Arrivals>,
     /// Version choice's issues (E406, W407), by file: usually a few.
     notes: Vec<(u32, Issue)>,
 }
@@ -306,6 +308,7 @@ impl<'r> Plan<'r> {
             readable_owners,
             stage,
             count_unlisted: expect.count_unlisted,
+            arrivals: expect.arrivals.as_ref(),
             notes,
         })
     }
@@ -344,7 +347,7 @@ impl<'r> Plan<'r> {
                 let prepared = (files.par_iter())
                     .map(|&i| {
                         let feedback = names.zip(assigned.get(i).and_then(Option::as_deref));
-                        self.prepare(i, options, feedback)
+                        self.prepare(i, inbox, options, feedback)
                     })
                     .collect();
                 if to_sink.send(prepared).is_err() {
@@ -363,6 +366,7 @@ impl<'r> Plan<'r> {
     fn prepare(
         &self,
         i: usize,
+        inbox: &Path,
         options: &LedgerOptions,
         feedback: Option<(&FeedbackNames, &str)>,
     ) -> std::io::Result<Prepared> {
@@ -386,10 +390,16 @@ impl<'r> Plan<'r> {
             }
             _ => None,
         };
+        let arrived = self.arrivals.and_then(|arrivals| {
+            let hash = crate::arrivals::hash_file(&self.paths[i]).ok()?;
+            let file = relative(inbox, &self.paths[i]).replace('\\', "/");
+            arrivals.arrival(&file, &hash)
+        });
         Ok(Prepared {
             index: i,
             report,
             feedback,
+            arrived,
         })
     }
 
@@ -454,6 +464,8 @@ struct Prepared {
     index: usize,
     report: FileReport,
     feedback: Option<FeedbackOutcome>,
+    /// When it arrived, by the 收件记录 (when there is one and it knows this version).
+    arrived: Option<chrono::NaiveDateTime>,
 }
 
 /// What pass 2 gathers file by file, each with the file's index (put back in file order by
@@ -496,6 +508,7 @@ impl Gathered {
             index: i,
             report,
             feedback,
+            arrived,
         } = prepared;
         let placement = &plan.placements[i];
         if placement.counts() {
@@ -507,7 +520,11 @@ impl Gathered {
         let line = entry_of(inbox, &report, at, plan.roster, &plan.paths);
         self.lines.push((i, line));
         if plan.roster.is_some() {
-            self.seen.push((i, FileSeen::of(&report)));
+            let seen = FileSeen {
+                arrived,
+                ..FileSeen::of(&report)
+            };
+            self.seen.push((i, seen));
         }
         self.feedback.extend(feedback.map(|f| (i, f)));
         if i % TRIM_EVERY == 0 {

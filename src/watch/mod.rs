@@ -49,6 +49,10 @@ pub struct WatchOptions {
     pub stage: Option<crate::stage::SurveyStage>,
     /// With a roster, count the returns of units it does not name in the 合计.
     pub count_unlisted: bool,
+    /// Where the 收件记录 is kept: each new version of a return, with when it was first seen
+    /// (files already in the inbox when watching starts are not known to have arrived then,
+    /// and are not recorded). `None`: no record.
+    pub arrivals: Option<PathBuf>,
     /// Quiet time that ends a burst of events.
     pub debounce: Duration,
     /// How long the changed files' sizes and modification times must stay the same before
@@ -73,6 +77,7 @@ impl WatchOptions {
             deadline: None,
             stage: None,
             count_unlisted: false,
+            arrivals: None,
             debounce: Duration::from_millis(500),
             settle: Duration::from_millis(300),
             stop: Arc::new(AtomicBool::new(false)),
@@ -100,6 +105,8 @@ pub enum WatchError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Arrivals(#[from] crate::arrivals::ArrivalsError),
 }
 
 /// Which folder is at the inbox's path: device and inode where the platform tells them, so a
@@ -150,6 +157,9 @@ pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), 
         source,
     })?;
     let mut state = State::new(options);
+    if let Some(path) = &options.arrivals {
+        state.expect.arrivals = Some(crate::arrivals::Arrivals::load(path)?);
+    }
     let found = state.refresh(true, log).unwrap_or(0);
     log(format!(
         "开始监视 {}：已读取 {found} 个文件，台账 {}；按 Ctrl-C 停止",
@@ -341,6 +351,9 @@ impl State {
         }
         let now = self.seen_now(stamps);
         let changes = self.changes(&now);
+        if !initial {
+            self.record_arrivals(&now, &changes, log);
+        }
         if changes.is_empty() && !initial {
             self.seen = now;
             return None;
@@ -360,6 +373,35 @@ impl State {
             self.seen = now;
         }
         Some(files)
+    }
+
+    /// Note in the 收件记录 the files added or changed since the last look, as arrived now
+    /// (a version already recorded keeps its time), and save the record when it grew.
+    fn record_arrivals(
+        &mut self,
+        now: &BTreeMap<PathBuf, Seen>,
+        changes: &[(PathBuf, Change)],
+        log: &mut dyn FnMut(String),
+    ) {
+        let (Some(path), Some(arrivals)) = (&self.options.arrivals, &mut self.expect.arrivals)
+        else {
+            return;
+        };
+        let when = chrono::Local::now().naive_local();
+        let inbox = &self.options.inbox;
+        let mut grew = false;
+        let arrived = (changes.iter()).filter(|(_, change)| *change != Change::Removed);
+        for (file, seen) in arrived.filter_map(|(file, _)| Some((file, now.get(file)?))) {
+            if let Some(hash) = seen.hash() {
+                let name = crate::ledger::model::relative(inbox, file).replace('\\', "/");
+                grew |= arrivals.add(&name, &hash.to_hex(), when);
+            }
+        }
+        if grew {
+            if let Err(e) = arrivals.save(path) {
+                log(format!("错误：{e}"));
+            }
+        }
     }
 
     /// The `ledger` command's pipeline over `found`.

@@ -27,6 +27,13 @@ pub(super) struct Seen {
     hash: Option<blake3::Hash>,
 }
 
+impl Seen {
+    /// Its content hash, when it could be read.
+    pub(super) fn hash(&self) -> Option<blake3::Hash> {
+        self.hash
+    }
+}
+
 /// How a file changed since the last refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Change {

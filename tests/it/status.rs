@@ -388,3 +388,51 @@ fn an_organization_two_units_both_list_counts_against_both() {
         assert_eq!(unit.state, State::Errors, "{name}");
     }
 }
+
+/// With a 收件记录, a return is late by when it arrived, whatever its 填报日期 says; a return
+/// the record does not know is judged by its 填报日期, and 报送情况 says which.
+#[test]
+fn a_recorded_arrival_decides_lateness_before_the_filing_date() {
+    let dir = temp_dir();
+    let inbox = inbox_filled(dir.path(), ["2026-04-10", "2026-04-16", "2026-04-10"]);
+    let mut arrivals = taizhang::arrivals::Arrivals::default();
+    let at = |text: &str| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap();
+    let hash = |name: &str| taizhang::arrivals::hash_file(&inbox.join(name)).unwrap();
+    // 白马镇 says 4月10日 but arrived on the 17th; 城关街道 arrived in time.
+    arrivals.add("白马镇.xlsx", &hash("白马镇.xlsx"), at("2026-04-17 08:30"));
+    arrivals.add(
+        "城关街道.xlsx",
+        &hash("城关街道.xlsx"),
+        at("2026-04-15 17:00"),
+    );
+    // A record of another version of 龙泉镇's file does not count for this one.
+    arrivals.add("龙泉镇.xlsx", &"0".repeat(64), at("2026-04-01 09:00"));
+    let mut expect = Expectation::new(
+        Some(crate::roster::small_roster(dir.path())),
+        Some(date("2026-04-15")),
+        Some(date("2026-04-20")),
+    );
+    expect.arrivals = Some(arrivals);
+    let status = ledger_at(&inbox, expect).status.unwrap();
+    let judged: Vec<(&str, bool, &str)> = (status.units.iter())
+        .map(|u| (u.name.as_str(), u.late, u.late_by))
+        .collect();
+    assert_eq!(
+        judged,
+        [
+            ("白马镇", true, "收到时间"),
+            ("龙泉镇", true, "填报日期"),
+            ("城关街道", false, "收到时间"),
+            ("青山县教育局", false, ""),
+        ]
+    );
+    assert_eq!(
+        status.units[0].arrived_at.as_deref(),
+        Some("2026-04-17 08:30")
+    );
+    let text = status.to_text();
+    assert!(
+        text.contains("逾期报送 2（按收到时间，无收件记录的按填报日期）"),
+        "{text}"
+    );
+}

@@ -545,3 +545,54 @@ fn watch_settles_many_files_dropped_at_once_in_one_batch() {
         assert_eq!(std::fs::read(now).unwrap(), bytes);
     }
 }
+
+/// watch keeps a 收件记录: each version of a return that arrives while it watches, with when
+/// it was first seen; a file already in the inbox when watching started is not known to have
+/// arrived then, and is not recorded. The record reads back as `status --arrivals` uses it.
+#[test]
+fn watch_records_when_each_return_arrived() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    unit_form(1).write(inbox.join("第1镇.xlsx")).unwrap();
+    let ledger = dir.path().join("台账.xlsx");
+    let record = dir.path().join("台账_收件记录.csv");
+    let mut options = quick_options(&inbox, &ledger);
+    options.arrivals = Some(record.clone());
+    let stop = options.stop.clone();
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        watch(&options, &mut |line| {
+            let _ = tx.send(line);
+        })
+    });
+    expect_line(&rx, "开始监视");
+    let before = chrono::Local::now().naive_local() - chrono::Duration::seconds(1);
+    unit_form(2).write(inbox.join("第2镇.xlsx")).unwrap();
+    expect_line(&rx, "收到 第2镇.xlsx");
+    unit_form(2)
+        .orgs(1)
+        .write(inbox.join("第2镇.xlsx"))
+        .unwrap();
+    expect_line(&rx, "更新 第2镇.xlsx");
+    stop.store(true, Ordering::SeqCst);
+    worker.join().unwrap().unwrap();
+
+    let arrivals = taizhang::arrivals::Arrivals::load(&record).unwrap();
+    let text = std::fs::read_to_string(&record).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "the header and two versions of 第2镇: {text}"
+    );
+    assert!(
+        !text.contains("第1镇"),
+        "there before watching started: {text}"
+    );
+    let hash = taizhang::arrivals::hash_file(&inbox.join("第2镇.xlsx")).unwrap();
+    let when = arrivals
+        .arrival("第2镇.xlsx", &hash)
+        .expect("the current version");
+    assert!(when >= before, "{when} after {before}");
+}
