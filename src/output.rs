@@ -17,7 +17,7 @@
 //! than [`STALE_TEMP`] ago (a younger one may belong to a run still saving).
 
 use crate::read::{Limits, Workbook};
-use crate::schema::unit;
+use crate::schema::{org, unit};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -229,16 +229,22 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
     }
 }
 
-/// An issued form as we wrote it: the template's `_meta`, no row in either table, and nothing
-/// in 单位信息 beyond the unit's name and code (which `template --roster` prefills) and the
-/// 调查阶段 (which `template --stage` prefills).
+/// An issued form as we wrote it: the template's `_meta`, no row in either table but the
+/// organizations' names and codes `template --baseline` prefills, and nothing in 单位信息
+/// beyond the unit's name and code (which `template --roster` prefills) and the 调查阶段
+/// (which `template --stage` prefills).
 fn is_unfilled_template(path: &Path, limits: &Limits) -> bool {
     let Ok(form) = crate::read::read_form(path, limits) else {
         return false;
     };
     let prefilled = [unit::NAME, unit::CODE, unit::STAGE];
+    let prefilled_org = |record: &crate::form::Record| {
+        let ours = [org::NAME, org::CODE];
+        record.invalid == 0
+            && (record.values.iter().enumerate()).all(|(i, v)| v.is_none() || ours.contains(&i))
+    };
     form.template_version.is_some()
-        && form.organizations.is_empty()
+        && form.organizations.iter().all(prefilled_org)
         && form.coverage.is_empty()
         && form.skipped.is_empty()
         && form

@@ -1,12 +1,15 @@
-//! `taizhang template`: the blank form, or with `--roster` one pre-filled form per unit; either
-//! way saying the county's round, deadline, year and standard.
+//! `taizhang template`: the blank form, or with `--roster` one pre-filled form per unit (with
+//! `--baseline`, its organizations of the April ledger listed); either way saying the county's
+//! round, deadline, year and standard.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::Datelike;
 use std::path::Path;
 use taizhang::output::{Inputs, Kind};
+use taizhang::read::Limits;
 use taizhang::roster::Roster;
-use taizhang::template::{self, TemplateOptions};
+use taizhang::stage::SurveyStage;
+use taizhang::template::{self, Baseline, TemplateError, TemplateOptions};
 
 use crate::cli::TemplateArgs;
 
@@ -15,11 +18,35 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
     // What the run reads is never written over, `--force` or not.
     let inputs = Inputs::default()
         .file(args.roster.as_deref(), "花名册")
-        .file(args.rules.as_deref(), "评分标准文件");
+        .file(args.rules.as_deref(), "评分标准文件")
+        .file(args.baseline.as_deref(), "摸底台账");
+    let baseline = baseline(args, &options)?;
     match &args.roster {
-        Some(roster) => per_unit(&args.out, roster, &options, &inputs),
+        Some(roster) => per_unit(&args.out, roster, &options, baseline.as_ref(), &inputs),
         None => blank(&args.out, &options, &inputs),
     }
+}
+
+/// The April ledger of `--baseline`, read back once the run is known to make year-end forms
+/// per roster unit.
+fn baseline(args: &TemplateArgs, options: &TemplateOptions) -> Result<Option<Baseline>> {
+    let Some(path) = &args.baseline else {
+        return Ok(None);
+    };
+    if args.roster.is_none() {
+        bail!(
+            "--baseline（摸底台账）须与 --roster（花名册）同用：按花名册为每个单位生成一份年终复评表，\
+             预填该单位在摸底台账中的党组织"
+        );
+    }
+    if options.stage() != Some(SurveyStage::YearEnd) {
+        return Err(TemplateError::PrefilledNotYearEnd.into());
+    }
+    let rules = options
+        .rules
+        .clone()
+        .unwrap_or_else(taizhang::rules::Rules::embedded);
+    Ok(Some(Baseline::read(path, &rules, &Limits::default())?))
 }
 
 /// What every form of the run says, checked before any file is touched: the standard, the
@@ -55,6 +82,7 @@ fn per_unit(
     out: &Path,
     roster_path: &Path,
     options: &TemplateOptions,
+    baseline: Option<&Baseline>,
     inputs: &Inputs,
 ) -> Result<u8> {
     let roster = Roster::load(roster_path)?;
@@ -62,6 +90,7 @@ fn per_unit(
         .map(|unit| TemplateOptions {
             unit_name: Some(unit.name.clone()),
             unit_code: Some(unit.code.clone()),
+            organizations: (baseline.map(|b| b.organizations(&unit.code))).unwrap_or_default(),
             ..options.clone()
         })
         .collect();
@@ -73,8 +102,33 @@ fn per_unit(
     for (unit, options) in roster.units.iter().zip(&all) {
         let path = template::write_template(out, options)
             .with_context(|| format!("{}（{}）的调查表未生成", unit.name, unit.code))?;
-        println!("已生成调查表：{}", path.display());
+        match options.organizations.len() {
+            0 => println!("已生成调查表：{}", path.display()),
+            n => println!("已生成调查表：{}（预填 {n} 个党组织）", path.display()),
+        }
     }
     println!("共 {} 个单位", roster.units.len());
+    if let Some(baseline) = baseline {
+        let codes: Vec<&str> = roster.units.iter().map(|u| u.code.as_str()).collect();
+        say_left_out(&baseline.units_not_in(&codes));
+    }
     Ok(0)
+}
+
+/// The baseline's units on no form: not in the roster (or with no 单位代码 in the ledger).
+fn say_left_out(units: &[(&str, &str)]) {
+    if units.is_empty() {
+        return;
+    }
+    let named: Vec<String> = (units.iter())
+        .map(|(code, name)| match code.is_empty() {
+            true => format!("{name}（无单位代码）"),
+            false => format!("{name}（{code}）"),
+        })
+        .collect();
+    println!(
+        "注意：摸底台账中有 {} 个单位不在花名册中，其党组织没有预填到任何年终复评表：{}",
+        units.len(),
+        named.join("、")
+    );
 }

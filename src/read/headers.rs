@@ -15,6 +15,8 @@ pub struct HeaderIndex {
     columns: HashMap<String, usize>,
     /// Folded merged group headers ("三会一课"), which name no column of their own.
     groups: Vec<String>,
+    /// Folded headers of the reference columns taizhang writes ([`SheetSchema::references`]).
+    references: Vec<String>,
 }
 
 impl HeaderIndex {
@@ -32,7 +34,12 @@ impl HeaderIndex {
             .filter_map(|c| c.group)
             .map(fold_header)
             .collect();
-        HeaderIndex { columns, groups }
+        let references = schema.references.iter().map(|r| fold_header(r)).collect();
+        HeaderIndex {
+            columns,
+            groups,
+            references,
+        }
     }
 
     /// The column a folded header names; the same answer as [`SheetSchema::match_header`].
@@ -46,6 +53,11 @@ impl HeaderIndex {
     /// Whether a folded header is a group header.
     pub fn is_group(&self, folded: &str) -> bool {
         self.groups.iter().any(|g| g == folded)
+    }
+
+    /// Whether a folded header is a reference column's.
+    pub fn is_reference(&self, folded: &str) -> bool {
+        !folded.is_empty() && self.references.iter().any(|r| r == folded)
     }
 }
 
@@ -84,6 +96,16 @@ impl<'s> Headers<'s> {
                 .any(|g| fold_header(g) == folded),
         }
     }
+
+    /// Whether a folded header names no column yet is the form's own: a merged group header,
+    /// or a reference column taizhang wrote (never an extra column).
+    pub fn is_known_other(&self, folded: &str) -> bool {
+        let reference = match self.index {
+            Some(index) => index.is_reference(folded),
+            None => self.schema.is_reference(folded),
+        };
+        reference || self.is_group(folded)
+    }
 }
 
 /// The index of one of the form's schemas, built on first use; `None` for any other schema.
@@ -110,6 +132,7 @@ mod tests {
                 probes.extend(c.aliases.iter().map(|a| fold_header(a)));
                 probes.extend(c.group.map(fold_header));
             }
+            probes.extend(schema.references.iter().map(|r| fold_header(r)));
             for probe in &probes {
                 assert_eq!(idx.column(probe), schema.match_header(probe), "{probe}");
                 let group = schema.columns.iter().filter_map(|c| c.group);
@@ -117,6 +140,7 @@ mod tests {
                     idx.is_group(probe),
                     group.map(fold_header).any(|g| g == *probe)
                 );
+                assert_eq!(idx.is_reference(probe), schema.is_reference(probe));
             }
         }
     }

@@ -399,12 +399,12 @@ fn match_row(
             used_above = true;
             (above, row - 1)
         } else {
-            if own.is_empty() && !above.is_empty() && !headers.is_group(above) {
+            if own.is_empty() && !above.is_empty() && !headers.is_known_other(above) {
                 unmatched_above.push(col);
             }
             (own, row)
         };
-        if text.is_empty() || headers.is_group(text) {
+        if text.is_empty() || headers.is_known_other(text) {
             continue;
         }
         match headers.column(text) {

@@ -92,6 +92,9 @@ pub struct SheetSchema {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub columns: &'static [Column],
+    /// Headers of columns taizhang itself writes beside the table for the clerk to read (the
+    /// year-end form's 摸底核定等次): never read as data and never an extra column (W009).
+    pub references: &'static [&'static str],
 }
 
 impl SheetSchema {

@@ -81,6 +81,7 @@ pub static COVERAGE: SheetSchema = SheetSchema {
             16.0,
         ),
     ],
+    references: &[],
 };
 
 /// Column indexes of 两新组织覆盖.

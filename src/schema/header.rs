@@ -42,6 +42,12 @@ impl SheetSchema {
         self.columns.iter().position(|c| c.matches(folded))
     }
 
+    /// Whether a folded header is one of the reference columns taizhang writes beside this
+    /// sheet's table ([`SheetSchema::references`]).
+    pub fn is_reference(&self, folded: &str) -> bool {
+        !folded.is_empty() && self.references.iter().any(|r| fold_header(r) == folded)
+    }
+
     /// Whether a sheet name (as found in a workbook) is this sheet's.
     pub fn matches_name(&self, sheet_name: &str) -> bool {
         let folded = fold_header(sheet_name);

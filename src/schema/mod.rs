@@ -21,7 +21,7 @@ pub use choices::{
 pub use column::{Choices, Column, Kind, Need, SheetSchema};
 pub use coverage::{cov, COVERAGE};
 pub use header::fold_header;
-pub use organizations::{org, ORGANIZATIONS};
+pub use organizations::{org, BASELINE_TIER, ORGANIZATIONS};
 pub use unit_info::{unit, UNIT_INFO};
 
 /// The version written into every issued form (custom property and hidden `_meta` sheet).

@@ -15,6 +15,11 @@ const fn grouped(column: Column) -> Column {
     }
 }
 
+/// The year-end form's reference column, right of 备注: the tier the county assessed in the
+/// April baseline, shown to the clerk and never read back (the bracket folds away, so a header
+/// shortened to 摸底核定等次 is still known).
+pub const BASELINE_TIER: &str = "摸底核定等次（仅供参考，不汇总）";
+
 /// 党组织情况: one row per grassroots Party organization.
 pub static ORGANIZATIONS: SheetSchema = SheetSchema {
     name: "党组织情况",
@@ -248,6 +253,7 @@ pub static ORGANIZATIONS: SheetSchema = SheetSchema {
             20.0,
         ),
     ],
+    references: &[BASELINE_TIER],
 };
 
 /// Column indexes of 党组织情况, checked at compile time.

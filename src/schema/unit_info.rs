@@ -63,6 +63,7 @@ pub static UNIT_INFO: SheetSchema = SheetSchema {
             30.0,
         ),
     ],
+    references: &[],
 };
 
 /// Field indexes of 单位信息.

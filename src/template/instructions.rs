@@ -42,13 +42,18 @@ pub(super) fn instruction_sections(
     options: &TemplateOptions,
     rules: &Rules,
 ) -> Vec<(&'static str, Vec<String>)> {
-    vec![
+    let mut sections = vec![
         ("【填报对象和时限】", who_and_when(options, rules)),
         ("【填报要求】", how_to_fill()),
-        ("【调查要点】", survey_points(rules)),
-        // The standard in the rules' own words, so the form says what the ledger applies.
-        ("【评分标准】", rules.describe()),
-    ]
+    ];
+    if !options.organizations.is_empty() {
+        let prefilled = super::baseline::prefilled_instructions(&options.organizations);
+        sections.push(("【预填的党组织】", prefilled));
+    }
+    sections.push(("【调查要点】", survey_points(rules)));
+    // The standard in the rules' own words, so the form says what the ledger applies.
+    sections.push(("【评分标准】", rules.describe()));
+    sections
 }
 
 pub(super) fn who_and_when(options: &TemplateOptions, rules: &Rules) -> Vec<String> {

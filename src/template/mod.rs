@@ -5,11 +5,13 @@
 //! deterministic (fixed creation time) so the committed copy under `templates/` can be checked
 //! for staleness by regenerating it.
 
+mod baseline;
 mod example;
 mod instructions;
 mod options;
 mod tables;
 
+pub use baseline::{Baseline, PrefilledOrg};
 use example::example_sheet;
 use instructions::instructions_sheet;
 pub use options::TemplateOptions;
@@ -69,6 +71,16 @@ pub enum TemplateError {
          （不写 --year 时即按截止日期的年份）"
     )]
     YearNotDeadline { year: i32, deadline: NaiveDate },
+    /// Organizations pre-filled into a form that is not for the 年终 round: the baseline's
+    /// organizations and tiers are what the year end is compared with, nothing else.
+    #[error(
+        "按摸底台账预填党组织（--baseline）只用于年终复评表，请同时写上 --stage 年终\
+         （或给出 7–12 月的 --deadline）"
+    )]
+    PrefilledNotYearEnd,
+    /// The baseline ledger could not be read back, or is not a ledger of ours.
+    #[error(transparent)]
+    Baseline(#[from] crate::upgrade::readback::ReadbackError),
 }
 
 impl From<XlsxError> for TemplateError {

@@ -45,6 +45,10 @@ pub struct TemplateOptions {
     /// The year in front of every title ("2026年基层党组织分类定级摸底调查表"); `None` leaves
     /// it out, so the form serves any year.
     pub year: Option<i32>,
+    /// The unit's organizations in the April ledger, listed in 党组织情况 of its 年终复评表
+    /// with name and code locked and the April tier beside them (`template --baseline`);
+    /// empty for a form with no rows.
+    pub organizations: Vec<super::PrefilledOrg>,
     /// Replace a file of the form's name even when it is not an unfilled form of ours
     /// (`template --force`; see [`crate::output`]).
     pub force: bool,
@@ -94,9 +98,13 @@ impl TemplateOptions {
     }
 
     /// Refuse a form that would contradict itself: a deadline outside its round's months (a
-    /// 年终复评表 due in April would be collected as 摸底 by `ledger --deadline`), or a year in
-    /// the title other than the deadline's.
+    /// 年终复评表 due in April would be collected as 摸底 by `ledger --deadline`), a year in
+    /// the title other than the deadline's, or organizations pre-filled into a form not for
+    /// the 年终 round.
     pub fn validate(&self) -> Result<(), TemplateError> {
+        if !self.organizations.is_empty() && self.stage() != Some(SurveyStage::YearEnd) {
+            return Err(TemplateError::PrefilledNotYearEnd);
+        }
         let Some(deadline) = self.deadline else {
             return Ok(());
         };

@@ -59,6 +59,7 @@ pub(super) fn organizations_sheet(
     let title = format!("{unit}{}", styles.form_title);
     let mut sheet = table_sheet(&ORGANIZATIONS, &title, styles)?;
     add_validations(&mut sheet, &ORGANIZATIONS, ORG_LAST_ROW)?;
+    super::baseline::write_prefilled(&mut sheet, &options.organizations, styles)?;
     let frozen_cols = schema::org::NAME as u16 + 1;
     sheet.set_freeze_panes(layout::schema_header_rows(&ORGANIZATIONS) + 1, frozen_cols)?;
     Ok(sheet)

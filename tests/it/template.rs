@@ -19,6 +19,8 @@ use crate::support::{root, temp_dir};
 
 /// What the county decided: `--rules`, `--deadline`, `--stage`, `--year`.
 mod options;
+/// The year-end form pre-filled from the April ledger: `--baseline`.
+mod year_end;
 
 const BLESS_HINT: &str = "TAIZHANG_BLESS=1 cargo test --test it template::";
 
