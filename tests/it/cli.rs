@@ -575,3 +575,51 @@ fn a_filing_date_after_today_is_a_warning_at_its_cell() {
         .iter()
         .any(|i| i.code == taizhang::Code::FiledInFuture));
 }
+
+/// Every help page and the common usage errors, word for word: a change of wording shows as a
+/// snapshot difference (`tests/it/snapshots/`), reviewed like code.
+#[test]
+fn help_pages_and_usage_errors_are_kept_as_snapshots() {
+    let commands = [
+        "", "template", "check", "ledger", "status", "watch", "upgrade", "rules", "codes",
+    ];
+    for command in commands {
+        let mut cmd = taizhang();
+        if !command.is_empty() {
+            cmd.arg(command);
+        }
+        let output = cmd.arg("--help").output().unwrap();
+        let name = format!(
+            "help_{}",
+            if command.is_empty() {
+                "taizhang"
+            } else {
+                command
+            }
+        );
+        insta::assert_snapshot!(name, String::from_utf8(output.stdout).unwrap());
+    }
+    let errors: [(&str, &[&str]); 5] = [
+        ("unknown_command", &["chek"]),
+        ("missing_argument", &["check"]),
+        ("missing_output", &["ledger", "收件箱"]),
+        ("bad_value", &["check", "--format", "xml", "白马镇.xlsx"]),
+        (
+            "bad_date",
+            &[
+                "status",
+                "收件箱",
+                "--roster",
+                "r.csv",
+                "--deadline",
+                "明天",
+            ],
+        ),
+    ];
+    for (name, args) in errors {
+        let output = taizhang().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        insta::assert_snapshot!(format!("usage_error_{name}"), stderr);
+    }
+}
