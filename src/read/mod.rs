@@ -27,13 +27,13 @@ pub enum ReadError {
     #[error("{0}")]
     Rejected(#[from] guard::Rejection),
     /// The parser could not open the workbook (corrupt, truncated, password-protected).
-    #[error("无法打开工作簿：{source}")]
+    #[error("无法打开工作簿：{}", parser_error(source))]
     Open {
         #[source]
         source: calamine::Error,
     },
     /// A sheet could not be read.
-    #[error("无法读取工作表“{sheet}”：{source}")]
+    #[error("无法读取工作表“{sheet}”：{}", parser_error(source))]
     Sheet {
         sheet: String,
         #[source]
@@ -88,6 +88,29 @@ impl ReadError {
 
     pub fn to_issue(&self) -> crate::Issue {
         crate::Issue::file(self.code(), self.message())
+    }
+}
+
+/// What the parser met, in Chinese: by the kind of damage, never the parser's own (English)
+/// words, which a clerk cannot act on.
+fn parser_error(e: &calamine::Error) -> String {
+    use calamine::{Error, XlsError, XlsxError};
+    match e {
+        Error::Io(io) | Error::Xlsx(XlsxError::Io(io)) | Error::Xls(XlsError::Io(io)) => {
+            crate::os_error::sentence(io)
+        }
+        Error::Xlsx(XlsxError::Zip(_)) => "压缩包结构损坏".to_string(),
+        Error::Xlsx(XlsxError::Unrecognized { .. }) => {
+            "含有本程序不能读取的工作表（如 Excel 4.0 宏表）".to_string()
+        }
+        Error::Xlsx(XlsxError::Xml(_) | XlsxError::XmlAttr(_) | XlsxError::XmlEof(_)) => {
+            "内部的表格内容（XML）不完整或损坏".to_string()
+        }
+        Error::Xlsx(_) | Error::Xlsb(_) => "内部结构不符合 Excel 格式".to_string(),
+        Error::Xls(XlsError::Cfb(_)) => ".xls 文件的复合文档结构损坏".to_string(),
+        Error::Xls(_) => ".xls 文件内部的记录损坏".to_string(),
+        Error::Ods(_) => ".ods 文件内部结构损坏".to_string(),
+        _ => "文件内部结构损坏".to_string(),
     }
 }
 

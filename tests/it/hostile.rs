@@ -550,3 +550,20 @@ fn xls_sheets_reached_only_by_their_boundsheet_offset_are_bounded() {
         assert_failed(&run, "柳溪镇.xls", code.unwrap());
     }
 }
+
+/// A workbook the guard lets through but the parser cannot read is refused in Chinese, by the
+/// kind of damage, never in the parser's own English words.
+#[test]
+fn a_parser_failure_is_said_in_chinese() {
+    let parts = with_org_sheet(|xml| xml[..xml.len() / 2].to_string());
+    let run = run_with(|inbox| put(inbox, "柳溪镇.xlsx", &zip_bytes(&parts)));
+    let message = assert_failed(&run, "柳溪镇.xlsx", Code::FileUnreadable);
+    assert!(
+        message.contains("内部的表格内容（XML）不完整或损坏"),
+        "{message}"
+    );
+    let english: Vec<&str> = (message.split(|c: char| !c.is_ascii_alphabetic()))
+        .filter(|w| w.len() > 1 && !["Excel", "WPS", "xlsx", "XML"].contains(w))
+        .collect();
+    assert!(english.is_empty(), "{english:?} in {message}");
+}
