@@ -34,7 +34,7 @@ pub enum SaveError {
         source: std::io::Error,
     },
     /// Laying out or compressing the workbook failed.
-    #[error("写入 {path} 失败：{source}")]
+    #[error("写入 {path} 失败：{}", xlsx_words(source))]
     Write {
         path: PathBuf,
         #[source]
@@ -96,8 +96,41 @@ pub fn save_workbook(workbook: &mut Workbook, path: &Path) -> Result<(), SaveErr
     Ok(())
 }
 
+/// What the workbook writer refused, in Chinese: an operating-system error as a sentence, the
+/// limits of a workbook by name, anything else as the internal error it is (never the
+/// writer's English words).
+pub fn xlsx_words(e: &rust_xlsxwriter::XlsxError) -> String {
+    use rust_xlsxwriter::XlsxError;
+    match e {
+        XlsxError::IoError(io) | XlsxError::TempFileError(_, io) => crate::os_error::sentence(io),
+        XlsxError::MaxStringLengthExceeded => {
+            "某个单元格的文字超过 Excel 的上限（32767 个字符）".to_string()
+        }
+        XlsxError::RowColumnLimitError => "超出 Excel 工作表的行列上限".to_string(),
+        XlsxError::ZipError(_) => "压缩工作簿时出错".to_string(),
+        _ => "生成工作簿时出现内部错误，请把输入文件和本消息交给维护人员".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// The writer's refusals are said in Chinese, whatever they are.
+    #[test]
+    fn writer_errors_are_chinese() {
+        use rust_xlsxwriter::XlsxError;
+        let full = std::io::Error::from_raw_os_error(28);
+        for (error, wanted) in [
+            (XlsxError::MaxStringLengthExceeded, "32767"),
+            (XlsxError::IoError(full), "磁盘"),
+            (XlsxError::ChartError("bad chart".into()), "内部错误"),
+        ] {
+            let words = xlsx_words(&error);
+            assert!(words.contains(wanted), "{words}");
+            let english = words.replace("Excel", "");
+            assert!(!english.chars().any(|c| c.is_ascii_alphabetic()), "{words}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -22,7 +22,7 @@ use crate::check::FileReport;
 use crate::form::{Form, Record, TableLocation};
 use crate::issue::{Issue, Severity};
 use crate::layout::{self, HeaderText};
-use crate::normalize::raw_text;
+use crate::normalize::{raw_text, within_cell};
 use crate::output::FeedbackNames;
 use crate::print::{Paper, Print};
 use crate::read::{Grid, Limits, ReadError, Workbook};
@@ -58,7 +58,7 @@ pub enum FeedbackError {
     },
     /// rust_xlsxwriter refused a sheet, cell or note while laying out the feedback of the
     /// checked file at `path`.
-    #[error("无法为“{}”生成反馈工作簿：{source}", path.display())]
+    #[error("无法为“{}”生成反馈工作簿：{}", path.display(), crate::save::xlsx_words(source))]
     Build {
         path: PathBuf,
         #[source]
@@ -399,12 +399,13 @@ fn write_raw(
 ) -> Result<(), XlsxError> {
     if keeps_text(kind) && !matches!(cell, Data::Empty) {
         let text_format = format.clone().set_num_format("@");
-        sheet.write_string_with_format(row, col, raw_text(cell), &text_format)?;
+        let text = raw_text(cell);
+        sheet.write_string_with_format(row, col, within_cell(&text), &text_format)?;
         return Ok(());
     }
     match cell {
         Data::Empty => sheet.write_blank(row, col, format)?,
-        Data::String(s) => sheet.write_string_with_format(row, col, s, format)?,
+        Data::String(s) => sheet.write_string_with_format(row, col, within_cell(s), format)?,
         Data::Int(i) => sheet.write_number_with_format(row, col, *i as f64, format)?,
         Data::Float(f) => sheet.write_number_with_format(row, col, *f, format)?,
         Data::Bool(b) => sheet.write_boolean_with_format(row, col, *b, format)?,
@@ -415,7 +416,10 @@ fn write_raw(
             }
             None => sheet.write_number_with_format(row, col, dt.as_f64(), format)?,
         },
-        other => sheet.write_string_with_format(row, col, raw_text(other), format)?,
+        other => {
+            let text = raw_text(other);
+            sheet.write_string_with_format(row, col, within_cell(&text), format)?
+        }
     };
     Ok(())
 }

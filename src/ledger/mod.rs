@@ -59,7 +59,7 @@ pub enum LedgerError {
         /// Not a `source`: the message already says it in Chinese.
         error: std::io::Error,
     },
-    #[error("写入台账失败：{source}")]
+    #[error("写入台账失败：{}", crate::save::xlsx_words(source))]
     Write {
         #[source]
         source: XlsxError,

@@ -16,7 +16,9 @@ mod text;
 mod value;
 
 pub use identifiers::{code, uscc_check_char, uscc_check_ok, USCC_CHARS};
-pub use text::{clean, fold, format_number, is_blank, raw_text, text};
+pub use text::{
+    clean, excerpt, fold, format_number, is_blank, raw_text, text, within_cell, CELL_LIMIT,
+};
 pub use value::Value;
 
 use choices::{boolean, choice};
@@ -57,6 +59,14 @@ pub fn normalize(kind: &Kind, cell: &Data) -> Result<Option<Value>, Problem> {
     };
     if is_blank(cell) {
         return Ok(None);
+    }
+    if let Data::String(s) = cell {
+        if s.encode_utf16().count() > CELL_LIMIT {
+            return Err(problem(
+                Code::WrongType,
+                format!("内容超过 {CELL_LIMIT} 个字符（Excel 单元格的上限），应删减"),
+            ));
+        }
     }
     if let Data::Error(e) = cell {
         return Err(problem(

@@ -16,6 +16,41 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// The most characters (UTF-16 units, as Excel counts them) one cell of a workbook holds.
+pub const CELL_LIMIT: usize = 32_767;
+
+/// Text quoted in a message or an issue's 填写内容: at most 100 characters, then how long it
+/// was, so that a runaway cell neither floods a message nor overflows the cell it is put in.
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    const SHOWN: usize = 100;
+    match text.char_indices().nth(SHOWN) {
+        None => text.into(),
+        Some((end, _)) => {
+            let total = text.chars().count();
+            format!("{}…（共 {total} 个字符）", &text[..end]).into()
+        }
+    }
+}
+
+/// Text cut to what one Excel cell holds, for writing back what a clerk typed (only a
+/// generator, never an office suite, writes a longer cell).
+pub fn within_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = "…（超出单元格上限，已截断）";
+    if text.encode_utf16().count() <= CELL_LIMIT {
+        return text.into();
+    }
+    let room = CELL_LIMIT - MARK.encode_utf16().count();
+    let (mut units, mut end) = (0, 0);
+    for (i, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > room {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    format!("{}{MARK}", &text[..end]).into()
+}
+
 /// The cell as the clerk sees it, for messages and feedback.
 pub fn raw_text(cell: &Data) -> String {
     match cell {

@@ -113,7 +113,7 @@ fn read_row(
             Ok(value) => record.values[i] = value,
             Err(problem) => {
                 record.mark_invalid(i);
-                let raw = raw_text(cell);
+                let raw = normalize::excerpt(&raw_text(cell)).into_owned();
                 issues.push(Issue::cell(
                     problem.code,
                     &location.sheet,

@@ -410,16 +410,21 @@ fn match_row(
         match headers.column(text) {
             Some(i) if m.columns[i].is_none() => m.columns[i] = Some(col),
             Some(i) => m.duplicates.push((text_row, col, i)),
-            None => m
-                .extras
-                .push((text_row, col, normalize::text(grid.get(text_row, col)))),
+            None => m.extras.push((
+                text_row,
+                col,
+                normalize::excerpt(&normalize::text(grid.get(text_row, col))).into_owned(),
+            )),
         }
     }
     // In a two-row header, an unknown column's text sits merged in the upper row.
     if used_above {
         for col in unmatched_above {
-            m.extras
-                .push((row - 1, col, normalize::text(grid.get(row - 1, col))));
+            m.extras.push((
+                row - 1,
+                col,
+                normalize::excerpt(&normalize::text(grid.get(row - 1, col))).into_owned(),
+            ));
         }
         m.extras.sort_by_key(|e| e.1);
     }

@@ -24,7 +24,7 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The guard refused the file before any parser saw it.
-    #[error("{0}")]
+    #[error("{}", .0.message())]
     Rejected(#[from] guard::Rejection),
     /// The parser could not open the workbook (corrupt, truncated, password-protected).
     #[error("无法打开工作簿：{}", parser_error(source))]

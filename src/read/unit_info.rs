@@ -154,7 +154,7 @@ fn normalize_field(sheet: &str, item: Located, form: &mut Form) {
             });
         }
         Err(problem) => {
-            let raw = raw_text(&item.value);
+            let raw = normalize::excerpt(&raw_text(&item.value)).into_owned();
             form.issues.push(Issue::cell(
                 problem.code,
                 sheet,

@@ -45,7 +45,7 @@ pub enum UpgradeError {
     #[error(transparent)]
     Readback(#[from] ReadbackError),
     /// The workbook could not be laid out.
-    #[error("生成升级工作簿失败：{source}")]
+    #[error("生成升级工作簿失败：{}", crate::save::xlsx_words(source))]
     Build {
         #[source]
         source: rust_xlsxwriter::XlsxError,

@@ -93,7 +93,7 @@ pub enum WatchError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     /// The operating system refused to watch the folder (too many watches, no permission).
-    #[error("无法监视文件夹 {}：{source}", path.display())]
+    #[error("无法监视文件夹 {}：{}", path.display(), notify_words(source))]
     Notify {
         path: PathBuf,
         #[source]
@@ -107,6 +107,18 @@ pub enum WatchError {
     },
     #[error(transparent)]
     Arrivals(#[from] crate::arrivals::ArrivalsError),
+}
+
+/// Why the system would not watch a folder, in Chinese.
+fn notify_words(e: &notify::Error) -> String {
+    match &e.kind {
+        notify::ErrorKind::Io(io) => crate::os_error::sentence(io),
+        notify::ErrorKind::PathNotFound => "文件夹不存在".to_string(),
+        notify::ErrorKind::MaxFilesWatch => {
+            "系统可同时监视的文件数已达上限，请关闭其他监视程序后重试".to_string()
+        }
+        _ => "系统不支持监视该文件夹（如网络文件夹），请改用 taizhang ledger 定时汇总".to_string(),
+    }
 }
 
 /// Which folder is at the inbox's path: device and inode where the platform tells them, so a

@@ -567,3 +567,51 @@ fn a_parser_failure_is_said_in_chinese() {
         .collect();
     assert!(english.is_empty(), "{english:?} in {message}");
 }
+
+/// A cell longer than Excel allows (32,767 characters: only a generator, not an office suite,
+/// writes one) does not take the ledger or the feedback down: the cell is an error quoted in
+/// short, and the other files are read with it.
+#[test]
+fn a_cell_longer_than_excel_allows_does_not_stop_the_ledger() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    let sample = std::fs::read(crate::support::root().join("samples/摸底/白马镇.xlsx")).unwrap();
+    let mut parts = zip_parts(&sample);
+    let strings = (parts.iter_mut())
+        .find(|(n, _)| n == "xl/sharedStrings.xml")
+        .expect("shared strings");
+    let xml = String::from_utf8(strings.1.clone()).expect("utf-8");
+    let name = regex::Regex::new(r"<t>([^<]*党支部)</t>").unwrap();
+    let found = name.captures(&xml).expect("an organization's name")[0].to_string();
+    let long = format!("<t>{}</t>", "长".repeat(40_000));
+    strings.1 = xml.replacen(&found, &long, 1).into_bytes();
+    put(&inbox, "白马镇.xlsx", &zip_bytes(&parts));
+    std::fs::copy(
+        crate::support::root().join("samples/摸底/龙泉镇.xlsx"),
+        inbox.join("龙泉镇.xlsx"),
+    )
+    .unwrap();
+    let output = assert_cmd::Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(&inbox)
+        .arg("-o")
+        .arg(dir.path().join("台账.xlsx"))
+        .arg("--feedback")
+        .arg(dir.path().join("反馈"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report = taizhang::check::check_file(&inbox.join("白马镇.xlsx"), &Default::default());
+    let issue = (report.issues().iter())
+        .find(|i| i.message.contains("内容超过 32767 个字符"))
+        .expect("the long cell is an error");
+    assert!(
+        issue.message.contains("…（共 40000 个字符）"),
+        "{}",
+        issue.message
+    );
+    assert!(issue.message.chars().count() < 300, "quoted in short");
+}
