@@ -61,7 +61,7 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| inbox.to_path_buf());
-                found.unlisted.push((path, e.to_string()));
+                found.unlisted.push((path, walk_error(&e)));
                 continue;
             }
         };
@@ -79,6 +79,15 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
 
 /// A temporary file of one of our own saves (an output being written beside the inbox's files,
 /// or one an interrupted run left): not something a clerk sent, so not listed at all.
+/// Why a folder or file could not be looked at, in Chinese (never walkdir's English).
+fn walk_error(e: &walkdir::Error) -> String {
+    match (e.io_error(), e.loop_ancestor()) {
+        (Some(io), _) => crate::os_error::sentence(io),
+        (None, Some(_)) => "文件夹的快捷方式（符号链接）绕回了上层文件夹".to_string(),
+        (None, None) => "无法访问".to_string(),
+    }
+}
+
 fn is_our_temporary_file(entry: &walkdir::DirEntry) -> bool {
     entry.file_type().is_file() && crate::output::is_own_temp(&entry.file_name().to_string_lossy())
 }
