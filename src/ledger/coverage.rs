@@ -37,21 +37,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     }
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
     // Units outside the roster, as in 汇总: apart, with their own subtotal.
-    if let Some(outside) = &ledger.outside {
-        row += 2;
-        let count = ledger.units.len() - ledger.units.counted();
-        let heading = format!(
-            "{}，未计入合计",
-            super::summary::outside_words(count, outside)
-        );
-        sheet.write_string_with_format(row, 0, heading, &styles.warning)?;
-        for unit in units {
-            row += 1;
-            unit_row(sheet, row, &unit, ledger, styles, false)?;
-        }
-        row += 1;
-        unit_row(sheet, row, outside, ledger, styles, true)?;
-    }
+    row = super::summary::outside_rows(sheet, (row, ""), units, ledger, styles, unit_row)?;
     let targets = &ledger.rules.config().coverage;
     sheet.write_string(
         row + 2,

@@ -68,21 +68,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     }
     let last_unit_row = row - 1;
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
-    if let Some(outside) = &ledger.outside {
-        row += 2;
-        let count = ledger.units.len() - counted;
-        let heading = format!(
-            "{}，未计入合计：单位代码、填报单位和文件名都对应不到花名册，请核对单位代码或把单位补入花名册；确需计入合计时加 --count-unlisted",
-            outside_words(count, outside)
-        );
-        sheet.write_string_with_format(row, 0, heading, &styles.warning)?;
-        for unit in units {
-            row += 1;
-            unit_row(sheet, row, &unit, ledger, styles, false)?;
-        }
-        row += 1;
-        unit_row(sheet, row, outside, ledger, styles, true)?;
-    }
+    let why = "单位代码、填报单位和文件名都对应不到花名册，请核对单位代码或把单位补入花名册；确需计入合计时加 --count-unlisted";
+    row = outside_rows(sheet, (row, why), units, ledger, styles, unit_row)?;
     let chart_row = row + 2;
     match counted {
         0 => {}
@@ -142,6 +129,37 @@ fn unit_row(
 }
 
 /// "共 14 个单位", or with a roster "花名册 15 个单位，已报送 14 个".
+/// How a sheet writes one unit's row (`total`: a 合计 row).
+pub(super) type UnitRow =
+    fn(&mut Worksheet, u32, &UnitSummary, &Ledger, &Styles, bool) -> Result<(), XlsxError>;
+
+/// Below a sheet's 合计 at `row`, the units outside the roster (`units`, the rest of the
+/// list) when they are left out of it: a heading saying so (and `why`), their rows, their
+/// subtotal. The last row written.
+pub(super) fn outside_rows(
+    sheet: &mut Worksheet,
+    (mut row, why): (u32, &str),
+    units: impl Iterator<Item = UnitSummary>,
+    ledger: &Ledger,
+    styles: &Styles,
+    unit_row: UnitRow,
+) -> Result<u32, XlsxError> {
+    let Some(outside) = &ledger.outside else {
+        return Ok(row);
+    };
+    row += 2;
+    let count = ledger.units.len() - ledger.units.counted();
+    let heading = format!("{}，未计入合计：{why}", outside_words(count, outside));
+    sheet.write_string_with_format(row, 0, heading.trim_end_matches('：'), &styles.warning)?;
+    for unit in units {
+        row += 1;
+        unit_row(sheet, row, &unit, ledger, styles, false)?;
+    }
+    row += 1;
+    unit_row(sheet, row, outside, ledger, styles, true)?;
+    Ok(row)
+}
+
 /// How the units outside the roster stand in the 合计, for the note above the table.
 fn outside_note(ledger: &Ledger) -> String {
     let units = &ledger.units;
