@@ -230,13 +230,19 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
 }
 
 /// An issued form as we wrote it: the template's `_meta`, no row in either table but the
-/// organizations' names and codes `template --baseline` prefills, and nothing in 单位信息
-/// beyond the unit's name and code (which `template --roster` prefills) and the 调查阶段
-/// (which `template --stage` prefills).
+/// organizations' names and codes `template --baseline` prefills (as many as its `_meta`
+/// says it came with, so that a clerk's own rows never pass), and nothing in 单位信息 beyond
+/// the unit's name and code (which `template --roster` prefills) and the 调查阶段 (which
+/// `template --stage` prefills).
 fn is_unfilled_template(path: &Path, limits: &Limits) -> bool {
     let Ok(form) = crate::read::read_form(path, limits) else {
         return false;
     };
+    let issued_with = crate::read::Workbook::open(path, limits)
+        .ok()
+        .and_then(|mut book| book.meta_value(crate::template::PREFILLED_KEY))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
     let prefilled = [unit::NAME, unit::CODE, unit::STAGE];
     let prefilled_org = |record: &crate::form::Record| {
         let ours = [org::NAME, org::CODE];
@@ -244,6 +250,7 @@ fn is_unfilled_template(path: &Path, limits: &Limits) -> bool {
             && (record.values.iter().enumerate()).all(|(i, v)| v.is_none() || ours.contains(&i))
     };
     form.template_version.is_some()
+        && form.organizations.len() == issued_with
         && form.organizations.iter().all(prefilled_org)
         && form.coverage.is_empty()
         && form.skipped.is_empty()

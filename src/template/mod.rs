@@ -33,6 +33,9 @@ use crate::schema::{
 };
 use crate::stage::SurveyStage;
 
+/// The `_meta` key of how many organizations a form was issued with.
+pub const PREFILLED_KEY: &str = "prefilled_organizations";
+
 /// Name of the custom document property holding [`schema::TEMPLATE_VERSION`].
 pub const VERSION_PROPERTY: &str = "taizhang_template_version";
 /// Last data row (0-based) prepared with validations on 党组织情况 (row 1003 in Excel).
@@ -122,7 +125,7 @@ pub fn build_template(options: &TemplateOptions) -> Result<Workbook, TemplateErr
     workbook.push_worksheet(organizations_sheet(options, &styles)?);
     workbook.push_worksheet(coverage_sheet(&styles)?);
     workbook.push_worksheet(example_sheet(&styles)?);
-    workbook.push_worksheet(meta_sheet()?);
+    workbook.push_worksheet(meta_sheet(options.organizations.len())?);
     Ok(workbook)
 }
 
@@ -208,12 +211,18 @@ impl Styles {
 // 填报说明
 
 /// The hidden sheet carrying the template version, for readers that cannot see custom
-/// document properties (calamine, LibreOffice round trips).
-fn meta_sheet() -> Result<Worksheet, XlsxError> {
+/// document properties (calamine, LibreOffice round trips), and how many organizations the
+/// form came with (`template --baseline`), so that only those rows count as ours
+/// ([`crate::output`]).
+fn meta_sheet(prefilled: usize) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(schema::SHEET_META)?;
     sheet.write(0, 0, "template_version")?;
     sheet.write(0, 1, schema::TEMPLATE_VERSION)?;
+    if prefilled > 0 {
+        sheet.write(1, 0, PREFILLED_KEY)?;
+        sheet.write(1, 1, prefilled.to_string())?;
+    }
     sheet.set_hidden(true);
     Ok(sheet)
 }

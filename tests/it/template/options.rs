@@ -306,3 +306,47 @@ fn a_year_end_form_filled_in_is_read_back_clean() {
     let codes: Vec<Code> = report.issues().iter().map(|i| i.code).collect();
     assert_eq!(codes, [Code::StageNotCollected]);
 }
+
+/// A blank form into which a clerk typed only names and codes is a clerk's work, not an
+/// unfilled form of ours: the next `template` run refuses to replace it (only a form issued
+/// with that many organizations, by `--baseline`, may hold such rows and still be ours).
+#[test]
+fn names_and_codes_a_clerk_typed_are_never_replaced() {
+    let (dir, names) = issue_with(&[]);
+    let path = dir.path().join(&names[0]);
+    let mut book = open(&path);
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let sheet = out.add_worksheet();
+        sheet.set_name(&name).unwrap();
+        sheet.set_hidden(name == schema::SHEET_META);
+        for (row, col, value) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap();
+            write_data(sheet, r0 + row as u32, (c0 + col as u32) as u16, value);
+        }
+        if name == ORGANIZATIONS.name {
+            let (name_col, code_col) = (
+                ORGANIZATIONS.index_of("org_name") as u16,
+                ORGANIZATIONS.index_of("org_code") as u16,
+            );
+            sheet.write_string(3, name_col, "白马村党支部").unwrap();
+            sheet.write_string(3, code_col, "5111010010001").unwrap();
+        }
+    }
+    out.save(&path).unwrap();
+    let typed = std::fs::read(&path).unwrap();
+    let output = assert_cmd::Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("template")
+        .arg("-o")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_ne!(output.status.code(), Some(0), "refused");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        typed,
+        "the clerk's file as it was"
+    );
+}
