@@ -5,7 +5,8 @@
 //! The record is a CSV a clerk can open in Excel (UTF-8 with a byte-order mark): 文件 (the
 //! path in the inbox, with `/`), 收到时间 (`2026-04-15 09:30:12`, local time) and 内容摘要 (the
 //! BLAKE3 hash of the file's bytes). A file sent again with other content is a new version
-//! with its own line; the same content keeps its first time.
+//! with its own line; the same content keeps its first time, whatever its name or folder
+//! (a return moved into a subfolder after the deadline did not arrive late).
 
 use crate::os_error;
 use chrono::NaiveDateTime;
@@ -95,12 +96,12 @@ impl Arrivals {
         Ok(arrivals)
     }
 
-    /// When the version of `file` (its path in the inbox, with `/`) with content `hash`
-    /// first arrived.
-    pub fn arrival(&self, file: &str, hash: &str) -> Option<NaiveDateTime> {
-        self.times
-            .get(&(file.to_string(), hash.to_string()))
-            .copied()
+    /// When content `hash` first arrived, under any name.
+    pub fn arrival(&self, hash: &str) -> Option<NaiveDateTime> {
+        (self.times.iter())
+            .filter(|((_, h), _)| h == hash)
+            .map(|(_, when)| *when)
+            .min()
     }
 
     /// Note that this version of `file` arrived at `when`, unless it is already known;
@@ -119,12 +120,14 @@ impl Arrivals {
         self.order.is_empty()
     }
 
-    /// Write the record to `path` atomically (a temporary file beside it, then renamed). An
-    /// existing file there must be a record of ours.
-    pub fn save(&self, path: &Path) -> Result<(), ArrivalsError> {
+    /// Write the record to `path` atomically (a temporary file beside it, then renamed), with
+    /// the lines another writer put there since it was read kept. An existing file there must
+    /// be a record of ours.
+    pub fn save(&mut self, path: &Path) -> Result<(), ArrivalsError> {
         let shown = path.display().to_string();
-        if path.exists() {
-            Arrivals::load(path)?;
+        let on_disk = Arrivals::load(path)?;
+        for key in &on_disk.order {
+            self.add(&key.0, &key.1, on_disk.times[key]);
         }
         let write = |source| ArrivalsError::Write {
             path: shown.clone(),
@@ -132,8 +135,8 @@ impl Arrivals {
         };
         let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
         let mut temp = tempfile::Builder::new()
-            .prefix(".~taizhang-")
-            .suffix(".tmp")
+            .prefix(crate::output::TEMP_PREFIX)
+            .suffix(crate::output::TEMP_SUFFIX)
             .tempfile_in(folder.unwrap_or(Path::new(".")))
             .map_err(write)?;
         let mut text = String::from("\u{feff}");
@@ -192,10 +195,18 @@ mod tests {
         arrivals.save(&path).unwrap();
         let back = Arrivals::load(&path).unwrap();
         assert_eq!(back, arrivals);
-        assert_eq!(
-            back.arrival("乡镇/白马镇.xlsx", &hash),
-            Some(at("2026-04-14 09:30:00"))
-        );
+        assert_eq!(back.arrival(&hash), Some(at("2026-04-14 09:30:00")));
+        // Moved into another folder later: the same content, arrived when it first did.
+        arrivals.add("白马镇.xlsx", &hash, at("2026-04-20 08:00:00"));
+        assert_eq!(arrivals.arrival(&hash), Some(at("2026-04-14 09:30:00")));
+        // Another writer's line since it was read is kept when it is saved again.
+        let mut other = Arrivals::load(&path).unwrap();
+        other.add("龙泉镇.xlsx", &"c".repeat(64), at("2026-04-15 10:00:00"));
+        other.save(&path).unwrap();
+        arrivals.save(&path).unwrap();
+        let merged = Arrivals::load(&path).unwrap();
+        assert!(merged.arrival(&"c".repeat(64)).is_some(), "kept");
+        assert!(merged.arrival(&"b".repeat(64)).is_some(), "ours");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.starts_with("\u{feff}文件,收到时间,内容摘要\n"),

@@ -133,7 +133,7 @@ pub struct TemplateArgs {
     /// 调查阶段（摸底 或 年终）：标题和文件名为摸底调查表或年终复评表，“单位信息”中的调查阶段预填并锁定；默认按截止日期（1–6 月为摸底，7–12 月为年终），也未给截止日期时为摸底调查表、调查阶段由填报单位选择
     #[arg(long, value_parser = parse_stage, value_name = "阶段")]
     pub stage: Option<SurveyStage>,
-    /// 报送截止日期，如 2026-04-15，写入填报说明；须在调查阶段的月份内（默认：摸底为 4 月 15 日，年终按通知要求的时间）
+    /// 报送截止日期，如 2026-04-15，写入填报说明；须在调查阶段的月份内（默认按评分标准中的日期：摸底 4 月 15 日，年终 12 月 31 日）
     #[arg(long, value_parser = parse_date, value_name = "日期")]
     pub deadline: Option<chrono::NaiveDate>,
     /// 标题中的年份，如 2026（默认为截止日期的年份，未给截止日期时为今年）

@@ -77,8 +77,6 @@ pub fn discover(inbox: &Path, exclude: &[PathBuf]) -> Discovery {
     found
 }
 
-/// A temporary file of one of our own saves (an output being written beside the inbox's files,
-/// or one an interrupted run left): not something a clerk sent, so not listed at all.
 /// Why a folder or file could not be looked at, in Chinese (never walkdir's English).
 fn walk_error(e: &walkdir::Error) -> String {
     match (e.io_error(), e.loop_ancestor()) {
@@ -88,6 +86,8 @@ fn walk_error(e: &walkdir::Error) -> String {
     }
 }
 
+/// A temporary file of one of our own saves (an output being written beside the inbox's files,
+/// or one an interrupted run left): not something a clerk sent, so not listed at all.
 fn is_our_temporary_file(entry: &walkdir::DirEntry) -> bool {
     entry.file_type().is_file() && crate::output::is_own_temp(&entry.file_name().to_string_lossy())
 }

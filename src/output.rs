@@ -240,7 +240,7 @@ fn is_unfilled_template(path: &Path, limits: &Limits) -> bool {
     };
     let issued_with = crate::read::Workbook::open(path, limits)
         .ok()
-        .and_then(|mut book| book.meta_value(crate::template::PREFILLED_KEY))
+        .and_then(|mut book| book.meta_value(crate::schema::PREFILLED_KEY))
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
     let prefilled = [unit::NAME, unit::CODE, unit::STAGE];

@@ -58,16 +58,25 @@ impl Expectation {
     }
 
     /// When the returns of `stage` are due: the deadline given, else the rules file's for
-    /// `stage` (4月15日 for 摸底, 12月31日 for 年终 by default) in the `as_of` year.
+    /// `stage` (4月15日 for 摸底, 12月31日 for 年终 by default) in the survey's year: the
+    /// `as_of` year, or, for 年终 looked at in January–June, the year before (the stragglers
+    /// of December's round).
     pub fn deadline_for(&self, stage: SurveyStage, rules: &Rules) -> NaiveDate {
         let deadlines = &rules.config().deadlines;
-        let text = match stage {
-            SurveyStage::Baseline => &deadlines.baseline,
-            SurveyStage::YearEnd => &deadlines.year_end,
+        let defaults = crate::rules::config::Deadlines::default();
+        let (text, default) = match stage {
+            SurveyStage::Baseline => (&deadlines.baseline, &defaults.baseline),
+            SurveyStage::YearEnd => (&deadlines.year_end, &defaults.year_end),
         };
-        // Checked when the rules were loaded; 02-29 is 02-28 out of leap years.
-        let (month, day) = month_day(text).unwrap_or((4, 15));
-        let year = self.as_of.year();
+        // Checked when the rules were loaded.
+        let (month, day) = month_day(text)
+            .or_else(|| month_day(default))
+            .unwrap_or((4, 15));
+        let mut year = self.as_of.year();
+        if stage == SurveyStage::YearEnd && self.as_of.month() <= 6 {
+            year -= 1;
+        }
+        // 02-29 is 02-28 out of leap years.
         let due = NaiveDate::from_ymd_opt(year, month, day)
             .or_else(|| NaiveDate::from_ymd_opt(year, month, day - 1));
         self.deadline.or(due).unwrap_or(self.as_of)

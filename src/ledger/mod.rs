@@ -278,7 +278,7 @@ pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
             warning: ledger.county.warnings,
         },
         outside_roster: ledger.outside.as_ref().map(|outside| OutsideRoster {
-            units: ledger.units.len() - ledger.units.counted(),
+            units: ledger.units.outside(),
             files: outside.files,
             organizations: outside.organizations(),
             errors: outside.errors,
@@ -304,7 +304,7 @@ impl LedgerSummary {
             .map_or(String::new(), |s| format!("{}\n", s.line()));
         let outside = self.outside_roster.as_ref().map_or(String::new(), |o| {
             format!(
-                "花名册以外：{} 个单位、{} 份报表、{} 个党组织（错误 {} 个，警告 {} 个），未计入以上合计；请核对单位代码或补入花名册，确需计入时加 --count-unlisted\n",
+                "花名册以外：{} 个单位、{} 份报表、{} 个党组织（错误 {} 个，警告 {} 个），未计入以上合计；原因见台账“报送情况”和“校验问题”，确需计入时加 --count-unlisted\n",
                 o.units, o.files, o.organizations, o.errors, o.warnings
             )
         });

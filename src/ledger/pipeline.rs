@@ -19,7 +19,7 @@
 //! time. (The cross-unit findings stay in memory too: a few numbers per organization that two
 //! units both list.)
 
-use super::file_entry::{entry_of, other_entries, own_output_entry, relative, FileEntry};
+use super::file_entry::{entry_of, other_entries, own_output_entry, FileEntry};
 use super::file_list::FileList;
 use super::model::{Ledger, Parts};
 use super::spill::{Replay, Slot, Spill};
@@ -347,7 +347,7 @@ impl<'r> Plan<'r> {
                 let prepared = (files.par_iter())
                     .map(|&i| {
                         let feedback = names.zip(assigned.get(i).and_then(Option::as_deref));
-                        self.prepare(i, inbox, options, feedback)
+                        self.prepare(i, options, feedback)
                     })
                     .collect();
                 if to_sink.send(prepared).is_err() {
@@ -366,7 +366,6 @@ impl<'r> Plan<'r> {
     fn prepare(
         &self,
         i: usize,
-        inbox: &Path,
         options: &LedgerOptions,
         feedback: Option<(&FeedbackNames, &str)>,
     ) -> std::io::Result<Prepared> {
@@ -390,11 +389,17 @@ impl<'r> Plan<'r> {
             }
             _ => None,
         };
-        let arrived = self.arrivals.and_then(|arrivals| {
-            let hash = crate::arrivals::hash_file(&self.paths[i]).ok()?;
-            let file = relative(inbox, &self.paths[i]).replace('\\', "/");
-            arrivals.arrival(&file, &hash)
-        });
+        // Only for a file that counts, and within the size any file is read at.
+        let arrived = self
+            .arrivals
+            .filter(|_| placement.counts())
+            .and_then(|arrivals| {
+                let size = std::fs::metadata(&self.paths[i]).ok()?.len();
+                if size > options.check.limits.max_file_bytes {
+                    return None;
+                }
+                arrivals.arrival(&crate::arrivals::hash_file(&self.paths[i]).ok()?)
+            });
         Ok(Prepared {
             index: i,
             report,

@@ -68,7 +68,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     }
     let last_unit_row = row - 1;
     unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
-    let why = "单位代码、填报单位和文件名都对应不到花名册，请核对单位代码或把单位补入花名册；确需计入合计时加 --count-unlisted";
+    let why = "对应不到花名册中的单位，或单位代码与填报单位指向花名册中不同的单位（原因见“报送情况”和“校验问题”）；请核对后改正报表或把单位补入花名册，确需计入合计时加 --count-unlisted";
     row = outside_rows(sheet, (row, why), units, ledger, styles, unit_row)?;
     let chart_row = row + 2;
     match counted {
@@ -128,7 +128,6 @@ fn unit_row(
     Ok(())
 }
 
-/// "共 14 个单位", or with a roster "花名册 15 个单位，已报送 14 个".
 /// How a sheet writes one unit's row (`total`: a 合计 row).
 pub(super) type UnitRow =
     fn(&mut Worksheet, u32, &UnitSummary, &Ledger, &Styles, bool) -> Result<(), XlsxError>;
@@ -148,7 +147,7 @@ pub(super) fn outside_rows(
         return Ok(row);
     };
     row += 2;
-    let count = ledger.units.len() - ledger.units.counted();
+    let count = ledger.units.outside();
     let heading = format!("{}，未计入合计：{why}", outside_words(count, outside));
     sheet.write_string_with_format(row, 0, heading.trim_end_matches('：'), &styles.warning)?;
     for unit in units {
@@ -166,7 +165,7 @@ fn outside_note(ledger: &Ledger) -> String {
     match &ledger.outside {
         Some(outside) => format!(
             "；另有{}，未计入合计，见表下方",
-            outside_words(units.len() - units.counted(), outside)
+            outside_words(units.outside(), outside)
         ),
         None if ledger.roster.is_some() && units.len() > units.listed() => format!(
             "（含花名册以外的单位 {} 个，按 --count-unlisted 计入）",
@@ -185,6 +184,7 @@ pub fn outside_words(units: usize, outside: &UnitSummary) -> String {
     )
 }
 
+/// "共 14 个单位", or with a roster "花名册 15 个单位，已报送 14 个".
 fn unit_count(ledger: &Ledger) -> String {
     match &ledger.status {
         Some(status) => format!(

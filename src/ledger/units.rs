@@ -247,6 +247,11 @@ impl UnitList {
         self.counted
     }
 
+    /// How many rows (units outside the roster) are left out of the 合计.
+    pub fn outside(&self) -> usize {
+        self.len() - self.counted
+    }
+
     pub fn len(&self) -> usize {
         self.counts.len()
     }

@@ -44,15 +44,30 @@ pub(crate) fn check(file: &RulesFile) -> Checked {
 }
 
 fn check_deadlines(f: &RulesFile) -> Checked {
-    for (key, text) in [
-        ("baseline", &f.deadlines.baseline),
-        ("year_end", &f.deadlines.year_end),
+    // 摸底 is due in January–June, 年终 in July–December (how a deadline tells the round).
+    for (key, text, months, round) in [
+        ("baseline", &f.deadlines.baseline, 1..=6, "摸底"),
+        ("year_end", &f.deadlines.year_end, 7..=12, "年终"),
     ] {
-        if super::config::month_day(text).is_none() {
-            return fault(
-                &[Key("deadlines"), Key(key)],
-                format!("截止日期“{text}”不是有效的月-日，应写成 04-15 这样的格式"),
-            );
+        let path = [Key("deadlines"), Key(key)];
+        match super::config::month_day(text) {
+            None => {
+                return fault(
+                    &path,
+                    format!("截止日期“{text}”不是有效的月-日，应写成 04-15 这样的格式"),
+                )
+            }
+            Some((month, _)) if !months.contains(&month) => {
+                return fault(
+                    &path,
+                    format!(
+                        "{round}的截止日期应在 {}–{} 月之间，填写的是“{text}”",
+                        months.start(),
+                        months.end()
+                    ),
+                )
+            }
+            Some(_) => {}
         }
     }
     Ok(())

@@ -26,6 +26,9 @@ pub use unit_info::{unit, UNIT_INFO};
 
 /// The version written into every issued form (custom property and hidden `_meta` sheet).
 pub const TEMPLATE_VERSION: &str = "2026.1";
+
+/// The `_meta` key of how many organizations a form was issued with (`template --baseline`).
+pub const PREFILLED_KEY: &str = "prefilled_organizations";
 /// File name of the issued form (the 摸底 round's, no year: [`FORM_TITLE`] and `.xlsx`).
 pub const TEMPLATE_FILE: &str = "基层党组织分类定级摸底调查表.xlsx";
 /// What every issued form is about: its title is this, then the round's form name

@@ -33,9 +33,6 @@ use crate::schema::{
 };
 use crate::stage::SurveyStage;
 
-/// The `_meta` key of how many organizations a form was issued with.
-pub const PREFILLED_KEY: &str = "prefilled_organizations";
-
 /// Name of the custom document property holding [`schema::TEMPLATE_VERSION`].
 pub const VERSION_PROPERTY: &str = "taizhang_template_version";
 /// Last data row (0-based) prepared with validations on 党组织情况 (row 1003 in Excel).
@@ -220,7 +217,7 @@ fn meta_sheet(prefilled: usize) -> Result<Worksheet, XlsxError> {
     sheet.write(0, 0, "template_version")?;
     sheet.write(0, 1, schema::TEMPLATE_VERSION)?;
     if prefilled > 0 {
-        sheet.write(1, 0, PREFILLED_KEY)?;
+        sheet.write(1, 0, schema::PREFILLED_KEY)?;
         sheet.write(1, 1, prefilled.to_string())?;
     }
     sheet.set_hidden(true);

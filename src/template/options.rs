@@ -39,8 +39,8 @@ pub struct TemplateOptions {
     /// name saying 摸底调查表 or 年终复评表. `None` takes the round due by the deadline, or,
     /// with no deadline either, leaves 调查阶段 to the clerk under the 摸底 title.
     pub stage: Option<SurveyStage>,
-    /// The day the form is due, said in 填报说明; `None` says 4月15日 for 摸底 and the
-    /// notice's date for 年终.
+    /// The day the form is due, said in 填报说明; `None` says the rules file's day for the
+    /// round (`[deadlines]`: 4月15日 for 摸底, 12月31日 for 年终 by default).
     pub deadline: Option<NaiveDate>,
     /// The year in front of every title ("2026年基层党组织分类定级摸底调查表"); `None` leaves
     /// it out, so the form serves any year.

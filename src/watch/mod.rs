@@ -370,6 +370,12 @@ impl State {
             self.seen = now;
             return None;
         }
+        // Watching runs for days: "today" (W116, days left) is the day of each ledger.
+        let today = chrono::Local::now().date_naive();
+        if self.ledger.check.today.is_some() {
+            self.ledger.check.today = Some(today);
+        }
+        self.expect.as_of = today;
         let files = found.candidates.len();
         let built = match self.rebuild(found) {
             Ok(finished) => {

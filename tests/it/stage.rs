@@ -853,3 +853,39 @@ fn the_deadline_fits_the_stage_collected_from_the_rules_file() {
     );
     assert!(stderr.contains("行"), "names the line: {stderr}");
 }
+
+/// The rules' deadline falls in the survey's year: a 年终 round looked at in January is the
+/// December before; 02-29 is 02-28 out of leap years; a rules file's deadline outside its
+/// round's months is refused.
+#[test]
+fn the_rules_deadline_falls_in_the_surveys_year() {
+    use taizhang::rules::Rules;
+    let rules = Rules::embedded();
+    let on = |as_of: &str, stage| {
+        Expectation::new(None, None, Some(date(as_of))).deadline_for(stage, &rules)
+    };
+    assert_eq!(on("2027-01-05", SurveyStage::YearEnd), date("2026-12-31"));
+    assert_eq!(on("2026-12-20", SurveyStage::YearEnd), date("2026-12-31"));
+    assert_eq!(on("2027-01-05", SurveyStage::Baseline), date("2027-04-15"));
+    let given = Expectation::new(None, Some(date("2027-01-10")), Some(date("2027-01-05")));
+    assert_eq!(
+        given.deadline_for(SurveyStage::YearEnd, &rules),
+        date("2027-01-10")
+    );
+
+    let dir = temp_dir();
+    let text = std::fs::read_to_string(root().join("templates/rules.toml")).unwrap();
+    let write = |from: &str, to: &str| {
+        let path = dir.path().join("标准.toml");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+        Rules::load(&path)
+    };
+    let leap = write(r#"baseline = "04-15""#, r#"baseline = "02-29""#).unwrap();
+    let due = Expectation::new(None, None, Some(date("2027-01-05")))
+        .deadline_for(SurveyStage::Baseline, &leap);
+    assert_eq!(due, date("2027-02-28"));
+    let error = write(r#"year_end = "12-31""#, r#"year_end = "01-10""#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("年终的截止日期应在 7–12 月之间"), "{error}");
+}

@@ -595,8 +595,6 @@ fn watch_records_when_each_return_arrived() {
         "there before watching started: {text}"
     );
     let hash = taizhang::arrivals::hash_file(&inbox.join("第2镇.xlsx")).unwrap();
-    let when = arrivals
-        .arrival("第2镇.xlsx", &hash)
-        .expect("the current version");
+    let when = arrivals.arrival(&hash).expect("the current version");
     assert!(when >= before, "{when} after {before}");
 }
