@@ -254,7 +254,8 @@ pub fn build(
             let start = by_unit.partition_point(|j| roster_index(j) < Some(i));
             let end = by_unit.partition_point(|j| roster_index(j) <= Some(i));
             let own = &by_unit[start..end];
-            unit_status(roster, i, deadline, reports, placements, own, &relative)
+            let days = (deadline, expect.as_of);
+            unit_status(roster, i, days, reports, placements, own, &relative)
         })
         .collect();
     let unmatched: Vec<UnmatchedFile> = reports
@@ -281,7 +282,7 @@ pub fn build(
 fn unit_status(
     roster: &Roster,
     i: usize,
-    deadline: NaiveDate,
+    (deadline, as_of): (NaiveDate, NaiveDate),
     reports: &[FileSeen],
     placements: &[Placement],
     own: &[usize],
@@ -319,7 +320,7 @@ fn unit_status(
         superseded,
     };
     if let Some(j) = current {
-        fill_submission(&mut status, &reports[j], deadline, relative);
+        fill_submission(&mut status, &reports[j], (deadline, as_of), relative);
     }
     status
 }
@@ -327,7 +328,7 @@ fn unit_status(
 fn fill_submission(
     status: &mut UnitStatus,
     report: &FileSeen,
-    deadline: NaiveDate,
+    (deadline, as_of): (NaiveDate, NaiveDate),
     relative: &dyn Fn(&Path) -> String,
 ) {
     let (errors, warnings) = (report.errors, report.warnings);
@@ -342,8 +343,9 @@ fn fill_submission(
     status.arrived_at = (report.arrived).map(|t| t.format("%Y-%m-%d %H:%M").to_string());
     (status.late, status.late_by) = match (report.arrived, report.filled_on) {
         (Some(arrived), _) => (arrived.date() > deadline, "收到时间"),
-        (None, Some(filled)) => (filled > deadline, "填报日期"),
-        (None, None) => (false, ""),
+        // A 填报日期 after the day of the status is a mistyped date (W116): nothing to go by.
+        (None, Some(filled)) if filled <= as_of => (filled > deadline, "填报日期"),
+        (None, _) => (false, ""),
     };
     status.organizations = report.organizations;
     status.errors = errors;

@@ -399,8 +399,12 @@ pub fn write_trail<'a>(
 /// How many lines `text` takes wrapped in a column `width` characters wide (a CJK character
 /// is two), at most 12.
 pub fn wrapped_lines(text: &str, width: f64) -> u32 {
-    let units: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    ((units as f64 / (width - 1.0).max(1.0)).ceil() as u32).clamp(1, 12)
+    // Each line a clerk typed (Alt-Enter) wraps on its own.
+    let lines = text.split('\n').map(|line| {
+        let units: usize = line.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+        (units as f64 / (width - 1.0).max(1.0)).ceil().max(1.0) as u32
+    });
+    lines.sum::<u32>().clamp(1, 12)
 }
 
 /// Rows of a sheet [`fit_height`] grows: every row of a county's ledger. The writer keeps each
@@ -423,4 +427,18 @@ pub fn fit_height(sheet: &mut Worksheet, row: u32, texts: &[(&str, f64)]) -> Res
         sheet.set_row_height(row, 15 * lines as u16)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    /// Lines a clerk typed wrap on their own; a long line wraps by its width.
+    #[test]
+    fn typed_line_breaks_count_as_lines() {
+        assert_eq!(wrapped_lines("书记空缺", 48.0), 1);
+        assert_eq!(wrapped_lines("一、整改\n二、培训\n三、验收", 48.0), 3);
+        assert_eq!(wrapped_lines(&"长".repeat(47), 48.0), 2);
+        assert_eq!(wrapped_lines(&"长\n".repeat(40), 48.0), 12, "at most 12");
+    }
 }

@@ -436,3 +436,16 @@ fn a_recorded_arrival_decides_lateness_before_the_filing_date() {
         "{text}"
     );
 }
+
+/// A 填报日期 after the day of the status is a mistyped date (W116): it decides nothing, and
+/// 报送情况 says no basis was found rather than judging by it.
+#[test]
+fn a_filing_date_after_the_status_day_decides_no_lateness() {
+    let dir = temp_dir();
+    let inbox = inbox_filled(dir.path(), ["2026-04-10", "2026-05-30", "2026-04-10"]);
+    let status = status_at(&inbox, dir.path(), "2026-04-20");
+    let longquan = &status.units[1];
+    assert_eq!(longquan.name, "龙泉镇");
+    assert_eq!((longquan.late, longquan.late_by), (false, ""));
+    assert_eq!(longquan.filled_on.as_deref(), Some("2026-05-30"));
+}
