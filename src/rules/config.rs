@@ -47,6 +47,16 @@ impl Default for Deadlines {
     }
 }
 
+impl Deadlines {
+    /// The day `text` ("04-15") names, as a form says it: "4月15日".
+    pub fn in_words(text: &str) -> String {
+        match month_day(text) {
+            Some((month, day)) => format!("{month}月{day}日"),
+            None => text.to_string(),
+        }
+    }
+}
+
 /// A month-day as the rules file writes it ("04-15", "4-15"): (month, day), checked against
 /// a leap year so that 02-29 passes.
 pub fn month_day(text: &str) -> Option<(u32, u32)> {

@@ -32,10 +32,7 @@ impl Rules {
     /// issued form describes: the form says its own deadline).
     pub fn describe_deadlines(&self) -> String {
         let deadlines = &self.file.deadlines;
-        let due = |text: &str| match super::config::month_day(text) {
-            Some((month, day)) => format!("{month}月{day}日"),
-            None => text.to_string(),
-        };
+        let due = super::config::Deadlines::in_words;
         format!(
             "报送截止：摸底 {}，年终 {}（命令行 --deadline 可另行指定）",
             due(&deadlines.baseline),

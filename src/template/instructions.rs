@@ -72,10 +72,7 @@ pub(super) fn who_and_when(options: &TemplateOptions, rules: &Rules) -> Vec<Stri
 /// (`[deadlines]`: 4月15日 and 12月31日 by default); both rounds when the form is not for one.
 pub(super) fn when_due(options: &TemplateOptions, rules: &Rules) -> String {
     let deadlines = &rules.config().deadlines;
-    let day = |text: &str| match crate::rules::config::month_day(text) {
-        Some((month, day)) => format!("{month}月{day}日"),
-        None => text.to_string(),
-    };
+    let day = crate::rules::config::Deadlines::in_words;
     let (baseline, year_end) = (day(&deadlines.baseline), day(&deadlines.year_end));
     match (options.stage(), options.deadline) {
         (Some(stage), Some(deadline)) => format!(

@@ -215,19 +215,11 @@ fn a_deadline_outside_its_rounds_months_is_refused_before_anything_is_written() 
 /// prefilled values, the hidden `_meta`), 单位信息 completed and the first row of 填写示例
 /// typed into 党组织情况.
 fn fill(template: &Path, to: &Path) {
-    let mut book = open(template);
-    let example = book.worksheet_range(schema::SHEET_EXAMPLE).unwrap();
+    let example = open(template)
+        .worksheet_range(schema::SHEET_EXAMPLE)
+        .unwrap();
     let first_row = 3;
-    let mut out = rust_xlsxwriter::Workbook::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).unwrap();
-        let sheet = out.add_worksheet();
-        sheet.set_name(&name).unwrap();
-        sheet.set_hidden(name == schema::SHEET_META);
-        for (row, col, value) in range.used_cells() {
-            let (r0, c0) = range.start().unwrap();
-            write_data(sheet, r0 + row as u32, (c0 + col as u32) as u16, value);
-        }
+    copy_with(template, to, |name, sheet| {
         if name == UNIT_INFO.name {
             let filled = [
                 ("unit_name", "白马镇"),
@@ -248,6 +240,24 @@ fn fill(template: &Path, to: &Path) {
                 }
             }
         }
+    });
+}
+
+/// A workbook copied cell by cell, every sheet kept (the hidden `_meta` hidden), with `edit`
+/// typing into each sheet after its cells are copied.
+fn copy_with(from: &Path, to: &Path, mut edit: impl FnMut(&str, &mut rust_xlsxwriter::Worksheet)) {
+    let mut book = open(from);
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).unwrap();
+        let sheet = out.add_worksheet();
+        sheet.set_name(&name).unwrap();
+        sheet.set_hidden(name == schema::SHEET_META);
+        for (row, col, value) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap();
+            write_data(sheet, r0 + row as u32, (c0 + col as u32) as u16, value);
+        }
+        edit(&name, sheet);
     }
     out.save(to).unwrap();
 }
@@ -314,17 +324,7 @@ fn a_year_end_form_filled_in_is_read_back_clean() {
 fn names_and_codes_a_clerk_typed_are_never_replaced() {
     let (dir, names) = issue_with(&[]);
     let path = dir.path().join(&names[0]);
-    let mut book = open(&path);
-    let mut out = rust_xlsxwriter::Workbook::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).unwrap();
-        let sheet = out.add_worksheet();
-        sheet.set_name(&name).unwrap();
-        sheet.set_hidden(name == schema::SHEET_META);
-        for (row, col, value) in range.used_cells() {
-            let (r0, c0) = range.start().unwrap();
-            write_data(sheet, r0 + row as u32, (c0 + col as u32) as u16, value);
-        }
+    copy_with(&path, &path, |name, sheet| {
         if name == ORGANIZATIONS.name {
             let (name_col, code_col) = (
                 ORGANIZATIONS.index_of("org_name") as u16,
@@ -333,8 +333,7 @@ fn names_and_codes_a_clerk_typed_are_never_replaced() {
             sheet.write_string(3, name_col, "白马村党支部").unwrap();
             sheet.write_string(3, code_col, "5111010010001").unwrap();
         }
-    }
-    out.save(&path).unwrap();
+    });
     let typed = std::fs::read(&path).unwrap();
     let output = assert_cmd::Command::cargo_bin("taizhang")
         .unwrap()
