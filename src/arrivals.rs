@@ -24,6 +24,8 @@ pub struct Arrivals {
     /// (文件, 内容摘要) → 收到时间, and the lines in the order they were recorded.
     times: HashMap<(String, String), NaiveDateTime>,
     order: Vec<(String, String)>,
+    /// 内容摘要 → the earliest 收到时间 under any name (looked up once per file a run reads).
+    first: HashMap<String, NaiveDateTime>,
 }
 
 /// Why a 收件记录 could not be read or written.
@@ -98,10 +100,7 @@ impl Arrivals {
 
     /// When content `hash` first arrived, under any name.
     pub fn arrival(&self, hash: &str) -> Option<NaiveDateTime> {
-        (self.times.iter())
-            .filter(|((_, h), _)| h == hash)
-            .map(|(_, when)| *when)
-            .min()
+        self.first.get(hash).copied()
     }
 
     /// Note that this version of `file` arrived at `when`, unless it is already known;
@@ -112,6 +111,8 @@ impl Arrivals {
             return false;
         }
         self.times.insert(key.clone(), when);
+        let first = self.first.entry(hash.to_string()).or_insert(when);
+        *first = (*first).min(when);
         self.order.push(key);
         true
     }
