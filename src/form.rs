@@ -161,10 +161,14 @@ impl Form {
     }
     /// Where an organization record was read: its table, or one of the continuation sheets.
     pub fn org_location(&self, record: &Record) -> Option<&TableLocation> {
-        location(&self.org_table, &self.org_continued, record)
+        self.org_sheet(record.table)
+    }
+    /// The organizations' table (`k` = 0) or its `k`-th continuation sheet.
+    pub fn org_sheet(&self, k: u32) -> Option<&TableLocation> {
+        location(&self.org_table, &self.org_continued, k)
     }
     pub fn coverage_location(&self, record: &Record) -> Option<&TableLocation> {
-        location(&self.coverage_table, &self.coverage_continued, record)
+        location(&self.coverage_table, &self.coverage_continued, record.table)
     }
     /// Every sheet rows were read from: the tables, then their continuation sheets.
     pub fn tables(&self) -> impl Iterator<Item = &TableLocation> {
@@ -174,6 +178,40 @@ impl Form {
             .chain(&self.coverage_table)
             .chain(&self.coverage_continued)
     }
+    /// Take what was read so far (organizations, coverage rows, skipped rows, issues) out as
+    /// one part of a long form ([`crate::read::read_form_in_parts`]), leaving the head to read
+    /// on with. The part keeps the head's values and tables, so it stands as a form of its
+    /// own, but not where the 单位信息 values were found: the issues about those cells are the
+    /// first part's alone.
+    pub fn split_part(&mut self) -> Form {
+        Form {
+            path: self.path.clone(),
+            unit: self.unit.clone(),
+            unit_cells: Vec::new(),
+            template_version: None,
+            organizations: std::mem::take(&mut self.organizations),
+            org_table: self.org_table.clone(),
+            org_continued: self.org_continued.clone(),
+            coverage: std::mem::take(&mut self.coverage),
+            coverage_table: self.coverage_table.clone(),
+            coverage_continued: self.coverage_continued.clone(),
+            skipped: std::mem::take(&mut self.skipped),
+            issues: std::mem::take(&mut self.issues),
+        }
+    }
+
+    /// Put the next part of the same form ([`Form::split_part`]) back after this one.
+    pub fn absorb(&mut self, part: Form) {
+        self.organizations.extend(part.organizations);
+        self.coverage.extend(part.coverage);
+        self.skipped.extend(part.skipped);
+        self.issues.extend(part.issues);
+        self.org_table = part.org_table;
+        self.org_continued = part.org_continued;
+        self.coverage_table = part.coverage_table;
+        self.coverage_continued = part.coverage_continued;
+    }
+
     /// An empty form for `path`, with one slot per 单位信息 field.
     pub fn empty(path: PathBuf) -> Form {
         Form {
@@ -201,9 +239,9 @@ pub fn source_label<'a>(
 fn location<'a>(
     table: &'a Option<TableLocation>,
     continued: &'a [TableLocation],
-    record: &Record,
+    k: u32,
 ) -> Option<&'a TableLocation> {
-    match record.table {
+    match k {
         0 => table.as_ref(),
         k => continued.get(k as usize - 1),
     }

@@ -6,6 +6,7 @@ use crate::form::{Form, Record, SkipReason, SkippedRow, TableLocation};
 use crate::issue::Issue;
 use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
+use crate::validate::Validator;
 use calamine::Data;
 
 /// A table found in a sheet: where, and the first rows of the sheet (its header, and the
@@ -16,43 +17,86 @@ pub struct FoundTable {
 }
 
 /// Read every row below the header, one at a time, into the list of `form` that `schema`
-/// says; `index` is the sheet's [`Record::table`] (0 the table's own, `k` its `k`-th
-/// continuation). Rows come from the table's head when it holds the whole sheet, else from
-/// the sheet read again row by row. Gives back where the table is.
+/// says, each validated as it comes ([`Reading`]); `index` is the sheet's [`Record::table`]
+/// (0 the table's own, `k` its `k`-th continuation), and the table's location goes into
+/// `form` first. Rows come from the table's head when it holds the whole sheet, else from
+/// the sheet read again row by row.
 pub fn extract(
     workbook: &mut Workbook,
     table: FoundTable,
     schema: &'static SheetSchema,
     form: &mut Form,
-    index: u32,
-) -> Result<TableLocation, ReadError> {
+    (index, reading): (u32, &mut Reading),
+) -> Result<(), ReadError> {
     let FoundTable { location, head } = table;
     let organizations = std::ptr::eq(schema, &crate::schema::ORGANIZATIONS);
     let mapped = mapped_columns(&location);
+    let first = location.header_row + 1;
+    let sheet = location.sheet.clone();
+    let (own, continued) = match organizations {
+        true => (&mut form.org_table, &mut form.org_continued),
+        false => (&mut form.coverage_table, &mut form.coverage_continued),
+    };
+    match index {
+        0 => *own = Some(location),
+        _ => continued.push(location),
+    }
     let mut take = |row: &Row| {
         if let Some(reason) = skip_reason(row, &mapped, schema) {
             form.skipped.push(SkippedRow {
-                sheet: location.sheet.clone(),
+                sheet: sheet.clone(),
                 row: row.index + 1,
                 reason,
             });
             return;
         }
-        let mut record = read_row(&location, schema, row, &mapped, &mut form.issues);
+        let mut record = read_row(&sheet, schema, row, &mapped, &mut form.issues);
         record.table = index;
-        if organizations {
-            form.organizations.push(record);
-        } else {
-            form.coverage.push(record);
-        }
+        reading.take(record, organizations, form);
     };
-    let first = location.header_row + 1;
     if head.complete {
         head.take_rows(first, &mut take);
     } else {
-        workbook.rows(&location.sheet, first, &mut take)?;
+        workbook.rows(&sheet, first, &mut take)?;
     }
-    Ok(location)
+    Ok(())
+}
+
+/// What goes on while a form's rows are read: each record validated, and with `on_part`, the
+/// records read so far handed on as a part every `part_rows`.
+pub struct Reading<'a> {
+    pub validator: Validator,
+    pub on_part: Option<&'a mut dyn FnMut(Form)>,
+    pub part_rows: usize,
+}
+
+impl Reading<'_> {
+    /// Every record kept in the one form.
+    pub fn whole() -> Reading<'static> {
+        Reading {
+            validator: Validator::default(),
+            on_part: None,
+            part_rows: usize::MAX,
+        }
+    }
+
+    fn take(&mut self, record: Record, organizations: bool, form: &mut Form) {
+        let mut issues = std::mem::take(&mut form.issues);
+        match organizations {
+            true => self.validator.organization(&record, form, &mut issues),
+            false => self.validator.coverage(&record, form, &mut issues),
+        }
+        form.issues = issues;
+        match organizations {
+            true => form.organizations.push(record),
+            false => form.coverage.push(record),
+        }
+        if let Some(on_part) = self.on_part.as_mut() {
+            if form.organizations.len() + form.coverage.len() >= self.part_rows {
+                on_part(form.split_part());
+            }
+        }
+    }
 }
 
 /// (schema column, sheet column) of every schema column the header row names.
@@ -99,7 +143,7 @@ fn is_total_label(cell: &Data) -> bool {
 }
 
 fn read_row(
-    location: &TableLocation,
+    sheet: &str,
     schema: &'static SheetSchema,
     row: &Row,
     mapped: &[(usize, u32)],
@@ -116,7 +160,7 @@ fn read_row(
                 let raw = normalize::excerpt(&raw_text(cell)).into_owned();
                 issues.push(Issue::cell(
                     problem.code,
-                    &location.sheet,
+                    sheet,
                     (row.index, col),
                     column.key,
                     Some(raw.clone()),

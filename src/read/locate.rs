@@ -129,7 +129,8 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
             Some((location, _)) => {
                 let mut scratch = Form::default();
                 let table = FoundTable { location, head };
-                extract::extract(workbook, table, schema, &mut scratch, 0)?;
+                let reading = &mut extract::Reading::whole();
+                extract::extract(workbook, table, schema, &mut scratch, (0, reading))?;
                 let records = scratch.organizations.iter().chain(&scratch.coverage);
                 records.map(|r| r.row).collect()
             }
