@@ -28,17 +28,19 @@ use super::units::Units;
 use super::{LedgerError, LedgerOptions};
 use crate::attribution::shared::{self, Findings, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placed, Placement, Placements, Version};
-use crate::check::{classify_report, read_file, FileReport};
+use crate::check::{classify_report, report_of, FileReport, Tally};
 use crate::discover::Discovery;
+use crate::form::Form;
 use crate::issue::Issue;
 use crate::output::FeedbackNames;
+use crate::read::read_form_in_parts;
 use crate::roster::Roster;
 use crate::stage::CollectedStage;
 use crate::status::{Expectation, FileSeen};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 /// Where the reports of a ledger go, one at a time, in file order: the workbook writer
 /// ([`super::sink::Workbook`]), an in-memory [`super::sink::Collector`], or nothing
@@ -52,6 +54,11 @@ pub trait LedgerSink: Send {
 
     /// The next file in the ledger: one that counts (`placement.counts()`, readable or not),
     /// or a return of another 调查阶段 whose issues alone are listed.
+    ///
+    /// A file of more than `held_rows` records comes in parts, one call each, one after
+    /// another ([`read_form_in_parts`]): each a report of some of its rows, with the issues
+    /// about them, the first with the file-level ones. Put together ([`FileReport::absorb`])
+    /// they are the file's report.
     fn add(&mut self, report: FileReport, placement: &Placement) -> Result<(), LedgerError>;
 
     /// Every file is in; `ledger` holds the figures.
@@ -118,16 +125,10 @@ pub fn run<'a, S: LedgerSink>(
     let progress = run.progress;
     progress(Progress::Start(Stage::Reading, discovery.candidates.len()));
     let spill = Spill::new().map_err(scratch)?;
-    let mut index = SeatIndex::new().map_err(scratch)?;
-    let scanned = read_all(
-        &discovery.candidates,
-        inbox,
-        options,
-        run,
-        &spill,
-        &mut index,
-    )?;
+    let index = Mutex::new(SeatIndex::new().map_err(scratch)?);
+    let scanned = read_all(&discovery.candidates, inbox, options, run, (&spill, &index))?;
     let replay = spill.replay().map_err(scratch)?;
+    let index = index.into_inner().expect("seat index lock");
     let plan = Plan::new(scanned, index, run.expect, replay)?;
     release_free_memory();
     progress(Progress::Start(S::PASS, plan.paths.len()));
@@ -161,15 +162,116 @@ struct Scanned {
     placements: Placements,
     versions: Vec<Version>,
     /// Where each report waits for pass 2.
-    slots: Vec<Slot>,
+    slots: Vec<Vec<Part>>,
     /// The 文件清单 lines of our own outputs found in the inbox.
     own: Vec<FileEntry>,
+    /// Of every file found (the number its seats were added under): its number among the
+    /// attributed files, or [`UNSEATED`] (our own outputs, and a file whose read failed after
+    /// some of its parts were put away).
+    numbers: Vec<u32>,
 }
+
+/// A file whose seats in the [`SeatIndex`] are not to be used.
+const UNSEATED: u32 = u32::MAX;
 
 /// One file as a reader leaves it.
 enum Found {
     Own(FileEntry),
-    Attributed(Placed, Version, Slot, Vec<shared::Seat>),
+    /// Placed, its version, its parts, and whether its seats in the index are its own.
+    Attributed(Placed, Version, Vec<Part>, bool),
+}
+
+/// Where one part of a file's report waits: a file of more than `held_rows` records is read
+/// and put away in parts ([`read_form_in_parts`]), so it is never held whole.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    slot: Slot,
+    /// The index of its first organization in the file's list.
+    first: u32,
+}
+
+/// One file being read, its parts put away as they come.
+struct Reading<'a> {
+    path: &'a Path,
+    roster: Option<&'a Roster>,
+    spill: &'a Spill,
+    /// Where its organizations' seats go, under the number `candidate`.
+    index: &'a Mutex<SeatIndex>,
+    candidate: u32,
+    parts: Vec<Part>,
+    /// Organizations in the parts so far.
+    organizations: u32,
+    /// Decided on the first part, which holds the 单位信息.
+    placed: Option<(Placed, Version)>,
+    error: Option<std::io::Error>,
+}
+
+impl Reading<'_> {
+    fn put(&mut self, mut report: FileReport) -> std::io::Result<()> {
+        if self.placed.is_none() {
+            let placed = attribution::place(&mut report, self.roster);
+            self.placed = Some((placed, Version::of(&report)));
+        }
+        let first = self.organizations;
+        if let Some(form) = &report.form {
+            let mut index = self.index.lock().expect("seat index lock");
+            for seat in shared::seats(self.candidate as usize, form) {
+                let record = seat.record + first;
+                index.add(shared::Seat { record, ..seat })?;
+            }
+            self.organizations += form.organizations.len() as u32;
+        }
+        let slot = self.spill.put(&report)?;
+        self.parts.push(Part { slot, first });
+        Ok(())
+    }
+
+    /// A part handed on while the file is read.
+    fn put_part(&mut self, form: Form) {
+        if self.error.is_none() {
+            let report = report_of(self.path, Ok(form));
+            self.error = self.put(report).err();
+        }
+    }
+}
+
+/// Pass 1 for one file: read, placed, its report put away in the spill.
+fn read_one(
+    (candidate, path): (usize, &Path),
+    inbox: &Path,
+    options: &LedgerOptions,
+    roster: Option<&Roster>,
+    (spill, index): (&Spill, &Mutex<SeatIndex>),
+) -> std::io::Result<Found> {
+    let mut reading = Reading {
+        path,
+        roster,
+        spill,
+        index,
+        candidate: candidate as u32,
+        parts: Vec::new(),
+        organizations: 0,
+        placed: None,
+        error: None,
+    };
+    let mut on_part = |form| reading.put_part(form);
+    let read = read_form_in_parts(path, &options.check.limits, Some(&mut on_part));
+    let report = report_of(path, read);
+    if report.own_output {
+        return Ok(Found::Own(own_output_entry(inbox, &report)));
+    }
+    let seated = report.form.is_some() || reading.parts.is_empty();
+    if !seated {
+        // Failed part-way: the parts put away are not the file's.
+        (reading.parts, reading.organizations, reading.placed) = (Vec::new(), 0, None);
+    }
+    if let Some(error) = reading.error.take() {
+        return Err(error);
+    }
+    reading.put(report)?;
+    let (placed, mut version) = reading.placed.expect("the first part placed");
+    version.organizations = reading.organizations;
+    Ok(Found::Attributed(placed, version, reading.parts, seated))
 }
 
 /// Files read between two hand-overs of their results to this thread (see [`read_all`]).
@@ -181,8 +283,7 @@ fn read_all(
     inbox: &Path,
     options: &LedgerOptions,
     run: &RunOptions,
-    spill: &Spill,
-    index: &mut SeatIndex,
+    store: (&Spill, &Mutex<SeatIndex>),
 ) -> Result<Scanned, LedgerError> {
     let roster = run.expect.roster.as_ref();
     let mut scanned = Scanned {
@@ -191,44 +292,33 @@ fn read_all(
         versions: Vec::with_capacity(candidates.len()),
         slots: Vec::with_capacity(candidates.len()),
         own: Vec::new(),
+        numbers: Vec::with_capacity(candidates.len()),
     };
-    for chunk in candidates.chunks(READ_CHUNK) {
-        let found: Vec<std::io::Result<Found>> = chunk
-            .par_iter()
-            .map(|path| {
-                let mut report = read_file(path, &options.check.limits);
+    for (start, chunk) in (0..).step_by(READ_CHUNK).zip(candidates.chunks(READ_CHUNK)) {
+        let found: Vec<std::io::Result<Found>> = (start..start + chunk.len())
+            .into_par_iter()
+            .zip(chunk)
+            .map(|(candidate, path)| {
+                let found = read_one((candidate, path), inbox, options, roster, store);
                 (run.progress)(Progress::Done);
-                if report.own_output {
-                    return Ok(Found::Own(own_output_entry(inbox, &report)));
-                }
-                let placed = attribution::place(&mut report, roster);
-                let seats = report.form.as_ref().map(|f| shared::seats(0, f).collect());
-                let slot = spill.put(&report)?;
-                let version = Version::of(&report);
-                Ok(Found::Attributed(
-                    placed,
-                    version,
-                    slot,
-                    seats.unwrap_or_default(),
-                ))
+                found
             })
             .collect();
         // Kept here, on one thread, and what the readers allocated freed: a survivor left among
         // the pages of the grids they parsed would keep its page resident to the end.
         for (path, found) in chunk.iter().zip(found) {
             match found.map_err(scratch)? {
-                Found::Own(entry) => scanned.own.push(entry),
-                Found::Attributed(placed, version, slot, seats) => {
-                    let report = scanned.paths.len() as u32;
-                    for seat in seats {
-                        index
-                            .add(shared::Seat { report, ..seat })
-                            .map_err(scratch)?;
-                    }
+                Found::Own(entry) => {
+                    scanned.own.push(entry);
+                    scanned.numbers.push(UNSEATED);
+                }
+                Found::Attributed(placed, version, parts, seated) => {
+                    let number = scanned.paths.len() as u32;
+                    scanned.numbers.push(if seated { number } else { UNSEATED });
                     scanned.paths.push(path.clone());
                     scanned.placements.push(placed);
                     scanned.versions.push(version);
-                    scanned.slots.push(slot);
+                    scanned.slots.push(parts);
                 }
             }
         }
@@ -243,7 +333,7 @@ struct Plan<'r> {
     /// Of each attributed file.
     paths: Vec<PathBuf>,
     placements: Placements,
-    slots: Vec<Slot>,
+    slots: Vec<Vec<Part>>,
     replay: Replay,
     own: Vec<FileEntry>,
     /// Organizations two units claim.
@@ -276,6 +366,7 @@ impl<'r> Plan<'r> {
             versions,
             slots,
             own,
+            numbers,
         } = scanned;
         placements.seal();
         attribution::merge_unlisted(&mut placements);
@@ -291,7 +382,11 @@ impl<'r> Plan<'r> {
             paths: &paths,
             roster,
         };
-        let findings = index.find_all(&owners).map_err(scratch)?;
+        let renumber = |candidate: u32| {
+            let number = *numbers.get(candidate as usize)?;
+            (number != UNSEATED).then_some(number)
+        };
+        let findings = index.find_all(&owners, renumber).map_err(scratch)?;
         let readable_owners = (readable.iter().zip(placements.iter()))
             .filter(|(&readable, p)| readable && p.counts())
             .map(|(_, p)| p.owner)
@@ -330,6 +425,8 @@ impl<'r> Plan<'r> {
         };
         let gathered = Gathered::new(self, options);
         let order = gathered.units.hand_over_order();
+        let parts = |&i: &usize| (0..self.slots[i].len()).map(move |p| (i, p));
+        let order: Vec<(usize, usize)> = order.iter().flat_map(parts).collect();
         // Measured on the province set (2 cores): 4 files a thread as fast as 8 or 32, in
         // 17 MiB against 23 and 46.
         let chunk = rayon::current_num_threads() * 4;
@@ -338,16 +435,35 @@ impl<'r> Plan<'r> {
             let taker = scope.spawn(move || {
                 let mut gathered = gathered;
                 for prepared in arrived.into_iter().flatten() {
-                    gathered.take(self, inbox, prepared.map_err(scratch)?, sink)?;
-                    progress(Progress::Done);
+                    let prepared = prepared.map_err(scratch)?;
+                    let last = prepared.last;
+                    gathered.take(self, inbox, prepared, sink)?;
+                    if last {
+                        progress(Progress::Done);
+                    }
                 }
                 Ok::<Gathered, LedgerError>(gathered)
             });
-            for files in order.chunks(chunk) {
-                let prepared = (files.par_iter())
-                    .map(|&i| {
+            // A full part of a long file (`held_rows` records) weighs as 4 files: `threads` of
+            // them are a chunk.
+            let weight = |&(i, _): &(usize, usize)| match self.slots[i].len() {
+                1 => 1,
+                _ => 4,
+            };
+            let mut rest = &order[..];
+            while !rest.is_empty() {
+                let mut sum = 0;
+                let fits = |item: &&(usize, usize)| {
+                    sum += weight(item);
+                    sum <= chunk
+                };
+                let n = rest.iter().take_while(fits).count().max(1);
+                let (parts, tail) = rest.split_at(n);
+                rest = tail;
+                let prepared = (parts.par_iter())
+                    .map(|&(i, p)| {
                         let feedback = names.zip(assigned.get(i).and_then(Option::as_deref));
-                        self.prepare(i, options, feedback)
+                        self.prepare((i, p), options, feedback)
                     })
                     .collect();
                 if to_sink.send(prepared).is_err() {
@@ -361,38 +477,37 @@ impl<'r> Plan<'r> {
         Ok(gathered)
     }
 
-    /// Pass 2 for file `i`: read back and classified; when it counts, given its findings and
-    /// notes and its feedback written.
+    /// Pass 2 for part `p` of file `i`: read back and classified; when the file counts, given
+    /// its findings and notes, and with its first part, its feedback written.
     fn prepare(
         &self,
-        i: usize,
+        (i, p): (usize, usize),
         options: &LedgerOptions,
         feedback: Option<(&FeedbackNames, &str)>,
     ) -> std::io::Result<Prepared> {
-        let mut report = self.replay.get(self.slots[i], &self.paths[i])?;
-        classify_report(&mut report, &options.check);
+        let report = self.part((i, p), options)?;
         let placement = &self.placements[i];
-        if !placement.is_superseded() {
-            self.findings.add_to(i, &mut report, &self.owners());
-            if let Some(form) = report.form.as_mut() {
-                let start = self.notes.partition_point(|(file, _)| (*file as usize) < i);
-                let notes =
-                    (self.notes[start..].iter()).take_while(|(file, _)| *file as usize == i);
-                form.issues.extend(notes.map(|(_, issue)| issue.clone()));
-                form.sort_issues();
-            }
-        }
+        let first = p == 0;
         let feedback = match feedback {
-            Some((names, name)) if placement.counts() => {
+            Some((names, name)) if first && placement.counts() => {
+                // A file read in parts is put back together for its feedback workbook, which
+                // lays out its whole content anyway.
+                let whole;
+                let report = match self.slots[i].len() {
+                    1 => &report,
+                    _ => {
+                        whole = self.whole(i, options)?;
+                        &whole
+                    }
+                };
                 let limits = &options.check.limits;
-                self.feedback_unit(i).write(&report, limits, names, name)
+                self.feedback_unit(i).write(report, limits, names, name)
             }
             _ => None,
         };
         // Only for a file that counts, and within the size any file is read at.
-        let arrived = self
-            .arrivals
-            .filter(|_| placement.counts())
+        let arrived = (self.arrivals)
+            .filter(|_| first && placement.counts())
             .and_then(|arrivals| {
                 let size = std::fs::metadata(&self.paths[i]).ok()?.len();
                 if size > options.check.limits.max_file_bytes {
@@ -402,10 +517,41 @@ impl<'r> Plan<'r> {
             });
         Ok(Prepared {
             index: i,
+            part: p,
+            last: p + 1 == self.slots[i].len(),
             report,
             feedback,
             arrived,
         })
+    }
+
+    /// Part `p` of file `i` read back and classified; when the file is not superseded, given
+    /// the findings on its organizations and (the first part) the version choice's notes.
+    fn part(&self, (i, p): (usize, usize), options: &LedgerOptions) -> std::io::Result<FileReport> {
+        let Part { slot, first } = self.slots[i][p];
+        let mut report = self.replay.get(slot, &self.paths[i])?;
+        classify_report(&mut report, &options.check);
+        if !self.placements[i].is_superseded() {
+            (self.findings).add_to_part(i, first, &mut report, &self.owners());
+            if let Some(form) = report.form.as_mut() {
+                let start = self.notes.partition_point(|(file, _)| (*file as usize) < i);
+                let notes =
+                    (self.notes[start..].iter()).take_while(|(file, _)| *file as usize == i);
+                let notes = notes.filter(|_| p == 0);
+                form.issues.extend(notes.map(|(_, issue)| issue.clone()));
+                form.sort_issues();
+            }
+        }
+        Ok(report)
+    }
+
+    /// File `i`'s report put back together from its parts.
+    fn whole(&self, i: usize, options: &LedgerOptions) -> std::io::Result<FileReport> {
+        let mut whole = self.part((i, 0), options)?;
+        for p in 1..self.slots[i].len() {
+            whole.absorb(self.part((i, p), options)?);
+        }
+        Ok(whole)
     }
 
     fn owners(&self) -> Owners<'_> {
@@ -464,12 +610,15 @@ impl<'r> Plan<'r> {
     }
 }
 
-/// One file of pass 2, ready to be handed on.
+/// One part of a file (usually the whole) in pass 2, ready to be handed on.
 struct Prepared {
     index: usize,
+    part: usize,
+    /// Whether it is the file's last part.
+    last: bool,
     report: FileReport,
     feedback: Option<FeedbackOutcome>,
-    /// When it arrived, by the 收件记录 (when there is one and it knows this version).
+    /// When the file arrived, by the 收件记录 (when there is one and it knows this version).
     arrived: Option<chrono::NaiveDateTime>,
 }
 
@@ -482,6 +631,9 @@ struct Gathered {
     /// With a roster, what 报送情况 needs of each attributed file (empty without).
     seen: Vec<(usize, FileSeen)>,
     feedback: Vec<(usize, FeedbackOutcome)>,
+    /// A file read in parts while its parts come: its first part without its lists, and the
+    /// figures so far.
+    open: Option<(FileReport, Tally, Option<chrono::NaiveDateTime>)>,
 }
 
 impl Gathered {
@@ -498,10 +650,12 @@ impl Gathered {
             lines: Vec::with_capacity(plan.paths.len()),
             seen: Vec::new(),
             feedback: Vec::new(),
+            open: None,
         }
     }
 
-    /// Count file `prepared.index`, make its line, and hand its report to `sink`.
+    /// Count a part of file `prepared.index` (usually the whole), make the file's line with its
+    /// last, and hand the report to `sink`.
     fn take<S: LedgerSink>(
         &mut self,
         plan: &Plan,
@@ -511,25 +665,30 @@ impl Gathered {
     ) -> Result<(), LedgerError> {
         let Prepared {
             index: i,
+            part,
+            last,
             report,
             feedback,
             arrived,
         } = prepared;
         let placement = &plan.placements[i];
         if placement.counts() {
-            self.units.add(i, &report);
+            self.units.add(i, &report, part == 0);
         } else if placement.is_other_stage() {
             self.units.add_uncounted(&report);
         }
-        let at = (i, &plan.placements);
-        let line = entry_of(inbox, &report, at, plan.roster, &plan.paths);
-        self.lines.push((i, line));
-        if plan.roster.is_some() {
-            let seen = FileSeen {
-                arrived,
-                ..FileSeen::of(&report)
-            };
-            self.seen.push((i, seen));
+        let tally = Tally::of(&report);
+        match (part, last) {
+            (0, true) => self.file_done(plan, inbox, i, (&report, tally), arrived),
+            (0, false) => self.open = Some((without_lists(&report), tally, arrived)),
+            (_, _) => {
+                let (first, mut sum, arrived) = self.open.take().expect("the file's first part");
+                sum.add(&tally);
+                match last {
+                    true => self.file_done(plan, inbox, i, (&first, sum), arrived),
+                    false => self.open = Some((first, sum, arrived)),
+                }
+            }
         }
         self.feedback.extend(feedback.map(|f| (i, f)));
         if i % TRIM_EVERY == 0 {
@@ -539,6 +698,45 @@ impl Gathered {
             true => Ok(()),
             false => sink.add(report, placement),
         }
+    }
+
+    /// File `i` is all in: its line and what 报送情况 needs of it, from `report` (its first
+    /// part) and the figures of all its parts.
+    fn file_done(
+        &mut self,
+        plan: &Plan,
+        inbox: &Path,
+        i: usize,
+        (report, tally): (&FileReport, Tally),
+        arrived: Option<chrono::NaiveDateTime>,
+    ) {
+        let at = (i, &plan.placements);
+        let line = entry_of(inbox, (report, &tally), at, plan.roster, &plan.paths);
+        self.lines.push((i, line));
+        if plan.roster.is_some() {
+            let seen = FileSeen {
+                arrived,
+                ..FileSeen::of(report, &tally)
+            };
+            self.seen.push((i, seen));
+        }
+    }
+}
+
+/// A report's first part as kept until its last has come: its 单位信息 and issues.
+fn without_lists(report: &FileReport) -> FileReport {
+    let form = report.form.as_ref().map(|form| Form {
+        organizations: Vec::new(),
+        coverage: Vec::new(),
+        skipped: Vec::new(),
+        ..form.clone()
+    });
+    FileReport {
+        path: report.path.clone(),
+        form,
+        failure: report.failure.clone(),
+        classifications: Vec::new(),
+        own_output: report.own_output,
     }
 }
 

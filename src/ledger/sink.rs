@@ -50,7 +50,8 @@ impl LedgerSink for Workbook {
     }
 }
 
-/// Every report handed over, in memory, with its placement (a county's inbox: tests).
+/// Every report handed over, in memory, with its placement (a county's inbox: tests); the
+/// parts of a long file put back together.
 #[derive(Default)]
 pub struct Collector {
     pub files: Vec<(FileReport, Placement)>,
@@ -60,7 +61,11 @@ impl LedgerSink for Collector {
     type Done = Vec<(FileReport, Placement)>;
 
     fn add(&mut self, report: FileReport, placement: &Placement) -> Result<(), LedgerError> {
-        self.files.push((report, placement.clone()));
+        match self.files.last_mut() {
+            // The next part of the same file.
+            Some((last, _)) if last.path == report.path => last.absorb(report),
+            _ => self.files.push((report, placement.clone())),
+        }
         Ok(())
     }
 

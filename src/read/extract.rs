@@ -16,31 +16,28 @@ pub struct FoundTable {
     pub head: Grid,
 }
 
-/// Read every row below the header, one at a time, into the list of `form` that `schema`
-/// says, each validated as it comes ([`Reading`]); `index` is the sheet's [`Record::table`]
-/// (0 the table's own, `k` its `k`-th continuation), and the table's location goes into
-/// `form` first. Rows come from the table's head when it holds the whole sheet, else from
+/// Read every row below the header of table `index` of the list `schema` says (0 the
+/// table's own, `k` its `k`-th continuation: [`Record::table`]; its location already in
+/// `form`), one at a time, into that list of `form`, each validated as it comes
+/// ([`Reading`]). Rows come from the table's `head` when it holds the whole sheet, else from
 /// the sheet read again row by row.
 pub fn extract(
     workbook: &mut Workbook,
-    table: FoundTable,
+    head: Grid,
     schema: &'static SheetSchema,
     form: &mut Form,
     (index, reading): (u32, &mut Reading),
 ) -> Result<(), ReadError> {
-    let FoundTable { location, head } = table;
     let organizations = std::ptr::eq(schema, &crate::schema::ORGANIZATIONS);
-    let mapped = mapped_columns(&location);
-    let first = location.header_row + 1;
-    let sheet = location.sheet.clone();
-    let (own, continued) = match organizations {
-        true => (&mut form.org_table, &mut form.org_continued),
-        false => (&mut form.coverage_table, &mut form.coverage_continued),
+    let location = match organizations {
+        true => form.org_sheet(index),
+        false => form.coverage_sheet(index),
     };
-    match index {
-        0 => *own = Some(location),
-        _ => continued.push(location),
-    }
+    let location = location
+        .expect("the table's location is in the form")
+        .clone();
+    let mapped = mapped_columns(&location);
+    let sheet = location.sheet;
     let mut take = |row: &Row| {
         if let Some(reason) = skip_reason(row, &mapped, schema) {
             form.skipped.push(SkippedRow {
@@ -54,6 +51,7 @@ pub fn extract(
         record.table = index;
         reading.take(record, organizations, form);
     };
+    let first = location.header_row + 1;
     if head.complete {
         head.take_rows(first, &mut take);
     } else {

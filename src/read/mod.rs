@@ -171,20 +171,27 @@ fn read_unguarded(
     let mut found = locate::find_tables(&mut workbook)?;
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
+    // Every table's place first: a part handed on early knows the sheets its issues are on.
     use crate::schema::{COVERAGE, ORGANIZATIONS};
-    let book = &mut workbook;
-    // A continuation sheet is `k` ≥ 1 even when the list's own sheet was not found.
-    for (schema, table, continued) in [
-        (&ORGANIZATIONS, found.organizations, found.org_continued),
-        (&COVERAGE, found.coverage, found.coverage_continued),
-    ] {
-        let tables = table
-            .map(|t| (0, t))
-            .into_iter()
-            .chain((1..).zip(continued));
-        for (k, table) in tables {
-            extract::extract(book, table, schema, &mut form, (k, reading))?;
-        }
+    let mut heads = Vec::new();
+    if let Some(table) = found.organizations {
+        form.org_table = Some(table.location);
+        heads.push((&ORGANIZATIONS, 0, table.head));
+    }
+    for (k, table) in (1..).zip(found.org_continued) {
+        form.org_continued.push(table.location);
+        heads.push((&ORGANIZATIONS, k, table.head));
+    }
+    if let Some(table) = found.coverage {
+        form.coverage_table = Some(table.location);
+        heads.push((&COVERAGE, 0, table.head));
+    }
+    for (k, table) in (1..).zip(found.coverage_continued) {
+        form.coverage_continued.push(table.location);
+        heads.push((&COVERAGE, k, table.head));
+    }
+    for (schema, k, head) in heads {
+        extract::extract(&mut workbook, head, schema, &mut form, (k, reading))?;
     }
     form.skipped.append(&mut found.unread);
     let validator = std::mem::take(&mut reading.validator);

@@ -9,6 +9,7 @@ mod imports;
 mod ledger;
 mod nothing_lost;
 mod overwrite;
+mod parts;
 mod print;
 mod properties;
 mod roster;
