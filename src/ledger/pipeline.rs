@@ -3,21 +3,24 @@
 //!
 //! 1. **Read** (parallel): every file found is read once, normalized and validated. Its report
 //!    waits on disk ([`Spill`]), its organizations' key fingerprints go to the [`SeatIndex`],
-//!    and what attribution needs of it (owner, 填报日期, 调查阶段) stays in memory.
+//!    and what attribution needs of it (owner, 填报日期, 调查阶段) stays in memory. A file of
+//!    more than `held_rows` records (2,000) is put away in parts as it is read
+//!    ([`read_form_in_parts`]), so that no file is ever held whole.
 //! 2. **Attribute**: units merged, the stage collected decided (a return of the other stage is
 //!    set aside with E406), versions chosen (W407 on a replacement that drops most
 //!    organizations), organizations two units claim grouped into findings, and the feedback
 //!    files' names decided in file order, so they never depend on which thread is first.
-//! 3. **Hand over** (parallel, kept in file order): each report read back, classified, given its
-//!    findings, its feedback written; then, one at a time, counted in its unit's row, given its
-//!    文件清单 line, and handed to the sink (unless superseded: a superseded file has its line
-//!    only).
+//! 3. **Hand over** (parallel, kept in file order): each report (or part) read back,
+//!    classified, given its findings, its feedback written; then, one at a time, counted in
+//!    its unit's row, given its 文件清单 line (with its last part), and handed to the sink
+//!    (unless superseded: a superseded file has its line only).
 //! 4. **Assemble** the figures ([`Ledger`]), and `sink.finish` with them.
 //!
 //! Memory grows with the number of files (paths, placements, 文件清单 lines, units: about
 //! 1 KB a file), not of organizations: the reports wait on disk and pass a few chunks at a
 //! time. (The cross-unit findings stay in memory too: a few numbers per organization that two
-//! units both list.)
+//! units both list. And a file's feedback workbook is made from the whole file: with
+//! `--feedback`, a file read in parts is put back together for it.)
 
 use super::file_entry::{entry_of, other_entries, own_output_entry, FileEntry};
 use super::file_list::FileList;
