@@ -1,7 +1,7 @@
 //! Between the passes and pass 2: what attribution decides, then every file (or part of one)
 //! prepared in parallel and handed to the sink in order.
 
-use super::read::{Part, Scanned, UNSEATED};
+use super::read::{Part, Scanned, Slots, UNSEATED};
 use super::{release_free_memory, scratch, LedgerSink, Progress, TRIM_EVERY};
 use crate::attribution::shared::{Findings, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placements};
@@ -31,7 +31,7 @@ pub(super) struct Plan<'r> {
     /// Of each attributed file.
     pub(super) paths: Vec<PathBuf>,
     placements: Placements,
-    slots: Vec<Vec<Part>>,
+    slots: Slots,
     replay: Replay,
     own: Vec<FileEntry>,
     /// Organizations two units claim.
@@ -123,7 +123,7 @@ impl<'r> Plan<'r> {
         };
         let gathered = Gathered::new(self, options);
         let order = gathered.units.hand_over_order();
-        let parts = |&i: &usize| (0..self.slots[i].len()).map(move |p| (i, p));
+        let parts = |&i: &usize| (0..self.slots.of(i).len()).map(move |p| (i, p));
         let order: Vec<(usize, usize)> = order.iter().flat_map(parts).collect();
         // Measured on the province set (2 cores): 4 files a thread as fast as 8 or 32, in
         // 17 MiB against 23 and 46.
@@ -144,7 +144,7 @@ impl<'r> Plan<'r> {
             });
             // A full part of a long file (`held_rows` records) weighs as 4 files: `threads` of
             // them are a chunk.
-            let weight = |&(i, _): &(usize, usize)| match self.slots[i].len() {
+            let weight = |&(i, _): &(usize, usize)| match self.slots.of(i).len() {
                 1 => 1,
                 _ => 4,
             };
@@ -191,7 +191,7 @@ impl<'r> Plan<'r> {
                 // A file read in parts is put back together for its feedback workbook, which
                 // lays out its whole content anyway.
                 let whole;
-                let report = match self.slots[i].len() {
+                let report = match self.slots.of(i).len() {
                     1 => &report,
                     _ => {
                         whole = self.whole(i, options)?;
@@ -216,7 +216,7 @@ impl<'r> Plan<'r> {
         Ok(Prepared {
             index: i,
             part: p,
-            last: p + 1 == self.slots[i].len(),
+            last: p + 1 == self.slots.of(i).len(),
             report,
             feedback,
             arrived,
@@ -226,7 +226,7 @@ impl<'r> Plan<'r> {
     /// Part `p` of file `i` read back and classified; when the file is not superseded, given
     /// the findings on its organizations and (the first part) the version choice's notes.
     fn part(&self, (i, p): (usize, usize), options: &LedgerOptions) -> std::io::Result<FileReport> {
-        let Part { slot, first } = self.slots[i][p];
+        let Part { slot, first } = self.slots.of(i)[p];
         let mut report = self.replay.get(slot, &self.paths[i])?;
         classify_report(&mut report, &options.check);
         if !self.placements[i].is_superseded() {
@@ -246,7 +246,7 @@ impl<'r> Plan<'r> {
     /// File `i`'s report put back together from its parts.
     fn whole(&self, i: usize, options: &LedgerOptions) -> std::io::Result<FileReport> {
         let mut whole = self.part((i, 0), options)?;
-        for p in 1..self.slots[i].len() {
+        for p in 1..self.slots.of(i).len() {
             whole.absorb(self.part((i, p), options)?);
         }
         Ok(whole)

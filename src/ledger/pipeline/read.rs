@@ -21,7 +21,7 @@ pub(super) struct Scanned {
     pub(super) placements: Placements,
     pub(super) versions: Vec<Version>,
     /// Where each report waits for pass 2.
-    pub(super) slots: Vec<Vec<Part>>,
+    pub(super) slots: Slots,
     /// The 文件清单 lines of our own outputs found in the inbox.
     pub(super) own: Vec<FileEntry>,
     /// Of every file found (the number its seats were added under): its number among the
@@ -47,6 +47,36 @@ pub(super) struct Part {
     pub(super) slot: Slot,
     /// The index of its first organization in the file's list.
     pub(super) first: u32,
+}
+
+/// Where every attributed file's parts wait, in one list: what a reader thread allocated is
+/// not kept (a small survivor among the pages of the grids it parsed would keep its page
+/// resident: 2,000 files kept 14 MB more).
+pub(super) struct Slots {
+    parts: Vec<Part>,
+    /// Where each file's parts start in `parts`, and where the last one's end.
+    starts: Vec<u32>,
+}
+
+impl Slots {
+    fn with_capacity(files: usize) -> Slots {
+        let mut starts = Vec::with_capacity(files + 1);
+        starts.push(0);
+        Slots {
+            parts: Vec::with_capacity(files),
+            starts,
+        }
+    }
+
+    fn push(&mut self, parts: &[Part]) {
+        self.parts.extend_from_slice(parts);
+        self.starts.push(self.parts.len() as u32);
+    }
+
+    /// The parts of attributed file `i`.
+    pub(super) fn of(&self, i: usize) -> &[Part] {
+        &self.parts[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
 }
 
 /// One file being read, its parts put away as they come.
@@ -149,7 +179,7 @@ pub(super) fn read_all(
         paths: Vec::with_capacity(candidates.len()),
         placements: Placements::with_capacity(candidates.len()),
         versions: Vec::with_capacity(candidates.len()),
-        slots: Vec::with_capacity(candidates.len()),
+        slots: Slots::with_capacity(candidates.len()),
         own: Vec::new(),
         numbers: Vec::with_capacity(candidates.len()),
     };
@@ -177,7 +207,7 @@ pub(super) fn read_all(
                     scanned.paths.push(path.clone());
                     scanned.placements.push(placed);
                     scanned.versions.push(version);
-                    scanned.slots.push(parts);
+                    scanned.slots.push(&parts);
                 }
             }
         }
