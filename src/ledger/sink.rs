@@ -24,9 +24,8 @@ impl Workbook {
     pub fn new(inbox: &Path, output: &Path, options: &LedgerOptions) -> Result<Self, LedgerError> {
         let inputs: Inputs = options.inputs.clone().folder(inbox, "收件文件夹中的文件");
         crate::output::prepare(output, Kind::Ledger, options.force, &inputs)?;
-        let rules = &options.check.rules;
         Ok(Workbook {
-            writer: LedgerWriter::new(rules, inbox, options.sheet_rows)?,
+            writer: LedgerWriter::new(&options.check, inbox, options.sheet_rows)?,
             output: output.to_path_buf(),
             force: options.force,
         })

@@ -8,6 +8,7 @@ mod hostile;
 mod imports;
 mod ledger;
 mod nothing_lost;
+mod overdue;
 mod overwrite;
 mod parts;
 mod print;
