@@ -17,7 +17,7 @@ fn laggard_rows(ledger: &Path) -> Vec<Vec<Data>> {
 }
 
 fn column(rows: &[Vec<Data>], name: &str) -> usize {
-    let at = rows[0].iter().position(|h| h.to_string() == name);
+    let at = rows[0].iter().position(|h| *h == name);
     at.unwrap_or_else(|| panic!("no column {name}: {:?}", rows[0]))
 }
 
