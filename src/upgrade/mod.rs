@@ -23,7 +23,7 @@ pub mod workbook;
 use crate::check::CheckOptions;
 pub use input::{Input, RatedOrg, Side, SideIssue};
 pub use matching::{Link, Matching, UnitRef};
-pub use outcome::{Evaluation, Figures, Outcome, Row};
+pub use outcome::{Double, Evaluation, Figures, Outcome, Row};
 use readback::ReadbackError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -129,6 +129,10 @@ pub struct UpgradeSummary {
     /// 争创目标 met, and declared (the 争创目标达成率 is their ratio).
     pub targets_met: usize,
     pub targets_total: usize,
+    /// 发展等次 晋位 / 保持 / 降位, over the matches where both sides filled it.
+    pub development: serde_json::Map<String, serde_json::Value>,
+    /// 双升级 / 单项晋位 / 均未晋位 ([`Double`]).
+    pub double_upgrade: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The county's figures as the JSON contract.
@@ -144,7 +148,16 @@ pub fn summarize(up: &Upgrade) -> UpgradeSummary {
         laggard_conversion: county.laggard_conversion(),
         targets_met: county.targets_met,
         targets_total: county.targets,
+        development: counted(outcome::MOVES.map(Outcome::label), county.development),
+        double_upgrade: counted(Double::ALL.map(Double::label), county.double),
     }
+}
+
+/// `{"label": count, …}` in the order given.
+fn counted(labels: [&str; 3], counts: [usize; 3]) -> serde_json::Map<String, serde_json::Value> {
+    (labels.iter().zip(counts))
+        .map(|(label, n)| (label.to_string(), n.into()))
+        .collect()
 }
 
 /// A few lines for the clerk's terminal.
@@ -168,8 +181,10 @@ pub fn summary_text(up: &Upgrade, output: &Path) -> String {
     } else {
         "未全部达到"
     };
+    let [up_, kept, down] = county.development;
+    let [both, one, neither] = county.double;
     format!(
-        "已生成晋位升级工作簿：{}\n匹配 {} 个党组织：{}\n后进转化率 {}，争创目标达成率 {}（{}/{}），县级目标{verdict}\n问题：错误 {errors} 个，警告 {warnings} 个\n",
+        "已生成晋位升级工作簿：{}\n匹配 {} 个党组织：{}\n后进转化率 {}，争创目标达成率 {}（{}/{}），县级目标{verdict}\n发展等次：晋位 {up_}，保持 {kept}，降位 {down}；双升级 {both}，单项晋位 {one}，均未晋位 {neither}\n问题：错误 {errors} 个，警告 {warnings} 个\n",
         output.display(),
         county.matched(),
         outcomes.join("，"),

@@ -15,7 +15,7 @@ use super::input::Input;
 use super::matching::{Link, Matching};
 use crate::ledger::model::{ratio, TierCounts};
 use crate::rules::{Rules, Tier};
-use crate::schema::org;
+use crate::schema::{org, DEVELOPMENT};
 
 /// What became of one organization between the baseline and the year end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,6 +85,12 @@ pub struct Row {
     pub target_met: Option<bool>,
     /// For a baseline 后进: whether it reached at least 一般.
     pub converted: Option<bool>,
+    /// 发展等次 at baseline and at year end, when filled.
+    pub development: [Option<&'static str>; 2],
+    /// How 发展等次 moved, when both sides filled it ([`development_move`]).
+    pub development_move: Option<Outcome>,
+    /// 双升级, when both comparisons were made.
+    pub double: Option<Double>,
 }
 
 /// One target's verdict for a unit or the county.
@@ -106,6 +112,10 @@ pub struct Figures {
     pub converted: usize,
     pub targets: usize,
     pub targets_met: usize,
+    /// 发展等次 晋位 / 保持 / 降位 ([`MOVES`]).
+    pub development: [usize; 3],
+    /// 双升级 / 单项晋位 / 均未晋位 ([`Double::ALL`]).
+    pub double: [usize; 3],
 }
 
 impl Figures {
@@ -122,6 +132,8 @@ impl Figures {
             converted: 0,
             targets: 0,
             targets_met: 0,
+            development: [0; 3],
+            double: [0; 3],
         }
     }
 
@@ -141,6 +153,12 @@ impl Figures {
         if let Some(met) = row.target_met {
             self.targets += 1;
             self.targets_met += met as usize;
+        }
+        if let Some(i) = (row.development_move).and_then(|m| MOVES.iter().position(|o| *o == m)) {
+            self.development[i] += 1;
+        }
+        if let Some(i) = (row.double).and_then(|d| Double::ALL.iter().position(|o| *o == d)) {
+            self.double[i] += 1;
         }
     }
 
@@ -246,6 +264,13 @@ fn judge(link: &Link, base: &Input, fin: &Input, rules: &Rules) -> Row {
     };
     let lagging = baseline_tier.is_some_and(|t| rules.is_lagging(t));
     let converted = year_end_tier.is_some_and(|t| t != Tier::Pending && !rules.is_lagging(t));
+    let development = [
+        baseline.and_then(|o| o.record.choice(org::DEVELOPMENT)),
+        link.year_end
+            .and_then(|f| fin.orgs[f].record.choice(org::DEVELOPMENT)),
+    ];
+    let development_move = development_move(development[0], development[1]);
+    let development_move = development_move.filter(|_| counted);
     Row {
         link: link.clone(),
         outcome,
@@ -254,6 +279,9 @@ fn judge(link: &Link, base: &Input, fin: &Input, rules: &Rules) -> Row {
         target,
         target_met: target.filter(|_| counted).map(reached),
         converted: (lagging && counted).then_some(converted),
+        development,
+        development_move,
+        double: double(outcome, development_move),
     }
 }
 
@@ -288,4 +316,88 @@ pub fn transitions(rows: &[Row], rules: &Rules) -> Vec<Vec<usize>> {
         matrix[index(row.baseline_tier)][index(row.year_end_tier)] += 1;
     }
     matrix
+}
+
+// ---- 双分类、双升级 (RULES.md "双升级") ----
+//
+// The matching that compares the Party-building tier compares 发展等次 (好 / 中 / 差) too, and
+// an organization 双升级 when both improved. Decisions beyond RULES.md, made here once:
+// - 发展等次 is compared when both sides of a match filled it (it is optional on the form):
+//   晋位 / 保持 / 降位, 好 above 中 above 差. Otherwise it is not compared.
+// - 双升级 is judged among the organizations where both comparisons are made (a rated tier on
+//   both sides, and a 发展等次 on both): 双升级 when both moved up, 单项晋位 when one did,
+//   均未晋位 when neither.
+
+/// The moves of 发展等次, in the order of the workbook's columns and the JSON.
+pub const MOVES: [Outcome; 3] = [Outcome::Promoted, Outcome::Kept, Outcome::Demoted];
+
+/// Whether the Party-building tier and the 发展等次 both moved up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Double {
+    Both,
+    One,
+    Neither,
+}
+
+impl Double {
+    pub const ALL: [Double; 3] = [Double::Both, Double::One, Double::Neither];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Double::Both => "双升级",
+            Double::One => "单项晋位",
+            Double::Neither => "均未晋位",
+        }
+    }
+}
+
+/// How 发展等次 moved from `base` to `fin`, when both are filled.
+pub fn development_move(base: Option<&str>, fin: Option<&str>) -> Option<Outcome> {
+    // 好 is first: a lower position is a better grade.
+    let rank = |v: Option<&str>| DEVELOPMENT.values.iter().position(|d| Some(*d) == v);
+    Some(match rank(fin)?.cmp(&rank(base)?) {
+        std::cmp::Ordering::Less => Outcome::Promoted,
+        std::cmp::Ordering::Equal => Outcome::Kept,
+        std::cmp::Ordering::Greater => Outcome::Demoted,
+    })
+}
+
+/// 双升级 of an organization whose tier had `party` as its outcome and whose 发展等次 moved
+/// by `development`; `None` when either was not compared.
+pub fn double(party: Outcome, development: Option<Outcome>) -> Option<Double> {
+    if !MOVES.contains(&party) {
+        return None;
+    }
+    let up = [party, development?].map(|o| o == Outcome::Promoted);
+    Some(match up {
+        [true, true] => Double::Both,
+        [false, false] => Double::Neither,
+        _ => Double::One,
+    })
+}
+
+/// The county's 发展等次 transitions: rows the baseline's (好, 中, 差, 未填), columns the
+/// year end's, over the organizations found on both sides.
+pub fn development_transitions(rows: &[Row]) -> Vec<Vec<usize>> {
+    let n = DEVELOPMENT.values.len();
+    let index = |v: Option<&str>| {
+        let at = DEVELOPMENT.values.iter().position(|d| Some(*d) == v);
+        at.unwrap_or(n)
+    };
+    let mut matrix = vec![vec![0; n + 1]; n + 1];
+    let both_sides = |r: &&Row| r.link.baseline.is_some() && r.link.year_end.is_some();
+    for row in rows
+        .iter()
+        .filter(|r| r.outcome != Outcome::Ambiguous)
+        .filter(both_sides)
+    {
+        let [base, fin] = row.development;
+        matrix[index(base)][index(fin)] += 1;
+    }
+    matrix
+}
+
+/// The labels of [`development_transitions`]' rows and columns.
+pub fn development_labels() -> Vec<&'static str> {
+    DEVELOPMENT.values.iter().copied().chain(["未填"]).collect()
 }

@@ -88,6 +88,10 @@ fn detail_columns(up: &Upgrade) -> Vec<Col> {
         ("结果", 8.0),
         ("争创目标", 8.0),
         ("目标实现", 8.0),
+        ("基线发展等次", 8.0),
+        ("年终发展等次", 8.0),
+        ("发展等次变化", 8.0),
+        ("双升级", 8.0),
         ("基线来源", 22.0),
         ("年终来源", 22.0),
     ] {
@@ -149,8 +153,19 @@ fn detail_row(
         Some(false) => sheet.write_string_with_format(r, c + 2, "否", &styles.error)?,
         None => sheet.write_string(r, c + 2, "")?,
     };
-    sheet.write_string(r, c + 3, place(pair.base))?;
-    sheet.write_string(r, c + 4, place(pair.fin))?;
+    let [base, fin] = row.development;
+    sheet.write_string(r, c + 3, base.unwrap_or(""))?;
+    sheet.write_string(r, c + 4, fin.unwrap_or(""))?;
+    match row.development_move {
+        Some(Outcome::Demoted) => {
+            sheet.write_string_with_format(r, c + 5, "降位", &styles.error)?
+        }
+        Some(moved) => sheet.write_string(r, c + 5, moved.label())?,
+        None => sheet.write_string(r, c + 5, "")?,
+    };
+    sheet.write_string(r, c + 6, row.double.map_or("", |d| d.label()))?;
+    sheet.write_string(r, c + 7, place(pair.base))?;
+    sheet.write_string(r, c + 8, place(pair.fin))?;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 //! The upgrade workbook: 升级汇总 here, the row sheets in `sheets`, written atomically.
 
-use super::outcome::{transitions, Figures, Outcome};
+use super::outcome::{self, transitions, Double, Figures, Outcome};
 use super::{sheets, Upgrade, UpgradeError};
 use crate::ledger::style::{col, header_row, tier_chart_color, write_rate, Col, Styles};
 use crate::print::Print;
@@ -59,6 +59,9 @@ fn columns(up: &Upgrade) -> Vec<Col> {
     ] {
         cols.push(col(h, w));
     }
+    let development = outcome::MOVES.map(|o| format!("发展等次{}", o.label()));
+    cols.extend(development.into_iter().map(|h| col(h, 8.0)));
+    cols.extend(Double::ALL.iter().map(|d| col(d.label(), 7.0)));
     cols
 }
 
@@ -85,8 +88,38 @@ fn summary(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), X
         true,
     )?;
     let matrix_at = row + 3;
-    let chart_row = matrix(sheet, matrix_at, up, styles)?;
+    let development_at = matrix(sheet, matrix_at, up, styles)?;
+    let chart_row = development_matrix(sheet, development_at, up, styles)?;
     transition_chart(sheet, matrix_at, chart_row, up)
+}
+
+/// The county's 发展等次 transitions (双分类; the last row and column: 未填), green above the
+/// diagonal, red below; returns the row after it.
+fn development_matrix(
+    sheet: &mut Worksheet,
+    at: u32,
+    up: &Upgrade,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
+    let title = "全县发展等次变化（行：基线，列：年终；两边都填了发展等次的才比较）";
+    sheet.write_string_with_format(at, 0, title, &styles.title)?;
+    let header = at + 1;
+    let labels = outcome::development_labels();
+    sheet.write_string_with_format(header, 1, "基线＼年终", &styles.header)?;
+    for (j, label) in labels.iter().enumerate() {
+        sheet.write_string_with_format(header, 2 + j as u16, *label, &styles.header)?;
+    }
+    let graded = labels.len() - 1;
+    let matrix = outcome::development_transitions(&up.evaluation.rows);
+    for (i, (label, counts)) in labels.iter().zip(&matrix).enumerate() {
+        let row = header + 1 + i as u32;
+        sheet.write_string_with_format(row, 1, *label, &styles.header)?;
+        for (j, n) in counts.iter().enumerate() {
+            let format = cell_format(i, j, graded);
+            sheet.write_number_with_format(row, 2 + j as u16, *n as f64, &format)?;
+        }
+    }
+    Ok(header + 2 + labels.len() as u32)
 }
 
 /// What the sheet compares, by which standard, and what the targets are.
@@ -164,7 +197,11 @@ fn unit_row(
         f.target_rate(),
         rate_format(checks[2].met),
     )?;
-    verdict(sheet, row, c + 4, f, up, total)
+    verdict(sheet, row, c + 4, f, up, total)?;
+    for (k, n) in f.development.iter().chain(&f.double).enumerate() {
+        sheet.write_number_with_format(row, c + 5 + k as u16, *n as f64, number)?;
+    }
+    Ok(())
 }
 
 /// "全部达标" in green, or the unmet targets in red.

@@ -492,7 +492,9 @@ fn the_json_summary_is_the_contract() {
             "outcomes",
             "laggard_conversion",
             "targets_met",
-            "targets_total"
+            "targets_total",
+            "development",
+            "double_upgrade"
         ]
     );
     assert_eq!(
@@ -582,4 +584,148 @@ fn the_workbook_names_its_sides_without_absolute_paths() {
     assert!(range
         .cells()
         .all(|(_, _, c)| !c.to_string().contains(&root)));
+}
+
+// ---- 双升级 ----
+
+/// Six organizations, each with its tier and 发展等次 chosen so that every case of 双升级 occurs
+/// once: (name, code, baseline tier and 发展等次, year-end tier and 发展等次).
+fn both_ways() -> (FormBuilder, FormBuilder) {
+    type Tier = fn(OrgRow) -> OrgRow;
+    let cases: [(&str, &str, Tier, &str, Tier, &str); 5] = [
+        // 一般 → 优秀, 中 → 好: 双升级.
+        ("甲村党支部", "A1", average, "中", excellent, "好"),
+        // 一般 → 优秀, 中 → 中: 单项晋位.
+        ("乙村党支部", "A2", average, "中", excellent, "中"),
+        // 优秀 → 优秀, 差 → 中: 单项晋位.
+        ("丙村党支部", "A3", excellent, "差", excellent, "中"),
+        // 优秀 → 一般, 好 → 差: 均未晋位.
+        ("丁村党支部", "A4", excellent, "好", average, "差"),
+        // 发展等次 left blank at year end: not compared.
+        ("戊村党支部", "A5", excellent, "好", excellent, ""),
+    ];
+    let dev = |d: &str| {
+        if d.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::from(d)
+        }
+    };
+    let (mut base, mut fin) = (unit("摸底"), unit("年终"));
+    for (name, code, was, was_dev, is, is_dev) in cases {
+        let was_dev = dev(was_dev);
+        base = base.org(move |o| named(name, Some(code), was)(o).development(was_dev));
+        let is_dev = dev(is_dev);
+        fin = fin.org(move |o| named(name, Some(code), is)(o).development(is_dev));
+    }
+    // New at year end: compared with nothing.
+    fin = fin.org(|o| named("己村党支部", Some("A6"), excellent)(o).development("好"));
+    (base, fin)
+}
+
+#[test]
+fn development_is_compared_and_double_upgrades_counted() {
+    let (base, fin) = both_ways();
+    let up = compare(&base, &fin);
+    let row = |name: &str| {
+        let at = |r: &&upgrade::Row| {
+            let o = r.link.year_end.map(|i| &up.year_end.orgs[i]);
+            o.is_some_and(|o| o.name == name)
+        };
+        up.evaluation.rows.iter().find(at).unwrap().clone()
+    };
+    let label = |o: Option<Outcome>| o.map(Outcome::label);
+    let double = |d: Option<upgrade::Double>| d.map(upgrade::Double::label);
+    let expected = [
+        ("甲村党支部", Some("晋位"), Some("双升级")),
+        ("乙村党支部", Some("保持"), Some("单项晋位")),
+        ("丙村党支部", Some("晋位"), Some("单项晋位")),
+        ("丁村党支部", Some("降位"), Some("均未晋位")),
+        ("戊村党支部", None, None),
+        ("己村党支部", None, None),
+    ];
+    for (name, moved, both) in expected {
+        let r = row(name);
+        assert_eq!(label(r.development_move), moved, "{name}");
+        assert_eq!(double(r.double), both, "{name}");
+    }
+    assert_eq!(outcome_of(&up, "丁村党支部"), Outcome::Demoted);
+    let summary = upgrade::summarize(&up);
+    let json = serde_json::to_value(&summary).unwrap();
+    assert_eq!(
+        json["development"],
+        serde_json::json!({"晋位": 2, "保持": 1, "降位": 1})
+    );
+    assert_eq!(
+        json["double_upgrade"],
+        serde_json::json!({"双升级": 1, "单项晋位": 2, "均未晋位": 1})
+    );
+    // Rows 好, 中, 差, 未填 at baseline; columns the same at year end. 己 is new: not counted.
+    assert_eq!(
+        upgrade::outcome::development_transitions(&up.evaluation.rows),
+        [
+            [0, 0, 1, 1], // 丁 好 → 差, 戊 好 → 未填
+            [1, 1, 0, 0], // 甲 中 → 好, 乙 中 → 中
+            [0, 1, 0, 0], // 丙 差 → 中
+            [0, 0, 0, 0],
+        ]
+    );
+}
+
+/// The workbook shows the same: the unit's row of 升级汇总, and each row of 升级明细; a ledger
+/// read back as the baseline keeps 发展等次.
+#[test]
+fn the_workbook_shows_double_upgrades_and_ledgers_keep_development() {
+    let (base, fin) = both_ways();
+    let b = folder(&[("白马镇.xlsx", &base)]);
+    let f = folder(&[("白马镇.xlsx", &fin)]);
+    let dir = temp_dir();
+    let ledger = dir.path().join("摸底台账.xlsx");
+    write_ledger(b.path(), &ledger, &Rules::embedded());
+    let from_ledger = compare_with(&ledger, f.path(), Rules::embedded());
+    let up = compare_with(b.path(), f.path(), Rules::embedded());
+    assert_eq!(upgrade::summarize(&from_ledger), upgrade::summarize(&up));
+    let out = dir.path().join("升级.xlsx");
+    upgrade::write(&up, &out, false).unwrap();
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let summary = book.worksheet_range("升级汇总").unwrap();
+    let rows: Vec<Vec<String>> = (summary.rows())
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .find(|r| r.contains(&"双升级".to_string()))
+        .unwrap();
+    let unit = rows
+        .iter()
+        .find(|r| r.contains(&"白马镇".to_string()))
+        .unwrap();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let counts: Vec<&str> = [
+        "发展等次晋位",
+        "发展等次保持",
+        "发展等次降位",
+        "双升级",
+        "单项晋位",
+        "均未晋位",
+    ]
+    .iter()
+    .map(|h| unit[at(h)].as_str())
+    .collect();
+    assert_eq!(counts, ["2", "1", "1", "1", "2", "1"]);
+    let detail = book.worksheet_range("升级明细").unwrap();
+    let detail: Vec<Vec<String>> = (detail.rows())
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    let at = |name: &str| detail[0].iter().position(|h| h == name).unwrap();
+    let jia = detail
+        .iter()
+        .find(|r| r[at("党组织名称")] == "甲村党支部")
+        .unwrap();
+    let shown: Vec<&str> = ["基线发展等次", "年终发展等次", "发展等次变化", "双升级"]
+        .iter()
+        .map(|h| jia[at(h)].as_str())
+        .collect();
+    assert_eq!(shown, ["中", "好", "晋位", "双升级"]);
 }
