@@ -88,38 +88,41 @@ fn summary(sheet: &mut Worksheet, up: &Upgrade, styles: &Styles) -> Result<(), X
         true,
     )?;
     let matrix_at = row + 3;
-    let development_at = matrix(sheet, matrix_at, up, styles)?;
-    let chart_row = development_matrix(sheet, development_at, up, styles)?;
+    let chart_row = matrix(sheet, matrix_at, up, styles)?;
+    // Beside the tiers' matrix, two columns to its right: the chart stays where it was.
+    let (_, col_labels) = matrix_labels(up);
+    let beside = 2 + col_labels.len() as u16 + 2;
+    development_matrix(sheet, (matrix_at, beside), up, styles)?;
     transition_chart(sheet, matrix_at, chart_row, up)
 }
 
 /// The county's 发展等次 transitions (双分类; the last row and column: 未填), green above the
-/// diagonal, red below; returns the row after it.
+/// diagonal, red below, with its top left corner at `(at, left)`.
 fn development_matrix(
     sheet: &mut Worksheet,
-    at: u32,
+    (at, left): (u32, u16),
     up: &Upgrade,
     styles: &Styles,
-) -> Result<u32, XlsxError> {
-    let title = "全县发展等次变化（行：基线，列：年终；两边都填了发展等次的才比较）";
-    sheet.write_string_with_format(at, 0, title, &styles.title)?;
+) -> Result<(), XlsxError> {
+    let title = "全县发展等次变化（行：基线，列：年终；两边都填了的才比较）";
+    sheet.write_string_with_format(at, left, title, &styles.title)?;
     let header = at + 1;
     let labels = outcome::development_labels();
-    sheet.write_string_with_format(header, 1, "基线＼年终", &styles.header)?;
-    for (j, label) in labels.iter().enumerate() {
-        sheet.write_string_with_format(header, 2 + j as u16, *label, &styles.header)?;
+    sheet.write_string_with_format(header, left, "基线", &styles.header)?;
+    for (j, label) in (1..).zip(&labels) {
+        sheet.write_string_with_format(header, left + j, *label, &styles.header)?;
     }
     let graded = labels.len() - 1;
     let matrix = outcome::development_transitions(&up.evaluation.rows);
     for (i, (label, counts)) in labels.iter().zip(&matrix).enumerate() {
         let row = header + 1 + i as u32;
-        sheet.write_string_with_format(row, 1, *label, &styles.header)?;
+        sheet.write_string_with_format(row, left, *label, &styles.header)?;
         for (j, n) in counts.iter().enumerate() {
             let format = cell_format(i, j, graded);
-            sheet.write_number_with_format(row, 2 + j as u16, *n as f64, &format)?;
+            sheet.write_number_with_format(row, left + 1 + j as u16, *n as f64, &format)?;
         }
     }
-    Ok(header + 2 + labels.len() as u32)
+    Ok(())
 }
 
 /// What the sheet compares, by which standard, and what the targets are.
