@@ -2,9 +2,9 @@
 //! organizations two units both claim.
 
 use crate::check::FileReport;
-use crate::form::Form;
+use crate::form::{Form, Record};
 use crate::rules::Tier;
-use crate::schema::{cov, org, COVERAGE_MODES, DEVELOPMENT};
+use crate::schema::{cov, org, Choices, COVERAGE_MODES, DEVELOPMENT, DOMAINS};
 
 /// Counts of organizations per tier: one slot per rated tier, then 待定.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -132,7 +132,7 @@ impl UnitSummary {
         let Some(form) = &report.form else { return };
         for (record, c) in form.organizations.iter().zip(&report.classifications) {
             self.tiers.add(c.tier);
-            cross.add(c.tier, record.choice(org::DEVELOPMENT));
+            cross.add(c.tier, record);
         }
         self.coverage.add_form(form);
     }
@@ -146,28 +146,34 @@ impl UnitSummary {
     }
 }
 
-/// 双分类 of the whole ledger: per tier (rated, then 待定) the count per 发展等次 (好, 中, 差,
-/// 未填). Kept once, not per unit: only the county's table is shown.
+/// The county's breakdowns of the tiers: 双分类, per tier (rated, then 待定) the count per
+/// 发展等次 (好, 中, 差, 未填); and per 所属领域 (then 未填) the count per tier. Kept once, not
+/// per unit: only the county's tables are shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cross {
     pub rows: Vec<Vec<usize>>,
+    pub domains: Vec<Vec<usize>>,
 }
 
 impl Cross {
     pub fn new(tiers: usize) -> Cross {
         Cross {
             rows: vec![vec![0; DEVELOPMENT.values.len() + 1]; tiers + 1],
+            domains: vec![vec![0; tiers + 1]; DOMAINS.values.len() + 1],
         }
     }
 
-    fn add(&mut self, tier: Tier, development: Option<&str>) {
-        let row = match tier {
+    fn add(&mut self, tier: Tier, record: &Record) {
+        let tier = match tier {
             Tier::Rated(i) => i,
             Tier::Pending => self.rows.len() - 1,
         };
-        let dev = development
-            .and_then(|d| DEVELOPMENT.values.iter().position(|v| *v == d))
-            .unwrap_or(DEVELOPMENT.values.len());
-        self.rows[row][dev] += 1;
+        let at = |choices: &Choices, col| {
+            let value = record.choice(col);
+            let at = choices.values.iter().position(|v| Some(*v) == value);
+            at.unwrap_or(choices.values.len())
+        };
+        self.rows[tier][at(&DEVELOPMENT, org::DEVELOPMENT)] += 1;
+        self.domains[at(&DOMAINS, org::DOMAIN)][tier] += 1;
     }
 }

@@ -1,9 +1,11 @@
-//! 汇总: per unit and county figures, the tier-mix chart, and the 双分类 cross table.
+//! 汇总: per unit and county figures, the tier-mix chart, and the county's breakdowns of the
+//! tiers (双分类, 所属领域, 单位类别).
 
 use super::model::{ratio, Ledger, UnitSummary};
 use super::style::{col, header_row, write_rate, Col, Styles};
+use crate::roster::UnitKind;
 use crate::rules::{Tier, PENDING};
-use crate::schema::DEVELOPMENT;
+use crate::schema::{DEVELOPMENT, DOMAINS};
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Worksheet, XlsxError};
 
 pub const SHEET: &str = "汇总";
@@ -79,7 +81,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             sheet.write_string(chart_row, 0, note)?;
         }
     }
-    cross_table(sheet, chart_row + 22, ledger, styles)
+    breakdowns(sheet, chart_row + 22, ledger, styles)
 }
 
 fn unit_row(
@@ -248,48 +250,93 @@ fn tier_chart(
     Ok(())
 }
 
-/// 双分类: computed tier × 发展等次, county-wide.
-fn cross_table(
+/// The county's breakdowns below the chart: 双分类 (核定等次 × 发展等次), 所属领域 × 核定等次,
+/// and with a roster 单位类别 × 核定等次.
+fn breakdowns(
     sheet: &mut Worksheet,
     first: u32,
     ledger: &Ledger,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    sheet.write_string_with_format(
-        first,
-        0,
-        "双分类（核定等次 × 发展等次），全县",
-        &styles.title,
-    )?;
-    let header = first + 1;
-    sheet.write_string_with_format(header, 0, "核定等次", &styles.header)?;
-    let dev_labels: Vec<&str> = DEVELOPMENT
-        .values
-        .iter()
-        .copied()
-        .chain(["未填", "合计"])
+    let tiers: Vec<Tier> = ledger.rules.tiers().chain([Tier::Pending]).collect();
+    let tier_names: Vec<&str> = tiers.iter().map(|t| ledger.rules.tier_name(*t)).collect();
+    let development: Vec<&str> = DEVELOPMENT.values.iter().copied().chain(["未填"]).collect();
+    let cross = (tier_names.iter().zip(&tiers).zip(&ledger.cross.rows))
+        .map(|((name, tier), counts)| (*name, Some(*tier), counts.clone()))
         .collect();
-    for (i, label) in dev_labels.iter().enumerate() {
+    let next = count_table(
+        sheet,
+        first,
+        ("双分类（核定等次 × 发展等次），全县", "核定等次"),
+        (&development, cross),
+        ledger,
+        styles,
+    )?;
+    let domains = (DOMAINS.values.iter().copied().chain(["未填"]))
+        .zip(&ledger.cross.domains)
+        .map(|(domain, counts)| (domain, None, counts.clone()))
+        .collect();
+    let title = ("所属领域 × 核定等次，全县", "所属领域");
+    let next = count_table(sheet, next, title, (&tier_names, domains), ledger, styles)?;
+    let Some(roster) = &ledger.roster else {
+        return Ok(());
+    };
+    let kinds = [UnitKind::Township, UnitKind::Street, UnitKind::Department];
+    let mut by_kind = vec![vec![0; tiers.len()]; kinds.len()];
+    for (unit, listed) in ledger.units.iter().zip(&roster.units) {
+        let k = kinds.iter().position(|k| *k == listed.kind).unwrap_or(0);
+        let counts = unit.tiers.rated.iter().chain([&unit.tiers.pending]);
+        for (sum, n) in by_kind[k].iter_mut().zip(counts) {
+            *sum += n;
+        }
+    }
+    let rows = kinds
+        .iter()
+        .zip(by_kind)
+        .map(|(k, counts)| (k.label(), None, counts));
+    let title = ("单位类别 × 核定等次，全县（花名册中的单位）", "单位类别");
+    count_table(
+        sheet,
+        next,
+        title,
+        (&tier_names, rows.collect()),
+        ledger,
+        styles,
+    )?;
+    Ok(())
+}
+
+/// One county-wide table at row `first`: its title, a header (`corner`, then `columns` and
+/// 合计), and a row per label (in its tier's colours when it is a tier) with its counts and
+/// their sum. Gives back the row the next table starts at.
+fn count_table(
+    sheet: &mut Worksheet,
+    first: u32,
+    (title, corner): (&str, &str),
+    (columns, rows): (&[&str], Vec<(&str, Option<Tier>, Vec<usize>)>),
+    ledger: &Ledger,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
+    sheet.write_string_with_format(first, 0, title, &styles.title)?;
+    let header = first + 1;
+    sheet.write_string_with_format(header, 0, corner, &styles.header)?;
+    for (i, label) in columns.iter().chain(&["合计"]).enumerate() {
         sheet.write_string_with_format(header, 1 + i as u16, *label, &styles.header)?;
     }
-    let tiers: Vec<Tier> = ledger.rules.tiers().chain([Tier::Pending]).collect();
-    for (i, (tier, counts)) in tiers.iter().zip(&ledger.cross.rows).enumerate() {
+    for (i, (label, tier, counts)) in rows.iter().enumerate() {
         let row = header + 1 + i as u32;
-        sheet.write_string_with_format(
-            row,
-            0,
-            ledger.rules.tier_name(*tier),
-            &styles.tier(ledger.rules, *tier),
-        )?;
+        match tier {
+            Some(tier) => {
+                let format = styles.tier(ledger.rules, *tier);
+                sheet.write_string_with_format(row, 0, *label, &format)?
+            }
+            None => sheet.write_string(row, 0, *label)?,
+        };
         for (j, n) in counts.iter().enumerate() {
             sheet.write_number(row, 1 + j as u16, *n as f64)?;
         }
-        sheet.write_number_with_format(
-            row,
-            1 + counts.len() as u16,
-            counts.iter().sum::<usize>() as f64,
-            &styles.total,
-        )?;
+        let sum = counts.iter().sum::<usize>() as f64;
+        sheet.write_number_with_format(row, 1 + counts.len() as u16, sum, &styles.total)?;
     }
-    Ok(())
+    Ok(header + rows.len() as u32 + 3)
 }

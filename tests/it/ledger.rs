@@ -929,3 +929,74 @@ fn detail_rows_follow_the_summary_unit_order() {
         assert_eq!(files, sorted, "文件清单 in file order");
     }
 }
+
+/// The table of 汇总 titled `title` (with `heads` as its columns), as (row label, column) →
+/// count, zeros left out.
+fn count_table(
+    summary: &calamine::Range<Data>,
+    title: &str,
+    heads: &[&str],
+) -> std::collections::BTreeMap<(String, String), f64> {
+    let at = (0..summary.height())
+        .find(|&r| text(summary.get((r, 0))).starts_with(title))
+        .unwrap_or_else(|| panic!("a table {title}"));
+    let found: Vec<String> = (1..=heads.len())
+        .map(|c| text(summary.get((at + 1, c))))
+        .collect();
+    assert_eq!(found, heads, "{title}");
+    let mut table = std::collections::BTreeMap::new();
+    for r in at + 2.. {
+        let label = text(summary.get((r, 0)));
+        if label.is_empty() {
+            break;
+        }
+        for (c, head) in heads.iter().enumerate() {
+            let Some(Data::Float(n)) = summary.get((r, c + 1)).cloned() else {
+                panic!("a count at row {r}")
+            };
+            if n > 0.0 {
+                table.insert((label.clone(), head.to_string()), n);
+            }
+        }
+    }
+    table
+}
+
+/// 汇总's 所属领域 and 单位类别 tables count 台账明细's rows by 所属领域 (or the roster's 单位类别
+/// of the row's unit) × 核定等次.
+#[test]
+fn the_domain_and_unit_kind_tables_count_the_detail_rows() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    let roster = taizhang::roster::Roster::load(&root().join("samples/roster.xlsx")).unwrap();
+    let kinds: std::collections::HashMap<String, &str> = (roster.units.iter())
+        .map(|u| (u.code.clone(), u.kind.label()))
+        .collect();
+    let expect = Expectation::new(Some(roster.clone()), None, None);
+    stream_ledger(&samples(), &out, &Rules::embedded(), 2, u32::MAX, &expect);
+    let detail = list_rows(&out, "台账明细");
+    let at = |name: &str| detail[0].iter().position(|h| *h == name).unwrap();
+    let (tier, domain, unit) = (at("核定等次"), at("所属领域"), at("单位代码"));
+    let mut by_domain = std::collections::BTreeMap::new();
+    let mut by_kind = std::collections::BTreeMap::new();
+    for row in &detail[1..] {
+        let domain = match row[domain].to_string() {
+            d if d.is_empty() => "未填".to_string(),
+            d => d,
+        };
+        *by_domain
+            .entry((domain, row[tier].to_string()))
+            .or_insert(0.0) += 1.0;
+        if let Some(kind) = kinds.get(&row[unit].to_string()) {
+            *by_kind
+                .entry((kind.to_string(), row[tier].to_string()))
+                .or_insert(0.0) += 1.0;
+        }
+    }
+    assert!(by_domain.len() > 4, "{by_domain:?}");
+    assert!(by_kind.len() >= 3, "{by_kind:?}");
+    let summary = sheet(&out, "汇总");
+    let tiers = ["优秀", "一般", "后进", "待定", "合计"];
+    assert_eq!(count_table(&summary, "所属领域", &tiers[..4]), by_domain);
+    assert_eq!(count_table(&summary, "单位类别", &tiers[..4]), by_kind);
+}
