@@ -306,6 +306,9 @@ fn breakdowns(
     Ok(())
 }
 
+/// A row of [`count_table`]: its label, its tier when it is one, its counts.
+type TableRow<'a> = (&'a str, Option<Tier>, Vec<usize>);
+
 /// One county-wide table at row `first`: its title, a header (`corner`, then `columns` and
 /// 合计), and a row per label (in its tier's colours when it is a tier) with its counts and
 /// their sum. Gives back the row the next table starts at.
@@ -313,7 +316,7 @@ fn count_table(
     sheet: &mut Worksheet,
     first: u32,
     (title, corner): (&str, &str),
-    (columns, rows): (&[&str], Vec<(&str, Option<Tier>, Vec<usize>)>),
+    (columns, rows): (&[&str], Vec<TableRow>),
     ledger: &Ledger,
     styles: &Styles,
 ) -> Result<u32, XlsxError> {
