@@ -3,8 +3,8 @@
 
 use crate::check::FileReport;
 use crate::form::{Form, Record};
-use crate::rules::Tier;
-use crate::schema::{cov, org, Choices, COVERAGE_MODES, DEVELOPMENT, DOMAINS};
+use crate::rules::{Classification, Tier};
+use crate::schema::{cov, org, Choices, COVERAGE_MODES, DEVELOPMENT, DOMAINS, ORGANIZATIONS};
 
 /// Counts of organizations per tier: one slot per rated tier, then 待定.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -103,8 +103,45 @@ pub struct UnitSummary {
     pub errors: usize,
     pub warnings: usize,
     pub coverage: CoverageCounts,
+    /// Organizations per problem type (问题类型).
+    pub problems: ProblemCounts,
     /// With a roster: the unit's 报送情况 ("未报送", "已报送（通过）", "不在花名册").
     pub submission: Option<&'static str>,
+}
+
+/// Organizations per problem type (问题类型), from the scoring ([`Classification::deductions`]
+/// and [`Classification::vetoes`], never from the trail's text): per column of 党组织情况, how
+/// many lost points for it, and how many it vetoed. An organization counts once per type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProblemCounts {
+    pub deducted: Vec<usize>,
+    pub vetoed: Vec<usize>,
+}
+
+impl ProblemCounts {
+    fn new() -> ProblemCounts {
+        let columns = ORGANIZATIONS.columns.len();
+        ProblemCounts {
+            deducted: vec![0; columns],
+            vetoed: vec![0; columns],
+        }
+    }
+
+    fn add(&mut self, c: &Classification) {
+        count_once(&mut self.deducted, c.deductions.iter().copied());
+        count_once(&mut self.vetoed, c.vetoes.iter().map(|v| v.field));
+    }
+
+    fn merge(&mut self, other: &ProblemCounts) {
+        for (mine, theirs) in [
+            (&mut self.deducted, &other.deducted),
+            (&mut self.vetoed, &other.vetoed),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
+    }
 }
 
 impl UnitSummary {
@@ -117,6 +154,7 @@ impl UnitSummary {
             errors: 0,
             warnings: 0,
             coverage: CoverageCounts::new(),
+            problems: ProblemCounts::new(),
             submission: None,
         }
     }
@@ -132,6 +170,7 @@ impl UnitSummary {
         let Some(form) = &report.form else { return };
         for (record, c) in form.organizations.iter().zip(&report.classifications) {
             self.tiers.add(c.tier);
+            self.problems.add(c);
             cross.add(c.tier, record);
         }
         self.coverage.add_form(form);
@@ -143,6 +182,17 @@ impl UnitSummary {
         self.errors += other.errors;
         self.warnings += other.warnings;
         self.coverage.merge(&other.coverage);
+        self.problems.merge(&other.problems);
+    }
+}
+
+/// One more in `counts` for each column `keys` name, once however often a column is named.
+fn count_once<'k>(counts: &mut [usize], keys: impl Iterator<Item = &'k str>) {
+    let mut columns: Vec<usize> = keys.map(|k| ORGANIZATIONS.index_of(k)).collect();
+    columns.sort_unstable();
+    columns.dedup();
+    for col in columns {
+        counts[col] += 1;
     }
 }
 

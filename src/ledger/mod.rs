@@ -16,6 +16,7 @@ pub(crate) mod issues;
 pub(crate) mod laggards;
 pub mod model;
 pub mod pipeline;
+pub(crate) mod problems;
 pub(crate) mod rows;
 pub mod sink;
 pub(crate) mod spill;

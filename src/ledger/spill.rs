@@ -190,6 +190,7 @@ mod tests {
             vetoes: Vec::new(),
             blocking: vec!["org_code", "secretary"],
             trail: Vec::new(),
+            deductions: vec!["funding"],
         };
         let back: Classification = decode(&encode(&classification)).expect("decode");
         assert_eq!(back, classification);

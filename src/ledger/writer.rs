@@ -12,7 +12,8 @@ use super::continued::{Continued, EXCEL_ROWS};
 use super::model::Ledger;
 use super::rows::{Line, RowStyles, Sink};
 use super::style::Styles;
-use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
+use super::LedgerError;
+use super::{coverage, detail, files, issues, laggards, problems, submissions, summary};
 use crate::attribution::unit_key;
 use crate::check::CheckOptions;
 use crate::check::FileReport;
@@ -211,6 +212,7 @@ fn assemble(
     order.extend(laggards.finish()?);
     order.push(end_sheet(&|s| coverage::write(s, ledger, styles))?);
     order.extend(coverage.finish()?);
+    order.push(end_sheet(&|s| problems::write(s, ledger, styles))?);
     order.extend(issues.finish()?);
     order.push(end_sheet(&|s| files::write(s, ledger, styles))?);
     for sheet in order {

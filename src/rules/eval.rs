@@ -46,6 +46,10 @@ pub struct Classification {
     pub blocking: Vec<&'static str>,
     /// One reason per deduction or veto; for a pending row, a last line naming the blockers.
     pub trail: Vec<String>,
+    /// Schema keys of the fields that cost points (not vetoes: [`Classification::vetoes`]),
+    /// one per deduction in the trail: what the 问题类型 counts are made of.
+    #[serde(with = "crate::schema::key::list")]
+    pub deductions: Vec<&'static str>,
 }
 
 impl Classification {
@@ -109,6 +113,7 @@ struct Scorer<'a> {
     blocking: Vec<usize>,
     vetoes: Vec<Veto>,
     trail: Vec<String>,
+    deductions: Vec<&'static str>,
 }
 
 impl<'a> Scorer<'a> {
@@ -119,7 +124,14 @@ impl<'a> Scorer<'a> {
             blocking: Vec::new(),
             vetoes: Vec::new(),
             trail: Vec::new(),
+            deductions: Vec::new(),
         }
+    }
+
+    /// Column `col` cost points, for the reason `line`.
+    fn deduct(&mut self, col: usize, line: String) {
+        self.trail.push(line);
+        self.deductions.push(ORGANIZATIONS.columns[col].key);
     }
 
     /// A needed field's value; a missing or invalid one is noted as blocking.
@@ -172,19 +184,19 @@ impl<'a> Scorer<'a> {
         let listed = |types: &[String]| types.iter().any(|t| t == kind);
         if listed(&s.min_members.types) && members < i64::from(s.min_members.members) {
             let need = s.min_members.members;
-            self.trail.push(format!(
-                "{kind}正式党员 {members} 人，不足 {need} 人，得 0 分"
-            ));
+            let line = format!("{kind}正式党员 {members} 人，不足 {need} 人，得 0 分");
+            self.deduct(org::TYPE, line);
             return Some(0);
         }
         let mut points = s.max;
         for rule in s.oversize.iter().filter(|r| listed(&r.types)) {
             if members >= i64::from(rule.members) {
                 points = points.saturating_sub(rule.deduct);
-                self.trail.push(format!(
+                let line = format!(
                     "正式党员 {members} 人仍为{kind}，扣 {} 分（应设{}）",
                     rule.deduct, rule.due
-                ));
+                );
+                self.deduct(org::TYPE, line);
             }
         }
         Some(points)
@@ -197,7 +209,7 @@ impl<'a> Scorer<'a> {
             if l.vacant_veto {
                 self.veto(org::SECRETARY, "书记空缺（一票否决）".into());
             } else {
-                self.trail.push("书记空缺，得 0 分".into());
+                self.deduct(org::SECRETARY, "书记空缺，得 0 分".into());
             }
             return Some(0);
         }
@@ -209,15 +221,16 @@ impl<'a> Scorer<'a> {
         let rule = &l.committee;
         if members >= i64::from(rule.members) && size < i64::from(rule.min_size) {
             points = points.saturating_sub(rule.deduct);
-            self.trail.push(format!(
+            let line = format!(
                 "正式党员 {members} 人，班子成员 {size} 人（应不少于 {} 人），扣 {} 分",
                 rule.min_size, rule.deduct
-            ));
+            );
+            self.deduct(org::COMMITTEE_SIZE, line);
         }
         if !on_time {
             points = points.saturating_sub(l.election_deduct);
-            self.trail
-                .push(format!("未按期换届，扣 {} 分", l.election_deduct));
+            let line = format!("未按期换届，扣 {} 分", l.election_deduct);
+            self.deduct(org::ON_TIME_ELECTION, line);
         }
         Some(points)
     }
@@ -244,12 +257,13 @@ impl<'a> Scorer<'a> {
         if item.veto_when_zero && count == 0 {
             self.veto(col, format!("{} 0（一票否决）", label(col)));
         } else if points < item.points {
-            self.trail.push(format!(
+            let line = format!(
                 "{} {count}/{}，得 {points}/{} 分",
                 label(col),
                 item.required,
                 item.points
-            ));
+            );
+            self.deduct(col, line);
         }
         Some(points)
     }
@@ -264,22 +278,24 @@ impl<'a> Scorer<'a> {
         if funding > s.funding_above {
             points += s.funding_points;
         } else {
-            self.trail.push(format!(
+            let line = format!(
                 "年度工作经费 {} 万元（应多于 {} 万元），扣 {} 分",
                 format_number(funding),
                 format_number(s.funding_above),
                 s.funding_points
-            ));
+            );
+            self.deduct(org::FUNDING, line);
         }
         if area >= s.venue_at_least {
             points += s.venue_points;
         } else {
-            self.trail.push(format!(
+            let line = format!(
                 "活动场所面积 {} 平方米（应不少于 {} 平方米），扣 {} 分",
                 format_number(area),
                 format_number(s.venue_at_least),
                 s.venue_points
-            ));
+            );
+            self.deduct(org::VENUE_AREA, line);
         }
         Some(points)
     }
@@ -292,7 +308,7 @@ impl<'a> Scorer<'a> {
         if let Some(band) = r.bands.iter().find(|b| satisfaction >= b.min) {
             if band.points < r.max {
                 let line = format!("群众满意度 {shown}%，得 {}/{} 分", band.points, r.max);
-                self.trail.push(line);
+                self.deduct(org::SATISFACTION, line);
             }
             return Some(band.points);
         }
@@ -303,7 +319,7 @@ impl<'a> Scorer<'a> {
             self.veto(org::SATISFACTION, reason);
         } else {
             let line = format!("群众满意度 {shown}%（低于 {lowest}%），得 0 分");
-            self.trail.push(line);
+            self.deduct(org::SATISFACTION, line);
         }
         Some(0)
     }
@@ -327,6 +343,7 @@ impl<'a> Scorer<'a> {
                 .map(|&c| ORGANIZATIONS.columns[c].key)
                 .collect(),
             trail: self.trail,
+            deductions: self.deductions,
         }
     }
 }

@@ -307,6 +307,7 @@ fn the_sheets_are_there_in_order_with_their_columns() {
             "后进整改",
             "两新覆盖",
             "两新明细",
+            "问题类型",
             "校验问题",
             "文件清单",
             "_meta"

@@ -12,6 +12,7 @@ mod overdue;
 mod overwrite;
 mod parts;
 mod print;
+mod problems;
 mod properties;
 mod roster;
 mod samples;
