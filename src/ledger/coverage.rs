@@ -29,15 +29,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     ];
     cols.extend(COVERAGE_MODES.values.iter().map(|m| col(*m, 12.0)));
     header_row(sheet, 0, &cols, styles)?;
-    let mut row = 1;
-    let mut units = ledger.units.iter();
-    for unit in units.by_ref().take(ledger.units.counted()) {
-        unit_row(sheet, row, &unit, ledger, styles, false)?;
-        row += 1;
-    }
-    unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
-    // Units outside the roster, as in 汇总: apart, with their own subtotal.
-    row = super::summary::outside_rows(sheet, (row, ""), units, ledger, styles, unit_row)?;
+    let row = super::summary::unit_rows(sheet, 1, ledger, styles, unit_row)?;
     let targets = &ledger.rules.config().coverage;
     sheet.write_string(
         row + 2,

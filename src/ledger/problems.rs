@@ -60,15 +60,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     let types = types(ledger);
     header_row(sheet, 0, &columns(&types), styles)?;
     sheet.set_row_height(0, 45)?;
-    let mut row = 1;
-    let mut units = ledger.units.iter();
-    for unit in units.by_ref().take(ledger.units.counted()) {
-        unit_row(sheet, row, &unit, ledger, styles, false)?;
-        row += 1;
-    }
-    unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
-    // Units outside the roster, as in 汇总: apart, with their own subtotal.
-    row = super::summary::outside_rows(sheet, (row, ""), units, ledger, styles, unit_row)?;
+    let row = super::summary::unit_rows(sheet, 1, ledger, styles, unit_row)?;
     let note = match types.is_empty() {
         true => "没有扣分或一票否决的党组织。",
         false => "每格是该单位因此项扣分（或被一票否决）的党组织个数，一个党组织可计入多项；只列出全县有的问题类型。扣分情况见“台账明细”的扣分说明。",

@@ -130,6 +130,24 @@ fn unit_row(
     Ok(())
 }
 
+/// From `row` down, a row per unit counted in the 合计, the 合计, and the units outside the
+/// roster apart ([`outside_rows`], as in 汇总); the last row written.
+pub(super) fn unit_rows(
+    sheet: &mut Worksheet,
+    mut row: u32,
+    ledger: &Ledger,
+    styles: &Styles,
+    unit_row: UnitRow,
+) -> Result<u32, XlsxError> {
+    let mut units = ledger.units.iter();
+    for unit in units.by_ref().take(ledger.units.counted()) {
+        unit_row(sheet, row, &unit, ledger, styles, false)?;
+        row += 1;
+    }
+    unit_row(sheet, row, &ledger.county, ledger, styles, true)?;
+    outside_rows(sheet, (row, ""), units, ledger, styles, unit_row)
+}
+
 /// How a sheet writes one unit's row (`total`: a 合计 row).
 pub(super) type UnitRow =
     fn(&mut Worksheet, u32, &UnitSummary, &Ledger, &Styles, bool) -> Result<(), XlsxError>;
