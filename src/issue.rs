@@ -95,6 +95,7 @@ codes! {
     LedgerColumnMissing = "E306", Error, "台账缺少列", "读回的台账“台账明细”表中找不到本程序写入的某一列";
     LedgerTierDiffers = "W307", Warning, "台账等次与本次评分标准不一致", "读回台账时，按本次评分标准核定的等次与台账中记录的不同，以本次标准为准";
     UnitNotReturned = "E308", Error, "单位未报送年终报表", "基线中有此单位，年终一方没有它的报表";
+    DevelopmentNotFilled = "W309", Warning, "年终未填发展等次", "基线填了发展等次的党组织，年终报表中未填，无法比较发展等次（双升级）";
 }
 
 impl Code {

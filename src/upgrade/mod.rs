@@ -105,8 +105,10 @@ pub fn compare(
     let roster = options.roster.as_ref();
     let base = input::load(baseline, Side::Baseline, &options.check, roster, exclude)?;
     let fin = input::load(year_end, Side::YearEnd, &options.check, roster, exclude)?;
-    let matching = matching::match_sides(&base, &fin);
+    let mut matching = matching::match_sides(&base, &fin);
     let evaluation = outcome::evaluate(&matching, &base, &fin, &options.check.rules);
+    let blank = outcome::development_not_filled(&evaluation.rows, &matching, &fin);
+    matching.issues.extend(blank);
     Ok(Upgrade {
         rules: options.check.rules.clone(),
         baseline: base,

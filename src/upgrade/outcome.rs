@@ -11,11 +11,12 @@
 //! - Organizations left unmatched because their key was ambiguous (无法匹配) count in no rate:
 //!   they are errors for the department to settle first.
 
-use super::input::Input;
+use super::input::{Input, Side, SideIssue};
 use super::matching::{Link, Matching};
+use crate::issue::{Code, Issue};
 use crate::ledger::model::{ratio, TierCounts};
 use crate::rules::{Rules, Tier};
-use crate::schema::{org, DEVELOPMENT};
+use crate::schema::{org, DEVELOPMENT, ORGANIZATIONS};
 
 /// What became of one organization between the baseline and the year end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -400,4 +401,31 @@ pub fn development_transitions(rows: &[Row]) -> Vec<Vec<usize>> {
 /// The labels of [`development_transitions`]' rows and columns.
 pub fn development_labels() -> Vec<&'static str> {
     DEVELOPMENT.values.iter().copied().chain(["未填"]).collect()
+}
+
+/// W309 for every organization whose 发展等次 the baseline had and the year end left blank:
+/// the standard expects it there, and 双升级 cannot be judged without it.
+pub fn development_not_filled(rows: &[Row], matching: &Matching, fin: &Input) -> Vec<SideIssue> {
+    let blank = |r: &&Row| matches!(r.development, [Some(_), None]) && r.link.year_end.is_some();
+    (rows.iter().filter(blank))
+        .map(|row| {
+            let now = &fin.orgs[row.link.year_end.unwrap_or_default()];
+            let unit = &matching.units[row.link.unit];
+            let base = row.development[0].unwrap_or_default();
+            let message = format!(
+                "{}：“{}”基线发展等次为“{base}”，年终未填（{}），无法比较发展等次；请补填",
+                unit.name,
+                now.name,
+                now.place()
+            );
+            let mut issue = Issue::file(Code::DevelopmentNotFilled, message);
+            issue.field = Some(ORGANIZATIONS.columns[org::DEVELOPMENT].key);
+            SideIssue {
+                side: Side::YearEnd,
+                file: now.source.clone(),
+                unit: unit.name.clone(),
+                issue,
+            }
+        })
+        .collect()
 }

@@ -650,6 +650,17 @@ fn development_is_compared_and_double_upgrades_counted() {
         assert_eq!(double(r.double), both, "{name}");
     }
     assert_eq!(outcome_of(&up, "丁村党支部"), Outcome::Demoted);
+    // 戊 had a 发展等次 at baseline and none at year end: W309 names it, nothing else does.
+    let blank: Vec<&upgrade::SideIssue> = (up.issues())
+        .filter(|i| i.issue.code == Code::DevelopmentNotFilled)
+        .collect();
+    assert_eq!(blank.len(), 1, "{:?}", codes(&up));
+    assert!(
+        blank[0].issue.message.contains("戊村党支部"),
+        "{}",
+        blank[0].issue.message
+    );
+    assert_eq!(blank[0].file, "白马镇.xlsx");
     let summary = upgrade::summarize(&up);
     let json = serde_json::to_value(&summary).unwrap();
     assert_eq!(
