@@ -105,6 +105,8 @@ pub struct UnitSummary {
     pub coverage: CoverageCounts,
     /// Organizations per problem type (问题类型).
     pub problems: ProblemCounts,
+    /// 双分类 and 所属领域 of its organizations.
+    pub cross: Cross,
     /// With a roster: the unit's 报送情况 ("未报送", "已报送（通过）", "不在花名册").
     pub submission: Option<&'static str>,
 }
@@ -155,6 +157,7 @@ impl UnitSummary {
             warnings: 0,
             coverage: CoverageCounts::new(),
             problems: ProblemCounts::new(),
+            cross: Cross::new(tiers),
             submission: None,
         }
     }
@@ -163,7 +166,7 @@ impl UnitSummary {
         self.tiers.total()
     }
 
-    pub(super) fn add_report(&mut self, report: &FileReport, cross: &mut Cross) {
+    pub(super) fn add_report(&mut self, report: &FileReport) {
         self.files += 1;
         self.errors += report.errors();
         self.warnings += report.warnings();
@@ -171,7 +174,7 @@ impl UnitSummary {
         for (record, c) in form.organizations.iter().zip(&report.classifications) {
             self.tiers.add(c.tier);
             self.problems.add(c);
-            cross.add(c.tier, record);
+            self.cross.add(c.tier, record);
         }
         self.coverage.add_form(form);
     }
@@ -183,6 +186,7 @@ impl UnitSummary {
         self.warnings += other.warnings;
         self.coverage.merge(&other.coverage);
         self.problems.merge(&other.problems);
+        self.cross.merge(&other.cross);
     }
 }
 
@@ -196,9 +200,8 @@ fn count_once<'k>(counts: &mut [usize], keys: impl Iterator<Item = &'k str>) {
     }
 }
 
-/// The county's breakdowns of the tiers: 双分类, per tier (rated, then 待定) the count per
-/// 发展等次 (好, 中, 差, 未填); and per 所属领域 (then 未填) the count per tier. Kept once, not
-/// per unit: only the county's tables are shown.
+/// Breakdowns of the tiers: 双分类, per tier (rated, then 待定) the count per 发展等次 (好, 中,
+/// 差, 未填); and per 所属领域 (then 未填) the count per tier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cross {
     pub rows: Vec<Vec<usize>>,
@@ -225,5 +228,15 @@ impl Cross {
         };
         self.rows[tier][at(&DEVELOPMENT, org::DEVELOPMENT)] += 1;
         self.domains[at(&DOMAINS, org::DOMAIN)][tier] += 1;
+    }
+
+    fn merge(&mut self, other: &Cross) {
+        for (mine, theirs) in (self.rows.iter_mut().chain(&mut self.domains))
+            .zip(other.rows.iter().chain(&other.domains))
+        {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
     }
 }

@@ -24,8 +24,6 @@ pub struct Ledger<'a> {
     /// With a roster, the sum of the units it does not name, which the 合计 leaves out
     /// (unless asked to count them: [`crate::status::Expectation::count_unlisted`]).
     pub outside: Option<UnitSummary>,
-    /// 双分类 of the county.
-    pub cross: Cross,
     pub files: FileList,
     /// 报送情况, when a roster was given.
     pub status: Option<StatusReport>,
@@ -56,7 +54,7 @@ impl<'a> Ledger<'a> {
             status.stage = Some(stage);
             status
         });
-        let (units, totals, cross) = units.finish(status.as_ref(), placements);
+        let (units, totals) = units.finish(status.as_ref(), placements);
         Ledger {
             rules,
             inbox: inbox.to_path_buf(),
@@ -64,7 +62,6 @@ impl<'a> Ledger<'a> {
             units,
             county: totals.county,
             outside: totals.outside,
-            cross,
             files,
             status,
             stage: Some(stage),

@@ -81,7 +81,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             sheet.write_string(chart_row, 0, note)?;
         }
     }
-    breakdowns(sheet, chart_row + 22, ledger, styles)
+    let next = breakdowns(sheet, chart_row + 22, ledger, styles)?;
+    per_unit_cross(sheet, next, ledger, styles)
 }
 
 fn unit_row(
@@ -269,17 +270,17 @@ fn tier_chart(
 }
 
 /// The county's breakdowns below the chart: 双分类 (核定等次 × 发展等次), 所属领域 × 核定等次,
-/// and with a roster 单位类别 × 核定等次.
+/// and with a roster 单位类别 × 核定等次. Gives back the row after them.
 fn breakdowns(
     sheet: &mut Worksheet,
     first: u32,
     ledger: &Ledger,
     styles: &Styles,
-) -> Result<(), XlsxError> {
+) -> Result<u32, XlsxError> {
     let tiers: Vec<Tier> = ledger.rules.tiers().chain([Tier::Pending]).collect();
     let tier_names: Vec<&str> = tiers.iter().map(|t| ledger.rules.tier_name(*t)).collect();
     let development: Vec<&str> = DEVELOPMENT.values.iter().copied().chain(["未填"]).collect();
-    let cross = (tier_names.iter().zip(&tiers).zip(&ledger.cross.rows))
+    let cross = (tier_names.iter().zip(&tiers).zip(&ledger.county.cross.rows))
         .map(|((name, tier), counts)| (*name, Some(*tier), counts.clone()))
         .collect();
     let next = count_table(
@@ -291,13 +292,13 @@ fn breakdowns(
         styles,
     )?;
     let domains = (DOMAINS.values.iter().copied().chain(["未填"]))
-        .zip(&ledger.cross.domains)
+        .zip(&ledger.county.cross.domains)
         .map(|(domain, counts)| (domain, None, counts.clone()))
         .collect();
     let title = ("所属领域 × 核定等次，全县", "所属领域");
     let next = count_table(sheet, next, title, (&tier_names, domains), ledger, styles)?;
     let Some(roster) = &ledger.roster else {
-        return Ok(());
+        return Ok(next);
     };
     let kinds = [UnitKind::Township, UnitKind::Street, UnitKind::Department];
     let mut by_kind = vec![vec![0; tiers.len()]; kinds.len()];
@@ -320,7 +321,50 @@ fn breakdowns(
         (&tier_names, rows.collect()),
         ledger,
         styles,
-    )?;
+    )
+}
+
+/// 双分类 of every unit: a row each, a column per 核定等次 × 发展等次 (优秀·好 …, 待定·未填).
+fn per_unit_cross(
+    sheet: &mut Worksheet,
+    first: u32,
+    ledger: &Ledger,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let title = "双分类（核定等次 × 发展等次），各单位";
+    sheet.write_string_with_format(first, 0, title, &styles.title)?;
+    let header = first + 1;
+    sheet.write_string_with_format(header, 0, "单位代码", &styles.header)?;
+    sheet.write_string_with_format(header, 1, "单位名称", &styles.header)?;
+    let tiers = ledger.rules.tiers().chain([Tier::Pending]);
+    let development: Vec<&str> = DEVELOPMENT.values.iter().copied().chain(["未填"]).collect();
+    let mut col = 2;
+    for tier in tiers {
+        for dev in &development {
+            let label = format!("{}·{dev}", ledger.rules.tier_name(tier));
+            sheet.write_string_with_format(header, col, label, &styles.header)?;
+            col += 1;
+        }
+    }
+    unit_rows(sheet, header + 1, ledger, styles, cross_row)?;
+    Ok(())
+}
+
+/// One unit's 双分类 counts, tier by tier.
+fn cross_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    unit: &UnitSummary,
+    _: &Ledger,
+    styles: &Styles,
+    total: bool,
+) -> Result<(), XlsxError> {
+    let formats = styles.row(total);
+    sheet.write_string_with_format(row, 0, &unit.code, formats.plain)?;
+    sheet.write_string_with_format(row, 1, &unit.name, formats.plain)?;
+    for (k, n) in unit.cross.rows.iter().flatten().enumerate() {
+        sheet.write_number_with_format(row, 2 + k as u16, *n as f64, formats.number)?;
+    }
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Per-unit figures gathered one report at a time, so the pipeline can drop each report once
 //! it is written.
 
-use super::counts::{Cross, UnitSummary};
+use super::counts::UnitSummary;
 use super::file_list::FileList;
 use crate::attribution::{Owner, Placements, UnitId, UnitNames};
 use crate::check::FileReport;
@@ -40,7 +40,6 @@ pub struct Units {
     /// How many rows count in the county's 合计 and 双分类: all of them, or with a roster only
     /// its units', unless the others are asked for (`--count-unlisted`).
     counted_rows: usize,
-    cross: Cross,
     /// Errors and warnings of files in no unit's row but counted in the total: unreadable
     /// files, returns of another 调查阶段.
     uncounted: (usize, usize),
@@ -131,7 +130,6 @@ impl Units {
             counts: Vec::new(),
             with_roster: roster.is_some(),
             counted_rows: usize::MAX,
-            cross: Cross::new(tiers),
             uncounted: (0, 0),
         }
     }
@@ -167,12 +165,7 @@ impl Units {
             row => row as usize,
         };
         let mut one = UnitSummary::new(String::new(), String::new(), self.tiers);
-        let mut outside = Cross::new(self.tiers);
-        let cross = match row < self.counted_rows {
-            true => &mut self.cross,
-            false => &mut outside,
-        };
-        one.add_report(report, cross);
+        one.add_report(report);
         Some((row, one))
     }
 
@@ -183,7 +176,7 @@ impl Units {
         self,
         status: Option<&StatusReport>,
         placements: Placements,
-    ) -> (UnitList, Totals, Cross) {
+    ) -> (UnitList, Totals) {
         let submissions = match status {
             Some(status) => status.units.iter().map(|line| line.state_label).collect(),
             None => Vec::new(),
@@ -211,7 +204,7 @@ impl Units {
             unlisted_submission: self.with_roster.then_some("不在花名册"),
             counted,
         };
-        (units, Totals { county, outside }, self.cross)
+        (units, Totals { county, outside })
     }
 }
 

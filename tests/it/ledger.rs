@@ -1001,3 +1001,47 @@ fn the_domain_and_unit_kind_tables_count_the_detail_rows() {
     assert_eq!(count_table(&summary, "所属领域", &tiers[..4]), by_domain);
     assert_eq!(count_table(&summary, "单位类别", &tiers[..4]), by_kind);
 }
+
+/// 汇总's per-unit 双分类 table counts each unit's 台账明细 rows by 核定等次 × 发展等次.
+#[test]
+fn the_per_unit_cross_table_counts_each_units_detail_rows() {
+    let dir = temp_dir();
+    let out = dir.path().join("台账.xlsx");
+    write_ledger(&samples(), &out, &Rules::embedded(), 2);
+    let detail = list_rows(&out, "台账明细");
+    let at = |name: &str| detail[0].iter().position(|h| *h == name).unwrap();
+    let (unit, tier, development) = (at("单位名称"), at("核定等次"), at("发展等次"));
+    let mut expected = std::collections::BTreeMap::new();
+    for row in &detail[1..] {
+        let dev = match row[development].to_string() {
+            d if d.is_empty() => "未填".to_string(),
+            d => d,
+        };
+        let column = format!("{}·{dev}", row[tier]);
+        *expected
+            .entry((row[unit].to_string(), column))
+            .or_insert(0.0) += 1.0;
+    }
+    let summary = sheet(&out, "汇总");
+    let title = (0..summary.height())
+        .find(|&r| text(summary.get((r, 0))) == "双分类（核定等次 × 发展等次），各单位")
+        .expect("a per-unit 双分类 table");
+    let heads: Vec<String> = (2..18).map(|c| text(summary.get((title + 1, c)))).collect();
+    assert_eq!(heads[..4], ["优秀·好", "优秀·中", "优秀·差", "优秀·未填"]);
+    let mut found = std::collections::BTreeMap::new();
+    for r in title + 2.. {
+        let name = text(summary.get((r, 1)));
+        if name == "合计" || name.is_empty() {
+            break;
+        }
+        for (c, head) in heads.iter().enumerate() {
+            let Some(Data::Float(n)) = summary.get((r, c + 2)).cloned() else {
+                panic!("a count at row {r}")
+            };
+            if n > 0.0 {
+                found.insert((name.clone(), head.clone()), n);
+            }
+        }
+    }
+    assert_eq!(found, expected);
+}
