@@ -8,6 +8,7 @@
 pub(crate) mod continued;
 pub(crate) mod counts;
 pub(crate) mod coverage;
+pub(crate) mod cross;
 pub mod detail;
 pub(crate) mod file_entry;
 pub(crate) mod file_list;

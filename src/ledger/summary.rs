@@ -81,8 +81,8 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             sheet.write_string(chart_row, 0, note)?;
         }
     }
-    let next = breakdowns(sheet, chart_row + 22, ledger, styles)?;
-    per_unit_cross(sheet, next, ledger, styles)
+    breakdowns(sheet, chart_row + 22, ledger, styles)?;
+    Ok(())
 }
 
 fn unit_row(
@@ -322,50 +322,6 @@ fn breakdowns(
         ledger,
         styles,
     )
-}
-
-/// 双分类 of every unit: a row each, a column per 核定等次 × 发展等次 (优秀·好 …, 待定·未填).
-fn per_unit_cross(
-    sheet: &mut Worksheet,
-    first: u32,
-    ledger: &Ledger,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    let title = "双分类（核定等次 × 发展等次），各单位";
-    sheet.write_string_with_format(first, 0, title, &styles.title)?;
-    let header = first + 1;
-    sheet.write_string_with_format(header, 0, "单位代码", &styles.header)?;
-    sheet.write_string_with_format(header, 1, "单位名称", &styles.header)?;
-    let tiers = ledger.rules.tiers().chain([Tier::Pending]);
-    let development: Vec<&str> = DEVELOPMENT.values.iter().copied().chain(["未填"]).collect();
-    let mut col = 2;
-    for tier in tiers {
-        for dev in &development {
-            let label = format!("{}·{dev}", ledger.rules.tier_name(tier));
-            sheet.write_string_with_format(header, col, label, &styles.header)?;
-            col += 1;
-        }
-    }
-    unit_rows(sheet, header + 1, ledger, styles, cross_row)?;
-    Ok(())
-}
-
-/// One unit's 双分类 counts, tier by tier.
-fn cross_row(
-    sheet: &mut Worksheet,
-    row: u32,
-    unit: &UnitSummary,
-    _: &Ledger,
-    styles: &Styles,
-    total: bool,
-) -> Result<(), XlsxError> {
-    let formats = styles.row(total);
-    sheet.write_string_with_format(row, 0, &unit.code, formats.plain)?;
-    sheet.write_string_with_format(row, 1, &unit.name, formats.plain)?;
-    for (k, n) in unit.cross.rows.iter().flatten().enumerate() {
-        sheet.write_number_with_format(row, 2 + k as u16, *n as f64, formats.number)?;
-    }
-    Ok(())
 }
 
 /// A row of [`count_table`]: its label, its tier when it is one, its counts.

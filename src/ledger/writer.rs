@@ -13,7 +13,7 @@ use super::model::Ledger;
 use super::rows::{Line, RowStyles, Sink};
 use super::style::Styles;
 use super::LedgerError;
-use super::{coverage, detail, files, issues, laggards, problems, submissions, summary};
+use super::{coverage, cross, detail, files, issues, laggards, problems, submissions, summary};
 use crate::attribution::unit_key;
 use crate::check::CheckOptions;
 use crate::check::FileReport;
@@ -213,6 +213,7 @@ fn assemble(
     order.push(end_sheet(&|s| coverage::write(s, ledger, styles))?);
     order.extend(coverage.finish()?);
     order.push(end_sheet(&|s| problems::write(s, ledger, styles))?);
+    order.push(end_sheet(&|s| cross::write(s, ledger, styles))?);
     order.extend(issues.finish()?);
     order.push(end_sheet(&|s| files::write(s, ledger, styles))?);
     for sheet in order {

@@ -308,6 +308,7 @@ fn the_sheets_are_there_in_order_with_their_columns() {
             "两新覆盖",
             "两新明细",
             "问题类型",
+            "双分类",
             "校验问题",
             "文件清单",
             "_meta"
@@ -1002,7 +1003,7 @@ fn the_domain_and_unit_kind_tables_count_the_detail_rows() {
     assert_eq!(count_table(&summary, "单位类别", &tiers[..4]), by_kind);
 }
 
-/// 汇总's per-unit 双分类 table counts each unit's 台账明细 rows by 核定等次 × 发展等次.
+/// 双分类 counts each unit's 台账明细 rows by 核定等次 × 发展等次.
 #[test]
 fn the_per_unit_cross_table_counts_each_units_detail_rows() {
     let dir = temp_dir();
@@ -1022,20 +1023,17 @@ fn the_per_unit_cross_table_counts_each_units_detail_rows() {
             .entry((row[unit].to_string(), column))
             .or_insert(0.0) += 1.0;
     }
-    let summary = sheet(&out, "汇总");
-    let title = (0..summary.height())
-        .find(|&r| text(summary.get((r, 0))) == "双分类（核定等次 × 发展等次），各单位")
-        .expect("a per-unit 双分类 table");
-    let heads: Vec<String> = (2..18).map(|c| text(summary.get((title + 1, c)))).collect();
+    let table = sheet(&out, "双分类");
+    let heads: Vec<String> = (2..18).map(|c| text(table.get((0, c)))).collect();
     assert_eq!(heads[..4], ["优秀·好", "优秀·中", "优秀·差", "优秀·未填"]);
     let mut found = std::collections::BTreeMap::new();
-    for r in title + 2.. {
-        let name = text(summary.get((r, 1)));
+    for r in 1.. {
+        let name = text(table.get((r, 1)));
         if name == "合计" || name.is_empty() {
             break;
         }
         for (c, head) in heads.iter().enumerate() {
-            let Some(Data::Float(n)) = summary.get((r, c + 2)).cloned() else {
+            let Some(Data::Float(n)) = table.get((r, c + 2)).cloned() else {
                 panic!("a count at row {r}")
             };
             if n > 0.0 {
