@@ -57,11 +57,13 @@ pub mod attribution;
 #[cfg(feature = "builder")]
 pub mod builder;
 pub mod feedback;
+pub mod intake_log;
 pub mod read;
 pub mod report;
 pub mod roster;
 pub mod rules;
 pub mod save;
+pub mod serve;
 pub mod stage;
 pub mod status;
 pub mod template;

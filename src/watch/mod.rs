@@ -376,6 +376,7 @@ impl State {
             self.ledger.check.today = Some(today);
         }
         self.expect.as_of = today;
+        self.merge_intake_log(log);
         let files = found.candidates.len();
         let built = match self.rebuild(found) {
             Ok(finished) => {
@@ -391,6 +392,16 @@ impl State {
             self.seen = now;
         }
         Some(files)
+    }
+
+    /// The web intake's 报送记录, read afresh for each ledger: its arrival times and decisions
+    /// count as `ledger`'s and `status`'s do.
+    fn merge_intake_log(&mut self, log: &mut dyn FnMut(String)) {
+        let inbox = &self.options.inbox;
+        match crate::intake_log::with_log(inbox, self.expect.arrivals.clone()) {
+            Ok(merged) => self.expect.arrivals = merged,
+            Err(e) => log(format!("错误：{e}")),
+        }
     }
 
     /// Note in the 收件记录 the files added or changed since the last look, as arrived now

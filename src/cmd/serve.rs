@@ -1,0 +1,82 @@
+//! `taizhang serve`: the web intake on this machine until Ctrl-C.
+
+use crate::cli::ServeArgs;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use taizhang::roster::Roster;
+use taizhang::serve::{App, ServeOptions, Tls};
+
+pub fn run(args: &ServeArgs) -> Result<u8> {
+    let rules = super::load_rules(args.rules.as_deref())?;
+    let roster = Roster::load(&args.roster)?;
+    let codes = args
+        .codes
+        .clone()
+        .unwrap_or_else(|| codes_beside(&args.inbox));
+    let mut options = ServeOptions::new(args.inbox.clone(), roster, args.roster.clone(), codes);
+    options.check = super::check_options(rules);
+    options.rules_path = args.rules.clone();
+    options.deadline = args.deadline;
+    options.stage = args.stage;
+    options.max_upload = args.max_upload * 1024 * 1024;
+    options.secure_cookies = args.tls_cert.is_some();
+    let (app, issued) = App::open(options)?;
+    if let Some(book) = &issued.workbook {
+        println!(
+            "已为 {} 个单位生成报送口令，写在 {}：请分别交给各单位，组织部用“组织部”一行的口令登录",
+            issued.new.len(),
+            book.display()
+        );
+    }
+    let listener = std::net::TcpListener::bind(args.listen).with_context(|| {
+        format!(
+            "无法在 {} 上开启网上报送（端口已被占用，或没有权限）",
+            args.listen
+        )
+    })?;
+    let address = listener.local_addr()?;
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(Tls {
+            cert: cert.clone(),
+            key: key.clone(),
+        }),
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("网上报送已开启：{scheme}://{address}/ （按 Ctrl-C 停止）");
+    if address.ip().is_unspecified() {
+        println!(
+            "其他电脑用本机的局域网地址访问，如 {scheme}://本机IP:{}/",
+            address.port()
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+        .context("无法启动网上报送")?;
+    runtime.block_on(async {
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        taizhang::serve::run(app, listener, tls, stop).await
+    })?;
+    println!("网上报送已停止");
+    Ok(0)
+}
+
+/// `收件_报送口令.xlsx` beside the inbox folder `收件`.
+fn codes_beside(inbox: &std::path::Path) -> PathBuf {
+    let name = inbox
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| "收件".to_string());
+    let folder = inbox
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("."));
+    folder.join(format!("{name}_报送口令.xlsx"))
+}

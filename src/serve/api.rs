@@ -1,0 +1,488 @@
+//! The JSON interface for scripts (`/api/…`); the pages call the same functions.
+//!
+//! Every call carries the code in the `X-Code` header, or the session cookie of the sign-in
+//! page together with the session's CSRF token (`X-CSRF-Token`, or the multipart field
+//! `csrf`) on a call that changes something. Errors are `{"message": "…"}` in Chinese with the
+//! status code saying what kind: 401 not signed in, 403 wrong code or not allowed, 413 too
+//! large, 422 a file that cannot be submitted, 429 too many wrong codes, 503 busy.
+
+use super::auth::{Caller, ClientIp, Refused, CODE_HEADER, CSRF_HEADER};
+use super::intake::{self, Fields, NotStored, Refusal};
+use super::work::{WorkError, BUSY};
+use super::{App, Who};
+use crate::check::FileReport;
+use crate::intake_log::{Decision, Event, Reviewed};
+use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path as UrlPath, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+type Shared = State<Arc<App>>;
+
+/// `{"message": …}` with `status`.
+pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "message": message.into() }))).into_response()
+}
+
+/// The caller of an API request: `X-Code`, else the session cookie.
+pub fn caller(app: &App, headers: &HeaderMap, ip: ClientIp) -> Result<Caller, Response> {
+    if let Some(code) = headers.get(CODE_HEADER) {
+        let code = code.to_str().unwrap_or_default();
+        return match app.auth.try_code(&app.codes, code, ip.0) {
+            Ok(who) => Ok(Caller::Code(who)),
+            Err(refused) => {
+                app.note("?", "口令错误", &ip_text(ip));
+                Err(error(refused_status(&refused), refused.message()))
+            }
+        };
+    }
+    match app.auth.session(headers) {
+        Some((_, session)) => Ok(Caller::Session(session)),
+        None => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "请先登录，或在 X-Code 请求头中给出报送口令",
+        )),
+    }
+}
+
+pub fn refused_status(refused: &Refused) -> StatusCode {
+    match refused {
+        Refused::Wrong => StatusCode::FORBIDDEN,
+        Refused::Wait(_) => StatusCode::TOO_MANY_REQUESTS,
+    }
+}
+
+pub fn ip_text(ip: ClientIp) -> String {
+    ip.0.map_or_else(String::new, |ip| ip.to_string())
+}
+
+/// A session caller's change must bring back the session's CSRF token.
+fn csrf_ok(caller: &Caller, headers: &HeaderMap, field: Option<&str>) -> bool {
+    match caller {
+        Caller::Code(_) => true,
+        Caller::Session(session) => {
+            let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            header.or(field) == Some(session.csrf.as_str())
+        }
+    }
+}
+
+fn csrf_refused() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "请求缺少本次登录的校验码（X-CSRF-Token），已拒绝；请从报送页面操作，或用 X-Code 请求头",
+    )
+}
+
+pub fn work_error(e: WorkError) -> Response {
+    match e {
+        WorkError::Busy => error(StatusCode::SERVICE_UNAVAILABLE, BUSY),
+        WorkError::Failed => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "服务器内部错误，请稍后再试",
+        ),
+    }
+}
+
+/// One element of `check --format json`'s `files` array, the file named as the clerk named it.
+pub fn check_element(report: &FileReport) -> Value {
+    let mut document: Value =
+        serde_json::from_str(&crate::report::check_json(std::slice::from_ref(report)))
+            .expect("the check's JSON parses");
+    document["files"][0].take()
+}
+
+/// The fields of a multipart upload with its file, or the response saying what is wrong.
+async fn upload_fields(
+    app: &App,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Fields, Response> {
+    let multipart = multipart.map_err(|_| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "请用 multipart/form-data 上传，文件放在字段 file 中",
+        )
+    })?;
+    let fields = intake::read_fields(app, multipart).await.map_err(|r| {
+        let status = match r {
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::Broken => StatusCode::BAD_REQUEST,
+            Refusal::Disk(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        error(status, r.message(app.options.max_upload))
+    })?;
+    if fields.upload.is_none() {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "请求中没有文件（multipart 字段 file）",
+        ));
+    }
+    Ok(fields)
+}
+
+/// `POST /api/check`: the check of the file; nothing stored.
+pub async fn check(
+    State(app): Shared,
+    ip: ClientIp,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let caller = match caller(&app, &headers, ip) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut fields = match upload_fields(&app, multipart).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&caller, &headers, fields.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let upload = fields.upload.take().expect("checked above");
+    let job = app.clone();
+    let result = app.work.run(move || {
+        let report = intake::check(&job, upload.file.path());
+        intake::named(&report, &upload.original_name)
+    });
+    match result.await {
+        Ok(report) => {
+            app.note(
+                &app.name_of(caller.who()),
+                "检查",
+                &report.path.display().to_string(),
+            );
+            Json(check_element(&report)).into_response()
+        }
+        Err(e) => work_error(e),
+    }
+}
+
+/// `POST /api/submit`: checked, then stored and logged when it may be.
+pub async fn submit(
+    State(app): Shared,
+    ip: ClientIp,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let caller = match caller(&app, &headers, ip) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let mut fields = match upload_fields(&app, multipart).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&caller, &headers, fields.csrf.as_deref()) {
+        return csrf_refused();
+    }
+    let upload = fields.upload.take().expect("checked above");
+    let (job, who, reason) = (app.clone(), caller.who(), fields.reason.take());
+    let result = app.work.run(move || {
+        let report = intake::check(&job, upload.file.path());
+        let stored = intake::submit(&job, who, &upload, &report, reason);
+        (intake::named(&report, &upload.original_name), stored)
+    });
+    let (report, stored) = match result.await {
+        Ok(done) => done,
+        Err(e) => return work_error(e),
+    };
+    let check = check_element(&report);
+    match stored {
+        Ok(id) => {
+            app.note(
+                &app.name_of(who),
+                "提交",
+                &format!("第 {id} 号：{}", report.path.display()),
+            );
+            Json(json!({ "accepted": true, "submission": id, "check": check })).into_response()
+        }
+        Err(not) => {
+            let status = match not {
+                NotStored::Unreadable | NotStored::NeedsReason => StatusCode::UNPROCESSABLE_ENTITY,
+                NotStored::OtherUnit(_) | NotStored::NotAUnit => StatusCode::FORBIDDEN,
+                NotStored::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let message = match (&not, report.failure.as_ref()) {
+                (NotStored::Unreadable, Some(issue)) => issue.message.clone(),
+                _ => not.message(&app, who),
+            };
+            let body = json!({ "accepted": false, "check": check, "message": message });
+            (status, Json(body)).into_response()
+        }
+    }
+}
+
+/// A caller who is not the department gets this.
+fn admin_only() -> Response {
+    error(
+        StatusCode::FORBIDDEN,
+        "只有组织部（管理员口令）可以查看和审核",
+    )
+}
+
+/// `GET /api/status`: `status --format json`, each unit with its submissions.
+pub async fn status(State(app): Shared, ip: ClientIp, headers: HeaderMap) -> Response {
+    let caller = match caller(&app, &headers, ip) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if caller.who() != Who::Admin {
+        return admin_only();
+    }
+    let job = app.clone();
+    match app.work.run(move || job.status()).await {
+        Ok(Ok(status)) => Json(status_json(&app, &status)).into_response(),
+        Ok(Err(why)) => error(StatusCode::INTERNAL_SERVER_ERROR, why),
+        Err(e) => work_error(e),
+    }
+}
+
+/// The status's JSON, each unit with `submissions`: every submission and its latest decision.
+pub fn status_json(app: &App, status: &crate::status::StatusReport) -> Value {
+    let mut value = serde_json::to_value(status).expect("the status serializes");
+    let log = app.log();
+    if let Some(units) = value["units"].as_array_mut() {
+        for unit in units {
+            let code = unit["code"].as_str().unwrap_or_default().to_string();
+            let submissions: Vec<Value> = (log.submissions())
+                .filter(|s| s.unit_code == code)
+                .map(|s| submission_json(s, log.review_of(s.id)))
+                .collect();
+            unit["submissions"] = Value::Array(submissions);
+        }
+    }
+    value
+}
+
+fn submission_json(s: &crate::intake_log::Submitted, review: Option<&Reviewed>) -> Value {
+    let mut value = serde_json::to_value(s).expect("a submission serializes");
+    value["decision"] = review.map_or(Value::Null, |r| r.decision.label().into());
+    value["comment"] = review.map_or(Value::Null, |r| r.comment.clone().into());
+    value["reviewed_by"] = review.map_or(Value::Null, |r| r.by.clone().into());
+    value["reviewed_at"] = review.map_or(Value::Null, |r| r.at.clone().into());
+    value
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReviewBody {
+    pub submission: u64,
+    pub decision: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// `POST /api/review`: 通过 or 退回 a submission, with a comment.
+pub async fn review(
+    State(app): Shared,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let caller = match caller(&app, &headers, ip) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if caller.who() != Who::Admin {
+        return admin_only();
+    }
+    if !csrf_ok(&caller, &headers, None) {
+        return csrf_refused();
+    }
+    let Ok(Json(body)) = body else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "请求应为 JSON：{\"submission\": 编号, \"decision\": \"通过\" 或 \"退回\", \"comment\": \"意见\"}",
+        );
+    };
+    match record_review(&app, body.submission, &body.decision, &body.comment) {
+        Ok(()) => Json(json!({ "submission": body.submission, "decision": body.decision.trim() }))
+            .into_response(),
+        Err((status, message)) => error(status, message),
+    }
+}
+
+/// Log the department's decision on submission `id`.
+pub fn record_review(
+    app: &App,
+    id: u64,
+    decision: &str,
+    comment: &str,
+) -> Result<(), (StatusCode, String)> {
+    let decision = Decision::parse(decision).ok_or((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!("审核结果“{decision}”不对，应为 通过 或 退回"),
+    ))?;
+    if !app.log().submissions().any(|s| s.id == id) {
+        return Err((StatusCode::NOT_FOUND, format!("没有第 {id} 号报送")));
+    }
+    if decision == Decision::Returned && comment.trim().is_empty() {
+        return Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "退回时请写明意见，告诉单位要改什么".to_string(),
+        ));
+    }
+    let event = Event::Reviewed(Reviewed {
+        id,
+        decision,
+        comment: comment.trim().to_string(),
+        by: super::codes::ADMIN_CODE.to_string(),
+        at: super::now_text(),
+    });
+    app.append(|_| (event, ()))
+        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    app.note(
+        "组织部",
+        "审核",
+        &format!("第 {id} 号：{}", decision.label()),
+    );
+    Ok(())
+}
+
+/// `GET /api/ledger.xlsx`: the ledger of the inbox as `taizhang ledger` builds it.
+pub async fn ledger(State(app): Shared, ip: ClientIp, headers: HeaderMap) -> Response {
+    let caller = match caller(&app, &headers, ip) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if caller.who() != Who::Admin {
+        return admin_only();
+    }
+    let job = app.clone();
+    match app.work.run(move || build_ledger(&job)).await {
+        Ok(Ok(bytes)) => {
+            app.note("组织部", "下载台账", "");
+            let day = chrono::Local::now().format("%Y-%m-%d_%H%M");
+            xlsx(bytes, &format!("台账_{day}.xlsx"))
+        }
+        Ok(Err(why)) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("台账未能生成：{why}"),
+        ),
+        Err(e) => work_error(e),
+    }
+}
+
+/// The ledger's bytes, built into a temporary file of ours in the private folder.
+pub fn build_ledger(app: &App) -> Result<Vec<u8>, String> {
+    let temp = tempfile::Builder::new()
+        .prefix("ledger-")
+        .suffix(".xlsx")
+        .tempfile_in(app.private_dir())
+        .map_err(|e| crate::os_error::sentence(&e))?;
+    let out = temp.path().to_path_buf();
+    // The ledger is saved by renaming a file of its own over ours: ours must not be there.
+    drop(temp);
+    let expect = app.expectation().map_err(|e| e.to_string())?;
+    let options = app.ledger_options(Some(&out));
+    let run = crate::ledger::RunOptions {
+        expect: &expect,
+        feedback: None,
+        progress: &|_| {},
+    };
+    let written = crate::ledger::write(app.inbox(), &out, &options, &run);
+    let bytes = written
+        .map_err(|e| e.to_string())
+        .and_then(|_| std::fs::read(&out).map_err(|e| crate::os_error::sentence(&e)));
+    let _ = std::fs::remove_file(&out);
+    bytes
+}
+
+/// `GET /api/feedback/ID`: the feedback workbook of a submission (its unit or the department).
+pub async fn feedback(
+    State(app): Shared,
+    ip: ClientIp,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<u64>,
+) -> Response {
+    let caller = match caller(&app, &headers, ip) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let who = caller.who();
+    let log = app.log();
+    let submission = log.submissions().find(|s| s.id == id).cloned();
+    let allowed = |s: &crate::intake_log::Submitted| match who {
+        Who::Admin => true,
+        Who::Unit(i) => app.options.roster.units[i].code == s.unit_code,
+    };
+    let Some(submission) = submission.filter(allowed) else {
+        return error(StatusCode::NOT_FOUND, format!("没有本单位的第 {id} 号报送"));
+    };
+    let job = app.clone();
+    let path = app.inbox().join(&submission.stored);
+    let name = submission.original_name.clone();
+    let result = app.work.run(move || {
+        let report = intake::named(&intake::check(&job, &path), &name);
+        feedback_bytes(&job, &report)
+    });
+    match result.await {
+        Ok(Some(bytes)) => {
+            app.note(&app.name_of(who), "下载反馈", &format!("第 {id} 号"));
+            xlsx(
+                bytes,
+                &crate::feedback::feedback_file_name(std::path::Path::new(
+                    &submission.original_name,
+                )),
+            )
+        }
+        Ok(None) => error(StatusCode::NOT_FOUND, "这份报表没有问题，没有反馈表"),
+        Err(e) => work_error(e),
+    }
+}
+
+/// The feedback workbook of a checked file, when it has issues.
+pub fn feedback_bytes(app: &App, report: &FileReport) -> Option<Vec<u8>> {
+    if report.issues().is_empty() {
+        return None;
+    }
+    let checked_at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
+    let mut book =
+        crate::feedback::build_feedback(report, &app.options.check.limits, &checked_at).ok()?;
+    book.save_to_buffer().ok()
+}
+
+/// A workbook download named `name` (any characters: RFC 6266's `filename*`).
+pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
+    let encoded: String = (name.bytes())
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"taizhang.xlsx\"; filename*=UTF-8''{encoded}");
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// A body over the size limit is refused by axum in English: say it in Chinese.
+pub async fn too_large_in_chinese(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let plain = (response.headers().get(header::CONTENT_TYPE))
+        .is_none_or(|t| t.to_str().is_ok_and(|t| t.starts_with("text/plain")));
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || !plain {
+        return response;
+    }
+    let message = "上传的文件超过网上报送的大小限制，请确认选的是调查表".to_string();
+    if api {
+        error(StatusCode::PAYLOAD_TOO_LARGE, message)
+    } else {
+        let page = super::html::message_page("文件太大", &message);
+        (StatusCode::PAYLOAD_TOO_LARGE, page).into_response()
+    }
+}

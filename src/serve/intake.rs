@@ -1,0 +1,354 @@
+//! Receiving, checking and storing an upload.
+//!
+//! An upload is streamed into a temporary file of ours in `INBOX/.taizhang/上传/`, named at
+//! random; only its extension is taken from the clerk's file name (letters and digits only),
+//! because the guard's message for a WPS `.et` file or a `.csv` depends on it, and the result
+//! must be the same as `taizhang check` on that file. The check is [`crate::check::check_file`]
+//! itself. On submission the file is moved, never copied over anything, to
+//! `INBOX/<单位代码>/<单位代码>_<时间>_<摘要>.<ext>` with the extension of the format the guard
+//! found in its content; then the log line is written. If the line cannot be written the file
+//! is taken back out, so the inbox never holds a submission the log does not know.
+
+use super::{App, Who};
+use crate::check::FileReport;
+use crate::intake_log::{Event, Submitted};
+use axum::extract::multipart::{Field, Multipart, MultipartError};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tempfile::NamedTempFile;
+
+/// The folder of uploads being checked, in the private folder.
+pub const UPLOADS: &str = "上传";
+/// How long a checked upload waits for its 提交.
+const PENDING_FOR: Duration = Duration::from_secs(2 * 3600);
+
+/// A file received and written to a temporary file of ours.
+#[derive(Debug)]
+pub struct Upload {
+    pub file: NamedTempFile,
+    /// The name on the clerk's computer (shown only).
+    pub original_name: String,
+    pub size: u64,
+    pub blake3: String,
+}
+
+/// The form fields of an upload: the file and the optional 说明.
+#[derive(Debug, Default)]
+pub struct Fields {
+    pub upload: Option<Upload>,
+    pub reason: Option<String>,
+    pub csrf: Option<String>,
+    pub token: Option<String>,
+    pub other: HashMap<String, String>,
+}
+
+/// Why a request's upload could not be taken.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Over `--max-upload`.
+    TooLarge,
+    /// The request was cut off or malformed.
+    Broken,
+    /// Our temporary file could not be written.
+    Disk(String),
+}
+
+impl Refusal {
+    pub fn message(&self, max_upload: u64) -> String {
+        match self {
+            Refusal::TooLarge => too_large(max_upload),
+            Refusal::Broken => "上传没有完成（网络中断或请求不完整），请重新上传".to_string(),
+            Refusal::Disk(why) => format!("服务器无法保存上传的文件：{why}"),
+        }
+    }
+}
+
+/// The 413 message.
+pub fn too_large(max_upload: u64) -> String {
+    format!(
+        "文件超过网上报送的大小限制（{} MB）；一个县的调查表通常不到 1 MB，请确认选的是调查表",
+        max_upload / (1024 * 1024)
+    )
+}
+
+/// Read the multipart fields: the file streamed to disk, the rest as short texts.
+pub async fn read_fields(app: &App, mut multipart: Multipart) -> Result<Fields, Refusal> {
+    let mut fields = Fields::default();
+    while let Some(field) = multipart.next_field().await.map_err(refusal)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let upload = receive(app, field).await?;
+            fields.upload = upload.filter(|u| u.size > 0 || !u.original_name.is_empty());
+            continue;
+        }
+        let text = field.text().await.map_err(refusal)?;
+        match name.as_str() {
+            "reason" => fields.reason = Some(text).filter(|t| !t.trim().is_empty()),
+            "csrf" => fields.csrf = Some(text),
+            "token" => fields.token = Some(text),
+            _ => {
+                fields.other.insert(name, text);
+            }
+        }
+    }
+    Ok(fields)
+}
+
+fn refusal(e: MultipartError) -> Refusal {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        Refusal::TooLarge
+    } else {
+        Refusal::Broken
+    }
+}
+
+/// Stream one file field into a temporary file, hashing as it goes.
+async fn receive(app: &App, mut field: Field<'_>) -> Result<Option<Upload>, Refusal> {
+    let original_name = field.file_name().unwrap_or_default().to_string();
+    if original_name.is_empty() {
+        // A form sent with no file chosen.
+        while field.chunk().await.map_err(refusal)?.is_some() {}
+        return Ok(None);
+    }
+    let disk = |e: std::io::Error| Refusal::Disk(crate::os_error::sentence(&e));
+    let mut file = tempfile::Builder::new()
+        .prefix("upload-")
+        .suffix(&format!(".{}", extension_of(&original_name)))
+        .tempfile_in(app.private_dir().join(UPLOADS))
+        .map_err(disk)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut size = 0u64;
+    while let Some(chunk) = field.chunk().await.map_err(refusal)? {
+        size += chunk.len() as u64;
+        if size > app.options.max_upload {
+            return Err(Refusal::TooLarge);
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).map_err(disk)?;
+    }
+    file.as_file().sync_all().map_err(disk)?;
+    Ok(Some(Upload {
+        file,
+        original_name,
+        size,
+        blake3: hasher.finalize().to_hex().to_string(),
+    }))
+}
+
+/// The extension of the clerk's file name when it is a plain one (`xlsx`, `et`, `csv`…),
+/// else `bin`: letters and digits only, so nothing of the name reaches a path but this.
+pub fn extension_of(name: &str) -> String {
+    let ext = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    let plain = !ext.is_empty() && ext.len() <= 8 && ext.bytes().all(|b| b.is_ascii_alphanumeric());
+    if plain {
+        ext
+    } else {
+        "bin".to_string()
+    }
+}
+
+/// Check an upload exactly as `taizhang check` checks a file (blocking).
+pub fn check(app: &App, path: &Path) -> FileReport {
+    let mut report = crate::check::check_file(path, &app.options.check);
+    if let Some(stage) = app.options.stage {
+        crate::stage::flag_other_stage(&mut report, stage);
+    }
+    report
+}
+
+/// Why a submission was not stored.
+#[derive(Debug)]
+pub enum NotStored {
+    /// The file could not be read at all (its file-level issue says why).
+    Unreadable,
+    /// Errors and no 说明.
+    NeedsReason,
+    /// The form is another unit's: (its unit as filled in).
+    OtherUnit(String),
+    /// Only a unit submits.
+    NotAUnit,
+    /// The disk or the log failed.
+    Failed(String),
+}
+
+impl NotStored {
+    pub fn message(&self, app: &App, who: Who) -> String {
+        match self {
+            NotStored::Unreadable => "文件无法读取，未提交；请按检查结果处理后重新上传".to_string(),
+            NotStored::NeedsReason => "报表有错误：请修改后重新上传；确需按现状提交的，请在“说明”中写明原因".to_string(),
+            NotStored::OtherUnit(theirs) => format!(
+                "这份报表填的是“{theirs}”，不是本单位（{}）的报表，未提交；请上传本单位的报表，或由该单位用自己的口令报送",
+                app.name_of(who)
+            ),
+            NotStored::NotAUnit => "组织部的口令只能检查和审核，不能代单位提交；请用该单位的口令提交".to_string(),
+            NotStored::Failed(why) => format!("服务器未能保存报表：{why}；请稍后重新提交"),
+        }
+    }
+}
+
+/// The roster unit a checked form names, when it names one other than `unit`.
+pub fn other_unit(app: &App, report: &FileReport, unit: usize) -> Option<String> {
+    let form = report.form.as_ref()?;
+    let roster = &app.options.roster;
+    let by_code = form.unit_code().and_then(|c| roster.by_code(c));
+    let by_name = form.unit_name().and_then(|n| roster.by_name(n));
+    let named = by_code.or(by_name)?;
+    (named != unit).then(|| {
+        let u = &roster.units[named];
+        format!("{}（单位代码 {}）", u.name, u.code)
+    })
+}
+
+/// Store a checked upload as a submission of `who` (blocking): moved into the unit's folder,
+/// logged. The submission's number.
+pub fn submit(
+    app: &App,
+    who: Who,
+    upload: &Upload,
+    report: &FileReport,
+    reason: Option<String>,
+) -> Result<u64, NotStored> {
+    let Who::Unit(unit) = who else {
+        return Err(NotStored::NotAUnit);
+    };
+    let Some(form) = report.form.as_ref() else {
+        return Err(NotStored::Unreadable);
+    };
+    if report.errors() > 0 && reason.is_none() {
+        return Err(NotStored::NeedsReason);
+    }
+    if let Some(theirs) = other_unit(app, report, unit) {
+        return Err(NotStored::OtherUnit(theirs));
+    }
+    let _unit_lock = app.unit_lock(unit).lock().expect("unit lock");
+    let code = &app.options.roster.units[unit].code;
+    let (stored, relative) = store(app, code, upload, &form.path)?;
+    let verdict = crate::report::verdict(&named(report, &upload.original_name));
+    let logged = app.append(|id| {
+        let event = Event::Submitted(Submitted {
+            id,
+            unit_code: code.clone(),
+            unit_name: app.options.roster.units[unit].name.clone(),
+            original_name: upload.original_name.clone(),
+            stored: relative.clone(),
+            arrived_at: super::now_text(),
+            size: upload.size,
+            blake3: upload.blake3.clone(),
+            verdict,
+            errors: report.errors(),
+            warnings: report.warnings(),
+            reason,
+        });
+        (event, id)
+    });
+    logged.map_err(|e| {
+        let _ = std::fs::remove_file(&stored);
+        NotStored::Failed(e.to_string())
+    })
+}
+
+/// Move the upload to its place in the unit's folder under a new name; (path, relative path).
+fn store(
+    app: &App,
+    code: &str,
+    upload: &Upload,
+    read_as: &Path,
+) -> Result<(PathBuf, String), NotStored> {
+    let failed = |e: std::io::Error| NotStored::Failed(crate::os_error::sentence(&e));
+    let folder_name = crate::save::safe_file_name(code);
+    let folder = app.inbox().join(&folder_name);
+    std::fs::create_dir_all(&folder).map_err(failed)?;
+    let ext = match crate::read::guard::inspect(read_as, &app.options.check.limits) {
+        Ok(format) => sniffed_extension(format),
+        Err(_) => "xlsx",
+    };
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let name = format!("{folder_name}_{stamp}_{}.{ext}", &upload.blake3[..8]);
+    let path = folder.join(&name);
+    // A hard link fails when the name is taken: nothing is ever written over.
+    std::fs::hard_link(upload.file.path(), &path).map_err(failed)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
+    }
+    Ok((path, format!("{folder_name}/{name}")))
+}
+
+fn sniffed_extension(format: crate::read::guard::Format) -> &'static str {
+    use crate::read::guard::Format;
+    match format {
+        Format::Xlsx => "xlsx",
+        Format::Xls => "xls",
+        Format::Ods => "ods",
+        Format::Xlsb => "xlsb",
+    }
+}
+
+/// The report as the clerk should see it: under the name of their file, not ours.
+pub fn named(report: &FileReport, original_name: &str) -> FileReport {
+    FileReport {
+        path: PathBuf::from(original_name),
+        ..report.clone()
+    }
+}
+
+/// Uploads checked on a page and waiting for their 提交, by a random token.
+#[derive(Default)]
+pub struct Pending {
+    uploads: Mutex<HashMap<String, Checked>>,
+}
+
+/// A checked upload.
+pub struct Checked {
+    pub who: Who,
+    pub upload: Upload,
+    pub report: FileReport,
+    at: Instant,
+}
+
+impl Pending {
+    /// Keep `upload` for its 提交; its token. Old ones are dropped (their files removed).
+    pub fn keep(&self, who: Who, upload: Upload, report: FileReport) -> Option<String> {
+        let token = super::codes::hex(&super::codes::random_bytes::<16>().ok()?);
+        let mut uploads = self.uploads.lock().expect("pending lock");
+        uploads.retain(|_, c| c.at.elapsed() < PENDING_FOR);
+        let checked = Checked {
+            who,
+            upload,
+            report,
+            at: Instant::now(),
+        };
+        uploads.insert(token.clone(), checked);
+        Some(token)
+    }
+
+    /// Take the upload of `token` when it is `who`'s.
+    pub fn take(&self, token: &str, who: Who) -> Option<Checked> {
+        let mut uploads = self.uploads.lock().expect("pending lock");
+        if uploads.get(token)?.who != who {
+            return None;
+        }
+        uploads.remove(token)
+    }
+
+    /// Put an upload back (its 提交 was refused and may be tried again with a 说明).
+    pub fn put_back(&self, token: &str, checked: Checked) {
+        self.uploads
+            .lock()
+            .expect("pending lock")
+            .insert(token.to_string(), checked);
+    }
+
+    /// Run `f` on the upload of `token` when it is `who`'s.
+    pub fn with<T>(&self, token: &str, who: Who, f: impl FnOnce(&Checked) -> T) -> Option<T> {
+        let uploads = self.uploads.lock().expect("pending lock");
+        uploads.get(token).filter(|c| c.who == who).map(f)
+    }
+}

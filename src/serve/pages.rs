@@ -1,0 +1,370 @@
+//! The pages: sign-in, the township's page, the department's page.
+//!
+//! Plain HTML forms (multipart for uploads) posting to these routes; each state-changing form
+//! carries the session's CSRF token. After a change the browser is sent on with a redirect
+//! (303), so reloading a page never submits twice.
+
+use super::api::{self, ip_text, work_error};
+use super::auth::{ClientIp, Session};
+use super::html::{self, CheckView, Notice};
+use super::intake::{self, NotStored};
+use super::{App, Who};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Form, Multipart, Path as UrlPath, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::Markup;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+type Shared = State<Arc<App>>;
+
+fn page(status: StatusCode, markup: Markup) -> Response {
+    (status, Html(markup.into_string())).into_response()
+}
+
+/// The caller's session, or a redirect to the sign-in page.
+fn session(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
+    app.auth
+        .session(headers)
+        .map(|(_, s)| s)
+        .ok_or_else(|| Redirect::to("/").into_response())
+}
+
+/// A form's CSRF token must be the session's.
+fn csrf_checked(session: &Session, token: Option<&str>) -> Result<(), Response> {
+    if token == Some(session.csrf.as_str()) {
+        return Ok(());
+    }
+    let message = "页面已过期（或请求不是从本系统的页面发出的），请返回首页重新操作";
+    Err(page(
+        StatusCode::FORBIDDEN,
+        html::message_page("请重新操作", message),
+    ))
+}
+
+/// `GET /`: the sign-in page, or the caller's own page.
+pub async fn home(State(app): Shared, headers: HeaderMap) -> Response {
+    match app.auth.session(&headers).map(|(_, s)| s.who) {
+        Some(Who::Admin) => Redirect::to("/admin").into_response(),
+        Some(Who::Unit(_)) => Redirect::to("/unit").into_response(),
+        None => page(StatusCode::OK, html::sign_in(None)),
+    }
+}
+
+/// `POST /signin`: a right code starts a session.
+pub async fn sign_in(
+    State(app): Shared,
+    ip: ClientIp,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let code = form.get("code").map(String::as_str).unwrap_or_default();
+    match app.auth.try_code(&app.codes, code, ip.0) {
+        Ok(who) => {
+            let Ok(token) = app.auth.start(who) else {
+                return page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    html::sign_in(Some("服务器无法生成登录凭据，请稍后再试")),
+                );
+            };
+            app.note(&app.name_of(who), "登录", &ip_text(ip));
+            let mut response = Redirect::to("/").into_response();
+            if let Ok(value) = app.auth.set_cookie(&token).parse() {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(refused) => {
+            app.note("?", "口令错误", &ip_text(ip));
+            let status = api::refused_status(&refused);
+            page(status, html::sign_in(Some(&refused.message())))
+        }
+    }
+}
+
+/// `POST /signout`.
+pub async fn sign_out(
+    State(app): Shared,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Some((token, session)) = app.auth.session(&headers) {
+        if form.get("csrf") == Some(&session.csrf) {
+            app.auth.end(&token);
+        }
+    }
+    let mut response = Redirect::to("/").into_response();
+    if let Ok(value) = app.auth.clear_cookie().parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The unit of a township session, or a redirect.
+fn unit_session(app: &App, headers: &HeaderMap) -> Result<(Session, usize), Response> {
+    let session = session(app, headers)?;
+    match session.who {
+        Who::Unit(i) => Ok((session, i)),
+        Who::Admin => Err(Redirect::to("/admin").into_response()),
+    }
+}
+
+/// `GET /unit`: upload form and history.
+pub async fn unit_page(
+    State(app): Shared,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let (session, unit) = match unit_session(&app, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let flash = query
+        .get("done")
+        .map(|id| format!("已提交（第 {id} 号）。组织部审核后，结果会显示在下面的报送记录中。"));
+    let top = flash.as_deref().map(Notice::Done);
+    let markup = html::unit_page(&app, unit, &session.csrf, top, None, &app.log());
+    page(StatusCode::OK, markup)
+}
+
+/// `POST /unit/check`: check the upload and show the result with the 提交 form.
+pub async fn unit_check(
+    State(app): Shared,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (session, unit) = match unit_session(&app, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let fields = match read_upload(&app, multipart).await {
+        Ok(f) => f,
+        Err(message) => return unit_error(&app, &session, unit, &message),
+    };
+    if let Err(r) = csrf_checked(&session, fields.csrf.as_deref()) {
+        return r;
+    }
+    let Some(upload) = fields.upload else {
+        return unit_error(&app, &session, unit, "请先选择要上传的调查表文件");
+    };
+    let job = app.clone();
+    let checked = app.work.run(move || {
+        let report = intake::check(&job, upload.file.path());
+        (upload, report)
+    });
+    let (upload, report) = match checked.await {
+        Ok(done) => done,
+        Err(e) => return unit_error(&app, &session, unit, &work_message(e)),
+    };
+    let shown = intake::named(&report, &upload.original_name);
+    app.note(&app.name_of(session.who), "检查", &upload.original_name);
+    let token = app.pending.keep(session.who, upload, report);
+    let view = CheckView {
+        report: &shown,
+        token: token.as_deref(),
+        message: None,
+    };
+    let markup = html::unit_page(&app, unit, &session.csrf, None, Some(view), &app.log());
+    page(StatusCode::OK, markup)
+}
+
+async fn read_upload(
+    app: &App,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<intake::Fields, String> {
+    let multipart = multipart.map_err(|_| "请从页面上的表单上传文件".to_string())?;
+    intake::read_fields(app, multipart)
+        .await
+        .map_err(|r| r.message(app.options.max_upload))
+}
+
+fn work_message(e: super::work::WorkError) -> String {
+    match e {
+        super::work::WorkError::Busy => super::work::BUSY.to_string(),
+        super::work::WorkError::Failed => "服务器内部错误，请稍后再试".to_string(),
+    }
+}
+
+/// The township's page with an error at the top.
+fn unit_error(app: &App, session: &Session, unit: usize, message: &str) -> Response {
+    let top = Some(Notice::Problem(message));
+    let markup = html::unit_page(app, unit, &session.csrf, top, None, &app.log());
+    page(StatusCode::UNPROCESSABLE_ENTITY, markup)
+}
+
+/// `POST /unit/submit`: store the checked upload.
+pub async fn unit_submit(
+    State(app): Shared,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let (session, unit) = match unit_session(&app, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let fields = match read_upload(&app, multipart).await {
+        Ok(f) => f,
+        Err(message) => return unit_error(&app, &session, unit, &message),
+    };
+    if let Err(r) = csrf_checked(&session, fields.csrf.as_deref()) {
+        return r;
+    }
+    let token = fields.token.unwrap_or_default();
+    let Some(checked) = app.pending.take(&token, session.who) else {
+        return unit_error(&app, &session, unit, "检查结果已过期或已提交，请重新上传");
+    };
+    let (job, who, reason) = (app.clone(), session.who, fields.reason);
+    let stored = app.work.run(move || {
+        let stored = intake::submit(&job, who, &checked.upload, &checked.report, reason);
+        (checked, stored)
+    });
+    let (checked, stored) = match stored.await {
+        Ok(done) => done,
+        Err(e) => return unit_error(&app, &session, unit, &work_message(e)),
+    };
+    match stored {
+        Ok(id) => {
+            app.note(
+                &app.name_of(who),
+                "提交",
+                &format!("第 {id} 号：{}", checked.upload.original_name),
+            );
+            Redirect::to(&format!("/unit?done={id}")).into_response()
+        }
+        Err(not) => refused_submission(&app, &session, unit, &token, checked, &not),
+    }
+}
+
+/// The check shown again with why it was not stored; the upload kept for another try.
+fn refused_submission(
+    app: &App,
+    session: &Session,
+    unit: usize,
+    token: &str,
+    checked: intake::Checked,
+    not: &NotStored,
+) -> Response {
+    let shown = intake::named(&checked.report, &checked.upload.original_name);
+    let status = match not {
+        NotStored::OtherUnit(_) | NotStored::NotAUnit => StatusCode::FORBIDDEN,
+        NotStored::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let retry = matches!(not, NotStored::NeedsReason | NotStored::Failed(_));
+    let view = CheckView {
+        report: &shown,
+        token: retry.then_some(token),
+        message: Some(not.message(app, session.who)),
+    };
+    let markup = html::unit_page(app, unit, &session.csrf, None, Some(view), &app.log());
+    if retry {
+        app.pending.put_back(token, checked);
+    }
+    page(status, markup)
+}
+
+/// `GET /unit/pending/TOKEN/feedback`: the feedback of a checked, not yet submitted upload.
+pub async fn pending_feedback(
+    State(app): Shared,
+    headers: HeaderMap,
+    UrlPath(token): UrlPath<String>,
+) -> Response {
+    let session = match session(&app, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let report = app.pending.with(&token, session.who, |c| {
+        intake::named(&c.report, &c.upload.original_name)
+    });
+    let Some(report) = report else {
+        return page(
+            StatusCode::NOT_FOUND,
+            html::message_page(
+                "找不到检查结果",
+                "检查结果已过期或已提交，请重新上传后下载反馈表",
+            ),
+        );
+    };
+    let name = crate::feedback::feedback_file_name(&report.path);
+    let job = app.clone();
+    match app
+        .work
+        .run(move || api::feedback_bytes(&job, &report))
+        .await
+    {
+        Ok(Some(bytes)) => api::xlsx(bytes, &name),
+        Ok(None) => page(
+            StatusCode::NOT_FOUND,
+            html::message_page("没有反馈", "这份报表没有问题，不需要反馈表"),
+        ),
+        Err(e) => work_error(e),
+    }
+}
+
+/// The department's session, or a redirect.
+fn admin_session(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
+    let session = session(app, headers)?;
+    match session.who {
+        Who::Admin => Ok(session),
+        Who::Unit(_) => Err(Redirect::to("/unit").into_response()),
+    }
+}
+
+/// `GET /admin`: 报送情况 and the submissions.
+pub async fn admin_page(
+    State(app): Shared,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let session = match admin_session(&app, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let job = app.clone();
+    let status = match app.work.run(move || job.status()).await {
+        Ok(Ok(status)) => status,
+        Ok(Err(why)) => {
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                html::message_page("无法汇总", &why),
+            )
+        }
+        Err(e) => {
+            return page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                html::message_page("请稍后再试", &work_message(e)),
+            )
+        }
+    };
+    let flash = query
+        .get("reviewed")
+        .map(|id| format!("已记录对第 {id} 号报送的审核意见，该单位的页面上立即可以看到。"));
+    let markup = html::admin_page(&app, &status, &app.log(), &session.csrf, flash.as_deref());
+    page(StatusCode::OK, markup)
+}
+
+/// `POST /admin/review`: 通过 / 退回 from the department's page.
+pub async fn admin_review(
+    State(app): Shared,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let session = match admin_session(&app, &headers) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = csrf_checked(&session, form.get("csrf").map(String::as_str)) {
+        return r;
+    }
+    let field = |k: &str| form.get(k).map(String::as_str).unwrap_or_default();
+    let Ok(id) = field("submission").parse::<u64>() else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            html::message_page("审核未记录", "缺少报送编号"),
+        );
+    };
+    match api::record_review(&app, id, field("decision"), field("comment")) {
+        Ok(()) => Redirect::to(&format!("/admin?reviewed={id}")).into_response(),
+        Err((status, message)) => page(status, html::message_page("审核未记录", &message)),
+    }
+}
