@@ -13,6 +13,7 @@ mod print;
 mod properties;
 mod roster;
 mod samples;
+mod serve;
 mod stage;
 mod status;
 mod support;
