@@ -32,6 +32,7 @@ textarea{width:100%;box-sizing:border-box}
 .error{background:#fee2e2;border:1px solid #ef4444;padding:8px 12px;margin-bottom:12px}
 .muted{color:#6b7280;font-size:13px}
 tr.e td.sev{color:#b91c1c;font-weight:bold} tr.w td.sev{color:#92400e}
+td.nw,th{white-space:nowrap}
 td.num{text-align:right}
 .tiles span{display:inline-block;border:1px solid #d1d5db;padding:6px 12px;margin:0 8px 8px 0;background:#f9fafb}
 .tiles b{font-size:18px}
@@ -137,6 +138,7 @@ pub fn unit_page(
         Some((&name, csrf)),
         html! {
             (notice(top))
+        (returned(log, &roster_unit.code))
             @if let Some(check) = &check { (check_section(check, csrf)) }
             section {
                 h2 { "上传调查表" }
@@ -199,14 +201,25 @@ fn issues_table(report: &FileReport) -> Markup {
             tr { th { "级别" } th { "工作表" } th { "单元格" } th { "列" } th { "填写内容" } th { "问题" } }
             @for issue in report.issues() {
                 tr class=(if issue.is_error() { "e" } else { "w" }) {
-                    td.sev { (issue.severity.label()) " " (issue.code.id()) }
-                    td { (issue.sheet) }
-                    td { (issue.cell.as_deref().unwrap_or("")) }
-                    td { (crate::report::field_header(issue.field)) }
+                    td.sev.nw { (issue.severity.label()) " " (issue.code.id()) }
+                    td.nw { (issue.sheet) }
+                    td.nw { (issue.cell.as_deref().unwrap_or("")) }
+                    td.nw { (crate::report::field_header(issue.field)) }
                     td { (issue.value.as_deref().unwrap_or("")) }
                     td { (issue.message) }
                 }
             }
+        }
+    }
+}
+
+/// When the unit's latest submission was returned: what the department said, on top.
+fn returned(log: &Log, code: &str) -> Markup {
+    let latest = log.submissions().filter(|s| s.unit_code == code).last();
+    let review = latest.and_then(|s| Some((s, log.review_of(s.id)?)));
+    html! {
+        @if let Some((s, r)) = review.filter(|(_, r)| r.decision == crate::intake_log::Decision::Returned) {
+            div.error { "组织部退回了第 " (s.id) " 号报送（" (s.original_name) "）：" (r.comment) "。请修改后重新上传提交。" }
         }
     }
 }
@@ -264,13 +277,7 @@ fn decision(log: &Log, id: u64) -> Markup {
 }
 
 /// The department's page: 报送情况 and every unit's submissions with review forms.
-pub fn admin_page(
-    app: &App,
-    status: &StatusReport,
-    log: &Log,
-    csrf: &str,
-    flash: Option<&str>,
-) -> Markup {
+pub fn admin_page(status: &StatusReport, log: &Log, csrf: &str, flash: Option<&str>) -> Markup {
     let t = &status.totals;
     html! {
         (layout("组织部", Some(("组织部（管理员）", csrf)), html! {
@@ -288,27 +295,43 @@ pub fn admin_page(
                     span { "逾期 " b.bad { (t.late) } }
                 }
                 p { a.button href="/api/ledger.xlsx" { "下载当前台账" } " " span.muted { "与在本机运行 taizhang ledger 收件文件夹 得到的台账相同" } }
-                (board(status))
+                (board(status, log))
             }
             section {
-                h2 { "各单位的报送（最新在前）" }
-                @for unit in &status.units { (unit_submissions(app, unit, log, csrf)) }
+                h2 { "网上报送记录（最新在前）" }
+                @for unit in status.units.iter().filter(|u| log.submissions().any(|s| s.unit_code == u.code)) {
+                    (unit_submissions(unit, log, csrf))
+                }
+                @if log.submissions().next().is_none() { p.muted { "还没有单位在网上提交。" } }
+                p.muted { "直接放入收件文件夹的报表同样计入上面的报送情况和台账。" }
             }
         }))
     }
 }
 
-fn board(status: &StatusReport) -> Markup {
+fn board(status: &StatusReport, log: &Log) -> Markup {
+    // A file submitted on the web is shown by the name the unit gave it.
+    let shown = |file: &str| match log
+        .submissions()
+        .find(|s| s.stored == file.replace('\\', "/"))
+    {
+        Some(s) => format!("{}（网上第 {} 号）", s.original_name, s.id),
+        None => file.to_string(),
+    };
     html! {
         table {
             tr { th { "单位代码" } th { "单位名称" } th { "报送状态" } th { "期限" } th { "文件" } th { "党组织" } th { "错误" } th { "警告" } th { "审核" } }
             @for u in &status.units {
                 tr {
                     td { (u.code) }
-                    td { a href={ "#u-" (u.code) } { (u.name) } }
-                    td class=(state_class(u.state)) { (u.state_label) }
-                    td class=(if u.late { "bad" } else { "" }) { (status.unit_deadline(u)) }
-                    td { (u.file.as_deref().unwrap_or("")) }
+                    td {
+                        @if log.submissions().any(|s| s.unit_code == u.code) {
+                            a href={ "#u-" (u.code) } { (u.name) }
+                        } @else { (u.name) }
+                    }
+                    td class={ "nw " (state_class(u.state)) } { (u.state_label) }
+                    td class=(if u.late { "nw bad" } else { "nw" }) { (status.unit_deadline(u)) }
+                    td { (u.file.as_deref().map(shown).unwrap_or_default()) }
                     td.num { @if u.state != State::Missing { (u.organizations) } }
                     td.num { @if u.state != State::Missing { (u.errors) } }
                     td.num { @if u.state != State::Missing { (u.warnings) } }
@@ -327,35 +350,29 @@ fn state_class(state: State) -> &'static str {
     }
 }
 
-fn unit_submissions(app: &App, unit: &UnitStatus, log: &Log, csrf: &str) -> Markup {
-    let mine: Vec<&Submitted> = log
-        .submissions()
+fn unit_submissions(unit: &UnitStatus, log: &Log, csrf: &str) -> Markup {
+    let mine: Vec<&Submitted> = (log.submissions())
         .filter(|s| s.unit_code == unit.code)
         .collect();
-    let _ = app;
     html! {
         h3 id={ "u-" (unit.code) } style="font-size:15px;margin:14px 0 6px 0" { (unit.name) " " span.muted { (unit.code) } }
-        @if mine.is_empty() {
-            p.muted { "网上没有提交。" }
-        } @else {
-            table {
-                tr { th { "编号" } th { "提交时间" } th { "文件" } th { "检查结果" } th { "说明" } th { "审核" } th { "通过 / 退回" } }
-                @for s in mine.iter().rev() {
-                    tr {
-                        td.num { (s.id) }
-                        td { (s.arrived_at) }
-                        td { (s.original_name) br; @if s.errors + s.warnings > 0 { a href={ "/api/feedback/" (s.id) } { "反馈表" } } }
-                        td { (counts(s)) }
-                        td { (s.reason.as_deref().unwrap_or("")) }
-                        td { (decision(log, s.id)) }
-                        td.small {
-                            form method="post" action="/admin/review" {
-                                input type="hidden" name="csrf" value=(csrf);
-                                input type="hidden" name="submission" value=(s.id);
-                                input type="text" name="comment" placeholder="意见（退回时必填）" size="18";
-                                " " button type="submit" name="decision" value="通过" { "通过" }
-                                " " button.plain type="submit" name="decision" value="退回" { "退回" }
-                            }
+        table {
+            tr { th { "编号" } th { "提交时间" } th { "文件" } th { "检查结果" } th { "说明" } th { "审核" } th { "通过 / 退回" } }
+            @for s in mine.iter().rev() {
+                tr {
+                    td.num { (s.id) }
+                    td.nw { (s.arrived_at) }
+                    td { (s.original_name) br; @if s.errors + s.warnings > 0 { a href={ "/api/feedback/" (s.id) } { "反馈表" } } }
+                    td.nw { (counts(s)) }
+                    td { (s.reason.as_deref().unwrap_or("")) }
+                    td { (decision(log, s.id)) }
+                    td.small.nw {
+                        form method="post" action="/admin/review" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="submission" value=(s.id);
+                            input type="text" name="comment" placeholder="意见（退回时必填）" size="18";
+                            " " button type="submit" name="decision" value="通过" { "通过" }
+                            " " button.plain type="submit" name="decision" value="退回" { "退回" }
                         }
                     }
                 }

@@ -153,11 +153,15 @@ pub fn extension_of(name: &str) -> String {
     }
 }
 
-/// Check an upload exactly as `taizhang check` checks a file (blocking).
+/// Check an upload exactly as `taizhang check` checks a file (blocking): with
+/// `--stage` (or a `--deadline`, which names the round due by it) as `check --stage` does, so
+/// a return of the other round is told so before it is sent (E406).
 pub fn check(app: &App, path: &Path) -> FileReport {
+    use crate::stage::StageRule;
     let mut report = crate::check::check_file(path, &app.options.check);
-    if let Some(stage) = app.options.stage {
-        crate::stage::flag_other_stage(&mut report, stage);
+    let given = app.options.stage.map(StageRule::Given);
+    if let Some(rule) = given.or(app.options.deadline.map(StageRule::Deadline)) {
+        crate::stage::flag_not_collected(&mut report, &rule.decide([]));
     }
     report
 }

@@ -339,7 +339,7 @@ pub async fn admin_page(
     let flash = query
         .get("reviewed")
         .map(|id| format!("已记录对第 {id} 号报送的审核意见，该单位的页面上立即可以看到。"));
-    let markup = html::admin_page(&app, &status, &app.log(), &session.csrf, flash.as_deref());
+    let markup = html::admin_page(&status, &app.log(), &session.csrf, flash.as_deref());
     page(StatusCode::OK, markup)
 }
 
