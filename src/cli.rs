@@ -170,7 +170,7 @@ pub struct ServeArgs {
     /// 报送口令表（.xlsx）：首次启动时生成，交各单位；默认在收件文件夹旁（收件文件夹名_报送口令.xlsx）
     #[arg(long, value_name = "口令表")]
     pub codes: Option<PathBuf>,
-    /// 上传文件的大小上限，单位 MB（默认 20）
+    /// 上传文件的大小上限，单位 MB（1 至 100）
     #[arg(long = "max-upload", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100), value_name = "MB")]
     pub max_upload: u64,
     /// HTTPS 证书文件（PEM），与 --tls-key 同用
