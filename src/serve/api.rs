@@ -469,20 +469,32 @@ pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
     response
 }
 
-/// A body over the size limit is refused by axum in English: say it in Chinese.
-pub async fn too_large_in_chinese(request: Request, next: Next) -> Response {
+/// Every response: a body over the size limit (which axum refuses in English) said in
+/// Chinese, and headers that keep pages out of frames, caches and MIME guessing.
+pub async fn finish_response(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let plain = (response.headers().get(header::CONTENT_TYPE))
         .is_none_or(|t| t.to_str().is_ok_and(|t| t.starts_with("text/plain")));
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || !plain {
-        return response;
-    }
-    let message = "上传的文件超过网上报送的大小限制，请确认选的是调查表".to_string();
-    if api {
-        error(StatusCode::PAYLOAD_TOO_LARGE, message)
+    let mut response = if response.status() == StatusCode::PAYLOAD_TOO_LARGE && plain {
+        let message = "上传的文件超过网上报送的大小限制，请确认选的是调查表";
+        if api {
+            error(StatusCode::PAYLOAD_TOO_LARGE, message)
+        } else {
+            let page = super::html::message_page("文件太大", message).into_string();
+            (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(page)).into_response()
+        }
     } else {
-        let page = super::html::message_page("文件太大", &message);
-        (StatusCode::PAYLOAD_TOO_LARGE, page).into_response()
+        response
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
     }
+    response
 }

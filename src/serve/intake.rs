@@ -24,6 +24,28 @@ use tempfile::NamedTempFile;
 pub const UPLOADS: &str = "上传";
 /// How long a checked upload waits for its 提交.
 const PENDING_FOR: Duration = Duration::from_secs(2 * 3600);
+/// Checked uploads kept per unit (a clerk checks a few versions before sending one); older
+/// ones are dropped, so nobody fills the disk by checking.
+const PENDING_PER_CALLER: usize = 5;
+
+/// Remove the uploads and ledgers of ours in `dir` that a stopped server left (older than
+/// [`crate::output::STALE_TEMP`]: a younger one may belong to another server on this inbox).
+pub fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let ours = name.starts_with("upload-") || name.starts_with("ledger-");
+        let old = (entry.metadata().ok())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > crate::output::STALE_TEMP);
+        if ours && old && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// A file received and written to a temporary file of ours.
 #[derive(Debug)]
@@ -323,6 +345,15 @@ impl Pending {
         let token = super::codes::hex(&super::codes::random_bytes::<16>().ok()?);
         let mut uploads = self.uploads.lock().expect("pending lock");
         uploads.retain(|_, c| c.at.elapsed() < PENDING_FOR);
+        let mut mine: Vec<(Instant, String)> = (uploads.iter())
+            .filter(|(_, c)| c.who == who)
+            .map(|(token, c)| (c.at, token.clone()))
+            .collect();
+        mine.sort();
+        let surplus = (mine.len() + 1).saturating_sub(PENDING_PER_CALLER);
+        for (_, token) in mine.into_iter().take(surplus) {
+            uploads.remove(&token);
+        }
         let checked = Checked {
             who,
             upload,

@@ -144,7 +144,8 @@ impl App {
                 source,
             })?;
         }
-        crate::output::remove_stale_temps(&private.join(intake::UPLOADS));
+        intake::remove_leftovers(&private.join(intake::UPLOADS));
+        intake::remove_leftovers(&private);
         let (codes, issued) = codes::Codes::ensure(&private, &options.roster, &options.codes)?;
         let log = Log::load(&options.inbox)?;
         let app = App {
@@ -281,7 +282,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/ledger.xlsx", get(api::ledger))
         .route("/api/feedback/{id}", get(api::feedback))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(axum::middleware::from_fn(api::too_large_in_chinese))
+        .layer(axum::middleware::from_fn(api::finish_response))
         .with_state(app)
 }
 
