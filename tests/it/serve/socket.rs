@@ -95,3 +95,91 @@ fn the_program_serves_on_loopback_and_stops_on_ctrl_c() {
         child.wait().unwrap();
     }
 }
+
+/// Start `taizhang serve` with `extra` arguments; the child and its address.
+fn start(setup: &Setup, extra: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taizhang"))
+        .arg("serve")
+        .arg(&setup.inbox)
+        .arg("--roster")
+        .arg(&setup.roster)
+        .arg("--codes")
+        .arg(&setup.codes)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines {
+        let line = line.unwrap();
+        if let Some(rest) = line.split_once("网上报送已开启：https://") {
+            return (child, rest.1.split('/').next().unwrap().to_string());
+        }
+    }
+    let _ = child.kill();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    panic!("the server did not start: {stderr}");
+}
+
+#[test]
+fn with_a_certificate_it_serves_https_and_its_cookie_is_secure() {
+    let setup = Setup::new();
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert_path, key_path) = (setup.file("证书.pem"), setup.file("私钥.pem"));
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, signing_key.serialize_pem()).unwrap();
+    let args = [
+        std::ffi::OsStr::new("--tls-cert"),
+        cert_path.as_os_str(),
+        std::ffi::OsStr::new("--tls-key"),
+        key_path.as_os_str(),
+    ];
+    let (mut child, address) = start(&setup, &args);
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.der().clone()).unwrap();
+    let config = std::sync::Arc::new(
+        rustls::ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    );
+    let exchange_tls = |request: &str| {
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let connection = rustls::ClientConnection::new(config.clone(), name).unwrap();
+        let socket = TcpStream::connect(&address).unwrap();
+        socket
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let mut tls = rustls::StreamOwned::new(connection, socket);
+        tls.write_all(request.as_bytes()).unwrap();
+        let mut reply = Vec::new();
+        let _ = tls.read_to_end(&mut reply);
+        String::from_utf8_lossy(&reply).to_string()
+    };
+    let page = exchange_tls("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("报送口令"), "{page}");
+    let body = format!("code={}", setup.code_of("组织部"));
+    let request = format!(
+        "POST /signin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let signed_in = exchange_tls(&request);
+    let cookie = (signed_in.lines())
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("{signed_in}"));
+    assert!(
+        cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
