@@ -297,14 +297,31 @@ fn store(
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let name = format!("{folder_name}_{stamp}_{}.{ext}", &upload.blake3[..8]);
     let path = folder.join(&name);
-    // A hard link fails when the name is taken: nothing is ever written over.
-    std::fs::hard_link(upload.file.path(), &path).map_err(failed)?;
+    // A hard link fails when the name is taken: nothing is ever written over. Where links
+    // are not to be had (FAT, some network drives), a copy into a file that must be new.
+    if std::fs::hard_link(upload.file.path(), &path).is_err() {
+        copy_new(upload.file.path(), &path).map_err(failed)?;
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
     }
     Ok((path, format!("{folder_name}/{name}")))
+}
+
+/// Copy `from` into a new file `to` (never one that exists), synced.
+fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut target = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(to)?;
+    let copied =
+        std::io::copy(&mut std::fs::File::open(from)?, &mut target).and_then(|_| target.sync_all());
+    if copied.is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+    copied
 }
 
 fn sniffed_extension(format: crate::read::guard::Format) -> &'static str {

@@ -2,6 +2,7 @@
 //! once over a real loopback socket with the program itself.
 
 mod flows;
+mod inbox;
 mod socket;
 
 use axum::body::Body;

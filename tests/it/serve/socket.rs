@@ -96,7 +96,7 @@ fn the_program_serves_on_loopback_and_stops_on_ctrl_c() {
     }
 }
 
-/// Start `taizhang serve` with `extra` arguments; the child and its address.
+/// Start `taizhang serve` with `extra` arguments; the child and its HTTPS address.
 fn start(setup: &Setup, extra: &[&std::ffi::OsStr]) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_taizhang"))
         .arg("serve")
@@ -108,25 +108,23 @@ fn start(setup: &Setup, extra: &[&std::ffi::OsStr]) -> (std::process::Child, Str
         .args(["--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines {
-        let line = line.unwrap();
-        if let Some(rest) = line.split_once("网上报送已开启：https://") {
-            return (child, rest.1.split('/').next().unwrap().to_string());
-        }
+    let address = https_address(child.stdout.take().unwrap());
+    if address.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not start over HTTPS");
     }
-    let _ = child.kill();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    panic!("the server did not start: {stderr}");
+    (child, address.unwrap())
+}
+
+/// The address the server says it listens at over HTTPS.
+fn https_address(stdout: std::process::ChildStdout) -> Option<String> {
+    (BufReader::new(stdout).lines().map_while(Result::ok))
+        .find_map(|line| Some(line.split_once("网上报送已开启：https://")?.1.to_string()))
+        .map(|rest| rest.split('/').next().unwrap_or_default().to_string())
 }
 
 #[test]
