@@ -510,6 +510,9 @@ impl StatusReport {
         if !unit.superseded.is_empty() {
             let _ = write!(file, "（替代了 {} 个旧文件）", unit.superseded.len());
         }
+        if let Some(review) = &unit.review {
+            let _ = write!(file, "（{review}）");
+        }
         format!(
             "{}  {}  {}  {counts}  {}  {file}",
             pad(&unit.code, code_width),

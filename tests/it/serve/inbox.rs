@@ -276,3 +276,78 @@ async fn the_logged_arrival_time_decides_lateness_in_status() {
     let tomorrow = (chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string();
     assert_eq!(status(&tomorrow)["late"], false);
 }
+
+#[test]
+fn watch_reads_the_log_for_lateness_and_decisions() {
+    use std::sync::atomic::Ordering;
+    use taizhang::intake_log::{append, Decision, Event, Reviewed, Submitted};
+    let setup = Setup::new();
+    // Filled in before the deadline, arrived on the web the day after it, then returned.
+    let folder = setup.inbox.join(BAIMA);
+    std::fs::create_dir_all(&folder).unwrap();
+    let bytes = FormBuilder::new()
+        .orgs(1)
+        .stage("摸底")
+        .filled_on(taizhang::builder::Cell::date(2025, 12, 20))
+        .to_bytes()
+        .unwrap();
+    std::fs::write(folder.join("网上.xlsx"), &bytes).unwrap();
+    let submitted = Submitted {
+        id: 1,
+        unit_code: BAIMA.into(),
+        unit_name: "白马镇".into(),
+        original_name: "白马镇.xlsx".into(),
+        stored: format!("{BAIMA}/网上.xlsx"),
+        arrived_at: "2026-01-02 09:00:00".into(),
+        size: bytes.len() as u64,
+        blake3: blake3::hash(&bytes).to_hex().to_string(),
+        verdict: String::new(),
+        errors: 0,
+        warnings: 0,
+        reason: None,
+    };
+    append(&setup.inbox, &Event::Submitted(submitted)).unwrap();
+    let review = Reviewed {
+        id: 1,
+        decision: Decision::Returned,
+        comment: "请补报两新组织".into(),
+        by: "组织部".into(),
+        at: "2026-01-03 10:00:00".into(),
+    };
+    append(&setup.inbox, &Event::Reviewed(review)).unwrap();
+    let ledger = setup.file("台账.xlsx");
+    let mut options = taizhang::watch::WatchOptions::new(setup.inbox.clone(), ledger.clone());
+    options.roster = Some(taizhang::roster::Roster::load(&setup.roster).unwrap());
+    options.deadline = chrono::NaiveDate::from_ymd_opt(2026, 1, 1);
+    options.timeout = Some(std::time::Duration::from_secs(60));
+    let stop = options.stop.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        taizhang::watch::watch(&options, &mut |line| {
+            let _ = tx.send(line);
+        })
+    });
+    let started = std::iter::from_fn(|| rx.recv_timeout(std::time::Duration::from_secs(30)).ok())
+        .find(|line| line.contains("开始监视"));
+    assert!(started.is_some(), "watch started");
+    stop.store(true, Ordering::SeqCst);
+    worker.join().unwrap().unwrap();
+    let status = sheets(&ledger)
+        .into_iter()
+        .find(|(name, _)| name == "报送情况")
+        .unwrap()
+        .1;
+    let baima = status
+        .iter()
+        .find(|row| row.first() == Some(&Data::String(BAIMA.into())))
+        .unwrap();
+    let text = format!("{baima:?}");
+    assert!(
+        text.contains("逾期报送"),
+        "late by the logged arrival: {text}"
+    );
+    assert!(
+        text.contains("网上报送审核：退回（请补报两新组织）"),
+        "{text}"
+    );
+}
