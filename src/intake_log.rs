@@ -196,11 +196,28 @@ pub fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<(), LogError>
     };
     let mut file = std::fs::OpenOptions::new()
         .create(true)
+        .read(true)
         .append(true)
         .open(path)
         .map_err(write)?;
+    // A line cut short by a power cut must not swallow this one: start on a line of its own.
+    if !ends_a_line(&mut file).map_err(write)? {
+        line.insert(0, '\n');
+    }
     file.write_all(line.as_bytes()).map_err(write)?;
     file.sync_data().map_err(write)
+}
+
+/// Whether `file` is empty or ends with a line break.
+fn ends_a_line(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(true);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
 }
 
 /// The arrivals the log of `inbox` records, merged into `arrivals` (a 收件记录 given with
@@ -255,8 +272,11 @@ mod tests {
             .unwrap()
             .write_all(b"{\"event\":\"subm")
             .unwrap();
+        // The next event after a torn line is whole.
+        append(dir.path(), &Event::Reviewed(review.clone())).unwrap();
         let log = Log::load(dir.path()).unwrap();
         assert_eq!(log.unreadable_lines, 1);
+        assert_eq!(log.events.len(), 3);
         assert_eq!(log.submissions().next(), Some(&submitted));
         assert_eq!(log.review_of(1), Some(&review));
         assert_eq!(log.next_id(), 2);
