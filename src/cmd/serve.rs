@@ -28,12 +28,7 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
             book.display()
         );
     }
-    let listener = std::net::TcpListener::bind(args.listen).with_context(|| {
-        format!(
-            "无法在 {} 上开启网上报送（端口已被占用，或没有权限）",
-            args.listen
-        )
-    })?;
+    let listener = bind(args.listen)?;
     let address = listener.local_addr()?;
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(Tls {
@@ -42,14 +37,6 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
         }),
         _ => None,
     };
-    let scheme = if tls.is_some() { "https" } else { "http" };
-    println!("网上报送已开启：{scheme}://{address}/ （按 Ctrl-C 停止）");
-    if address.ip().is_unspecified() {
-        println!(
-            "其他电脑用本机的局域网地址访问，如 {scheme}://本机IP:{}/",
-            address.port()
-        );
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(8)
@@ -57,13 +44,42 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
         .build()
         .context("无法启动网上报送")?;
     runtime.block_on(async {
+        let config = match &tls {
+            Some(tls) => Some(taizhang::serve::load_tls(tls).await?),
+            None => None,
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("网上报送已开启：{scheme}://{address}/ （按 Ctrl-C 停止）");
+        if address.ip().is_unspecified() {
+            println!(
+                "其他电脑用本机的局域网地址访问，如 {scheme}://本机IP:{}/",
+                address.port()
+            );
+        }
         let stop = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        taizhang::serve::run(app, listener, tls, stop).await
+        taizhang::serve::run(app, listener, config, stop).await
     })?;
     println!("网上报送已停止");
     Ok(0)
+}
+
+/// The listening socket, or why not in words a clerk can act on.
+fn bind(address: std::net::SocketAddr) -> Result<std::net::TcpListener> {
+    std::net::TcpListener::bind(address).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "端口 {} 已被其他程序占用（可能已经开着一个网上报送），请关掉它或换一个端口，如 --listen {}:{}",
+            address.port(),
+            address.ip(),
+            address.port().wrapping_add(1)
+        ),
+        std::io::ErrorKind::AddrNotAvailable => anyhow::anyhow!(
+            "本机没有地址 {}：只在本机使用写 127.0.0.1，供其他电脑访问写 0.0.0.0",
+            address.ip()
+        ),
+        _ => anyhow::Error::new(e).context(format!("无法在 {address} 上开启网上报送")),
+    })
 }
 
 /// `收件_报送口令.xlsx` beside the inbox folder `收件`.

@@ -306,31 +306,36 @@ pub enum ListenError {
     Io(#[from] std::io::Error),
 }
 
-/// Serve `app` on `listener` until `stop` completes: HTTPS with `tls`, else plain HTTP.
+/// The certificate and key read (before the server says it is listening).
+pub async fn load_tls(tls: &Tls) -> Result<axum_server::tls_rustls::RustlsConfig, ListenError> {
+    // rustls is built with ring only (not aws-lc-rs, which needs cmake and breaks the Windows
+    // cross-build), so its process-wide default provider is ring.
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+        .await
+        .map_err(|e| ListenError::Tls {
+            cert: tls.cert.clone(),
+            key: tls.key.clone(),
+            reason: crate::os_error::sentence(&e),
+        })
+}
+
+/// Serve `app` on `listener` until `stop` completes: HTTPS with `tls` ([`load_tls`]), else
+/// plain HTTP.
 pub async fn run(
     app: Arc<App>,
     listener: std::net::TcpListener,
-    tls: Option<Tls>,
+    tls: Option<axum_server::tls_rustls::RustlsConfig>,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ListenError> {
     listener.set_nonblocking(true)?;
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let Some(tls) = tls else {
+    let Some(config) = tls else {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         axum::serve(listener, service)
             .with_graceful_shutdown(stop)
             .await?;
         return Ok(());
     };
-    // rustls is built with ring only (not aws-lc-rs, which needs cmake and breaks the Windows
-    // cross-build), so its process-wide default provider is ring.
-    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
-        .await
-        .map_err(|e| ListenError::Tls {
-            cert: tls.cert.clone(),
-            key: tls.key.clone(),
-            reason: crate::os_error::sentence(&e),
-        })?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {
