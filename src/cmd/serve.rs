@@ -82,17 +82,19 @@ fn bind(address: std::net::SocketAddr) -> Result<std::net::TcpListener> {
     })
 }
 
-/// `收件_报送口令.xlsx` beside the inbox folder `收件`.
+/// `收件_报送口令.xlsx` beside the inbox folder `收件` (an absolute path as the clerk would
+/// write it: not canonicalized, which on Windows gives `\\?\Z:\…`).
 fn codes_beside(inbox: &std::path::Path) -> PathBuf {
-    let name = inbox
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+    let mut inbox = std::path::absolute(inbox).unwrap_or_else(|_| inbox.to_path_buf());
+    if inbox.ends_with("..") {
+        inbox = inbox.canonicalize().unwrap_or(inbox);
+    }
+    let name = (inbox.components().next_back())
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .filter(|n| n != "." && n != "..")
         .unwrap_or_else(|| "收件".to_string());
     let folder = inbox
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.parent().map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("."));
+        .parent()
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
     folder.join(format!("{name}_报送口令.xlsx"))
 }
