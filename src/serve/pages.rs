@@ -139,13 +139,17 @@ pub async fn unit_check(
     };
     let fields = match read_upload(&app, multipart).await {
         Ok(f) => f,
-        Err(message) => return unit_error(&app, &session, unit, &message),
+        Err(problem) => return unit_error(&app, &session, unit, problem),
     };
     if let Err(r) = csrf_checked(&session, fields.csrf.as_deref()) {
         return r;
     }
     let Some(upload) = fields.upload else {
-        return unit_error(&app, &session, unit, "请先选择要上传的调查表文件");
+        let problem = (
+            StatusCode::BAD_REQUEST,
+            "请先选择要上传的调查表文件".to_string(),
+        );
+        return unit_error(&app, &session, unit, problem);
     };
     let job = app.clone();
     let checked = app.work.run(move || {
@@ -154,7 +158,7 @@ pub async fn unit_check(
     });
     let (upload, report) = match checked.await {
         Ok(done) => done,
-        Err(e) => return unit_error(&app, &session, unit, &work_message(e)),
+        Err(e) => return unit_error(&app, &session, unit, work_problem(e)),
     };
     let shown = intake::named(&report, &upload.original_name);
     app.note(&app.name_of(session.who), "检查", &upload.original_name);
@@ -168,28 +172,51 @@ pub async fn unit_check(
     page(StatusCode::OK, markup)
 }
 
+/// A problem to show at the top of a page, with the status it is answered with.
+type Problem = (StatusCode, String);
+
 async fn read_upload(
     app: &App,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<intake::Fields, String> {
-    let multipart = multipart.map_err(|_| "请从页面上的表单上传文件".to_string())?;
-    intake::read_fields(app, multipart)
-        .await
-        .map_err(|r| r.message(app.options.max_upload))
+) -> Result<intake::Fields, Problem> {
+    let multipart = multipart.map_err(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            "请从页面上的表单上传文件".to_string(),
+        )
+    })?;
+    intake::read_fields(app, multipart).await.map_err(|r| {
+        let status = match r {
+            intake::Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            intake::Refusal::Broken => StatusCode::BAD_REQUEST,
+            intake::Refusal::Disk(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        (status, r.message(app.options.max_upload))
+    })
 }
 
-fn work_message(e: super::work::WorkError) -> String {
+fn work_problem(e: super::work::WorkError) -> Problem {
     match e {
-        super::work::WorkError::Busy => super::work::BUSY.to_string(),
-        super::work::WorkError::Failed => "服务器内部错误，请稍后再试".to_string(),
+        super::work::WorkError::Busy => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            super::work::BUSY.to_string(),
+        ),
+        super::work::WorkError::Failed => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "服务器内部错误，请稍后再试".to_string(),
+        ),
     }
 }
 
-/// The township's page with an error at the top.
-fn unit_error(app: &App, session: &Session, unit: usize, message: &str) -> Response {
-    let top = Some(Notice::Problem(message));
+fn work_message(e: super::work::WorkError) -> String {
+    work_problem(e).1
+}
+
+/// The township's page with a problem at the top.
+fn unit_error(app: &App, session: &Session, unit: usize, (status, message): Problem) -> Response {
+    let top = Some(Notice::Problem(&message));
     let markup = html::unit_page(app, unit, &session.csrf, top, None, &app.log());
-    page(StatusCode::UNPROCESSABLE_ENTITY, markup)
+    page(status, markup)
 }
 
 /// `POST /unit/submit`: store the checked upload.
@@ -204,14 +231,18 @@ pub async fn unit_submit(
     };
     let fields = match read_upload(&app, multipart).await {
         Ok(f) => f,
-        Err(message) => return unit_error(&app, &session, unit, &message),
+        Err(problem) => return unit_error(&app, &session, unit, problem),
     };
     if let Err(r) = csrf_checked(&session, fields.csrf.as_deref()) {
         return r;
     }
     let token = fields.token.unwrap_or_default();
     let Some(checked) = app.pending.take(&token, session.who) else {
-        return unit_error(&app, &session, unit, "检查结果已过期或已提交，请重新上传");
+        let problem = (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "检查结果已过期或已提交，请重新上传".to_string(),
+        );
+        return unit_error(&app, &session, unit, problem);
     };
     let (job, who, reason) = (app.clone(), session.who, fields.reason);
     let stored = app.work.run(move || {
@@ -220,7 +251,7 @@ pub async fn unit_submit(
     });
     let (checked, stored) = match stored.await {
         Ok(done) => done,
-        Err(e) => return unit_error(&app, &session, unit, &work_message(e)),
+        Err(e) => return unit_error(&app, &session, unit, work_problem(e)),
     };
     match stored {
         Ok(id) => {

@@ -311,6 +311,23 @@ async fn an_upload_over_the_limit_is_refused_in_chinese_with_413() {
         "{}",
         reply.text()
     );
+    // The page says it too.
+    let cookie = sign_in(&app, &setup.code_of(BAIMA)).await.unwrap();
+    let unit = page(&app, "/unit", &cookie).await.text();
+    let csrf = unit.split("name=\"csrf\" value=\"").nth(1).unwrap();
+    let csrf = csrf.split('"').next().unwrap();
+    let (content_type, body) = multipart(&[
+        ("csrf", None, csrf.as_bytes()),
+        ("file", Some("白马镇.xlsx"), &big),
+    ]);
+    let request = Request::post("/unit/check")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let on_page = send(&app, request).await;
+    assert_eq!(on_page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(on_page.text().contains("大小限制"), "{}", on_page.text());
     assert!(stored_files(&setup.inbox).is_empty());
 }
 
