@@ -1,6 +1,6 @@
 //! The pre-submission check: read, normalize, validate and classify files, one report each.
 
-use crate::form::Form;
+use crate::form::{Form, SkipReason};
 use crate::issue::{Code, Issue};
 use crate::read::{self, Limits};
 use crate::rules::{Classification, Rules};
@@ -42,9 +42,60 @@ impl FileReport {
     pub fn organizations(&self) -> usize {
         self.form.as_ref().map_or(0, |f| f.organizations.len())
     }
+    /// Put the next part of the same file's report back after this one ([`Form::absorb`]).
+    pub fn absorb(&mut self, part: FileReport) {
+        if let (Some(form), Some(part)) = (self.form.as_mut(), part.form) {
+            form.absorb(part);
+        }
+        self.classifications.extend(part.classifications);
+    }
     /// Whether the file could not be opened at all.
     pub fn is_unreadable(&self) -> bool {
         self.form.is_none()
+    }
+}
+
+/// What a file's report adds up to, summed over the parts of a long one
+/// ([`crate::read::read_form_in_parts`]): what 文件清单 and 报送情况 show of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub organizations: usize,
+    pub coverage_rows: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Skipped rows by [`SkipReason`]: blank, 合计, under a header not found, hidden.
+    pub skipped: [usize; 4],
+}
+
+impl Tally {
+    pub fn of(report: &FileReport) -> Tally {
+        let mut tally = Tally {
+            errors: report.errors(),
+            warnings: report.warnings(),
+            ..Tally::default()
+        };
+        if let Some(form) = &report.form {
+            tally.organizations = form.organizations.len();
+            tally.coverage_rows = form.coverage.len();
+            for row in &form.skipped {
+                tally.skipped[row.reason as usize] += 1;
+            }
+        }
+        tally
+    }
+
+    pub fn add(&mut self, other: &Tally) {
+        self.organizations += other.organizations;
+        self.coverage_rows += other.coverage_rows;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        for (mine, theirs) in self.skipped.iter_mut().zip(other.skipped) {
+            *mine += theirs;
+        }
+    }
+
+    pub fn skipped(&self, reason: SkipReason) -> usize {
+        self.skipped[reason as usize]
     }
 }
 
@@ -77,7 +128,12 @@ pub fn check_file(path: &Path, options: &CheckOptions) -> FileReport {
 
 /// The first half of [`check_file`]: read, normalize and validate; not classified yet.
 pub fn read_file(path: &Path, limits: &Limits) -> FileReport {
-    match read::read_form(path, limits) {
+    report_of(path, read::read_form(path, limits))
+}
+
+/// The report of the file at `path`, as its read ended.
+pub fn report_of(path: &Path, read: Result<Form, read::ReadError>) -> FileReport {
+    match read {
         Ok(form) => FileReport {
             path: path.to_path_buf(),
             form: Some(form),

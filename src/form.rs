@@ -161,10 +161,18 @@ impl Form {
     }
     /// Where an organization record was read: its table, or one of the continuation sheets.
     pub fn org_location(&self, record: &Record) -> Option<&TableLocation> {
-        location(&self.org_table, &self.org_continued, record)
+        self.org_sheet(record.table)
+    }
+    /// The organizations' table (`k` = 0) or its `k`-th continuation sheet.
+    pub fn org_sheet(&self, k: u32) -> Option<&TableLocation> {
+        location(&self.org_table, &self.org_continued, k)
     }
     pub fn coverage_location(&self, record: &Record) -> Option<&TableLocation> {
-        location(&self.coverage_table, &self.coverage_continued, record)
+        self.coverage_sheet(record.table)
+    }
+    /// The coverage table (`k` = 0) or its `k`-th continuation sheet.
+    pub fn coverage_sheet(&self, k: u32) -> Option<&TableLocation> {
+        location(&self.coverage_table, &self.coverage_continued, k)
     }
     /// Every sheet rows were read from: the tables, then their continuation sheets.
     pub fn tables(&self) -> impl Iterator<Item = &TableLocation> {
@@ -174,6 +182,48 @@ impl Form {
             .chain(&self.coverage_table)
             .chain(&self.coverage_continued)
     }
+    /// Take what was read so far (organizations, coverage rows, skipped rows, issues) out as
+    /// one part of a long form ([`crate::read::read_form_in_parts`]), leaving the head to read
+    /// on with. Every part has the 单位信息 values and the tables, so it stands as a form of its
+    /// own; the first alone has where the values were found and the template version, so that
+    /// the issues about those cells are the first part's alone.
+    pub fn split_part(&mut self) -> Form {
+        // The issues up to the last row read go with the part; those further on in the file
+        // (a later sheet's header, say) wait for theirs, so the parts' issues, each part's
+        // sorted, follow one another as the whole form's sorted would.
+        let reached = self.reached();
+        self.sort_issues();
+        let order = self.issue_order();
+        let cut = (self.issues).partition_point(|i| Some(order(i)) <= reached);
+        let later = self.issues.split_off(cut);
+        Form {
+            path: self.path.clone(),
+            unit: self.unit.clone(),
+            unit_cells: std::mem::take(&mut self.unit_cells),
+            template_version: self.template_version.take(),
+            organizations: std::mem::take(&mut self.organizations),
+            org_table: self.org_table.clone(),
+            org_continued: self.org_continued.clone(),
+            coverage: std::mem::take(&mut self.coverage),
+            coverage_table: self.coverage_table.clone(),
+            coverage_continued: self.coverage_continued.clone(),
+            skipped: std::mem::take(&mut self.skipped),
+            issues: std::mem::replace(&mut self.issues, later),
+        }
+    }
+
+    /// Put the next part of the same form ([`Form::split_part`]) back after this one.
+    pub fn absorb(&mut self, part: Form) {
+        self.organizations.extend(part.organizations);
+        self.coverage.extend(part.coverage);
+        self.skipped.extend(part.skipped);
+        self.issues.extend(part.issues);
+        self.org_table = part.org_table;
+        self.org_continued = part.org_continued;
+        self.coverage_table = part.coverage_table;
+        self.coverage_continued = part.coverage_continued;
+    }
+
     /// An empty form for `path`, with one slot per 单位信息 field.
     pub fn empty(path: PathBuf) -> Form {
         Form {
@@ -201,18 +251,29 @@ pub fn source_label<'a>(
 fn location<'a>(
     table: &'a Option<TableLocation>,
     continued: &'a [TableLocation],
-    record: &Record,
+    k: u32,
 ) -> Option<&'a TableLocation> {
-    match record.table {
+    match k {
         0 => table.as_ref(),
         k => continued.get(k as usize - 1),
     }
 }
 
+/// Where an issue is in the file, in the order a clerk reads it ([`Form::issue_order`]):
+/// (rank of its sheet, the sheet, row, column).
+type Position = ((u8, usize), String, u32, u32);
+
 impl Form {
     /// Order issues as a clerk reads the file: file-level first, then 单位信息, the organizations
     /// and the coverage sheet, each top to bottom, left to right.
     pub fn sort_issues(&mut self) {
+        let order = self.issue_order();
+        self.issues.sort_by_cached_key(|i| (order(i), i.code));
+    }
+
+    /// Where each issue is, for [`Form::sort_issues`]: by its sheet's rank (file-level, other
+    /// sheets, the organizations' sheets, the coverage sheets), then its cell.
+    fn issue_order(&self) -> impl Fn(&Issue) -> Position {
         let sheets = |table: &Option<TableLocation>, continued: &[TableLocation]| -> Vec<String> {
             table
                 .iter()
@@ -222,9 +283,10 @@ impl Form {
         };
         let org_sheets = sheets(&self.org_table, &self.org_continued);
         let cov_sheets = sheets(&self.coverage_table, &self.coverage_continued);
-        let rank = |sheet: &str| -> (u8, usize) {
+        move |issue| {
+            let sheet = issue.sheet.as_str();
             let at = |sheets: &[String]| sheets.iter().position(|s| s == sheet);
-            if sheet.is_empty() {
+            let rank = if sheet.is_empty() {
                 (0, 0)
             } else if let Some(k) = at(&org_sheets) {
                 (2, k)
@@ -232,15 +294,22 @@ impl Form {
                 (3, k)
             } else {
                 (1, 0)
-            }
-        };
-        self.issues.sort_by_cached_key(|i| {
-            let (row, col) = i
-                .cell
-                .as_deref()
+            };
+            let (row, col) = (issue.cell.as_deref())
                 .and_then(crate::cellref::parse_a1)
                 .unwrap_or((0, 0));
-            (rank(&i.sheet), i.sheet.clone(), row, col, i.code)
-        });
+            (rank, issue.sheet.clone(), row, col)
+        }
+    }
+
+    /// Where the reading has got to: the end of the last row read into a list.
+    fn reached(&self) -> Option<Position> {
+        let end = |rank: u8, record: &Record, table: Option<&TableLocation>| {
+            let sheet = table.map_or(String::new(), |t| t.sheet.clone());
+            ((rank, record.table as usize), sheet, record.row, u32::MAX)
+        };
+        let organization = (self.organizations.last()).map(|r| end(2, r, self.org_location(r)));
+        let coverage = (self.coverage.last()).map(|r| end(3, r, self.coverage_location(r)));
+        organization.max(coverage)
     }
 }

@@ -218,15 +218,17 @@ pub struct FileSeen {
 }
 
 impl FileSeen {
-    pub fn of(report: &FileReport) -> FileSeen {
+    /// What is seen of `report`, the file's figures in `tally` (its parts' when it has
+    /// several).
+    pub fn of(report: &FileReport, tally: &crate::check::Tally) -> FileSeen {
         FileSeen {
             path: report.path.clone(),
             readable: report.form.is_some(),
             filled_on: report.form.as_ref().and_then(Form::filled_on),
             arrived: None,
-            organizations: report.organizations(),
-            errors: report.errors(),
-            warnings: report.warnings(),
+            organizations: tally.organizations,
+            errors: tally.errors,
+            warnings: tally.warnings,
             unmatched_reason: unmatched_reason(report),
         }
     }

@@ -10,21 +10,59 @@ use crate::normalize::{uscc_check_ok, Value};
 use crate::schema::{cov, org, Column, Need, SheetSchema, COVERAGE, ORGANIZATIONS};
 use std::collections::HashMap;
 
-/// Add the cross-cell findings of one form to `form.issues`.
+/// Add the cross-cell findings of one form to `form.issues`: [`Validator`] over every record
+/// of a form read whole.
 pub fn validate(form: &mut Form) {
+    let mut validator = Validator::default();
     let mut issues = Vec::new();
-    if let Some(table) = &form.org_table {
-        for record in &form.organizations {
-            let Some(table) = form.org_location(record) else {
-                continue;
-            };
-            required_values(record, table, &ORGANIZATIONS, &mut issues);
-            deadline_after_filing(record, table, form, &mut issues);
+    for record in &form.organizations {
+        validator.organization(record, form, &mut issues);
+    }
+    for record in &form.coverage {
+        validator.coverage(record, form, &mut issues);
+    }
+    form.issues.extend(issues);
+    validator.finish(form);
+}
+
+/// The checks of one form, record by record as it is read, so that a long list need not be
+/// held whole ([`crate::read::read_form_in_parts`]): what a record needs of the others is
+/// where its name and code were first seen.
+#[derive(Default)]
+pub struct Validator {
+    names: FirstSeen,
+    codes: FirstSeen,
+    organizations: usize,
+}
+
+impl Validator {
+    /// The checks of one 党组织情况 row of `form` (its 单位信息 and tables read), into `out`.
+    pub fn organization(&mut self, record: &Record, form: &Form, out: &mut Vec<Issue>) {
+        self.organizations += 1;
+        let Some(table) = form.org_location(record) else {
+            return;
+        };
+        required_values(record, table, &ORGANIZATIONS, out);
+        deadline_after_filing(record, table, form, out);
+        let at = (form, table);
+        self.names
+            .check(record, at, org::NAME, Code::DuplicateName, out);
+        self.codes
+            .check(record, at, org::CODE, Code::DuplicateCode, out);
+    }
+
+    /// The checks of one 两新组织覆盖 row of `form`, into `out`.
+    pub fn coverage(&mut self, record: &Record, form: &Form, out: &mut Vec<Issue>) {
+        if let Some(table) = form.coverage_location(record) {
+            required_values(record, table, &COVERAGE, out);
+            coverage_consistency(record, table, out);
         }
-        duplicates(form, org::NAME, Code::DuplicateName, &mut issues);
-        duplicates(form, org::CODE, Code::DuplicateCode, &mut issues);
-        if form.organizations.is_empty() {
-            issues.push(Issue::sheet(
+    }
+
+    /// Every record seen: what is wrong with the lists as a whole.
+    pub fn finish(self, form: &mut Form) {
+        if let (Some(table), 0) = (&form.org_table, self.organizations) {
+            form.issues.push(Issue::sheet(
                 Code::NoData,
                 &table.sheet,
                 format!(
@@ -34,13 +72,6 @@ pub fn validate(form: &mut Form) {
             ));
         }
     }
-    for record in &form.coverage {
-        if let Some(table) = form.coverage_location(record) {
-            required_values(record, table, &COVERAGE, &mut issues);
-            coverage_consistency(record, table, &mut issues);
-        }
-    }
-    form.issues.extend(issues);
 }
 
 fn at(record: &Record, table: &TableLocation, col: usize) -> Option<(u32, u32)> {
@@ -140,38 +171,52 @@ pub fn identity_key(value: &Value) -> String {
         .collect()
 }
 
-/// Rows naming the same organization, on the list's sheet or across its continuation sheets.
-fn duplicates(form: &Form, col: usize, code: Code, out: &mut Vec<Issue>) {
-    let mut first_seen: HashMap<String, (&str, u32)> = HashMap::new();
-    let column = &ORGANIZATIONS.columns[col];
-    for record in &form.organizations {
-        let (Some(value), Some(table)) = (record.get(col), form.org_location(record)) else {
-            continue;
+/// Where each value of one column was first seen (its [`Record::table`] and row), by a
+/// 64-bit hash of its [`identity_key`]: a few bytes an organization, whatever the names'
+/// length. Two keys alike by chance: about one in 10^9 for a 150,000-row list.
+#[derive(Default)]
+struct FirstSeen(HashMap<u64, (u32, u32)>);
+
+impl FirstSeen {
+    /// A row naming the same organization as an earlier one, on the list's sheet or across
+    /// its continuation sheets.
+    fn check(
+        &mut self,
+        record: &Record,
+        (form, table): (&Form, &TableLocation),
+        col: usize,
+        code: Code,
+        out: &mut Vec<Issue>,
+    ) {
+        let Some(value) = record.get(col) else {
+            return;
         };
-        let key = identity_key(value);
-        match first_seen.get(&key) {
-            Some(&(first_sheet, first_row)) => {
-                let place = match first_sheet == table.sheet {
-                    true => format!("第 {} 行", first_row + 1),
-                    false => format!("“{first_sheet}”表第 {} 行", first_row + 1),
-                };
-                if let Some(cell) = at(record, table, col) {
-                    out.push(Issue::cell(
-                        code,
-                        &table.sheet,
-                        cell,
-                        column.key,
-                        Some(value.to_string()),
-                        format!(
-                            "{}“{value}”与{place}重复，同一{}在表中只能填写一行",
-                            column.header, column.header
-                        ),
-                    ));
-                }
+        let key = blake3::hash(identity_key(value).as_bytes());
+        let key = u64::from_le_bytes(key.as_bytes()[..8].try_into().expect("8 bytes"));
+        let Some(&(first_table, first_row)) = self.0.get(&key) else {
+            self.0.insert(key, (record.table, record.row));
+            return;
+        };
+        let column = &ORGANIZATIONS.columns[col];
+        let place = match first_table == record.table {
+            true => format!("第 {} 行", first_row + 1),
+            false => {
+                let sheet = form.org_sheet(first_table).map_or("", |t| t.sheet.as_str());
+                format!("“{sheet}”表第 {} 行", first_row + 1)
             }
-            None => {
-                first_seen.insert(key, (&table.sheet, record.row));
-            }
+        };
+        if let Some(cell) = at(record, table, col) {
+            out.push(Issue::cell(
+                code,
+                &table.sheet,
+                cell,
+                column.key,
+                Some(value.to_string()),
+                format!(
+                    "{}“{value}”与{place}重复，同一{}在表中只能填写一行",
+                    column.header, column.header
+                ),
+            ));
         }
     }
 }

@@ -168,14 +168,22 @@ impl Findings {
     /// Put the findings of file `i` on its organizations (the form's issues are sorted
     /// afterwards).
     pub fn add_to(&self, i: usize, report: &mut FileReport, owners: &Owners) {
+        self.add_to_part(i, 0, report, owners);
+    }
+
+    /// [`Findings::add_to`] for a part of file `i` whose organizations start at the file's
+    /// `first`-th ([`crate::read::read_form_in_parts`]).
+    pub fn add_to_part(&self, i: usize, first: u32, report: &mut FileReport, owners: &Owners) {
         let Some(form) = report.form.as_mut() else {
             return;
         };
-        for finding in self.of(i) {
+        let end = first as usize + form.organizations.len();
+        let findings = self.of(i).iter();
+        for finding in findings.filter(|f| (first as usize..end).contains(&(f.record as usize))) {
             let others = self.others(finding, owners);
             form.issues.extend(cross_unit_issue(
                 finding.kind,
-                finding.record,
+                finding.record - first,
                 &others,
                 form,
             ));
@@ -339,10 +347,21 @@ impl SeatIndex {
         self.buckets[bucket].write_all(&seat.to_bytes())
     }
 
-    /// Every finding among current files, bucket by bucket.
-    pub fn find_all(self, owners: &Owners) -> std::io::Result<Findings> {
+    /// Every finding among current files, bucket by bucket; `renumber` gives the number of
+    /// the report a seat was added under in `owners` (`None`: the seat is not to be used).
+    pub fn find_all(
+        self,
+        owners: &Owners,
+        renumber: impl Fn(u32) -> Option<u32>,
+    ) -> std::io::Result<Findings> {
         let mut found = Findings::default();
-        let current = |seat: Seat| owners.is_current(&seat).then_some(seat);
+        let current = |seat: Seat| {
+            let seat = Seat {
+                report: renumber(seat.report)?,
+                ..seat
+            };
+            owners.is_current(&seat).then_some(seat)
+        };
         for bucket in self.buckets {
             let (file, count) = rewound(bucket)?;
             if count <= self.grouped_at_once {
@@ -487,7 +506,7 @@ mod tests {
         for grouped_at_once in [1, 3, 50, usize::MAX] {
             let mut index = SeatIndex::grouping(grouped_at_once).unwrap();
             seats.iter().for_each(|&s| index.add(s).unwrap());
-            let on_disk = resolved(&index.find_all(&owners).unwrap());
+            let on_disk = resolved(&index.find_all(&owners, Some).unwrap());
             assert_eq!(on_disk, in_memory, "{grouped_at_once} seats at once");
         }
     }

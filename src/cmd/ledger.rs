@@ -18,7 +18,7 @@ pub fn run(args: &LedgerArgs) -> Result<u8> {
     let mut expect = super::expectation(submissions, inbox)?;
     expect.count_unlisted = args.count_unlisted;
     let options = LedgerOptions {
-        check: super::check_options(rules),
+        check: super::check_options_on(rules, expect.as_of),
         exclude: vec![out.to_path_buf()],
         inputs: Inputs::default()
             .file(submissions.roster.as_deref(), "花名册")

@@ -39,9 +39,15 @@ fn load_rules(path: Option<&Path>) -> Result<Rules> {
 
 /// The default check with `rules`, made today.
 fn check_options(rules: Rules) -> CheckOptions {
+    check_options_on(rules, chrono::Local::now().date_naive())
+}
+
+/// The check with `rules` as of `day` (`--as-of`): a 填报日期 after it is W116, and the
+/// ledger marks the 整改时限 before it.
+fn check_options_on(rules: Rules, day: chrono::NaiveDate) -> CheckOptions {
     CheckOptions {
         rules,
-        today: Some(chrono::Local::now().date_naive()),
+        today: Some(day),
         ..CheckOptions::default()
     }
 }

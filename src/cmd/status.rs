@@ -15,7 +15,7 @@ pub fn run(
     let rules = super::load_rules(rules)?;
     let expect = super::expectation(args, inbox)?;
     let options = LedgerOptions {
-        check: super::check_options(rules),
+        check: super::check_options_on(rules, expect.as_of),
         ..LedgerOptions::default()
     };
     let progress = stage_bar();

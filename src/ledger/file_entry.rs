@@ -2,7 +2,7 @@
 //! and its attribution.
 
 use crate::attribution::{self, Owner, Placements};
-use crate::check::FileReport;
+use crate::check::{FileReport, Tally};
 use crate::discover::Discovery;
 use crate::form::{Form, SkipReason};
 use crate::roster::Roster;
@@ -72,12 +72,12 @@ pub fn relative_text<'p>(inbox: &Path, path: &'p Path) -> std::borrow::Cow<'p, s
 /// the name of the file that superseded it.
 pub fn entry_of(
     inbox: &Path,
-    report: &FileReport,
+    (report, tally): (&FileReport, &Tally),
     (i, placements): (usize, &Placements),
     roster: Option<&Roster>,
     paths: &[PathBuf],
 ) -> FileEntry {
-    let mut entry = report_entry(inbox, report);
+    let mut entry = report_entry(inbox, report, tally);
     let placement = &placements[i];
     if let (Owner::Roster(_), Some(via)) = (placement.owner, placement.via) {
         (entry.unit_code, entry.unit_name) = placements.label(&placement.owner, roster);
@@ -174,14 +174,15 @@ fn empty_entry() -> FileEntry {
     }
 }
 
-pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
+/// The line of `report`, the file's figures in `tally` (its parts' when it has several).
+pub fn report_entry(inbox: &Path, report: &FileReport, tally: &Tally) -> FileEntry {
     let (unit_code, unit_name) = attribution::unit_key(report);
     let base = FileEntry {
         path: relative(inbox, &report.path),
         unit_code,
         unit_name,
-        errors: report.errors(),
-        warnings: report.warnings(),
+        errors: tally.errors,
+        warnings: tally.warnings,
         ..empty_entry()
     };
     match &report.form {
@@ -194,8 +195,8 @@ pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
                 .unwrap_or_default(),
             ..base
         },
-        Some(form) => {
-            let count = |reason| form.skipped.iter().filter(|s| s.reason == reason).count();
+        Some(_) => {
+            let count = |reason| tally.skipped(reason);
             let (blank_rows, total_rows) = (count(SkipReason::Blank), count(SkipReason::Total));
             let (unread, hidden) = (count(SkipReason::Unread), count(SkipReason::Hidden));
             let mut detail = skipped_detail(blank_rows, total_rows);
@@ -210,8 +211,8 @@ pub fn report_entry(inbox: &Path, report: &FileReport) -> FileEntry {
             }
             let unread_rows = unread + hidden;
             FileEntry {
-                organizations: form.organizations.len(),
-                coverage_rows: form.coverage.len(),
+                organizations: tally.organizations,
+                coverage_rows: tally.coverage_rows,
                 blank_rows,
                 total_rows,
                 unread_rows,

@@ -1,4 +1,5 @@
-//! 后进整改: every organization computed as lagging, why, and its rectification plan.
+//! 后进整改: every organization computed as lagging, why, and its rectification plan, marked
+//! 已逾期 when its 整改时限 is before the ledger's day (`--as-of`, default today).
 
 use super::continued::Continued;
 use super::rows::{Line, Sink};
@@ -27,6 +28,7 @@ pub fn columns(rules: &Rules) -> Vec<Col> {
         col("主要问题", PLAN_WIDTH).formatted(ColFormat::Wrap),
         col("整改措施", PLAN_WIDTH).formatted(ColFormat::Wrap),
         col("整改时限", 12.0).formatted(format_of(org::DEADLINE)),
+        col("是否逾期", 11.0),
         col("整改计划", 10.0),
         col("来源文件", 22.0),
         col("来源行", 7.0),
@@ -83,14 +85,21 @@ pub fn write_report(
                 format_of(i),
             )?;
         }
+        let overdue = (record.date(org::DEADLINE).zip(sink.rows.today))
+            .map(|(deadline, today)| (today - deadline).num_days())
+            .filter(|&days| days > 0);
+        if let Some(days) = overdue {
+            let text = format!("已逾期 {days} 天");
+            sheet.write_string_with_format(row, 9, &text, &styles.error)?;
+        }
         if plan.iter().all(|i| record.get(*i).is_some()) {
-            sheet.write_string(row, 9, "完整")?;
+            sheet.write_string(row, 10, "完整")?;
         } else {
-            sheet.write_string_with_format(row, 9, "不完整", &styles.error)?;
+            sheet.write_string_with_format(row, 10, "不完整", &styles.error)?;
         }
         let source = line.source_of(record, form.org_location(record));
-        sheet.write_string(row, 10, source.as_ref())?;
-        sheet.write_number(row, 11, (record.row + 1) as f64)?;
+        sheet.write_string(row, 11, source.as_ref())?;
+        sheet.write_number(row, 12, (record.row + 1) as f64)?;
     }
     Ok(())
 }

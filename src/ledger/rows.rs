@@ -29,6 +29,9 @@ pub struct RowStyles {
     pub styles: Styles,
     /// 台账明细's schema columns and their column formats ([`super::detail::value_formats`]).
     pub detail_values: Vec<(usize, ColFormat)>,
+    /// The ledger's day (`--as-of`): a plan whose 整改时限 is before it is overdue. `None`:
+    /// not looked at.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// What every row writer uses: the workbook (to open a continuation sheet), the formats, and

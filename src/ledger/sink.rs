@@ -24,9 +24,8 @@ impl Workbook {
     pub fn new(inbox: &Path, output: &Path, options: &LedgerOptions) -> Result<Self, LedgerError> {
         let inputs: Inputs = options.inputs.clone().folder(inbox, "收件文件夹中的文件");
         crate::output::prepare(output, Kind::Ledger, options.force, &inputs)?;
-        let rules = &options.check.rules;
         Ok(Workbook {
-            writer: LedgerWriter::new(rules, inbox, options.sheet_rows)?,
+            writer: LedgerWriter::new(&options.check, inbox, options.sheet_rows)?,
             output: output.to_path_buf(),
             force: options.force,
         })
@@ -50,7 +49,8 @@ impl LedgerSink for Workbook {
     }
 }
 
-/// Every report handed over, in memory, with its placement (a county's inbox: tests).
+/// Every report handed over, in memory, with its placement (a county's inbox: tests); the
+/// parts of a long file put back together.
 #[derive(Default)]
 pub struct Collector {
     pub files: Vec<(FileReport, Placement)>,
@@ -60,7 +60,11 @@ impl LedgerSink for Collector {
     type Done = Vec<(FileReport, Placement)>;
 
     fn add(&mut self, report: FileReport, placement: &Placement) -> Result<(), LedgerError> {
-        self.files.push((report, placement.clone()));
+        match self.files.last_mut() {
+            // The next part of the same file.
+            Some((last, _)) if last.path == report.path => last.absorb(report),
+            _ => self.files.push((report, placement.clone())),
+        }
         Ok(())
     }
 

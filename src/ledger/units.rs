@@ -143,9 +143,11 @@ impl Units {
         self.uncounted.1 += report.warnings();
     }
 
-    /// Count the report of attributed file `i`, which is in the ledger (not superseded).
-    pub fn add(&mut self, i: usize, report: &FileReport) {
-        if let Some((row, one)) = self.count(i, report) {
+    /// Count the report of attributed file `i`, which is in the ledger (not superseded), or
+    /// a part of it: the file itself is counted with its `first` part.
+    pub fn add(&mut self, i: usize, report: &FileReport, first: bool) {
+        if let Some((row, mut one)) = self.count(i, report) {
+            one.files -= usize::from(!first);
             self.counts[row].merge(&one);
         }
     }

@@ -14,9 +14,9 @@ use super::rows::{Line, RowStyles, Sink};
 use super::style::Styles;
 use super::{coverage, detail, files, issues, laggards, submissions, summary, LedgerError};
 use crate::attribution::unit_key;
+use crate::check::CheckOptions;
 use crate::check::FileReport;
 use crate::print::Print;
-use crate::rules::Rules;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -26,12 +26,13 @@ use std::thread::JoinHandle;
 /// The ledger's title, at the top of every printed page.
 const TITLE: &str = "基层党组织分类管理台账";
 
-/// The list sheets' formats, built once for `rules`.
-fn row_styles(rules: &Rules) -> RowStyles {
+/// The list sheets' formats, built once for `check`'s rules and day.
+fn row_styles(check: &CheckOptions) -> RowStyles {
     RowStyles {
-        rules: rules.clone(),
+        rules: check.rules.clone(),
         styles: Styles::new(Print::now(TITLE, "数据截至")),
         detail_values: detail::value_formats(),
+        today: check.today,
     }
 }
 
@@ -64,13 +65,18 @@ const OTHERS_QUEUE: usize = 8;
 
 impl LedgerWriter {
     /// `sheet_rows` is the most rows a sheet holds before a list continues on the next.
-    pub fn new(rules: &Rules, inbox: &Path, sheet_rows: u32) -> Result<LedgerWriter, LedgerError> {
-        Self::open(rules, inbox, sheet_rows).map_err(write_error)
+    pub fn new(
+        check: &CheckOptions,
+        inbox: &Path,
+        sheet_rows: u32,
+    ) -> Result<LedgerWriter, LedgerError> {
+        Self::open(check, inbox, sheet_rows).map_err(write_error)
     }
 
-    fn open(rules: &Rules, inbox: &Path, limit: u32) -> Result<LedgerWriter, XlsxError> {
+    fn open(check: &CheckOptions, inbox: &Path, limit: u32) -> Result<LedgerWriter, XlsxError> {
+        let rules = &check.rules;
         let mut workbook = Workbook::new();
-        let rows = Arc::new(row_styles(rules));
+        let rows = Arc::new(row_styles(check));
         let styles = &rows.styles;
         let mut list = |name, columns| Continued::new(&mut workbook, name, columns, limit, styles);
         let detail = list(detail::SHEET, detail::columns(rules))?;

@@ -6,6 +6,7 @@ use crate::form::{Form, Record, SkipReason, SkippedRow, TableLocation};
 use crate::issue::Issue;
 use crate::normalize::{self, raw_text};
 use crate::schema::{SheetSchema, TOTAL_MARKERS};
+use crate::validate::Validator;
 use calamine::Data;
 
 /// A table found in a sheet: where, and the first rows of the sheet (its header, and the
@@ -15,44 +16,85 @@ pub struct FoundTable {
     pub head: Grid,
 }
 
-/// Read every row below the header, one at a time, into the list of `form` that `schema`
-/// says; `index` is the sheet's [`Record::table`] (0 the table's own, `k` its `k`-th
-/// continuation). Rows come from the table's head when it holds the whole sheet, else from
-/// the sheet read again row by row. Gives back where the table is.
+/// Read every row below the header of table `index` of the list `schema` says (0 the
+/// table's own, `k` its `k`-th continuation: [`Record::table`]; its location already in
+/// `form`), one at a time, into that list of `form`, each validated as it comes
+/// ([`Reading`]). Rows come from the table's `head` when it holds the whole sheet, else from
+/// the sheet read again row by row.
 pub fn extract(
     workbook: &mut Workbook,
-    table: FoundTable,
+    head: Grid,
     schema: &'static SheetSchema,
     form: &mut Form,
-    index: u32,
-) -> Result<TableLocation, ReadError> {
-    let FoundTable { location, head } = table;
+    (index, reading): (u32, &mut Reading),
+) -> Result<(), ReadError> {
     let organizations = std::ptr::eq(schema, &crate::schema::ORGANIZATIONS);
+    let location = match organizations {
+        true => form.org_sheet(index),
+        false => form.coverage_sheet(index),
+    };
+    let location = location
+        .expect("the table's location is in the form")
+        .clone();
     let mapped = mapped_columns(&location);
+    let sheet = location.sheet;
     let mut take = |row: &Row| {
         if let Some(reason) = skip_reason(row, &mapped, schema) {
             form.skipped.push(SkippedRow {
-                sheet: location.sheet.clone(),
+                sheet: sheet.clone(),
                 row: row.index + 1,
                 reason,
             });
             return;
         }
-        let mut record = read_row(&location, schema, row, &mapped, &mut form.issues);
+        let mut record = read_row(&sheet, schema, row, &mapped, &mut form.issues);
         record.table = index;
-        if organizations {
-            form.organizations.push(record);
-        } else {
-            form.coverage.push(record);
-        }
+        reading.take(record, organizations, form);
     };
     let first = location.header_row + 1;
     if head.complete {
         head.take_rows(first, &mut take);
     } else {
-        workbook.rows(&location.sheet, first, &mut take)?;
+        workbook.rows(&sheet, first, &mut take)?;
     }
-    Ok(location)
+    Ok(())
+}
+
+/// What goes on while a form's rows are read: each record validated, and with `on_part`, the
+/// records read so far handed on as a part every `part_rows`.
+pub struct Reading<'a> {
+    pub validator: Validator,
+    pub on_part: Option<&'a mut dyn FnMut(Form)>,
+    pub part_rows: usize,
+}
+
+impl Reading<'_> {
+    /// Every record kept in the one form.
+    pub fn whole() -> Reading<'static> {
+        Reading {
+            validator: Validator::default(),
+            on_part: None,
+            part_rows: usize::MAX,
+        }
+    }
+
+    fn take(&mut self, record: Record, organizations: bool, form: &mut Form) {
+        let mut issues = std::mem::take(&mut form.issues);
+        match organizations {
+            true => self.validator.organization(&record, form, &mut issues),
+            false => self.validator.coverage(&record, form, &mut issues),
+        }
+        form.issues = issues;
+        match organizations {
+            true => form.organizations.push(record),
+            false => form.coverage.push(record),
+        }
+        if let Some(on_part) = self.on_part.as_mut() {
+            if form.organizations.len() + form.coverage.len() >= self.part_rows {
+                on_part(form.split_part());
+            }
+        }
+    }
 }
 
 /// (schema column, sheet column) of every schema column the header row names.
@@ -99,7 +141,7 @@ fn is_total_label(cell: &Data) -> bool {
 }
 
 fn read_row(
-    location: &TableLocation,
+    sheet: &str,
     schema: &'static SheetSchema,
     row: &Row,
     mapped: &[(usize, u32)],
@@ -116,7 +158,7 @@ fn read_row(
                 let raw = normalize::excerpt(&raw_text(cell)).into_owned();
                 issues.push(Issue::cell(
                     problem.code,
-                    &location.sheet,
+                    sheet,
                     (row.index, col),
                     column.key,
                     Some(raw.clone()),

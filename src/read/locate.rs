@@ -128,8 +128,12 @@ fn find_hidden(workbook: &mut Workbook, found: &mut Found) -> Result<(), ReadErr
             // The rows the sheet would give were it shown: not its blank or 合计 rows.
             Some((location, _)) => {
                 let mut scratch = Form::default();
-                let table = FoundTable { location, head };
-                extract::extract(workbook, table, schema, &mut scratch, 0)?;
+                match std::ptr::eq(schema, &schema::ORGANIZATIONS) {
+                    true => scratch.org_table = Some(location),
+                    false => scratch.coverage_table = Some(location),
+                }
+                let reading = &mut extract::Reading::whole();
+                extract::extract(workbook, head, schema, &mut scratch, (0, reading))?;
                 let records = scratch.organizations.iter().chain(&scratch.coverage);
                 records.map(|r| r.row).collect()
             }

@@ -15,7 +15,6 @@ pub mod unit_info;
 
 use crate::form::Form;
 use crate::issue::Code;
-use crate::validate;
 pub use grid::{Grid, Workbook};
 pub use guard::Limits;
 use std::path::Path;
@@ -127,17 +126,40 @@ fn is_password(e: &calamine::Error) -> bool {
 
 /// Read, normalize and validate one returned form.
 pub fn read_form(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+    read_form_in_parts(path, limits, None)
+}
+
+/// [`read_form`], with a list too long to hold handed on in parts: with `on_part`, every
+/// `limits.held_rows` records read (organizations and coverage rows together) go to it as a
+/// form of their own ([`Form::split_part`]), and the form returned is the last part. Parts
+/// follow the file's order, their issues too: put back together ([`Form::absorb`]), they are
+/// the form [`read_form`] reads. A file that fails part-way fails whole (parts already handed
+/// on are to be dropped).
+pub fn read_form_in_parts(
+    path: &Path,
+    limits: &Limits,
+    on_part: Option<&mut dyn FnMut(Form)>,
+) -> Result<Form, ReadError> {
     // calamine panics on some malformed records (found by fuzzing: a short MERGEDCELLS record
     // in an .xls, tests/data/fuzz/): one bad file ends as its own issue, not the whole run.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_unguarded(path, limits)
+        let mut reading = extract::Reading {
+            on_part,
+            part_rows: limits.held_rows.max(1) as usize,
+            ..extract::Reading::whole()
+        };
+        read_unguarded(path, limits, &mut reading)
     }))
     .unwrap_or(Err(ReadError::Rejected(guard::Rejection::ParserPanic)))
 }
 
-/// The whole read of one file; "unguarded" against panics ([`read_form`] catches them),
-/// never against hostile content: the guard runs in [`Workbook::open`].
-fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
+/// The whole read of one file; "unguarded" against panics ([`read_form_in_parts`] catches
+/// them), never against hostile content: the guard runs in [`Workbook::open`].
+fn read_unguarded(
+    path: &Path,
+    limits: &Limits,
+    reading: &mut extract::Reading,
+) -> Result<Form, ReadError> {
     let mut workbook = Workbook::open(path, limits)?;
     let meta = workbook.meta();
     let meta_value = |key: &str| meta.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
@@ -149,23 +171,30 @@ fn read_unguarded(path: &Path, limits: &Limits) -> Result<Form, ReadError> {
     let mut found = locate::find_tables(&mut workbook)?;
     form.issues.append(&mut found.issues);
     unit_info::read_unit_info(&mut workbook, &found, &mut form)?;
+    // Every table's place first: a part handed on early knows the sheets its issues are on.
     use crate::schema::{COVERAGE, ORGANIZATIONS};
-    let book = &mut workbook;
+    let mut heads = Vec::new();
     if let Some(table) = found.organizations {
-        form.org_table = Some(extract::extract(book, table, &ORGANIZATIONS, &mut form, 0)?);
+        form.org_table = Some(table.location);
+        heads.push((&ORGANIZATIONS, 0, table.head));
     }
     for (k, table) in (1..).zip(found.org_continued) {
-        let location = extract::extract(book, table, &ORGANIZATIONS, &mut form, k)?;
-        form.org_continued.push(location);
+        form.org_continued.push(table.location);
+        heads.push((&ORGANIZATIONS, k, table.head));
     }
     if let Some(table) = found.coverage {
-        form.coverage_table = Some(extract::extract(book, table, &COVERAGE, &mut form, 0)?);
+        form.coverage_table = Some(table.location);
+        heads.push((&COVERAGE, 0, table.head));
     }
     for (k, table) in (1..).zip(found.coverage_continued) {
-        let location = extract::extract(book, table, &COVERAGE, &mut form, k)?;
-        form.coverage_continued.push(location);
+        form.coverage_continued.push(table.location);
+        heads.push((&COVERAGE, k, table.head));
+    }
+    for (schema, k, head) in heads {
+        extract::extract(&mut workbook, head, schema, &mut form, (k, reading))?;
     }
     form.skipped.append(&mut found.unread);
-    validate::validate(&mut form);
+    let validator = std::mem::take(&mut reading.validator);
+    validator.finish(&mut form);
     Ok(form)
 }

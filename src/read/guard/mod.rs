@@ -65,8 +65,9 @@ pub struct Limits {
     pub max_cells: u64,
     /// Rows of a sheet held in memory at once (default 2 000, about 2 MB for the form's 25
     /// columns): a list that ends within them is parsed once; a longer one is read again row
-    /// by row, never held whole ([`super::grid`]). Never fewer than
-    /// [`super::grid::MIN_HELD_ROWS`].
+    /// by row, never held whole ([`super::grid`]), never fewer than
+    /// [`super::grid::MIN_HELD_ROWS`]. Also the records a ledger holds of one file at once: a
+    /// longer file goes through it in parts of this many ([`super::read_form_in_parts`]).
     pub held_rows: u32,
 }
 
