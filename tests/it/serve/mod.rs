@@ -3,6 +3,7 @@
 
 mod flows;
 mod inbox;
+mod resubmit;
 mod socket;
 
 use axum::body::Body;
