@@ -293,11 +293,17 @@ pub async fn review(
     if !csrf_ok(&caller, &headers, None) {
         return csrf_refused();
     }
-    let Ok(Json(body)) = body else {
-        return error(
+    let body = match body {
+        Ok(Json(body)) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return rejection.into_response();
+        }
+        Err(_) => {
+            return error(
             StatusCode::BAD_REQUEST,
             "请求应为 JSON：{\"submission\": 编号, \"decision\": \"通过\" 或 \"退回\", \"comment\": \"意见\"}",
-        );
+            )
+        }
     };
     match record_review(&app, body.submission, &body.decision, &body.comment) {
         Ok(()) => Json(json!({ "submission": body.submission, "decision": body.decision.trim() }))
@@ -473,11 +479,16 @@ pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
 /// Chinese, and headers that keep pages out of frames, caches and MIME guessing.
 pub async fn finish_response(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
+    let upload = super::UPLOAD_ROUTES.contains(&request.uri().path());
     let response = next.run(request).await;
     let plain = (response.headers().get(header::CONTENT_TYPE))
         .is_none_or(|t| t.to_str().is_ok_and(|t| t.starts_with("text/plain")));
     let mut response = if response.status() == StatusCode::PAYLOAD_TOO_LARGE && plain {
-        let message = "上传的文件超过网上报送的大小限制，请确认选的是调查表";
+        let message = if upload {
+            "上传的文件超过网上报送的大小限制，请确认选的是调查表"
+        } else {
+            "提交的内容超过 16 KB 的限制（登录、退出和审核只需填写口令或意见），请检查后重试"
+        };
         if api {
             error(StatusCode::PAYLOAD_TOO_LARGE, message)
         } else {

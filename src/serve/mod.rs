@@ -259,29 +259,41 @@ pub fn now_text() -> String {
         .to_string()
 }
 
+/// The longest 说明 or review comment taken, in characters.
+pub const MAX_TEXT: usize = 1000;
+
+/// The body limit of every request but an upload: a sign-in, a sign-out, a review (a comment
+/// of [`MAX_TEXT`] characters is well under it).
+pub const SMALL_BODY: usize = 16 * 1024;
+
+/// The routes that take a workbook, with the upload limit ([`ServeOptions::max_upload`]);
+/// every other route takes at most [`SMALL_BODY`], so nobody can make the server buffer
+/// 20 MB of a sign-in.
+pub const UPLOAD_ROUTES: [&str; 4] = ["/unit/check", "/unit/submit", "/api/check", "/api/submit"];
+
 /// Every route: the pages and the API.
 pub fn router(app: Arc<App>) -> Router {
-    let limit = app.options.max_upload as usize + 64 * 1024;
+    let upload = DefaultBodyLimit::max(app.options.max_upload as usize + 64 * 1024);
     Router::new()
         .route("/", get(pages::home))
         .route("/signin", post(pages::sign_in))
         .route("/signout", post(pages::sign_out))
         .route("/unit", get(pages::unit_page))
-        .route("/unit/check", post(pages::unit_check))
-        .route("/unit/submit", post(pages::unit_submit))
+        .route("/unit/check", post(pages::unit_check).layer(upload))
+        .route("/unit/submit", post(pages::unit_submit).layer(upload))
         .route(
             "/unit/pending/{token}/feedback",
             get(pages::pending_feedback),
         )
         .route("/admin", get(pages::admin_page))
         .route("/admin/review", post(pages::admin_review))
-        .route("/api/check", post(api::check))
-        .route("/api/submit", post(api::submit))
+        .route("/api/check", post(api::check).layer(upload))
+        .route("/api/submit", post(api::submit).layer(upload))
         .route("/api/status", get(api::status))
         .route("/api/review", post(api::review))
         .route("/api/ledger.xlsx", get(api::ledger))
         .route("/api/feedback/{id}", get(api::feedback))
-        .layer(DefaultBodyLimit::max(limit))
+        .layer(DefaultBodyLimit::max(SMALL_BODY))
         .layer(axum::middleware::from_fn(api::finish_response))
         .with_state(app)
 }

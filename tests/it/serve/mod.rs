@@ -3,6 +3,7 @@
 
 mod flows;
 mod inbox;
+mod limits;
 mod resubmit;
 mod socket;
 
