@@ -30,15 +30,12 @@ pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 /// The caller of an API request: `X-Code`, else the session cookie.
-pub fn caller(app: &App, headers: &HeaderMap, ip: ClientIp) -> Result<Caller, Response> {
+pub async fn caller(app: &App, headers: &HeaderMap, ip: ClientIp) -> Result<Caller, Response> {
     if let Some(code) = headers.get(CODE_HEADER) {
         let code = code.to_str().unwrap_or_default();
-        return match app.auth.try_code(&app.codes, code, ip.0) {
+        return match verify_code(app, code, ip).await {
             Ok(who) => Ok(Caller::Code(who)),
-            Err(refused) => {
-                app.note("?", "口令错误", &ip_text(ip));
-                Err(error(refused_status(&refused), refused.message()))
-            }
+            Err(refused) => Err(error(refused.status(), refused.message())),
         };
     }
     match app.auth.session(headers) {
@@ -50,10 +47,17 @@ pub fn caller(app: &App, headers: &HeaderMap, ip: ClientIp) -> Result<Caller, Re
     }
 }
 
-pub fn refused_status(refused: &Refused) -> StatusCode {
-    match refused {
-        Refused::Wrong => StatusCode::FORBIDDEN,
-        Refused::Wait(_) => StatusCode::TOO_MANY_REQUESTS,
+/// Whose `code` is; a wrong one is answered late after a few ([`super::auth`]), and the
+/// access log notes when an address starts being slowed down.
+pub async fn verify_code(app: &App, code: &str, ip: ClientIp) -> Result<Who, Refused> {
+    match app.auth.try_code(&app.codes, code, ip.0) {
+        Ok(who) => Ok(who),
+        Err(wrong) => {
+            if wrong.starts_slowing {
+                app.note("?", "口令多次错误，开始放慢应答", &ip_text(ip));
+            }
+            Err(app.auth.hold_back(wrong.delay).await)
+        }
     }
 }
 
@@ -132,7 +136,7 @@ pub async fn check(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip) {
+    let caller = match caller(&app, &headers, ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -169,7 +173,7 @@ pub async fn submit(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip) {
+    let caller = match caller(&app, &headers, ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -227,7 +231,7 @@ fn admin_only() -> Response {
 
 /// `GET /api/status`: `status --format json`, each unit with its submissions.
 pub async fn status(State(app): Shared, ip: ClientIp, headers: HeaderMap) -> Response {
-    let caller = match caller(&app, &headers, ip) {
+    let caller = match caller(&app, &headers, ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -283,7 +287,7 @@ pub async fn review(
     headers: HeaderMap,
     body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip) {
+    let caller = match caller(&app, &headers, ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -351,7 +355,7 @@ pub fn record_review(
 
 /// `GET /api/ledger.xlsx`: the ledger of the inbox as `taizhang ledger` builds it.
 pub async fn ledger(State(app): Shared, ip: ClientIp, headers: HeaderMap) -> Response {
-    let caller = match caller(&app, &headers, ip) {
+    let caller = match caller(&app, &headers, ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -405,7 +409,7 @@ pub async fn feedback(
     headers: HeaderMap,
     UrlPath(id): UrlPath<u64>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip) {
+    let caller = match caller(&app, &headers, ip).await {
         Ok(c) => c,
         Err(r) => return r,
     };

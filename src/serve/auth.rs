@@ -7,8 +7,12 @@
 //! the `X-CSRF-Token` header for scripts that use the cookie): two locks where one would do.
 //!
 //! Wrong codes are counted per client address: after [`FREE_TRIES`] wrong codes each further
-//! try must wait twice as long as the one before (up to [`MAX_WAIT`]); a right code clears the
-//! count. Nothing of a wrong attempt is stored but its time in the access log.
+//! wrong answer is held back, twice as long as the one before (up to [`MAX_DELAY`]), so guessing
+//! is slow; at most [`MAX_WAITING`] wrong answers wait at once, beyond that a wrong code is
+//! answered 429 at once. A right code is never refused nor held back: a county office behind
+//! one address, where one clerk mistyped, is not locked out. The access log gets one line
+//! when an address starts being slowed down (once per [`WINDOW`]), not one per wrong code;
+//! counts older than the window are forgotten, and at most [`MAX_ADDRESSES`] are kept.
 
 use super::codes::{self, Who};
 use axum::extract::FromRequestParts;
@@ -27,8 +31,14 @@ pub const CODE_HEADER: &str = "x-code";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Wrong codes from one address before it is slowed down.
 pub const FREE_TRIES: u32 = 3;
-/// The longest wait between two tries.
-pub const MAX_WAIT: Duration = Duration::from_secs(300);
+/// The longest a wrong answer is held back.
+pub const MAX_DELAY: Duration = Duration::from_secs(10);
+/// Wrong answers held back at once (each a sleeping task, no thread).
+pub const MAX_WAITING: usize = 64;
+/// Wrong codes from an address are forgotten this long after its last one.
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Addresses whose wrong codes are counted at once.
+pub const MAX_ADDRESSES: usize = 4096;
 /// A session ends after a working day without use.
 const SESSION_IDLE: Duration = Duration::from_secs(10 * 3600);
 
@@ -62,13 +72,15 @@ impl Caller {
 pub struct Auth {
     sessions: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<IpAddr, Failures>>,
+    /// Wrong answers being held back.
+    waiting: tokio::sync::Semaphore,
     secure: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Failures {
     count: u32,
-    next_try: Instant,
+    last: Instant,
 }
 
 /// Why a code was not taken.
@@ -76,8 +88,8 @@ struct Failures {
 pub enum Refused {
     /// Not any unit's code.
     Wrong,
-    /// Too many wrong codes from this address: try again in this many seconds.
-    Wait(u64),
+    /// Not any unit's code, and too many wrong answers are already being held back.
+    Busy,
 }
 
 impl Refused {
@@ -86,9 +98,27 @@ impl Refused {
             Refused::Wrong => {
                 "报送口令不正确，请核对组织部发给本单位的口令（字母不分大小写）".to_string()
             }
-            Refused::Wait(secs) => format!("口令错误次数过多，请 {secs} 秒后再试"),
+            Refused::Busy => {
+                "报送口令不正确；此时错误的尝试过多，请稍后再试（正确的口令不受影响）".to_string()
+            }
         }
     }
+
+    /// The status a refusal is answered with.
+    pub fn status(&self) -> axum::http::StatusCode {
+        match self {
+            Refused::Wrong => axum::http::StatusCode::FORBIDDEN,
+            Refused::Busy => axum::http::StatusCode::TOO_MANY_REQUESTS,
+        }
+    }
+}
+
+/// A wrong code as counted: how long to hold the answer back, and whether its address starts
+/// being slowed down with it (worth a line in the access log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongCode {
+    pub delay: Duration,
+    pub starts_slowing: bool,
 }
 
 impl Auth {
@@ -96,43 +126,59 @@ impl Auth {
         Auth {
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            waiting: tokio::sync::Semaphore::new(MAX_WAITING),
             secure,
         }
     }
 
-    /// Whose `code` is, counting a wrong one against `ip`.
+    /// Whose `code` is, counting a wrong one against `ip`; a right code is always taken.
     pub fn try_code(
         &self,
         codes: &codes::Codes,
         code: &str,
         ip: Option<IpAddr>,
-    ) -> Result<Who, Refused> {
-        let now = Instant::now();
+    ) -> Result<Who, WrongCode> {
+        let who = codes.verify(code);
+        let Some(ip) = ip else {
+            return who.ok_or(WrongCode {
+                delay: Duration::ZERO,
+                starts_slowing: false,
+            });
+        };
         let mut failures = self.failures.lock().expect("auth lock");
-        if let Some(f) = ip.and_then(|ip| failures.get(&ip)) {
-            if f.next_try > now {
-                return Err(Refused::Wait((f.next_try - now).as_secs() + 1));
-            }
+        // A right code does not clear the count: another at the same address may be guessing.
+        if let Some(who) = who {
+            return Ok(who);
         }
-        match codes.verify(code) {
-            Some(who) => {
-                if let Some(ip) = ip {
-                    failures.remove(&ip);
-                }
-                Ok(who)
-            }
-            None => {
-                if let Some(ip) = ip {
-                    let f = failures.entry(ip).or_insert(Failures {
-                        count: 0,
-                        next_try: now,
-                    });
-                    f.count += 1;
-                    f.next_try = now + wait_after(f.count);
-                }
-                Err(Refused::Wrong)
-            }
+        let now = Instant::now();
+        if failures.len() >= MAX_ADDRESSES && !failures.contains_key(&ip) {
+            forget_some(&mut failures, now);
         }
+        let f = failures.entry(ip).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        if now.duration_since(f.last) > WINDOW {
+            f.count = 0;
+        }
+        f.count += 1;
+        f.last = now;
+        Err(WrongCode {
+            delay: wait_after(f.count),
+            starts_slowing: f.count == FREE_TRIES,
+        })
+    }
+
+    /// Hold a wrong answer back for `delay`, unless too many already wait ([`Refused::Busy`]).
+    pub async fn hold_back(&self, delay: Duration) -> Refused {
+        if delay.is_zero() {
+            return Refused::Wrong;
+        }
+        let Ok(_slot) = self.waiting.try_acquire() else {
+            return Refused::Busy;
+        };
+        tokio::time::sleep(delay).await;
+        Refused::Wrong
     }
 
     /// A new session for `who`: its cookie's value.
@@ -179,14 +225,25 @@ impl Auth {
     }
 }
 
-/// How long an address waits after its `count`-th wrong code: nothing for the first
-/// [`FREE_TRIES`], then 2, 4, 8… seconds, at most [`MAX_WAIT`].
+/// How long the answer to an address's `count`-th wrong code is held back: nothing for the
+/// first [`FREE_TRIES`] - 1, then 1, 2, 4… seconds, at most [`MAX_DELAY`].
 pub fn wait_after(count: u32) -> Duration {
     if count < FREE_TRIES {
         return Duration::ZERO;
     }
     let doubling = (count - FREE_TRIES).min(16);
-    Duration::from_secs(2u64 << doubling).min(MAX_WAIT)
+    Duration::from_secs(1u64 << doubling).min(MAX_DELAY)
+}
+
+/// Make room among the counted addresses: those quiet for a [`WINDOW`] go, and if that is not
+/// enough, the quietest half.
+fn forget_some(failures: &mut HashMap<IpAddr, Failures>, now: Instant) {
+    failures.retain(|_, f| now.duration_since(f.last) <= WINDOW);
+    if failures.len() >= MAX_ADDRESSES {
+        let mut lasts: Vec<Instant> = failures.values().map(|f| f.last).collect();
+        let (_, &mut middle, _) = lasts.select_nth_unstable(MAX_ADDRESSES / 2);
+        failures.retain(|_, f| f.last > middle);
+    }
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
@@ -222,8 +279,26 @@ mod tests {
     #[test]
     fn waits_grow_after_the_free_tries_and_stop_growing() {
         assert_eq!(wait_after(1), Duration::ZERO);
-        assert_eq!(wait_after(FREE_TRIES), Duration::from_secs(2));
-        assert_eq!(wait_after(FREE_TRIES + 1), Duration::from_secs(4));
-        assert_eq!(wait_after(100), MAX_WAIT);
+        assert_eq!(wait_after(FREE_TRIES), Duration::from_secs(1));
+        assert_eq!(wait_after(FREE_TRIES + 1), Duration::from_secs(2));
+        assert_eq!(wait_after(100), MAX_DELAY);
+    }
+
+    #[test]
+    fn the_count_of_addresses_is_capped() {
+        let mut failures = HashMap::new();
+        let now = Instant::now();
+        for i in 0..MAX_ADDRESSES as u32 {
+            let ip = IpAddr::from(i.to_be_bytes());
+            failures.insert(
+                ip,
+                Failures {
+                    count: 1,
+                    last: now,
+                },
+            );
+        }
+        forget_some(&mut failures, now);
+        assert!(failures.len() <= MAX_ADDRESSES / 2, "{}", failures.len());
     }
 }

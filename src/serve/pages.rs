@@ -59,7 +59,7 @@ pub async fn sign_in(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let code = form.get("code").map(String::as_str).unwrap_or_default();
-    match app.auth.try_code(&app.codes, code, ip.0) {
+    match api::verify_code(&app, code, ip).await {
         Ok(who) => {
             let Ok(token) = app.auth.start(who) else {
                 return page(
@@ -74,11 +74,7 @@ pub async fn sign_in(
             }
             response
         }
-        Err(refused) => {
-            app.note("?", "口令错误", &ip_text(ip));
-            let status = api::refused_status(&refused);
-            page(status, html::sign_in(Some(&refused.message())))
-        }
+        Err(refused) => page(refused.status(), html::sign_in(Some(&refused.message()))),
     }
 }
 
