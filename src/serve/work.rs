@@ -40,16 +40,21 @@ impl Work {
         &self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, WorkError> {
-        let _admitted = (self.admitted.clone())
+        let admitted = (self.admitted.clone())
             .try_acquire_owned()
             .map_err(|_| WorkError::Busy)?;
-        let _running = (self.running.clone())
+        let running = (self.running.clone())
             .acquire_owned()
             .await
             .map_err(|_| WorkError::Failed)?;
-        tokio::task::spawn_blocking(job)
-            .await
-            .map_err(|_| WorkError::Failed)
+        // The permits go with the job: a client that hangs up does not stop a blocking job,
+        // so they are given back when the job ends, not when the request is dropped.
+        tokio::task::spawn_blocking(move || {
+            let _permits = (admitted, running);
+            job()
+        })
+        .await
+        .map_err(|_| WorkError::Failed)
     }
 }
 
@@ -76,6 +81,30 @@ mod tests {
         for h in held {
             assert!(h.await.unwrap().is_ok());
         }
+        assert_eq!(work.run(|| 7).await, Ok(7));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_job_whose_client_hung_up_still_holds_its_turn() {
+        let work = Arc::new(Work::new(1, 0));
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let (started_tx, started) = std::sync::mpsc::channel::<()>();
+        let job = {
+            let work = work.clone();
+            tokio::spawn(async move {
+                work.run(move || {
+                    started_tx.send(()).unwrap();
+                    rx.recv().ok()
+                })
+                .await
+            })
+        };
+        started.recv().unwrap();
+        job.abort(); // the request dropped; the blocking job runs on
+        assert!(job.await.unwrap_err().is_cancelled());
+        assert_eq!(work.run(|| ()).await, Err(WorkError::Busy));
+        tx.send(()).unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         assert_eq!(work.run(|| 7).await, Ok(7));
     }
 }
