@@ -111,6 +111,12 @@ pub enum LogError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The line was written but could not be synced to disk.
+    #[error("已写入“{}”，但无法确认已存到磁盘：{}", path.display(), crate::os_error::sentence(source))]
+    Sync {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Everything the log holds, in order.
@@ -188,6 +194,15 @@ pub fn append(inbox: &Path, event: &Event) -> Result<(), LogError> {
 
 /// Append one JSON line to `path` (the submissions or the access log) and sync it.
 pub fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<(), LogError> {
+    append_line_with(path, value, true)
+}
+
+/// Append one JSON line to `path`, synced to disk before it returns when `sync` (the
+/// submissions log: a line lost would be a submission lost; not the access log).
+///
+/// A failed sync after a whole line was written is [`LogError::Sync`]: the line is most
+/// likely in the file, and what it records must not be undone.
+pub fn append_line_with<T: Serialize>(path: &Path, value: &T, sync: bool) -> Result<(), LogError> {
     let mut line = serde_json::to_string(value).expect("a log line serializes");
     line.push('\n');
     let write = |source| LogError::Write {
@@ -205,7 +220,13 @@ pub fn append_line<T: Serialize>(path: &Path, value: &T) -> Result<(), LogError>
         line.insert(0, '\n');
     }
     file.write_all(line.as_bytes()).map_err(write)?;
-    file.sync_data().map_err(write)
+    if !sync {
+        return Ok(());
+    }
+    file.sync_data().map_err(|source| LogError::Sync {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Whether `file` is empty or ends with a line break.

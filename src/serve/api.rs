@@ -309,14 +309,25 @@ pub async fn review(
             )
         }
     };
-    match record_review(&app, body.submission, &body.decision, &body.comment) {
-        Ok(()) => Json(json!({ "submission": body.submission, "decision": body.decision.trim() }))
-            .into_response(),
+    let (job, id, decision) = (app.clone(), body.submission, body.decision.clone());
+    let recorded =
+        tokio::task::spawn_blocking(move || record_review(&job, id, &decision, &body.comment));
+    let recorded = recorded.await.unwrap_or_else(|_| Err(review_failed()));
+    match recorded {
+        Ok(()) => {
+            Json(json!({ "submission": id, "decision": body.decision.trim() })).into_response()
+        }
         Err((status, message)) => error(status, message),
     }
 }
 
-/// Log the department's decision on submission `id`.
+/// What a review that could not be recorded (a bug) is answered.
+pub fn review_failed() -> (StatusCode, String) {
+    let message = "服务器未能记录审核结果，请稍后再试";
+    (StatusCode::INTERNAL_SERVER_ERROR, message.to_string())
+}
+
+/// Log the department's decision on submission `id` (blocking: the log is synced).
 pub fn record_review(
     app: &App,
     id: u64,

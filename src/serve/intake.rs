@@ -127,7 +127,9 @@ fn refusal(e: MultipartError) -> Refusal {
     }
 }
 
-/// Stream one file field into a temporary file, hashing as it goes.
+/// Stream one file field into a temporary file, hashing as it goes. The file is written and
+/// synced on a blocking thread ([`write_upload`]): 20 MB of disk writes never hold up the
+/// async threads.
 async fn receive(app: &App, mut field: Field<'_>) -> Result<Option<Upload>, Refusal> {
     let original_name = field.file_name().unwrap_or_default().to_string();
     if original_name.is_empty() {
@@ -135,29 +137,58 @@ async fn receive(app: &App, mut field: Field<'_>) -> Result<Option<Upload>, Refu
         while field.chunk().await.map_err(refusal)?.is_some() {}
         return Ok(None);
     }
-    let disk = |e: std::io::Error| Refusal::Disk(crate::os_error::sentence(&e));
-    let mut file = tempfile::Builder::new()
-        .prefix("upload-")
-        .suffix(&format!(".{}", extension_of(&original_name)))
-        .tempfile_in(app.private_dir().join(UPLOADS))
-        .map_err(disk)?;
-    let mut hasher = blake3::Hasher::new();
+    let (to_writer, chunks) = tokio::sync::mpsc::channel(8);
+    let (folder, ext) = (
+        app.private_dir().join(UPLOADS),
+        extension_of(&original_name),
+    );
+    let writer = tokio::task::spawn_blocking(move || write_upload(&folder, &ext, chunks));
     let mut size = 0u64;
     while let Some(chunk) = field.chunk().await.map_err(refusal)? {
         size += chunk.len() as u64;
         if size > app.options.max_upload {
             return Err(Refusal::TooLarge);
         }
-        hasher.update(&chunk);
-        file.write_all(&chunk).map_err(disk)?;
+        if to_writer.send(Some(chunk)).await.is_err() {
+            break; // the writer failed: its error is below
+        }
     }
-    file.as_file().sync_all().map_err(disk)?;
+    let _ = to_writer.send(None).await;
+    let disk = |e: std::io::Error| Refusal::Disk(crate::os_error::sentence(&e));
+    let written = writer
+        .await
+        .map_err(|_| Refusal::Disk("写入中断".to_string()))?;
+    let (file, blake3) = written.map_err(disk)?;
     Ok(Some(Upload {
         file,
         original_name,
         size,
-        blake3: hasher.finalize().to_hex().to_string(),
+        blake3,
     }))
+}
+
+/// Write the chunks into a new temporary file in `folder` (blocking), hashing them, and sync
+/// it once `None` (the end) arrives; a channel closed before it (the upload refused) leaves
+/// nothing. The file and its BLAKE3 hash.
+fn write_upload(
+    folder: &Path,
+    ext: &str,
+    mut chunks: tokio::sync::mpsc::Receiver<Option<axum::body::Bytes>>,
+) -> std::io::Result<(NamedTempFile, String)> {
+    let mut file = tempfile::Builder::new()
+        .prefix("upload-")
+        .suffix(&format!(".{ext}"))
+        .tempfile_in(folder)?;
+    let mut hasher = blake3::Hasher::new();
+    while let Some(chunk) = chunks.blocking_recv() {
+        let Some(chunk) = chunk else {
+            file.as_file().sync_all()?;
+            return Ok((file, hasher.finalize().to_hex().to_string()));
+        };
+        hasher.update(&chunk);
+        file.write_all(&chunk)?;
+    }
+    Err(std::io::Error::other("上传未完成"))
 }
 
 /// The extension of the clerk's file name when it is a plain one (`xlsx`, `et`, `csv`…),

@@ -15,7 +15,8 @@
 //!   (`INBOX/<单位代码>/<单位代码>_<时间>_<摘要>.xlsx`), never overwritten;
 //! - the submissions log `INBOX/报送记录.jsonl` ([`crate::intake_log`]), appended one line
 //!   per event under a lock and synced, which `ledger`, `status` and `watch` read as well;
-//! - the access log `INBOX/访问日志.jsonl`;
+//! - the access log `INBOX/访问日志.jsonl` (written off the async threads, not synced line by
+//!   line: a record for people, not state);
 //! - the private folder `INBOX/.taizhang/` (hidden: the ledger never walks into it): the
 //!   hashed codes ([`codes`]), uploads being checked, ledgers being built.
 //!
@@ -198,6 +199,8 @@ impl App {
     }
 
     /// Note who did what in the access log (a failure to write it is not the user's problem).
+    /// Written on a blocking thread when called on the runtime, and not synced line by line:
+    /// the access log is a record for people, the submissions log is the one that must last.
     pub fn note(&self, who: &str, what: &str, detail: &str) {
         let line = serde_json::json!({
             "at": now_text(),
@@ -205,7 +208,15 @@ impl App {
             "what": what,
             "detail": detail,
         });
-        let _ = intake_log::append_line(&self.inbox().join(intake_log::ACCESS_LOG), &line);
+        let path = self.inbox().join(intake_log::ACCESS_LOG);
+        let write = move || {
+            let _guard = ACCESS_LOG_LOCK.lock().expect("access log lock");
+            let _ = intake_log::append_line_with(&path, &line, false);
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => drop(runtime.spawn_blocking(write)),
+            Err(_) => write(),
+        }
     }
 
     /// Who must report and by when, with the log's arrival times (as `status` sees it).
@@ -251,6 +262,9 @@ impl App {
         }
     }
 }
+
+/// One line at a time into the access log (its writes run on blocking threads).
+static ACCESS_LOG_LOCK: Mutex<()> = Mutex::new(());
 
 /// The time now, as the logs write it.
 pub fn now_text() -> String {

@@ -390,7 +390,11 @@ pub async fn admin_review(
             html::message_page("审核未记录", "缺少报送编号"),
         );
     };
-    match api::record_review(&app, id, field("decision"), field("comment")) {
+    let (decision, comment) = (field("decision").to_string(), field("comment").to_string());
+    let job = app.clone();
+    let recorded =
+        tokio::task::spawn_blocking(move || api::record_review(&job, id, &decision, &comment));
+    match recorded.await.unwrap_or_else(|_| Err(api::review_failed())) {
         Ok(()) => Redirect::to(&format!("/admin?reviewed={id}")).into_response(),
         Err((status, message)) => page(status, html::message_page("审核未记录", &message)),
     }

@@ -120,8 +120,7 @@ async fn repeated_wrong_codes_from_one_address_are_answered_late_but_a_right_cod
         signed_in.text()
     );
     // One line in the access log for the address being slowed down, not one per wrong code.
-    let access = std::fs::read_to_string(setup.inbox.join(taizhang::intake_log::ACCESS_LOG));
-    let lines = access.unwrap_or_default();
+    let lines = access_log_with(&setup.inbox, "开始放慢");
     assert_eq!(lines.matches("开始放慢").count(), 1, "{lines}");
 }
 
@@ -212,7 +211,7 @@ async fn errors_without_a_reason_are_refused_and_with_one_stored_and_logged() {
     assert_eq!(event["original_name"], "白马镇.xlsx");
     assert_eq!(event["blake3"], blake3::hash(&bytes).to_hex().as_str());
     assert_eq!(event["stored"], stored[0].as_str());
-    let access = std::fs::read_to_string(setup.inbox.join("访问日志.jsonl")).unwrap();
+    let access = access_log_with(&setup.inbox, "\"what\":\"提交\"");
     assert!(access.contains("\"what\":\"提交\""), "{access}");
 }
 

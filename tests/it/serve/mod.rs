@@ -209,3 +209,17 @@ pub fn stored_files(inbox: &Path) -> Vec<String> {
     files.sort();
     files
 }
+
+/// The access log once it holds `needle` (its lines are written on a blocking thread after
+/// the answer), or as it is after three seconds.
+pub fn access_log_with(inbox: &Path, needle: &str) -> String {
+    let path = inbox.join(taizhang::intake_log::ACCESS_LOG);
+    let read = || std::fs::read_to_string(&path).unwrap_or_default();
+    for _ in 0..60 {
+        if read().contains(needle) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    read()
+}
