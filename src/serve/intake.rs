@@ -7,7 +7,8 @@
 //! itself. On submission the file is moved, never copied over anything, to
 //! `INBOX/<单位代码>/<单位代码>_<时间>_<摘要>.<ext>` with the extension of the format the guard
 //! found in its content; then the log line is written. If the line cannot be written the file
-//! is taken back out, so the inbox never holds a submission the log does not know.
+//! is taken back out, so the inbox never holds a submission the log does not know; a line
+//! written but not synced keeps its file (the log most likely holds it).
 
 use super::{App, Who};
 use crate::check::FileReport;
@@ -305,7 +306,11 @@ pub fn submit(
         (event, id)
     });
     logged.map_err(|e| {
-        let _ = std::fs::remove_file(&stored);
+        // Taken back out only when its line is surely not in the log: a line written but not
+        // synced most likely is, and then the file is a submission the log knows.
+        if !matches!(e, crate::intake_log::LogError::Sync { .. }) {
+            let _ = std::fs::remove_file(&stored);
+        }
         NotStored::Failed(e.to_string())
     })
 }

@@ -18,7 +18,8 @@
 //! - the access log `INBOX/访问日志.jsonl` (written off the async threads, not synced line by
 //!   line: a record for people, not state);
 //! - the private folder `INBOX/.taizhang/` (hidden: the ledger never walks into it): the
-//!   hashed codes ([`codes`]), uploads being checked, ledgers being built.
+//!   hashed codes ([`codes`]), uploads being checked, ledgers being built, and the lock a
+//!   running server holds ([`SERVER_LOCK`]): a second server on the same inbox refuses to start.
 //!
 //! Sessions and the count of wrong codes live in memory: a restart asks for the code again.
 //!
@@ -112,6 +113,8 @@ pub enum ServeError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("另一个网上报送服务正在使用收件文件夹 {}（本机或另一台电脑上已开启 taizhang serve）；同一收件文件夹只能开一个服务，请先关闭那一个", .0.display())]
+    InUse(PathBuf),
     #[error(transparent)]
     Codes(#[from] codes::CodesError),
     #[error(transparent)]
@@ -130,7 +133,13 @@ pub struct App {
     /// One lock per unit: two submissions of a unit are stored one after the other.
     unit_locks: Vec<Mutex<()>>,
     pub pending: intake::Pending,
+    /// Locked for the server's life ([`SERVER_LOCK`]): one server per inbox.
+    _lock: std::fs::File,
 }
+
+/// The lock file in the private folder that a running server holds: a second server on the
+/// same inbox would hand out the same submission numbers.
+pub const SERVER_LOCK: &str = "服务运行中.lock";
 
 impl App {
     /// Open the inbox: the private folder made, the codes issued or loaded, the log read.
@@ -145,6 +154,7 @@ impl App {
                 source,
             })?;
         }
+        let lock = lock_inbox(&options.inbox, &private)?;
         intake::remove_leftovers(&private.join(intake::UPLOADS));
         intake::remove_leftovers(&private);
         let (codes, issued) = codes::Codes::ensure(&private, &options.roster, &options.codes)?;
@@ -162,6 +172,7 @@ impl App {
                 .map(|_| Mutex::new(()))
                 .collect(),
             pending: intake::Pending::default(),
+            _lock: lock,
             options,
         };
         Ok((Arc::new(app), issued))
@@ -181,17 +192,23 @@ impl App {
     }
 
     /// Append an event to the log on disk, then to the copy in memory; `make` is given the
-    /// next submission number. Under the log's lock: one writer at a time.
+    /// next submission number, after the last one in the log on disk. Under the log's lock:
+    /// one writer at a time. A [`intake_log::LogError::Sync`] means the line was written.
     pub fn append<T>(
         &self,
         make: impl FnOnce(u64) -> (intake_log::Event, T),
     ) -> Result<T, intake_log::LogError> {
         let _guard = self.log_lock.lock().expect("log lock");
-        let next = self.log.read().expect("log lock").next_id();
-        let (event, out) = make(next);
-        intake_log::append(self.inbox(), &event)?;
-        self.log.write().expect("log lock").events.push(event);
-        Ok(out)
+        // The log as on disk, not as remembered: a number is never given twice, whatever
+        // was appended since (by hand, or a line this server could not sync).
+        let on_disk = Log::load(self.inbox())?;
+        let (event, out) = make(on_disk.next_id());
+        *self.log.write().expect("log lock") = on_disk;
+        let appended = intake_log::append(self.inbox(), &event);
+        if matches!(appended, Ok(()) | Err(intake_log::LogError::Sync { .. })) {
+            self.log.write().expect("log lock").events.push(event);
+        }
+        appended.map(|()| out)
     }
 
     pub fn unit_lock(&self, unit: usize) -> &Mutex<()> {
@@ -260,6 +277,26 @@ impl App {
             Who::Admin => format!("{}（{}）", codes::ADMIN_CODE, codes::ADMIN_NAME),
             Who::Unit(i) => self.options.roster.units[i].name.clone(),
         }
+    }
+}
+
+/// Hold the server lock of `inbox` (in its private folder `private`).
+fn lock_inbox(inbox: &Path, private: &Path) -> Result<std::fs::File, ServeError> {
+    let path = private.join(SERVER_LOCK);
+    let failed = |source| ServeError::Private {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(failed)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ServeError::InUse(inbox.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(failed(e)),
     }
 }
 

@@ -351,3 +351,51 @@ fn watch_reads_the_log_for_lateness_and_decisions() {
         "{text}"
     );
 }
+
+#[test]
+fn a_second_server_on_the_same_inbox_refuses_to_start_in_chinese() {
+    let setup = Setup::new();
+    let first = setup.open();
+    let Err(second) = App::open(setup.options()) else {
+        panic!("two servers on one inbox");
+    };
+    let message = second.to_string();
+    assert!(message.contains("只能开一个服务"), "{message}");
+    drop(first);
+    assert!(
+        App::open(setup.options()).is_ok(),
+        "free again once it stopped"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_number_follows_the_last_in_the_log_on_disk_not_in_memory() {
+    use taizhang::intake_log::{append, Event, Submitted};
+    let setup = Setup::new();
+    let app = setup.open();
+    // A line the server did not write itself (its memory does not know number 7).
+    let line = Submitted {
+        id: 7,
+        unit_code: LONGQUAN.into(),
+        unit_name: "龙泉镇".into(),
+        original_name: "龙泉镇.xlsx".into(),
+        stored: format!("{LONGQUAN}/别处.xlsx"),
+        arrived_at: "2026-01-02 09:00:00".into(),
+        size: 1,
+        blake3: "0".repeat(64),
+        verdict: String::new(),
+        errors: 0,
+        warnings: 0,
+        reason: None,
+    };
+    append(&setup.inbox, &Event::Submitted(line)).unwrap();
+    let bytes = longquan();
+    let fields: [(&str, Option<&str>, &[u8]); 1] = [("file", Some("龙泉镇.xlsx"), &bytes)];
+    let reply = send(
+        &app,
+        upload("/api/submit", &setup.code_of(LONGQUAN), &fields),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["submission"], 8);
+}
