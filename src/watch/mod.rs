@@ -133,6 +133,9 @@ struct State {
     ledger: LedgerOptions,
     expect: Expectation,
     seen: BTreeMap<PathBuf, Seen>,
+    /// The web intake's 报送记录 as of the last ledger: a review appended to it changes the
+    /// ledger (报送情况) though no form changed.
+    intake_log: seen::LogStamp,
 }
 
 /// Watch `options.inbox` until stopped, calling `log` with one Chinese line per event.
@@ -318,6 +321,7 @@ impl State {
                     .with_stage(options.stage)
             },
             seen: BTreeMap::new(),
+            intake_log: None,
         }
     }
 
@@ -366,7 +370,9 @@ impl State {
         if !initial {
             self.record_arrivals(&now, &changes, log);
         }
-        if changes.is_empty() && !initial {
+        let intake_log = seen::log_stamp(&self.options.inbox);
+        let log_changed = intake_log != self.intake_log;
+        if changes.is_empty() && !log_changed && !initial {
             self.seen = now;
             return None;
         }
@@ -381,6 +387,9 @@ impl State {
         let built = match self.rebuild(found) {
             Ok(finished) => {
                 self.log_changes(&finished, &changes, initial, log);
+                if changes.is_empty() && !initial {
+                    log("报送记录有更新（网上报送或审核），台账已重算".to_string());
+                }
                 true
             }
             Err(e) => {
@@ -389,7 +398,7 @@ impl State {
             }
         };
         if built {
-            self.seen = now;
+            (self.seen, self.intake_log) = (now, intake_log);
         }
         Some(files)
     }

@@ -399,3 +399,53 @@ async fn a_submission_number_follows_the_last_in_the_log_on_disk_not_in_memory()
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert_eq!(reply.json()["submission"], 8);
 }
+
+#[test]
+fn watch_rebuilds_the_ledger_when_only_a_review_is_appended_to_the_log() {
+    use taizhang::intake_log::{append, Decision, Event, Reviewed};
+    let setup = Setup::new();
+    let app = setup.open();
+    let bytes = FormBuilder::new().orgs(1).to_bytes().unwrap();
+    let fields: [(&str, Option<&str>, &[u8]); 1] = [("file", Some("白马镇.xlsx"), &bytes)];
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let submitted = runtime.block_on(send(
+        &app,
+        upload("/api/submit", &setup.code_of(BAIMA), &fields),
+    ));
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text());
+    let ledger = setup.file("台账.xlsx");
+    let mut options = taizhang::watch::WatchOptions::new(setup.inbox.clone(), ledger.clone());
+    options.roster = Some(taizhang::roster::Roster::load(&setup.roster).unwrap());
+    options.debounce = std::time::Duration::from_millis(150);
+    options.settle = std::time::Duration::from_millis(100);
+    options.timeout = Some(std::time::Duration::from_secs(60));
+    let stop = options.stop.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        taizhang::watch::watch(&options, &mut |line| {
+            let _ = tx.send(line);
+        })
+    });
+    let mut lines = std::iter::from_fn(|| rx.recv_timeout(std::time::Duration::from_secs(30)).ok());
+    assert!(lines.any(|line| line.contains("开始监视")));
+    let review = Reviewed {
+        id: 1,
+        decision: Decision::Returned,
+        comment: "请补报两新组织".into(),
+        by: "组织部".into(),
+        at: "2026-01-03 10:00:00".into(),
+    };
+    append(&setup.inbox, &Event::Reviewed(review)).unwrap();
+    let rebuilt = lines.find(|line| line.contains("报送记录有更新"));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    worker.join().unwrap().unwrap();
+    assert!(rebuilt.is_some(), "watch saw the review");
+    let status = sheets(&ledger)
+        .into_iter()
+        .find(|(name, _)| name == "报送情况");
+    let text = format!("{:?}", status.unwrap().1);
+    assert!(
+        text.contains("网上报送审核：退回（请补报两新组织）"),
+        "{text}"
+    );
+}
