@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::Markup;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 type Shared = State<Arc<App>>;
 
@@ -241,13 +241,24 @@ pub async fn unit_submit(
         return unit_error(&app, &session, unit, problem);
     };
     let (job, who, reason) = (app.clone(), session.who, fields.reason);
+    // The upload stays ours whatever becomes of the job (busy, or a panic): on an error it
+    // goes back for the clerk's next try, it is not lost.
+    let slot = Arc::new(Mutex::new(Some(checked)));
+    let held = slot.clone();
     let stored = app.work.run(move || {
-        let stored = intake::submit(&job, who, &checked.upload, &checked.report, reason);
-        (checked, stored)
+        let held = held.lock().unwrap_or_else(PoisonError::into_inner);
+        let checked = held.as_ref().expect("the upload is in its slot");
+        intake::submit(&job, who, &checked.upload, &checked.report, reason)
     });
-    let (checked, stored) = match stored.await {
-        Ok(done) => done,
-        Err(e) => return unit_error(&app, &session, unit, work_problem(e)),
+    let stored = stored.await;
+    let checked =
+        (slot.lock().unwrap_or_else(PoisonError::into_inner).take()).expect("the job has ended");
+    let stored = match stored {
+        Ok(stored) => stored,
+        Err(e) => {
+            app.pending.put_back(&token, checked);
+            return unit_error(&app, &session, unit, work_problem(e));
+        }
     };
     match stored {
         Ok(id) => {

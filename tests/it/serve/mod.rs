@@ -4,6 +4,7 @@
 mod flows;
 mod inbox;
 mod limits;
+mod pages;
 mod resubmit;
 mod socket;
 
