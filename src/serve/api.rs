@@ -7,7 +7,7 @@
 //! large, 422 a file that cannot be submitted, 429 too many wrong codes, 503 busy.
 
 use super::auth::{Caller, ClientIp, Refused, CODE_HEADER, CSRF_HEADER};
-use super::intake::{self, Fields, NotStored, Refusal};
+use super::intake::{self, Fields, NotStored};
 use super::work::{WorkError, BUSY};
 use super::{App, Who};
 use crate::check::FileReport;
@@ -112,14 +112,8 @@ async fn upload_fields(
             "请用 multipart/form-data 上传，文件放在字段 file 中",
         )
     })?;
-    let fields = intake::read_fields(app, multipart).await.map_err(|r| {
-        let status = match r {
-            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Refusal::Broken => StatusCode::BAD_REQUEST,
-            Refusal::Disk(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        error(status, r.message(app.options.max_upload))
-    })?;
+    let fields = (intake::read_fields(app, multipart).await)
+        .map_err(|r| error(r.status(), r.message(app.options.max_upload)))?;
     if fields.upload.is_none() {
         return Err(error(
             StatusCode::BAD_REQUEST,
@@ -340,6 +334,11 @@ pub fn record_review(
     ))?;
     if !app.log().submissions().any(|s| s.id == id) {
         return Err((StatusCode::NOT_FOUND, format!("没有第 {id} 号报送")));
+    }
+    let chars = comment.trim().chars().count();
+    if chars > super::MAX_TEXT {
+        let message = intake::text_too_long("审核意见", chars);
+        return Err((StatusCode::UNPROCESSABLE_ENTITY, message));
     }
     if decision == Decision::Returned && comment.trim().is_empty() {
         return Err((

@@ -39,6 +39,9 @@ pub const MAX_WAITING: usize = 64;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Addresses whose wrong codes are counted at once.
 pub const MAX_ADDRESSES: usize = 4096;
+/// Sessions kept per unit (and for the department): a new sign-in beyond them ends the one
+/// unused longest, so signing in again and again cannot fill the memory.
+pub const SESSIONS_PER_CALLER: usize = 16;
 /// A session ends after a working day without use.
 const SESSION_IDLE: Duration = Duration::from_secs(10 * 3600);
 
@@ -192,6 +195,15 @@ impl Auth {
         };
         let mut sessions = self.sessions.lock().expect("auth lock");
         sessions.retain(|_, s| s.last_seen.elapsed() < SESSION_IDLE);
+        let mut theirs: Vec<(Instant, String)> = (sessions.iter())
+            .filter(|(_, s)| s.who == who)
+            .map(|(token, s)| (s.last_seen, token.clone()))
+            .collect();
+        theirs.sort();
+        let surplus = (theirs.len() + 1).saturating_sub(SESSIONS_PER_CALLER);
+        for (_, token) in theirs.into_iter().take(surplus) {
+            sessions.remove(&token);
+        }
         sessions.insert(token.clone(), session);
         Ok(token)
     }

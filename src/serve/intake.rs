@@ -77,6 +77,8 @@ pub enum Refusal {
     Broken,
     /// Our temporary file could not be written.
     Disk(String),
+    /// A text field (the 说明) longer than [`super::MAX_TEXT`] characters: how long it is.
+    TextTooLong(usize),
 }
 
 impl Refusal {
@@ -85,8 +87,28 @@ impl Refusal {
             Refusal::TooLarge => too_large(max_upload),
             Refusal::Broken => "上传没有完成（网络中断或请求不完整），请重新上传".to_string(),
             Refusal::Disk(why) => format!("服务器无法保存上传的文件：{why}"),
+            Refusal::TextTooLong(chars) => text_too_long("说明", *chars),
         }
     }
+
+    /// The status a refusal is answered with.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::Broken => StatusCode::BAD_REQUEST,
+            Refusal::Disk(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Refusal::TextTooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+/// The message for a `what` (说明, 审核意见) of `chars` characters, over [`super::MAX_TEXT`].
+pub fn text_too_long(what: &str, chars: usize) -> String {
+    format!(
+        "{what}有 {chars} 字，超过 {} 字的上限，请精简后再提交",
+        super::MAX_TEXT
+    )
 }
 
 /// The 413 message.
@@ -108,6 +130,10 @@ pub async fn read_fields(app: &App, mut multipart: Multipart) -> Result<Fields, 
             continue;
         }
         let text = field.text().await.map_err(refusal)?;
+        let chars = text.chars().count();
+        if chars > super::MAX_TEXT {
+            return Err(Refusal::TextTooLong(chars));
+        }
         match name.as_str() {
             "reason" => fields.reason = Some(text).filter(|t| !t.trim().is_empty()),
             "csrf" => fields.csrf = Some(text),

@@ -115,6 +115,8 @@ pub enum ServeError {
     },
     #[error("另一个网上报送服务正在使用收件文件夹 {}（本机或另一台电脑上已开启 taizhang serve）；同一收件文件夹只能开一个服务，请先关闭那一个", .0.display())]
     InUse(PathBuf),
+    #[error("口令表 {} 在收件文件夹之内：口令表写的是明文口令，收件文件夹只能存口令的摘要；请用 --codes 把口令表放在收件文件夹之外", .0.display())]
+    CodesInInbox(PathBuf),
     #[error(transparent)]
     Codes(#[from] codes::CodesError),
     #[error(transparent)]
@@ -146,6 +148,9 @@ impl App {
     pub fn open(options: ServeOptions) -> Result<(Arc<App>, codes::Issued), ServeError> {
         if !options.inbox.is_dir() {
             return Err(ServeError::NoInbox(options.inbox.clone()));
+        }
+        if is_inside(&options.codes, &options.inbox) {
+            return Err(ServeError::CodesInInbox(options.codes.clone()));
         }
         let private = options.inbox.join(intake_log::PRIVATE_DIR);
         for dir in [private.clone(), private.join(intake::UPLOADS)] {
@@ -278,6 +283,18 @@ impl App {
             Who::Unit(i) => self.options.roster.units[i].name.clone(),
         }
     }
+}
+
+/// Whether `path` (which may not exist yet) is in folder `dir` or below, links resolved.
+fn is_inside(path: &Path, dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    parent.canonicalize().is_ok_and(|p| p.starts_with(&dir))
 }
 
 /// Hold the server lock of `inbox` (in its private folder `private`).

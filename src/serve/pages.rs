@@ -181,14 +181,8 @@ async fn read_upload(
             "请从页面上的表单上传文件".to_string(),
         )
     })?;
-    intake::read_fields(app, multipart).await.map_err(|r| {
-        let status = match r {
-            intake::Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            intake::Refusal::Broken => StatusCode::BAD_REQUEST,
-            intake::Refusal::Disk(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        (status, r.message(app.options.max_upload))
-    })
+    (intake::read_fields(app, multipart).await)
+        .map_err(|r| (r.status(), r.message(app.options.max_upload)))
 }
 
 fn work_problem(e: super::work::WorkError) -> Problem {
