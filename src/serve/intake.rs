@@ -238,7 +238,7 @@ pub fn extension_of(name: &str) -> String {
 /// a return of the other round is told so before it is sent (E406).
 pub fn check(app: &App, path: &Path) -> FileReport {
     use crate::stage::StageRule;
-    let mut report = crate::check::check_file(path, &app.options.check);
+    let mut report = crate::check::check_file(path, &app.check_options());
     let given = app.options.stage.map(StageRule::Given);
     if let Some(rule) = given.or(app.options.deadline.map(StageRule::Deadline)) {
         crate::stage::flag_not_collected(&mut report, &rule.decide([]));

@@ -253,10 +253,21 @@ impl App {
         Ok(expect)
     }
 
+    /// The check as of today: the server runs for days, and a 填报日期 after the day of the
+    /// check (W116) or the days left are judged on the day of each check, as `watch` does for
+    /// each ledger. A check without a day ([`CheckOptions::today`] `None`) stays without.
+    pub fn check_options(&self) -> CheckOptions {
+        let mut check = self.options.check.clone();
+        if check.today.is_some() {
+            check.today = Some(chrono::Local::now().date_naive());
+        }
+        check
+    }
+
     /// The options a ledger run takes, as `taizhang ledger` builds them.
     pub fn ledger_options(&self, out: Option<&Path>) -> crate::ledger::LedgerOptions {
         crate::ledger::LedgerOptions {
-            check: self.options.check.clone(),
+            check: self.check_options(),
             exclude: out.map(Path::to_path_buf).into_iter().collect(),
             inputs: crate::output::Inputs::default()
                 .file(Some(&self.options.roster_path), "花名册")

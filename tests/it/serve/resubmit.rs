@@ -1,5 +1,6 @@
 //! A return the department sent back, corrected and sent again through the web: the latest
-//! arrival counts, whatever 填报日期 the correction carries.
+//! arrival counts, whatever 填报日期 the correction carries; and a server running for days
+//! checks as of each day.
 
 use super::flows::BAIMA;
 use super::*;
@@ -52,4 +53,29 @@ async fn a_corrected_resubmission_with_an_earlier_filling_date_wins_by_its_arriv
         "{without_log:?}"
     );
     assert_eq!(without_log.organizations, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_started_days_ago_checks_as_of_today() {
+    let setup = Setup::new();
+    let mut options = setup.options();
+    // Started long ago: a form filled in yesterday is not "after the day of the check".
+    options.check.today = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+    let app = App::open(options).unwrap().0;
+    let yesterday = chrono::Local::now().date_naive() - chrono::Days::new(1);
+    use chrono::Datelike;
+    let day = Cell::date(yesterday.year(), yesterday.month(), yesterday.day());
+    let bytes = FormBuilder::new()
+        .orgs(1)
+        .filled_on(day)
+        .to_bytes()
+        .unwrap();
+    let fields: [(&str, Option<&str>, &[u8]); 1] = [("file", Some("白马镇.xlsx"), &bytes)];
+    let reply = send(&app, upload("/api/check", &setup.code_of(BAIMA), &fields)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert!(!reply.text().contains("W116"), "{}", reply.text());
+    assert_eq!(
+        app.status().unwrap().as_of,
+        chrono::Local::now().date_naive()
+    );
 }
