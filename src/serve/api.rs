@@ -71,7 +71,9 @@ fn csrf_ok(caller: &Caller, headers: &HeaderMap, field: Option<&str>) -> bool {
         Caller::Code(_) => true,
         Caller::Session(session) => {
             let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            header.or(field) == Some(session.csrf.as_str())
+            header
+                .or(field)
+                .is_some_and(|token| super::auth::same_secret(token, &session.csrf))
         }
     }
 }
@@ -177,6 +179,11 @@ pub async fn submit(
     };
     if !csrf_ok(&caller, &headers, fields.csrf.as_deref()) {
         return csrf_refused();
+    }
+    if caller.who() == Who::Admin {
+        // Refused before the work: the check would be thrown away.
+        let message = NotStored::NotAUnit.message(&app, Who::Admin);
+        return error(StatusCode::FORBIDDEN, message);
     }
     let upload = fields.upload.take().expect("checked above");
     let (job, who, reason) = (app.clone(), caller.who(), fields.reason.take());
@@ -441,7 +448,7 @@ pub async fn feedback(
         feedback_bytes(&job, &report)
     });
     match result.await {
-        Ok(Some(bytes)) => {
+        Ok(Ok(Some(bytes))) => {
             app.note(&app.name_of(who), "下载反馈", &format!("第 {id} 号"));
             xlsx(
                 bytes,
@@ -450,20 +457,60 @@ pub async fn feedback(
                 )),
             )
         }
-        Ok(None) => error(StatusCode::NOT_FOUND, "这份报表没有问题，没有反馈表"),
+        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, "这份报表没有问题，没有反馈表"),
+        Ok(Err(why)) => error(StatusCode::INTERNAL_SERVER_ERROR, feedback_failed(&why)),
         Err(e) => work_error(e),
     }
 }
 
-/// The feedback workbook of a checked file, when it has issues.
-pub fn feedback_bytes(app: &App, report: &FileReport) -> Option<Vec<u8>> {
+/// What axum's own English refusals (a malformed form, a wrong method, an unknown address, a
+/// body too large) say in Chinese: (page title, message); `None` for any other status.
+fn rejection_message(status: StatusCode, path: &str) -> Option<(&'static str, String)> {
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE if super::UPLOAD_ROUTES.contains(&path) => {
+            "上传的文件超过网上报送的大小限制，请确认选的是调查表".to_string()
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "提交的内容超过 16 KB 的限制（登录、退出和审核只需填写口令或意见），请检查后重试"
+                .to_string()
+        }
+        StatusCode::NOT_FOUND => format!("没有“{path}”这个地址，请从首页进入"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            format!("“{path}”不能直接打开（可能是点了浏览器的“后退”或刷新）；请回到首页重新操作")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "请求的内容类型不对：页面请从表单提交，接口请按说明用 multipart/form-data 或 JSON"
+                .to_string()
+        }
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+            "请求的内容不完整或格式不对，请从页面上重新操作，或按接口说明发送".to_string()
+        }
+        _ => return None,
+    };
+    let title = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "内容太大",
+        StatusCode::NOT_FOUND => "找不到页面",
+        _ => "无法处理的请求",
+    };
+    Some((title, message))
+}
+
+/// The feedback workbook of a checked file, when it has issues; why it could not be built.
+pub fn feedback_bytes(app: &App, report: &FileReport) -> Result<Option<Vec<u8>>, String> {
     if report.issues().is_empty() {
-        return None;
+        return Ok(None);
     }
     let checked_at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-    let mut book =
-        crate::feedback::build_feedback(report, &app.options.check.limits, &checked_at).ok()?;
-    book.save_to_buffer().ok()
+    let limits = &app.options.check.limits;
+    let mut book = (crate::feedback::build_feedback(report, limits, &checked_at))
+        .map_err(|e| e.to_string())?;
+    let bytes = book.save_to_buffer().map_err(|e| e.to_string())?;
+    Ok(Some(bytes))
+}
+
+/// What a feedback workbook that could not be built is answered with.
+pub fn feedback_failed(why: &str) -> String {
+    format!("服务器未能生成反馈表：{why}；请稍后再试")
 }
 
 /// A workbook download named `name` (any characters: RFC 6266's `filename*`).
@@ -489,28 +536,24 @@ pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
     response
 }
 
-/// Every response: a body over the size limit (which axum refuses in English) said in
-/// Chinese, and headers that keep pages out of frames, caches and MIME guessing.
+/// Every response: axum's own refusals (in English, plain text) said in Chinese
+/// ([`rejection_message`]: JSON under `/api/`, a page elsewhere), and headers that keep pages out of frames, caches and MIME guessing.
 pub async fn finish_response(request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let upload = super::UPLOAD_ROUTES.contains(&request.uri().path());
+    let path = request.uri().path().to_string();
     let response = next.run(request).await;
     let plain = (response.headers().get(header::CONTENT_TYPE))
         .is_none_or(|t| t.to_str().is_ok_and(|t| t.starts_with("text/plain")));
-    let mut response = if response.status() == StatusCode::PAYLOAD_TOO_LARGE && plain {
-        let message = if upload {
-            "上传的文件超过网上报送的大小限制，请确认选的是调查表"
-        } else {
-            "提交的内容超过 16 KB 的限制（登录、退出和审核只需填写口令或意见），请检查后重试"
-        };
-        if api {
-            error(StatusCode::PAYLOAD_TOO_LARGE, message)
-        } else {
-            let page = super::html::message_page("文件太大", message).into_string();
-            (StatusCode::PAYLOAD_TOO_LARGE, axum::response::Html(page)).into_response()
+    let status = response.status();
+    let mut response = match rejection_message(status, &path) {
+        Some((title, message)) if plain => {
+            if path.starts_with("/api/") {
+                error(status, message)
+            } else {
+                let page = super::html::message_page(title, &message).into_string();
+                (status, axum::response::Html(page)).into_response()
+            }
         }
-    } else {
-        response
+        _ => response,
     };
     let headers = response.headers_mut();
     for (name, value) in [

@@ -353,23 +353,48 @@ fn store(
     let folder = app.inbox().join(&folder_name);
     std::fs::create_dir_all(&folder).map_err(failed)?;
     let ext = match crate::read::guard::inspect(read_as, &app.options.check.limits) {
-        Ok(format) => sniffed_extension(format),
+        Ok(format) => sniffed_extension(format, &extension_of(&upload.original_name)),
         Err(_) => "xlsx",
     };
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-    let name = format!("{folder_name}_{stamp}_{}.{ext}", &upload.blake3[..8]);
-    let path = folder.join(&name);
-    // A hard link fails when the name is taken: nothing is ever written over. Where links
-    // are not to be had (FAT, some network drives), a copy into a file that must be new.
-    if std::fs::hard_link(upload.file.path(), &path).is_err() {
-        copy_new(upload.file.path(), &path).map_err(failed)?;
-    }
+    let base = format!("{folder_name}_{stamp}_{}", &upload.blake3[..8]);
+    // The same content sent twice within a second: `-2`, `-3`… rather than a failure.
+    let mut tries = (1..=99).map(|n| match n {
+        1 => format!("{base}.{ext}"),
+        n => format!("{base}-{n}.{ext}"),
+    });
+    let (path, name) = loop {
+        let Some(name) = tries.next() else {
+            let taken = std::io::Error::from(std::io::ErrorKind::AlreadyExists);
+            return Err(failed(taken));
+        };
+        let path = folder.join(&name);
+        if place_new(upload.file.path(), &path).map_err(failed)? {
+            break (path, name);
+        }
+    };
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644));
     }
     Ok((path, format!("{folder_name}/{name}")))
+}
+
+/// Put `from` at `to` unless that name is taken (whether it was put). A hard link fails when
+/// the name is taken: nothing is ever written over. Where links are not to be had (FAT, some
+/// network drives), a copy into a file that must be new.
+fn place_new(from: &Path, to: &Path) -> std::io::Result<bool> {
+    let linked = match std::fs::hard_link(from, to) {
+        Ok(()) => return Ok(true),
+        Err(e) => e,
+    };
+    match copy_new(from, to) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(_) if linked.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Copy `from` into a new file `to` (never one that exists), synced.
@@ -386,9 +411,12 @@ fn copy_new(from: &Path, to: &Path) -> std::io::Result<()> {
     copied
 }
 
-fn sniffed_extension(format: crate::read::guard::Format) -> &'static str {
+/// The extension of the format found in the content; `.xlsm` (an xlsx with macros) keeps its
+/// own, as `given` by the clerk's file name.
+fn sniffed_extension(format: crate::read::guard::Format, given: &str) -> &'static str {
     use crate::read::guard::Format;
     match format {
+        Format::Xlsx if given == "xlsm" => "xlsm",
         Format::Xlsx => "xlsx",
         Format::Xls => "xls",
         Format::Ods => "ods",

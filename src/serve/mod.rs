@@ -372,9 +372,16 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/review", post(api::review))
         .route("/api/ledger.xlsx", get(api::ledger))
         .route("/api/feedback/{id}", get(api::feedback))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(SMALL_BODY))
         .layer(axum::middleware::from_fn(api::finish_response))
         .with_state(app)
+}
+
+/// Any other address: a plain 404, put in Chinese by [`api::finish_response`] like every
+/// refusal of axum's own (a wrong method included: GET on a form's address after 后退).
+async fn not_found() -> axum::http::StatusCode {
+    axum::http::StatusCode::NOT_FOUND
 }
 
 /// A certificate and its key (PEM files) for HTTPS.

@@ -5,7 +5,7 @@
 //! (303), so reloading a page never submits twice.
 
 use super::api::{self, ip_text, work_error};
-use super::auth::{ClientIp, Session};
+use super::auth::{self, ClientIp, Session};
 use super::html::{self, CheckView, Notice};
 use super::intake::{self, NotStored};
 use super::{App, Who};
@@ -33,7 +33,7 @@ fn session(app: &App, headers: &HeaderMap) -> Result<Session, Response> {
 
 /// A form's CSRF token must be the session's.
 fn csrf_checked(session: &Session, token: Option<&str>) -> Result<(), Response> {
-    if token == Some(session.csrf.as_str()) {
+    if token.is_some_and(|token| auth::same_secret(token, &session.csrf)) {
         return Ok(());
     }
     let message = "页面已过期（或请求不是从本系统的页面发出的），请返回首页重新操作";
@@ -85,7 +85,7 @@ pub async fn sign_out(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     if let Some((token, session)) = app.auth.session(&headers) {
-        if form.get("csrf") == Some(&session.csrf) {
+        if (form.get("csrf")).is_some_and(|token| auth::same_secret(token, &session.csrf)) {
             app.auth.end(&token);
         }
     }
@@ -115,8 +115,8 @@ pub async fn unit_page(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let flash = query
-        .get("done")
+    let flash = (query.get("done"))
+        .and_then(|id| id.parse::<u64>().ok())
         .map(|id| format!("已提交（第 {id} 号）。组织部审核后，结果会显示在下面的报送记录中。"));
     let top = flash.as_deref().map(Notice::Done);
     let markup = html::unit_page(&app, unit, &session.csrf, top, None, &app.log());
@@ -324,10 +324,14 @@ pub async fn pending_feedback(
         .run(move || api::feedback_bytes(&job, &report))
         .await
     {
-        Ok(Some(bytes)) => api::xlsx(bytes, &name),
-        Ok(None) => page(
+        Ok(Ok(Some(bytes))) => api::xlsx(bytes, &name),
+        Ok(Ok(None)) => page(
             StatusCode::NOT_FOUND,
             html::message_page("没有反馈", "这份报表没有问题，不需要反馈表"),
+        ),
+        Ok(Err(why)) => page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            html::message_page("没有反馈", &api::feedback_failed(&why)),
         ),
         Err(e) => work_error(e),
     }
@@ -368,8 +372,8 @@ pub async fn admin_page(
             )
         }
     };
-    let flash = query
-        .get("reviewed")
+    let flash = (query.get("reviewed"))
+        .and_then(|id| id.parse::<u64>().ok())
         .map(|id| format!("已记录对第 {id} 号报送的审核意见，该单位的页面上立即可以看到。"));
     let markup = html::admin_page(&status, &app.log(), &session.csrf, flash.as_deref());
     page(StatusCode::OK, markup)

@@ -5,6 +5,7 @@ mod flows;
 mod inbox;
 mod limits;
 mod pages;
+mod refusals;
 mod resubmit;
 mod socket;
 
