@@ -8,7 +8,7 @@
 
 use super::auth::{Caller, ClientIp, Refused, CODE_HEADER, CSRF_HEADER};
 use super::intake::{self, Fields, NotStored};
-use super::work::{WorkError, BUSY};
+use super::work::WorkError;
 use super::{App, Who};
 use crate::check::FileReport;
 use crate::intake_log::{Decision, Event, Reviewed};
@@ -86,13 +86,7 @@ fn csrf_refused() -> Response {
 }
 
 pub fn work_error(e: WorkError) -> Response {
-    match e {
-        WorkError::Busy => error(StatusCode::SERVICE_UNAVAILABLE, BUSY),
-        WorkError::Failed => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "服务器内部错误，请稍后再试",
-        ),
-    }
+    error(e.status(), e.message())
 }
 
 /// One element of `check --format json`'s `files` array, the file named as the clerk named it.

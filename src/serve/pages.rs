@@ -4,7 +4,7 @@
 //! carries the session's CSRF token. After a change the browser is sent on with a redirect
 //! (303), so reloading a page never submits twice.
 
-use super::api::{self, ip_text, work_error};
+use super::api::{self, ip_text};
 use super::auth::{self, ClientIp, Session};
 use super::html::{self, CheckView, Notice};
 use super::intake::{self, NotStored};
@@ -186,20 +186,12 @@ async fn read_upload(
 }
 
 fn work_problem(e: super::work::WorkError) -> Problem {
-    match e {
-        super::work::WorkError::Busy => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            super::work::BUSY.to_string(),
-        ),
-        super::work::WorkError::Failed => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "服务器内部错误，请稍后再试".to_string(),
-        ),
-    }
+    (e.status(), e.message().to_string())
 }
 
-fn work_message(e: super::work::WorkError) -> String {
-    work_problem(e).1
+/// A page saying why the work was not done (the API says it in JSON).
+fn work_page(e: super::work::WorkError) -> Response {
+    page(e.status(), html::message_page("请稍后再试", e.message()))
 }
 
 /// The township's page with a problem at the top.
@@ -333,7 +325,7 @@ pub async fn pending_feedback(
             StatusCode::INTERNAL_SERVER_ERROR,
             html::message_page("没有反馈", &api::feedback_failed(&why)),
         ),
-        Err(e) => work_error(e),
+        Err(e) => work_page(e),
     }
 }
 
@@ -365,12 +357,7 @@ pub async fn admin_page(
                 html::message_page("无法汇总", &why),
             )
         }
-        Err(e) => {
-            return page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                html::message_page("请稍后再试", &work_message(e)),
-            )
-        }
+        Err(e) => return work_page(e),
     };
     let flash = (query.get("reviewed"))
         .and_then(|id| id.parse::<u64>().ok())

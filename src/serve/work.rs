@@ -25,6 +25,23 @@ pub enum WorkError {
     Failed,
 }
 
+impl WorkError {
+    /// What the caller is told, page or API alike.
+    pub fn message(&self) -> &'static str {
+        match self {
+            WorkError::Busy => BUSY,
+            WorkError::Failed => "服务器内部错误，请稍后再试",
+        }
+    }
+
+    pub fn status(&self) -> axum::http::StatusCode {
+        match self {
+            WorkError::Busy => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            WorkError::Failed => axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 impl Work {
     pub fn new(workers: usize, queue: usize) -> Work {
         let workers = workers.max(1);

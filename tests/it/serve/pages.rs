@@ -63,6 +63,11 @@ async fn a_submission_refused_by_a_busy_server_can_be_tried_again_with_the_same_
         refused.text()
     );
     assert!(refused.text().contains("请稍后再试"), "{}", refused.text());
+    // A page route says so on a page, not in JSON.
+    let feedback = page(&app, &format!("/unit/pending/{token}/feedback"), &cookie).await;
+    assert_eq!(feedback.status, StatusCode::SERVICE_UNAVAILABLE);
+    let kind = feedback.headers[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(kind.starts_with("text/html"), "{kind}: {}", feedback.text());
     release.send(()).unwrap();
     holder.await.unwrap().unwrap();
 
