@@ -4,7 +4,8 @@
 //! page together with the session's CSRF token (`X-CSRF-Token`, or the multipart field
 //! `csrf`) on a call that changes something. Errors are `{"message": "…"}` in Chinese with the
 //! status code saying what kind: 401 not signed in, 403 wrong code or not allowed, 413 too
-//! large, 422 a file that cannot be submitted, 429 too many wrong codes, 503 busy.
+//! large, 422 a file that cannot be submitted, 429 a wrong code while too many wait, 503 busy.
+//! Who the caller is comes from the [`Caller`] and [`Admin`] extractors.
 
 use super::auth::{Caller, ClientIp, Refused, CODE_HEADER, CSRF_HEADER};
 use super::intake::{self, Fields, NotStored};
@@ -14,7 +15,8 @@ use crate::check::FileReport;
 use crate::intake_log::{Decision, Event, Reviewed};
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path as UrlPath, Request, State};
+use axum::extract::{FromRequestParts, Multipart, Path as UrlPath, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -44,6 +46,32 @@ pub async fn caller(app: &App, headers: &HeaderMap, ip: ClientIp) -> Result<Call
             StatusCode::UNAUTHORIZED,
             "请先登录，或在 X-Code 请求头中给出报送口令",
         )),
+    }
+}
+
+/// The caller of an API request as an extractor: a handler that takes it is reached only by
+/// a caller who proved who they are.
+impl FromRequestParts<Arc<App>> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let Ok(ip) = ClientIp::from_request_parts(parts, app).await;
+        caller(app, &parts.headers, ip).await
+    }
+}
+
+/// A caller with the department's code: the handlers only the department may reach.
+pub struct Admin(pub Caller);
+
+impl FromRequestParts<Arc<App>> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let caller = Caller::from_request_parts(parts, app).await?;
+        match caller.who() {
+            Who::Admin => Ok(Admin(caller)),
+            Who::Unit(_) => Err(admin_only()),
+        }
     }
 }
 
@@ -122,14 +150,10 @@ async fn upload_fields(
 /// `POST /api/check`: the check of the file; nothing stored.
 pub async fn check(
     State(app): Shared,
-    ip: ClientIp,
+    caller: Caller,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let mut fields = match upload_fields(&app, multipart).await {
         Ok(f) => f,
         Err(r) => return r,
@@ -159,14 +183,10 @@ pub async fn check(
 /// `POST /api/submit`: checked, then stored and logged when it may be.
 pub async fn submit(
     State(app): Shared,
-    ip: ClientIp,
+    caller: Caller,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let mut fields = match upload_fields(&app, multipart).await {
         Ok(f) => f,
         Err(r) => return r,
@@ -225,14 +245,7 @@ fn admin_only() -> Response {
 }
 
 /// `GET /api/status`: `status --format json`, each unit with its submissions.
-pub async fn status(State(app): Shared, ip: ClientIp, headers: HeaderMap) -> Response {
-    let caller = match caller(&app, &headers, ip).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    if caller.who() != Who::Admin {
-        return admin_only();
-    }
+pub async fn status(State(app): Shared, _: Admin) -> Response {
     let job = app.clone();
     match app.work.run(move || job.status()).await {
         Ok(Ok(status)) => Json(status_json(&app, &status)).into_response(),
@@ -278,17 +291,10 @@ pub struct ReviewBody {
 /// `POST /api/review`: 通过 or 退回 a submission, with a comment.
 pub async fn review(
     State(app): Shared,
-    ip: ClientIp,
+    Admin(caller): Admin,
     headers: HeaderMap,
     body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let caller = match caller(&app, &headers, ip).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    if caller.who() != Who::Admin {
-        return admin_only();
-    }
     if !csrf_ok(&caller, &headers, None) {
         return csrf_refused();
     }
@@ -365,14 +371,7 @@ pub fn record_review(
 }
 
 /// `GET /api/ledger.xlsx`: the ledger of the inbox as `taizhang ledger` builds it.
-pub async fn ledger(State(app): Shared, ip: ClientIp, headers: HeaderMap) -> Response {
-    let caller = match caller(&app, &headers, ip).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    if caller.who() != Who::Admin {
-        return admin_only();
-    }
+pub async fn ledger(State(app): Shared, _: Admin) -> Response {
     let job = app.clone();
     match app.work.run(move || build_ledger(&job)).await {
         Ok(Ok(bytes)) => {
@@ -414,16 +413,7 @@ pub fn build_ledger(app: &App) -> Result<Vec<u8>, String> {
 }
 
 /// `GET /api/feedback/ID`: the feedback workbook of a submission (its unit or the department).
-pub async fn feedback(
-    State(app): Shared,
-    ip: ClientIp,
-    headers: HeaderMap,
-    UrlPath(id): UrlPath<u64>,
-) -> Response {
-    let caller = match caller(&app, &headers, ip).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+pub async fn feedback(State(app): Shared, caller: Caller, UrlPath(id): UrlPath<u64>) -> Response {
     let who = caller.who();
     let log = app.log();
     let submission = log.submissions().find(|s| s.id == id).cloned();
