@@ -221,11 +221,7 @@ pub async fn submit(
             Json(json!({ "accepted": true, "submission": id, "check": check })).into_response()
         }
         Err(not) => {
-            let status = match not {
-                NotStored::Unreadable | NotStored::NeedsReason => StatusCode::UNPROCESSABLE_ENTITY,
-                NotStored::OtherUnit(_) | NotStored::NotAUnit => StatusCode::FORBIDDEN,
-                NotStored::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            };
+            let status = not.status();
             let message = match (&not, report.failure.as_ref()) {
                 (NotStored::Unreadable, Some(issue)) => issue.message.clone(),
                 _ => not.message(&app, who),

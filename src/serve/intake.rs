@@ -262,6 +262,16 @@ pub enum NotStored {
 }
 
 impl NotStored {
+    /// The status a submission not stored is answered with, page or API alike.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            NotStored::Unreadable | NotStored::NeedsReason => StatusCode::UNPROCESSABLE_ENTITY,
+            NotStored::OtherUnit(_) | NotStored::NotAUnit => StatusCode::FORBIDDEN,
+            NotStored::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     pub fn message(&self, app: &App, who: Who) -> String {
         match self {
             NotStored::Unreadable => "文件无法读取，未提交；请按检查结果处理后重新上传".to_string(),

@@ -269,11 +269,7 @@ fn refused_submission(
     not: &NotStored,
 ) -> Response {
     let shown = intake::named(&checked.report, &checked.upload.original_name);
-    let status = match not {
-        NotStored::OtherUnit(_) | NotStored::NotAUnit => StatusCode::FORBIDDEN,
-        NotStored::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
+    let status = not.status();
     let retry = matches!(not, NotStored::NeedsReason | NotStored::Failed(_));
     let view = CheckView {
         report: &shown,
