@@ -7,13 +7,12 @@
 //! large, 422 a file that cannot be submitted, 429 a wrong code while too many wait, 503 busy.
 //! Who the caller is comes from the [`Caller`] and [`Admin`] extractors.
 
-use super::auth::{Caller, ClientIp, Refused, CODE_HEADER, CSRF_HEADER};
+use super::actions::{feedback_failed, xlsx, Review, ReviewRefused};
+use super::auth::{Caller, ClientIp, CODE_HEADER, CSRF_HEADER};
 use super::intake::{self, Fields, NotStored};
 use super::work::WorkError;
 use super::{App, Who};
 use crate::check::FileReport;
-use crate::intake_log::{Decision, Event, Reviewed};
-use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{FromRequestParts, Multipart, Path as UrlPath, Request, State};
 use axum::http::request::Parts;
@@ -35,7 +34,7 @@ pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
 pub async fn caller(app: &App, headers: &HeaderMap, ip: ClientIp) -> Result<Caller, Response> {
     if let Some(code) = headers.get(CODE_HEADER) {
         let code = code.to_str().unwrap_or_default();
-        return match verify_code(app, code, ip).await {
+        return match app.verify_code(code, ip).await {
             Ok(who) => Ok(Caller::Code(who)),
             Err(refused) => Err(error(refused.status(), refused.message())),
         };
@@ -73,24 +72,6 @@ impl FromRequestParts<Arc<App>> for Admin {
             Who::Unit(_) => Err(admin_only()),
         }
     }
-}
-
-/// Whose `code` is; a wrong one is answered late after a few ([`super::auth`]), and the
-/// access log notes when an address starts being slowed down.
-pub async fn verify_code(app: &App, code: &str, ip: ClientIp) -> Result<Who, Refused> {
-    match app.auth.try_code(&app.codes, code, ip.0) {
-        Ok(who) => Ok(who),
-        Err(wrong) => {
-            if wrong.starts_slowing {
-                app.note("?", "口令多次错误，开始放慢应答", &ip_text(ip));
-            }
-            Err(app.auth.hold_back(wrong.delay).await)
-        }
-    }
-}
-
-pub fn ip_text(ip: ClientIp) -> String {
-    ip.0.map_or_else(String::new, |ip| ip.to_string())
 }
 
 /// A session caller's change must bring back the session's CSRF token.
@@ -267,7 +248,10 @@ pub fn status_json(app: &App, status: &crate::status::StatusReport) -> Value {
     value
 }
 
-fn submission_json(s: &crate::intake_log::Submitted, review: Option<&Reviewed>) -> Value {
+fn submission_json(
+    s: &crate::intake_log::Submitted,
+    review: Option<&crate::intake_log::Reviewed>,
+) -> Value {
     let mut value = serde_json::to_value(s).expect("a submission serializes");
     value["decision"] = review.map_or(Value::Null, |r| r.decision.label().into());
     value["comment"] = review.map_or(Value::Null, |r| r.comment.clone().into());
@@ -306,70 +290,23 @@ pub async fn review(
             )
         }
     };
-    let (job, id, decision) = (app.clone(), body.submission, body.decision.clone());
-    let recorded =
-        tokio::task::spawn_blocking(move || record_review(&job, id, &decision, &body.comment));
-    let recorded = recorded.await.unwrap_or_else(|_| Err(review_failed()));
-    match recorded {
-        Ok(()) => {
-            Json(json!({ "submission": id, "decision": body.decision.trim() })).into_response()
-        }
-        Err((status, message)) => error(status, message),
+    let review = match Review::parse(&body.decision, &body.comment) {
+        Ok(review) => review,
+        Err(refused) => return error(refused.status(), refused.message()),
+    };
+    let (job, id, decision) = (app.clone(), body.submission, review.decision);
+    let recorded = tokio::task::spawn_blocking(move || job.record_review(id, review));
+    let failed = |e: tokio::task::JoinError| Err(ReviewRefused::Failed(e.to_string()));
+    match recorded.await.unwrap_or_else(failed) {
+        Ok(()) => Json(json!({ "submission": id, "decision": decision.label() })).into_response(),
+        Err(refused) => error(refused.status(), refused.message()),
     }
-}
-
-/// What a review that could not be recorded (a bug) is answered.
-pub fn review_failed() -> (StatusCode, String) {
-    let message = "服务器未能记录审核结果，请稍后再试";
-    (StatusCode::INTERNAL_SERVER_ERROR, message.to_string())
-}
-
-/// Log the department's decision on submission `id` (blocking: the log is synced).
-pub fn record_review(
-    app: &App,
-    id: u64,
-    decision: &str,
-    comment: &str,
-) -> Result<(), (StatusCode, String)> {
-    let decision = Decision::parse(decision).ok_or((
-        StatusCode::UNPROCESSABLE_ENTITY,
-        format!("审核结果“{decision}”不对，应为 通过 或 退回"),
-    ))?;
-    if !app.log().submissions().any(|s| s.id == id) {
-        return Err((StatusCode::NOT_FOUND, format!("没有第 {id} 号报送")));
-    }
-    let chars = comment.trim().chars().count();
-    if chars > super::MAX_TEXT {
-        let message = intake::text_too_long("审核意见", chars);
-        return Err((StatusCode::UNPROCESSABLE_ENTITY, message));
-    }
-    if decision == Decision::Returned && comment.trim().is_empty() {
-        return Err((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "退回时请写明意见，告诉单位要改什么".to_string(),
-        ));
-    }
-    let event = Event::Reviewed(Reviewed {
-        id,
-        decision,
-        comment: comment.trim().to_string(),
-        by: super::codes::ADMIN_CODE.to_string(),
-        at: super::now_text(),
-    });
-    app.append(|_| (event, ()))
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    app.note(
-        "组织部",
-        "审核",
-        &format!("第 {id} 号：{}", decision.label()),
-    );
-    Ok(())
 }
 
 /// `GET /api/ledger.xlsx`: the ledger of the inbox as `taizhang ledger` builds it.
 pub async fn ledger(State(app): Shared, _: Admin) -> Response {
     let job = app.clone();
-    match app.work.run(move || build_ledger(&job)).await {
+    match app.work.run(move || job.build_ledger()).await {
         Ok(Ok(bytes)) => {
             app.note("组织部", "下载台账", "");
             let day = chrono::Local::now().format("%Y-%m-%d_%H%M");
@@ -381,31 +318,6 @@ pub async fn ledger(State(app): Shared, _: Admin) -> Response {
         ),
         Err(e) => work_error(e),
     }
-}
-
-/// The ledger's bytes, built into a temporary file of ours in the private folder.
-pub fn build_ledger(app: &App) -> Result<Vec<u8>, String> {
-    let temp = tempfile::Builder::new()
-        .prefix("ledger-")
-        .suffix(".xlsx")
-        .tempfile_in(app.private_dir())
-        .map_err(|e| crate::os_error::sentence(&e))?;
-    let out = temp.path().to_path_buf();
-    // The ledger is saved by renaming a file of its own over ours: ours must not be there.
-    drop(temp);
-    let expect = app.expectation().map_err(|e| e.to_string())?;
-    let options = app.ledger_options(Some(&out));
-    let run = crate::ledger::RunOptions {
-        expect: &expect,
-        feedback: None,
-        progress: &|_| {},
-    };
-    let written = crate::ledger::write(app.inbox(), &out, &options, &run);
-    let bytes = written
-        .map_err(|e| e.to_string())
-        .and_then(|_| std::fs::read(&out).map_err(|e| crate::os_error::sentence(&e)));
-    let _ = std::fs::remove_file(&out);
-    bytes
 }
 
 /// `GET /api/feedback/ID`: the feedback workbook of a submission (its unit or the department).
@@ -425,7 +337,7 @@ pub async fn feedback(State(app): Shared, caller: Caller, UrlPath(id): UrlPath<u
     let name = submission.original_name.clone();
     let result = app.work.run(move || {
         let report = intake::named(&intake::check(&job, &path), &name);
-        feedback_bytes(&job, &report)
+        job.feedback_bytes(&report)
     });
     match result.await {
         Ok(Ok(Some(bytes))) => {
@@ -473,47 +385,6 @@ fn rejection_message(status: StatusCode, path: &str) -> Option<(&'static str, St
         _ => "无法处理的请求",
     };
     Some((title, message))
-}
-
-/// The feedback workbook of a checked file, when it has issues; why it could not be built.
-pub fn feedback_bytes(app: &App, report: &FileReport) -> Result<Option<Vec<u8>>, String> {
-    if report.issues().is_empty() {
-        return Ok(None);
-    }
-    let checked_at = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
-    let limits = &app.options.check.limits;
-    let mut book = (crate::feedback::build_feedback(report, limits, &checked_at))
-        .map_err(|e| e.to_string())?;
-    let bytes = book.save_to_buffer().map_err(|e| e.to_string())?;
-    Ok(Some(bytes))
-}
-
-/// What a feedback workbook that could not be built is answered with.
-pub fn feedback_failed(why: &str) -> String {
-    format!("服务器未能生成反馈表：{why}；请稍后再试")
-}
-
-/// A workbook download named `name` (any characters: RFC 6266's `filename*`).
-pub fn xlsx(bytes: Vec<u8>, name: &str) -> Response {
-    let encoded: String = (name.bytes())
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"taizhang.xlsx\"; filename*=UTF-8''{encoded}");
-    let mut response = Response::new(Body::from(bytes));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
 }
 
 /// Every response: axum's own refusals (in English, plain text) said in Chinese

@@ -33,10 +33,12 @@
 //!
 //! # Modules
 //!
-//! [`codes`] issues and checks the access codes, [`auth`] keeps sessions, the CSRF token and
+//! [`codes`] issues and checks the access codes, [`actions`] is what the routes do whatever
+//! answers them, [`auth`] keeps sessions, the CSRF token and
 //! the slow-down after wrong codes, [`intake`] receives, checks and stores uploads, [`api`] is
 //! the JSON interface for scripts and [`pages`] the HTML the clerks see ([`html`] lays it out).
 
+pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod codes;

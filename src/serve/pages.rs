@@ -4,7 +4,7 @@
 //! carries the session's CSRF token. After a change the browser is sent on with a redirect
 //! (303), so reloading a page never submits twice.
 
-use super::api::{self, ip_text};
+use super::actions::{feedback_failed, ip_text, xlsx, Review, ReviewRefused};
 use super::auth::{self, ClientIp, Session};
 use super::html::{self, CheckView, Notice};
 use super::intake::{self, NotStored};
@@ -59,7 +59,7 @@ pub async fn sign_in(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let code = form.get("code").map(String::as_str).unwrap_or_default();
-    match api::verify_code(&app, code, ip).await {
+    match app.verify_code(code, ip).await {
         Ok(who) => {
             let Ok(token) = app.auth.start(who) else {
                 return page(
@@ -307,19 +307,15 @@ pub async fn pending_feedback(
     };
     let name = crate::feedback::feedback_file_name(&report.path);
     let job = app.clone();
-    match app
-        .work
-        .run(move || api::feedback_bytes(&job, &report))
-        .await
-    {
-        Ok(Ok(Some(bytes))) => api::xlsx(bytes, &name),
+    match app.work.run(move || job.feedback_bytes(&report)).await {
+        Ok(Ok(Some(bytes))) => xlsx(bytes, &name),
         Ok(Ok(None)) => page(
             StatusCode::NOT_FOUND,
             html::message_page("没有反馈", "这份报表没有问题，不需要反馈表"),
         ),
         Ok(Err(why)) => page(
             StatusCode::INTERNAL_SERVER_ERROR,
-            html::message_page("没有反馈", &api::feedback_failed(&why)),
+            html::message_page("没有反馈", &feedback_failed(&why)),
         ),
         Err(e) => work_page(e),
     }
@@ -382,12 +378,17 @@ pub async fn admin_review(
             html::message_page("审核未记录", "缺少报送编号"),
         );
     };
-    let (decision, comment) = (field("decision").to_string(), field("comment").to_string());
+    let refused =
+        |r: ReviewRefused| page(r.status(), html::message_page("审核未记录", &r.message()));
+    let review = match Review::parse(field("decision"), field("comment")) {
+        Ok(review) => review,
+        Err(r) => return refused(r),
+    };
     let job = app.clone();
-    let recorded =
-        tokio::task::spawn_blocking(move || api::record_review(&job, id, &decision, &comment));
-    match recorded.await.unwrap_or_else(|_| Err(api::review_failed())) {
+    let recorded = tokio::task::spawn_blocking(move || job.record_review(id, review));
+    let failed = |e: tokio::task::JoinError| Err(ReviewRefused::Failed(e.to_string()));
+    match recorded.await.unwrap_or_else(failed) {
         Ok(()) => Redirect::to(&format!("/admin?reviewed={id}")).into_response(),
-        Err((status, message)) => page(status, html::message_page("审核未记录", &message)),
+        Err(r) => refused(r),
     }
 }
