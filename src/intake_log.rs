@@ -154,6 +154,11 @@ impl Log {
         })
     }
 
+    /// The submissions of the unit of code `unit_code`, in order.
+    pub fn submissions_of<'a>(&'a self, unit_code: &'a str) -> impl Iterator<Item = &'a Submitted> {
+        self.submissions().filter(move |s| s.unit_code == unit_code)
+    }
+
     /// The latest decision on submission `id`.
     pub fn review_of(&self, id: u64) -> Option<&Reviewed> {
         self.events.iter().rev().find_map(|e| match e {

@@ -238,8 +238,7 @@ pub fn status_json(app: &App, status: &crate::status::StatusReport) -> Value {
     if let Some(units) = value["units"].as_array_mut() {
         for unit in units {
             let code = unit["code"].as_str().unwrap_or_default().to_string();
-            let submissions: Vec<Value> = (log.submissions())
-                .filter(|s| s.unit_code == code)
+            let submissions: Vec<Value> = (log.submissions_of(&code))
                 .map(|s| submission_json(s, log.review_of(s.id)))
                 .collect();
             unit["submissions"] = Value::Array(submissions);

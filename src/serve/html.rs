@@ -215,7 +215,7 @@ fn issues_table(report: &FileReport) -> Markup {
 
 /// When the unit's latest submission was returned: what the department said, on top.
 fn returned(log: &Log, code: &str) -> Markup {
-    let latest = log.submissions().filter(|s| s.unit_code == code).last();
+    let latest = log.submissions_of(code).last();
     let review = latest.and_then(|s| Some((s, log.review_of(s.id)?)));
     html! {
         @if let Some((s, r)) = review.filter(|(_, r)| r.decision == crate::intake_log::Decision::Returned) {
@@ -226,7 +226,7 @@ fn returned(log: &Log, code: &str) -> Markup {
 
 /// The unit's submissions, newest first, with the department's decisions.
 fn history(log: &Log, code: &str) -> Markup {
-    let mine: Vec<&Submitted> = log.submissions().filter(|s| s.unit_code == code).collect();
+    let mine: Vec<&Submitted> = log.submissions_of(code).collect();
     html! {
         section {
             h2 { "本单位的报送记录" }
@@ -299,7 +299,7 @@ pub fn admin_page(status: &StatusReport, log: &Log, csrf: &str, flash: Option<&s
             }
             section {
                 h2 { "网上报送记录（最新在前）" }
-                @for unit in status.units.iter().filter(|u| log.submissions().any(|s| s.unit_code == u.code)) {
+                @for unit in status.units.iter().filter(|u| log.submissions_of(&u.code).next().is_some()) {
                     (unit_submissions(unit, log, csrf))
                 }
                 @if log.submissions().next().is_none() { p.muted { "还没有单位在网上提交。" } }
@@ -325,7 +325,7 @@ fn board(status: &StatusReport, log: &Log) -> Markup {
                 tr {
                     td { (u.code) }
                     td {
-                        @if log.submissions().any(|s| s.unit_code == u.code) {
+                        @if log.submissions_of(&u.code).next().is_some() {
                             a href={ "#u-" (u.code) } { (u.name) }
                         } @else { (u.name) }
                     }
@@ -351,9 +351,7 @@ fn state_class(state: State) -> &'static str {
 }
 
 fn unit_submissions(unit: &UnitStatus, log: &Log, csrf: &str) -> Markup {
-    let mine: Vec<&Submitted> = (log.submissions())
-        .filter(|s| s.unit_code == unit.code)
-        .collect();
+    let mine: Vec<&Submitted> = log.submissions_of(&unit.code).collect();
     html! {
         h3 id={ "u-" (unit.code) } style="font-size:15px;margin:14px 0 6px 0" { (unit.name) " " span.muted { (unit.code) } }
         table {
