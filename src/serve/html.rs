@@ -318,6 +318,17 @@ fn board(status: &StatusReport, log: &Log) -> Markup {
         Some(s) => format!("{}（网上第 {} 号）", s.original_name, s.id),
         None => file.to_string(),
     };
+    // The department's latest decision on the file that counts, from the log itself (not
+    // the sentence 报送情况 makes of it).
+    let review = |file: &str| {
+        let file = file.replace('\\', "/");
+        let submission = log.submissions().find(|s| s.stored == file);
+        match submission.and_then(|s| log.review_of(s.id)) {
+            Some(r) if r.comment.is_empty() => r.decision.label().to_string(),
+            Some(r) => format!("{}（{}）", r.decision.label(), r.comment),
+            None => String::new(),
+        }
+    };
     html! {
         table {
             tr { th { "单位代码" } th { "单位名称" } th { "报送状态" } th { "期限" } th { "文件" } th { "党组织" } th { "错误" } th { "警告" } th { "审核" } }
@@ -335,7 +346,7 @@ fn board(status: &StatusReport, log: &Log) -> Markup {
                     td.num { @if u.state != State::Missing { (u.organizations) } }
                     td.num { @if u.state != State::Missing { (u.errors) } }
                     td.num { @if u.state != State::Missing { (u.warnings) } }
-                    td { (u.review.as_deref().unwrap_or("").trim_start_matches("网上报送审核：")) }
+                    td { (u.file.as_deref().map(review).unwrap_or_default()) }
                 }
             }
         }

@@ -65,6 +65,13 @@ async fn a_review_shows_on_the_township_page_and_survives_a_restart() {
         baima["review"],
         "网上报送审核：退回（请核实书记手机号后重报）"
     );
+    // The department's board says the decision on the file that counts.
+    let admin_cookie = sign_in(&again, &admin).await.unwrap();
+    let board = page(&again, "/admin", &admin_cookie).await.text();
+    assert!(
+        board.contains("<td>退回（请核实书记手机号后重报）</td>"),
+        "{board}"
+    );
     let feedback = send(&again, get("/api/feedback/1", &code)).await;
     assert_eq!(feedback.status, StatusCode::OK);
     assert!(feedback.body.starts_with(b"PK"), "a workbook");
