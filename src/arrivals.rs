@@ -1,5 +1,5 @@
-//! 收件记录: when each version of each return arrived, as `watch` saw it (and, to come, the web
-//! intake). A file's modification time says nothing of that (copying a file from mail changes
+//! 收件记录: when each version of each return arrived, as `watch` saw it or the web intake
+//! logged it ([`crate::intake_log`]). A file's modification time says nothing of that (copying a file from mail changes
 //! it), so lateness is judged by this record when there is one, else by the form's 填报日期.
 //!
 //! The record is a CSV a clerk can open in Excel (UTF-8 with a byte-order mark): 文件 (the
@@ -26,6 +26,9 @@ pub struct Arrivals {
     order: Vec<(String, String)>,
     /// 内容摘要 → the earliest 收到时间 under any name (looked up once per file a run reads).
     first: HashMap<String, NaiveDateTime>,
+    /// 文件 → what the department decided on it in the web intake, as 报送情况 says it
+    /// (from the intake log only; never saved in the CSV).
+    reviews: HashMap<String, String>,
 }
 
 /// Why a 收件记录 could not be read or written.
@@ -121,15 +124,34 @@ impl Arrivals {
         self.order.is_empty()
     }
 
+    /// Every line of `other` added to this record (the intake log's beside a 收件记录).
+    pub fn merge(&mut self, other: &Arrivals) {
+        for key in &other.order {
+            self.add(&key.0, &key.1, other.times[key]);
+        }
+        for (file, said) in &other.reviews {
+            self.reviews.insert(file.clone(), said.clone());
+        }
+    }
+
+    /// Note the department's decision on `file` (relative to the inbox, with `/`).
+    pub fn note_review(&mut self, file: &str, said: String) {
+        self.reviews.insert(file.to_string(), said);
+    }
+
+    /// The department's decision on `file` (relative to the inbox, `/` or `\\`), in words.
+    pub fn review(&self, file: &str) -> Option<&str> {
+        self.reviews
+            .get(&file.replace('\\', "/"))
+            .map(String::as_str)
+    }
+
     /// Write the record to `path` atomically (a temporary file beside it, then renamed), with
     /// the lines another writer put there since it was read kept. An existing file there must
     /// be a record of ours.
     pub fn save(&mut self, path: &Path) -> Result<(), ArrivalsError> {
         let shown = path.display().to_string();
-        let on_disk = Arrivals::load(path)?;
-        for key in &on_disk.order {
-            self.add(&key.0, &key.1, on_disk.times[key]);
-        }
+        self.merge(&Arrivals::load(path)?);
         let write = |source| ArrivalsError::Write {
             path: shown.clone(),
             source,

@@ -76,6 +76,8 @@ pub enum Command {
         #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
     },
+    /// 网上报送：在本机开启报送网页，各单位上传即检查、提交，组织部审核并查看报送情况
+    Serve(ServeArgs),
     /// 年终晋位升级：把年终复评与摸底基线逐个党组织比较，生成升级工作簿
     Upgrade {
         /// 基线（摸底）：收件文件夹，或 taizhang ledger 生成的台账
@@ -142,6 +144,41 @@ pub struct TemplateArgs {
     /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
     #[arg(long)]
     pub force: bool,
+}
+
+/// `taizhang serve`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// 收件文件夹：提交的报表按单位存放在其中，报送记录也写在其中
+    #[arg(value_name = "收件文件夹")]
+    pub inbox: PathBuf,
+    /// 单位花名册（.xlsx 或 .csv）：每个单位一个报送口令
+    #[arg(long, value_name = "花名册", required = true)]
+    pub roster: PathBuf,
+    /// 监听的地址和端口；只在本机试用时为 127.0.0.1:8080，供全县访问时如 0.0.0.0:8080
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "地址:端口")]
+    pub listen: std::net::SocketAddr,
+    /// 报送截止日期，如 2026-04-15（默认按调查阶段取评分标准中的日期）
+    #[arg(long, value_parser = parse_date, value_name = "日期")]
+    pub deadline: Option<chrono::NaiveDate>,
+    /// 收集的调查阶段（摸底 或 年终）：调查阶段不同的报表报错误 E406
+    #[arg(long, value_parser = parse_stage, value_name = "阶段")]
+    pub stage: Option<SurveyStage>,
+    /// 评分标准文件（默认使用内置标准）
+    #[arg(long, value_name = "标准文件")]
+    pub rules: Option<PathBuf>,
+    /// 报送口令表（.xlsx）：首次启动时生成，交各单位；默认在收件文件夹旁（收件文件夹名_报送口令.xlsx）
+    #[arg(long, value_name = "口令表")]
+    pub codes: Option<PathBuf>,
+    /// 上传文件的大小上限，单位 MB（1 至 100）
+    #[arg(long = "max-upload", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100), value_name = "MB")]
+    pub max_upload: u64,
+    /// HTTPS 证书文件（PEM），与 --tls-key 同用
+    #[arg(long = "tls-cert", value_name = "证书", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// HTTPS 私钥文件（PEM），与 --tls-cert 同用
+    #[arg(long = "tls-key", value_name = "私钥", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// `taizhang ledger`'s arguments.

@@ -106,6 +106,9 @@ pub fn ignore_reason(path: &Path, exclude: &[PathBuf]) -> Option<&'static str> {
     if exclude.contains(&canonical(path)) {
         return Some("本程序生成的文件，不作为报表读取");
     }
+    if crate::intake_log::is_log_name(&path.file_name()?.to_string_lossy()) {
+        return Some("本程序网上报送的记录，不作为报表读取");
+    }
     if name.starts_with("~$") || name.starts_with(".~lock.") {
         return Some("Office 打开文件时产生的临时锁定文件");
     }

@@ -29,6 +29,9 @@
 //! - 校验问题, issues: 错误 (errors) and 警告 (warnings) ([`Issue`], [`Code`], [`Severity`]).
 //! - 报送情况, submission status: who has reported, who has not ([`status`]).
 //! - 晋位升级, upgrade: the year end against the baseline ([`upgrade`]).
+//! - 网上报送, the web intake ([`serve`]); 报送口令, a unit's access code ([`serve::codes`]);
+//!   报送记录, its log of submissions and reviews ([`intake_log`]); 通过 / 退回, accepted /
+//!   returned.
 //!
 //! Data flows one way: discover → read → locate → normalize → validate → classify →
 //! consolidate → write. Each stage is a module with a function from typed input to typed
@@ -57,11 +60,13 @@ pub mod attribution;
 #[cfg(feature = "builder")]
 pub mod builder;
 pub mod feedback;
+pub mod intake_log;
 pub mod read;
 pub mod report;
 pub mod roster;
 pub mod rules;
 pub mod save;
+pub mod serve;
 pub mod stage;
 pub mod status;
 pub mod template;

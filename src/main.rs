@@ -136,6 +136,7 @@ fn run(cli: Cli) -> Result<u8> {
             feedback,
             rules.as_deref(),
         ),
+        Command::Serve(args) => cmd::serve::run(&args),
         Command::Upgrade {
             baseline,
             year_end,

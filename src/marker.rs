@@ -9,6 +9,8 @@ pub const OUTPUT_KEY: &str = "taizhang_output";
 pub const LEDGER: &str = "ledger";
 pub const FEEDBACK: &str = "feedback";
 pub const UPGRADE: &str = "upgrade";
+/// The access codes of the web intake (`taizhang serve --codes`).
+pub const CODES: &str = "codes";
 
 /// A hidden `_meta` sheet saying the workbook is taizhang's own `kind` of output.
 pub fn meta_sheet(kind: &str) -> Result<Worksheet, XlsxError> {

@@ -43,6 +43,8 @@ pub enum Kind {
     Feedback,
     /// An issued form (`template`), blank or prefilled for one unit.
     Template,
+    /// The web intake's access codes (`serve --codes`).
+    Codes,
 }
 
 impl Kind {
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Ledger => Some(crate::marker::LEDGER),
             Kind::Upgrade => Some(crate::marker::UPGRADE),
             Kind::Feedback => Some(crate::marker::FEEDBACK),
+            Kind::Codes => Some(crate::marker::CODES),
             Kind::Template => None,
         }
     }
@@ -62,6 +65,7 @@ impl Kind {
             Kind::Upgrade => "升级工作簿",
             Kind::Feedback => "反馈文件",
             Kind::Template => "尚未填写的调查表",
+            Kind::Codes => "报送口令表",
         }
     }
 }

@@ -185,13 +185,18 @@ pub fn other_stage_issue(stated: SurveyStage, collected: &CollectedStage) -> Iss
 
 /// `check --stage`: E406 on a return that states another stage than `stage`.
 pub fn flag_other_stage(report: &mut FileReport, stage: SurveyStage) {
-    let collected = StageRule::Given(stage).decide([]);
+    flag_not_collected(report, &StageRule::Given(stage).decide([]));
+}
+
+/// [`flag_other_stage`] for the round `collected` names, and why (the web intake's, chosen by
+/// `--stage` or by its deadline).
+pub fn flag_not_collected(report: &mut FileReport, collected: &CollectedStage) {
     let Some(form) = report.form.as_mut() else {
         return;
     };
     let stated = form.stage().and_then(SurveyStage::parse);
     if let Some(stated) = stated.filter(|&s| !collected.admits(Some(s))) {
-        form.issues.push(other_stage_issue(stated, &collected));
+        form.issues.push(other_stage_issue(stated, collected));
         form.sort_issues();
     }
 }

@@ -141,6 +141,10 @@ pub struct UnitStatus {
     pub warnings: usize,
     /// Older files of the unit, replaced by `file`.
     pub superseded: Vec<String>,
+    /// The department's decision on `file` in the web intake (`taizhang serve`), in words:
+    /// "网上报送审核：退回（请补齐书记手机号）".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<String>,
 }
 
 /// A file no roster unit could be found for.
@@ -257,7 +261,11 @@ pub fn build(
             let end = by_unit.partition_point(|j| roster_index(j) <= Some(i));
             let own = &by_unit[start..end];
             let days = (deadline, expect.as_of);
-            unit_status(roster, i, days, reports, placements, own, &relative)
+            let mut status = unit_status(roster, i, days, reports, placements, own, &relative);
+            status.review = (status.file.as_deref())
+                .and_then(|file| expect.arrivals.as_ref()?.review(file))
+                .map(str::to_string);
+            status
         })
         .collect();
     let unmatched: Vec<UnmatchedFile> = reports
@@ -320,6 +328,7 @@ fn unit_status(
         errors: 0,
         warnings: 0,
         superseded,
+        review: None,
     };
     if let Some(j) = current {
         fill_submission(&mut status, &reports[j], (deadline, as_of), relative);
@@ -502,6 +511,9 @@ impl StatusReport {
         let mut file = unit.file.clone().unwrap_or_default();
         if !unit.superseded.is_empty() {
             let _ = write!(file, "（替代了 {} 个旧文件）", unit.superseded.len());
+        }
+        if let Some(review) = &unit.review {
+            let _ = write!(file, "（{review}）");
         }
         format!(
             "{}  {}  {}  {counts}  {}  {file}",

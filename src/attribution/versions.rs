@@ -1,5 +1,10 @@
 //! Which version of a unit's file counts: the latest 填报日期, then modification time, then
 //! path; a return of another 调查阶段 than the one collected is set aside.
+//!
+//! When every readable file of a unit has an arrival time in the 收件记录 or the web intake's
+//! 报送记录 ([`crate::arrivals::Arrivals`]), the one that arrived last counts, whatever its
+//! 填报日期: a return the department sent back and the township corrected may well carry an
+//! earlier 填报日期 (the first one was wrong), and the township sent it last to replace it.
 
 use super::Placement;
 use crate::check::FileReport;
@@ -7,7 +12,9 @@ use crate::form::Form;
 use crate::issue::{Code, Issue};
 use crate::schema::ORGANIZATIONS;
 use crate::stage::{other_stage_issue, CollectedStage, SurveyStage};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+use std::cmp::Ordering;
+use std::num::NonZeroU32;
 use std::path::Path;
 
 /// What decides between two files of one unit: its 调查阶段 first (another stage than the one
@@ -21,6 +28,23 @@ pub struct Version {
     /// The 调查阶段 the return states.
     pub stage: Option<SurveyStage>,
     pub organizations: u32,
+    /// When it arrived, if a 收件记录 or the intake log says so ([`Version::arrived_at`]).
+    pub arrived: Option<Arrived>,
+}
+
+/// An arrival time to the second, kept in four bytes (seconds since 2000-01-01, plus one; up
+/// to the year 2136): every file of a national run keeps its [`Version`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Arrived(NonZeroU32);
+
+impl Arrived {
+    pub fn new(at: NaiveDateTime) -> Arrived {
+        let epoch = NaiveDate::from_ymd_opt(2000, 1, 1)
+            .expect("a date")
+            .and_time(Default::default());
+        let seconds = (at - epoch).num_seconds().clamp(0, i64::from(u32::MAX - 1));
+        Arrived(NonZeroU32::MIN.saturating_add(seconds as u32))
+    }
 }
 
 // Every file of a national run keeps one through pass 1: no path of its own.
@@ -34,6 +58,15 @@ impl Version {
             filled_on: form.and_then(Form::filled_on),
             stage: form.and_then(Form::stage).and_then(SurveyStage::parse),
             organizations: form.map_or(0, |f| f.organizations.len() as u32),
+            arrived: None,
+        }
+    }
+
+    /// The same version, arrived at `at`.
+    pub fn arrived_at(self, at: Option<NaiveDateTime>) -> Version {
+        Version {
+            arrived: at.map(Arrived::new),
+            ..self
         }
     }
 }
@@ -138,7 +171,8 @@ fn set_aside_other_stages(
 }
 
 /// Per owner, the readable file with the latest 填报日期, then modification time, then path
-/// (`path` of a file) wins; the other readable files are superseded by it. Unreadable files
+/// (`path` of a file) wins, or, when every one of the owner's files has an arrival time, the
+/// one that arrived last (then the same order); the other readable files are superseded by it. Unreadable files
 /// are never chosen and never superseded: they stay visible as failures. With a stage
 /// `collected`, a readable file stating another stage is set aside first (never chosen, never
 /// superseded). Gives the notes to add to the files, in file order.
@@ -162,17 +196,28 @@ pub fn choose_versions<'p>(
             .owner
             .cmp(&placements[b as usize].owner)
     });
-    let key = |i: usize| (versions[i].filled_on, placements[i].modified, path(i));
+    let key = |i: u32| {
+        let i = i as usize;
+        (versions[i].filled_on, placements[i].modified, path(i))
+    };
     let mut superseded = Vec::new();
     for files in
         readable.chunk_by(|&a, &b| placements[a as usize].owner == placements[b as usize].owner)
     {
-        let Some(&winner) = files.iter().max_by_key(|&&i| key(i as usize)) else {
+        // One order for the whole unit, so the choice does not depend on the files' order.
+        let all_arrived = files
+            .iter()
+            .all(|&i| versions[i as usize].arrived.is_some());
+        let arrived = |i: u32| versions[i as usize].arrived.filter(|_| all_arrived);
+        let newer = |a: &&u32, b: &&u32| -> Ordering {
+            (arrived(**a).cmp(&arrived(**b))).then_with(|| key(**a).cmp(&key(**b)))
+        };
+        let Some(&winner) = files.iter().max_by(newer) else {
             continue;
         };
         superseded.extend(files.iter().filter(|&&i| i != winner).map(|&i| (i, winner)));
         let older = files.iter().filter(|&&i| i != winner);
-        if let Some(&replaced) = older.max_by_key(|&&i| key(i as usize)) {
+        if let Some(&replaced) = older.max_by(newer) {
             let (before, after) = (
                 versions[replaced as usize].organizations,
                 versions[winner as usize].organizations,

@@ -15,7 +15,7 @@ pub fn run(args: &LedgerArgs) -> Result<u8> {
     let (submissions, feedback) = (&args.submissions, args.feedback.as_deref());
     let rules_file = args.rules.as_deref();
     let rules = super::load_rules(rules_file)?;
-    let mut expect = super::expectation(submissions)?;
+    let mut expect = super::expectation(submissions, inbox)?;
     expect.count_unlisted = args.count_unlisted;
     let options = LedgerOptions {
         check: super::check_options_on(rules, expect.as_of),

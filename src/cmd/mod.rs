@@ -9,6 +9,7 @@ pub mod dropped;
 pub mod ledger;
 mod progress;
 pub mod rules;
+pub mod serve;
 pub mod status;
 pub mod template;
 pub mod upgrade;
@@ -51,13 +52,15 @@ fn check_options_on(rules: Rules, day: chrono::NaiveDate) -> CheckOptions {
     }
 }
 
-/// Who must report and by when, the roster and the 收件记录 read.
-fn expectation(args: &SubmissionArgs) -> Result<Expectation> {
+/// Who must report and by when, the roster and the 收件记录 read, and the web intake's
+/// 报送记录 when `inbox` has one.
+fn expectation(args: &SubmissionArgs, inbox: &Path) -> Result<Expectation> {
     let roster = args.roster.as_deref().map(Roster::load).transpose()?;
     let mut expect = Expectation::new(roster, args.deadline, args.as_of).with_stage(args.stage);
     if let Some(path) = &args.arrivals {
         anyhow::ensure!(path.is_file(), "找不到收件记录“{}”", path.display());
         expect.arrivals = Some(taizhang::arrivals::Arrivals::load(path)?);
     }
+    expect.arrivals = taizhang::intake_log::with_log(inbox, expect.arrivals)?;
     Ok(expect)
 }

@@ -13,7 +13,7 @@ pub fn run(
     format: Format,
 ) -> Result<u8> {
     let rules = super::load_rules(rules)?;
-    let expect = super::expectation(args)?;
+    let expect = super::expectation(args, inbox)?;
     let options = LedgerOptions {
         check: super::check_options_on(rules, expect.as_of),
         ..LedgerOptions::default()

@@ -15,10 +15,13 @@ pub fn run(
 ) -> Result<u8> {
     let rules = super::load_rules(rules)?;
     // The 收件记录 is watch's to keep: a missing one is started.
-    let expect = super::expectation(&SubmissionArgs {
-        arrivals: None,
-        ..args.clone()
-    })?;
+    let expect = super::expectation(
+        &SubmissionArgs {
+            arrivals: None,
+            ..args.clone()
+        },
+        &inbox,
+    )?;
     let mut options = WatchOptions::new(inbox, out);
     options.check = super::check_options(rules);
     options.roster = expect.roster;

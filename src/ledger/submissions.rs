@@ -89,12 +89,11 @@ fn unit_row(
             sheet.write_number(row, c, n as f64)?;
         }
     }
-    if !unit.superseded.is_empty() {
-        sheet.write_string(
-            row,
-            12,
-            format!("替代了旧文件：{}", unit.superseded.join("、")),
-        )?;
+    let replaced = (!unit.superseded.is_empty())
+        .then(|| format!("替代了旧文件：{}", unit.superseded.join("、")));
+    let notes: Vec<String> = replaced.into_iter().chain(unit.review.clone()).collect();
+    if !notes.is_empty() {
+        sheet.write_string(row, 12, notes.join("；"))?;
     }
     Ok(())
 }

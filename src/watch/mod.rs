@@ -133,6 +133,9 @@ struct State {
     ledger: LedgerOptions,
     expect: Expectation,
     seen: BTreeMap<PathBuf, Seen>,
+    /// The web intake's 报送记录 as of the last ledger: a review appended to it changes the
+    /// ledger (报送情况) though no form changed.
+    intake_log: seen::LogStamp,
 }
 
 /// Watch `options.inbox` until stopped, calling `log` with one Chinese line per event.
@@ -318,6 +321,7 @@ impl State {
                     .with_stage(options.stage)
             },
             seen: BTreeMap::new(),
+            intake_log: None,
         }
     }
 
@@ -366,7 +370,9 @@ impl State {
         if !initial {
             self.record_arrivals(&now, &changes, log);
         }
-        if changes.is_empty() && !initial {
+        let intake_log = seen::log_stamp(&self.options.inbox);
+        let log_changed = intake_log != self.intake_log;
+        if changes.is_empty() && !log_changed && !initial {
             self.seen = now;
             return None;
         }
@@ -376,10 +382,14 @@ impl State {
             self.ledger.check.today = Some(today);
         }
         self.expect.as_of = today;
+        self.merge_intake_log(log);
         let files = found.candidates.len();
         let built = match self.rebuild(found) {
             Ok(finished) => {
                 self.log_changes(&finished, &changes, initial, log);
+                if changes.is_empty() && !initial {
+                    log("报送记录有更新（网上报送或审核），台账已重算".to_string());
+                }
                 true
             }
             Err(e) => {
@@ -388,9 +398,19 @@ impl State {
             }
         };
         if built {
-            self.seen = now;
+            (self.seen, self.intake_log) = (now, intake_log);
         }
         Some(files)
+    }
+
+    /// The web intake's 报送记录, read afresh for each ledger: its arrival times and decisions
+    /// count as `ledger`'s and `status`'s do.
+    fn merge_intake_log(&mut self, log: &mut dyn FnMut(String)) {
+        let inbox = &self.options.inbox;
+        match crate::intake_log::with_log(inbox, self.expect.arrivals.clone()) {
+            Ok(merged) => self.expect.arrivals = merged,
+            Err(e) => log(format!("错误：{e}")),
+        }
     }
 
     /// Note in the 收件记录 the files added or changed since the last look, as arrived now

@@ -17,6 +17,15 @@ type Stamp = (u64, Option<SystemTime>);
 /// Every candidate's stamp (`None`: it could not be looked at).
 type Stamps = BTreeMap<PathBuf, Option<Stamp>>;
 
+/// The stamp of the web intake's 报送记录 (`None`: there is none).
+pub(super) type LogStamp = Option<Stamp>;
+
+/// The stamp of `inbox`'s 报送记录 now.
+pub(super) fn log_stamp(inbox: &Path) -> LogStamp {
+    let meta = std::fs::metadata(inbox.join(crate::intake_log::LOG)).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
 /// What the watcher remembers of one file between refreshes (not its report: the ledger is
 /// rebuilt from the files each time).
 #[derive(Debug, Clone, Copy, PartialEq)]

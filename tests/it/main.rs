@@ -16,6 +16,7 @@ mod problems;
 mod properties;
 mod roster;
 mod samples;
+mod serve;
 mod stage;
 mod status;
 mod support;

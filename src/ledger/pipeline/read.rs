@@ -2,6 +2,7 @@
 //! when it is long), its seats in the index.
 
 use super::{release_free_memory, scratch, Progress, RunOptions};
+use crate::arrivals::Arrivals;
 use crate::attribution::shared::{self, SeatIndex};
 use crate::attribution::{self, Placed, Placements, Version};
 use crate::check::{report_of, FileReport};
@@ -93,13 +94,18 @@ struct Reading<'a> {
     /// Decided on the first part, which holds the 单位信息.
     placed: Option<(Placed, Version)>,
     error: Option<std::io::Error>,
+    /// When files arrived, if a record or the intake log says so (then its version's
+    /// arrival is looked up: see [`crate::attribution::Version`]).
+    arrivals: Option<&'a Arrivals>,
+    max_file_bytes: u64,
 }
 
 impl Reading<'_> {
     fn put(&mut self, mut report: FileReport) -> std::io::Result<()> {
         if self.placed.is_none() {
             let placed = attribution::place(&mut report, self.roster);
-            self.placed = Some((placed, Version::of(&report)));
+            let version = Version::of(&report).arrived_at(self.arrival());
+            self.placed = Some((placed, version));
         }
         let first = self.organizations;
         if let Some(form) = &report.form {
@@ -113,6 +119,16 @@ impl Reading<'_> {
         let slot = self.spill.put(&report)?;
         self.parts.push(Part { slot, first });
         Ok(())
+    }
+
+    /// When the file's content arrived, if there is a record of arrivals and the file is
+    /// within the size any file is read at (as pass 2 looks it up).
+    fn arrival(&self) -> Option<chrono::NaiveDateTime> {
+        let arrivals = self.arrivals?;
+        if std::fs::metadata(self.path).ok()?.len() > self.max_file_bytes {
+            return None;
+        }
+        arrivals.arrival(&crate::arrivals::hash_file(self.path).ok()?)
     }
 
     /// A part handed on while the file is read.
@@ -129,7 +145,7 @@ fn read_one(
     (candidate, path): (usize, &Path),
     inbox: &Path,
     options: &LedgerOptions,
-    roster: Option<&Roster>,
+    (roster, arrivals): (Option<&Roster>, Option<&Arrivals>),
     (spill, index): (&Spill, &Mutex<SeatIndex>),
 ) -> std::io::Result<Found> {
     let mut reading = Reading {
@@ -142,6 +158,8 @@ fn read_one(
         organizations: 0,
         placed: None,
         error: None,
+        arrivals,
+        max_file_bytes: options.check.limits.max_file_bytes,
     };
     let mut on_part = |form| reading.put_part(form);
     let read = read_form_in_parts(path, &options.check.limits, Some(&mut on_part));
@@ -174,7 +192,7 @@ pub(super) fn read_all(
     run: &RunOptions,
     store: (&Spill, &Mutex<SeatIndex>),
 ) -> Result<Scanned, LedgerError> {
-    let roster = run.expect.roster.as_ref();
+    let known = (run.expect.roster.as_ref(), run.expect.arrivals.as_ref());
     let mut scanned = Scanned {
         paths: Vec::with_capacity(candidates.len()),
         placements: Placements::with_capacity(candidates.len()),
@@ -188,7 +206,7 @@ pub(super) fn read_all(
             .into_par_iter()
             .zip(chunk)
             .map(|(candidate, path)| {
-                let found = read_one((candidate, path), inbox, options, roster, store);
+                let found = read_one((candidate, path), inbox, options, known, store);
                 (run.progress)(Progress::Done);
                 found
             })
