@@ -107,6 +107,20 @@ pub fn check_element(report: &FileReport) -> Value {
 }
 
 /// The fields of a multipart upload with its file, or the response saying what is wrong.
+/// An upload's fields, the session's CSRF token checked (a code in `X-Code` needs none).
+async fn checked_upload(
+    app: &App,
+    caller: &Caller,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Fields, Response> {
+    let fields = upload_fields(app, multipart).await?;
+    match csrf_ok(caller, headers, fields.csrf.as_deref()) {
+        true => Ok(fields),
+        false => Err(csrf_refused()),
+    }
+}
+
 async fn upload_fields(
     app: &App,
     multipart: Result<Multipart, MultipartRejection>,
@@ -135,13 +149,10 @@ pub async fn check(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let mut fields = match upload_fields(&app, multipart).await {
+    let mut fields = match checked_upload(&app, &caller, &headers, multipart).await {
         Ok(f) => f,
         Err(r) => return r,
     };
-    if !csrf_ok(&caller, &headers, fields.csrf.as_deref()) {
-        return csrf_refused();
-    }
     let upload = fields.upload.take().expect("checked above");
     let job = app.clone();
     let result = app.work.run(move || {
@@ -168,13 +179,10 @@ pub async fn submit(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let mut fields = match upload_fields(&app, multipart).await {
+    let mut fields = match checked_upload(&app, &caller, &headers, multipart).await {
         Ok(f) => f,
         Err(r) => return r,
     };
-    if !csrf_ok(&caller, &headers, fields.csrf.as_deref()) {
-        return csrf_refused();
-    }
     if caller.who() == Who::Admin {
         // Refused before the work: the check would be thrown away.
         let message = NotStored::NotAUnit.message(&app, Who::Admin);

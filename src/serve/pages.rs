@@ -129,17 +129,10 @@ pub async fn unit_check(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (session, unit) = match unit_session(&app, &headers) {
-        Ok(s) => s,
+    let (session, unit, fields) = match unit_upload(&app, &headers, multipart).await {
+        Ok(upload) => upload,
         Err(r) => return r,
     };
-    let fields = match read_upload(&app, multipart).await {
-        Ok(f) => f,
-        Err(problem) => return unit_error(&app, &session, unit, problem),
-    };
-    if let Err(r) = csrf_checked(&session, fields.csrf.as_deref()) {
-        return r;
-    }
     let Some(upload) = fields.upload else {
         let problem = (
             StatusCode::BAD_REQUEST,
@@ -195,6 +188,22 @@ fn work_page(e: super::work::WorkError) -> Response {
 }
 
 /// The township's page with a problem at the top.
+/// A unit's page form with its upload: the session, the unit, the fields read, and the form's
+/// CSRF token checked.
+async fn unit_upload(
+    app: &App,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(Session, usize, intake::Fields), Response> {
+    let (session, unit) = unit_session(app, headers)?;
+    let fields = match read_upload(app, multipart).await {
+        Ok(fields) => fields,
+        Err(problem) => return Err(unit_error(app, &session, unit, problem)),
+    };
+    csrf_checked(&session, fields.csrf.as_deref())?;
+    Ok((session, unit, fields))
+}
+
 fn unit_error(app: &App, session: &Session, unit: usize, (status, message): Problem) -> Response {
     let top = Some(Notice::Problem(&message));
     let markup = html::unit_page(app, unit, &session.csrf, top, None, &app.log());
@@ -207,17 +216,10 @@ pub async fn unit_submit(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (session, unit) = match unit_session(&app, &headers) {
-        Ok(s) => s,
+    let (session, unit, fields) = match unit_upload(&app, &headers, multipart).await {
+        Ok(upload) => upload,
         Err(r) => return r,
     };
-    let fields = match read_upload(&app, multipart).await {
-        Ok(f) => f,
-        Err(problem) => return unit_error(&app, &session, unit, problem),
-    };
-    if let Err(r) = csrf_checked(&session, fields.csrf.as_deref()) {
-        return r;
-    }
     let token = fields.token.unwrap_or_default();
     let Some(checked) = app.pending.take(&token, session.who) else {
         let problem = (
