@@ -106,9 +106,9 @@ impl<'r> Plan<'r> {
         })
     }
 
-    /// Pass 2: every attributed file prepared on the rayon pool a chunk at a time, handed on
-    /// in 汇总's unit order ([`Units::hand_over_order`]) on a thread of its own, which takes
-    /// one chunk while the next is prepared.
+    /// Pass 2: every attributed file (a long one part by part) prepared on the rayon pool a
+    /// chunk at a time, handed on in 汇总's unit order ([`Units::hand_over_order`]) on a thread
+    /// of its own, which takes one chunk while the next is prepared.
     pub(super) fn hand_over<S: LedgerSink>(
         &self,
         inbox: &Path,
