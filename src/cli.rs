@@ -79,29 +79,7 @@ pub enum Command {
     /// 网上报送：在本机开启报送网页，各单位上传即检查、提交，组织部审核并查看报送情况
     Serve(ServeArgs),
     /// 年终晋位升级：把年终复评与摸底基线逐个党组织比较，生成升级工作簿
-    Upgrade {
-        /// 基线（摸底）：收件文件夹，或 taizhang ledger 生成的台账
-        #[arg(long, value_name = "基线")]
-        baseline: PathBuf,
-        /// 年终：收件文件夹，或 taizhang ledger 生成的台账
-        #[arg(long = "final", value_name = "年终")]
-        year_end: PathBuf,
-        /// 升级工作簿
-        #[arg(short = 'o', long = "out", value_name = "升级工作簿")]
-        out: PathBuf,
-        /// 评分标准文件（默认使用内置标准）
-        #[arg(long, value_name = "标准文件")]
-        rules: Option<PathBuf>,
-        /// 单位花名册（.xlsx 或 .csv），用于认定每份报表属于哪个单位
-        #[arg(long, value_name = "花名册")]
-        roster: Option<PathBuf>,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
-        format: Format,
-        /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
-        #[arg(long)]
-        force: bool,
-    },
+    Upgrade(UpgradeArgs),
     /// 用中文列出将要使用的评分标准
     Rules {
         /// 评分标准文件（默认使用内置标准）
@@ -114,6 +92,38 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = CodesFormat::Text, value_name = "格式")]
         format: CodesFormat,
     },
+}
+
+/// `taizhang upgrade`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct UpgradeArgs {
+    /// 基线（摸底）：收件文件夹，或 taizhang ledger 生成的台账
+    #[arg(long, value_name = "基线")]
+    pub baseline: PathBuf,
+    /// 年终：收件文件夹，或 taizhang ledger 生成的台账
+    #[arg(long = "final", value_name = "年终")]
+    pub year_end: PathBuf,
+    /// 升级工作簿
+    #[arg(short = 'o', long = "out", value_name = "升级工作簿")]
+    pub out: PathBuf,
+    /// 评分标准文件（默认使用内置标准）
+    #[arg(long, value_name = "标准文件")]
+    pub rules: Option<PathBuf>,
+    /// 单位花名册（.xlsx 或 .csv），用于认定每份报表属于哪个单位
+    #[arg(long, value_name = "花名册")]
+    pub roster: Option<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
+    pub format: Format,
+    /// 审定意见表（taizhang template --decisions 生成）：年终复评中组织部审定的等次，各项比较按最终等次
+    #[arg(long, value_name = "审定意见表")]
+    pub decisions: Option<PathBuf>,
+    /// 摸底时的审定意见表：基线为收件文件夹时使用（基线为摸底台账时，台账中已记有审定等次）
+    #[arg(long, value_name = "审定意见表")]
+    pub baseline_decisions: Option<PathBuf>,
+    /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// What the issued form says (`template`): for whom, which round, by when, which year, which
@@ -141,6 +151,9 @@ pub struct TemplateArgs {
     /// 标题中的年份，如 2026（默认为截止日期的年份，未给截止日期时为今年）
     #[arg(long, value_parser = parse_year, value_name = "年份")]
     pub year: Option<i32>,
+    /// 生成空白审定意见表（组织部审定个别党组织等次用，供 ledger/upgrade --decisions 读取），不生成调查表；-o 为文件夹时写入其中的“审定意见.xlsx”，也可直接给 .xlsx 文件名
+    #[arg(long, conflicts_with_all = ["roster", "baseline"])]
+    pub decisions: bool,
     /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
     #[arg(long)]
     pub force: bool,
@@ -204,6 +217,9 @@ pub struct LedgerArgs {
     /// 为每个报表有问题的单位生成反馈工作簿（以单位命名）到此目录
     #[arg(long, value_name = "文件夹")]
     pub feedback: Option<PathBuf>,
+    /// 审定意见表（taizhang template --decisions 生成）：组织部审定的等次列在核定等次旁，各项统计按最终等次
+    #[arg(long, value_name = "审定意见表")]
+    pub decisions: Option<PathBuf>,
     /// 输出文件已存在且不是本程序生成的同类文件时，仍然覆盖（收件文件夹中的文件、花名册、评分标准文件等输入永不覆盖）
     #[arg(long)]
     pub force: bool,

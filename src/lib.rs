@@ -40,6 +40,7 @@
 pub mod cellref;
 pub mod check;
 pub mod dates;
+pub mod decisions;
 pub mod discover;
 pub mod form;
 pub mod issue;

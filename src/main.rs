@@ -137,22 +137,7 @@ fn run(cli: Cli) -> Result<u8> {
             rules.as_deref(),
         ),
         Command::Serve(args) => cmd::serve::run(&args),
-        Command::Upgrade {
-            baseline,
-            year_end,
-            out,
-            rules,
-            roster,
-            format,
-            force,
-        } => cmd::upgrade::run(
-            (&baseline, &year_end),
-            &out,
-            rules.as_deref(),
-            roster.as_deref(),
-            format,
-            force,
-        ),
+        Command::Upgrade(args) => cmd::upgrade::run(&args),
         Command::Rules { rules } => cmd::rules::run(rules.as_deref()),
         Command::Codes { format } => cmd::codes::run(format),
     }

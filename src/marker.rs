@@ -9,6 +9,10 @@ pub const OUTPUT_KEY: &str = "taizhang_output";
 pub const LEDGER: &str = "ledger";
 pub const FEEDBACK: &str = "feedback";
 pub const UPGRADE: &str = "upgrade";
+/// The department's decisions workbook (`template --decisions`), replaced only while blank.
+pub const DECISIONS: &str = "decisions";
+/// The first row (0-based) of a decision in that workbook, under its title, note and header.
+pub const DECISIONS_FIRST_ROW: u32 = 3;
 /// The access codes of the web intake (`taizhang serve --codes`).
 pub const CODES: &str = "codes";
 

@@ -45,6 +45,8 @@ pub enum Kind {
     Template,
     /// The web intake's access codes (`serve --codes`).
     Codes,
+    /// The department's decisions workbook (`template --decisions`), while nobody filled it.
+    Decisions,
 }
 
 impl Kind {
@@ -55,6 +57,7 @@ impl Kind {
             Kind::Upgrade => Some(crate::marker::UPGRADE),
             Kind::Feedback => Some(crate::marker::FEEDBACK),
             Kind::Codes => Some(crate::marker::CODES),
+            Kind::Decisions => Some(crate::marker::DECISIONS),
             Kind::Template => None,
         }
     }
@@ -66,6 +69,7 @@ impl Kind {
             Kind::Feedback => "反馈文件",
             Kind::Template => "尚未填写的调查表",
             Kind::Codes => "报送口令表",
+            Kind::Decisions => "尚未填写的审定意见表",
         }
     }
 }
@@ -225,12 +229,27 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
     }
     let limits = Limits::default();
     match kind.marker() {
-        Some(marker) => Workbook::open(path, &limits)
-            .ok()
-            .and_then(|mut w| w.meta_value(crate::marker::OUTPUT_KEY))
-            .is_some_and(|k| k == marker),
+        Some(marker) => Workbook::open(path, &limits).ok().is_some_and(|mut w| {
+            w.meta_value(crate::marker::OUTPUT_KEY)
+                .is_some_and(|k| k == marker)
+                && (kind != Kind::Decisions || no_decision(&mut w))
+        }),
         None => is_unfilled_template(path, &limits),
     }
+}
+
+/// A decisions workbook of ours with nothing typed below its header, on any sheet.
+fn no_decision(book: &mut Workbook) -> bool {
+    let names: Vec<String> = (book.infos.iter())
+        .filter(|s| s.name != crate::schema::SHEET_META)
+        .map(|s| s.name.clone())
+        .collect();
+    names.iter().all(|name| {
+        book.load(name).is_ok_and(|grid| {
+            grid.rows()
+                .is_none_or(|(_, last)| last < crate::marker::DECISIONS_FIRST_ROW)
+        })
+    })
 }
 
 /// An issued form as we wrote it: the template's `_meta`, no row in either table but the

@@ -98,6 +98,7 @@ fn ledger(folder: &Path) -> Result<u8> {
         },
         count_unlisted: false,
         feedback: None,
+        decisions: None,
         force: false,
         inbox: folder,
     })

@@ -17,13 +17,17 @@ pub fn run(args: &LedgerArgs) -> Result<u8> {
     let rules = super::load_rules(rules_file)?;
     let mut expect = super::expectation(submissions, inbox)?;
     expect.count_unlisted = args.count_unlisted;
+    let check = super::check_options_on(rules, expect.as_of);
+    let decisions = super::decisions(args.decisions.as_deref(), &check)?;
     let options = LedgerOptions {
-        check: super::check_options_on(rules, expect.as_of),
+        check,
         exclude: vec![out.to_path_buf()],
         inputs: Inputs::default()
             .file(submissions.roster.as_deref(), "花名册")
-            .file(rules_file, "评分标准文件"),
+            .file(rules_file, "评分标准文件")
+            .file(args.decisions.as_deref(), "审定意见表"),
         force,
+        decisions,
         ..LedgerOptions::default()
     };
     let progress = stage_bar();

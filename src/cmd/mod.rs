@@ -37,6 +37,16 @@ fn load_rules(path: Option<&Path>) -> Result<Rules> {
     })
 }
 
+/// The decisions workbook at `path`, if given, read against the check's standard.
+fn decisions(
+    path: Option<&Path>,
+    check: &CheckOptions,
+) -> Result<Option<std::sync::Arc<taizhang::decisions::Decisions>>> {
+    let Some(path) = path else { return Ok(None) };
+    let read = taizhang::decisions::Decisions::read(path, &check.rules, &check.limits)?;
+    Ok(Some(std::sync::Arc::new(read)))
+}
+
 /// The default check with `rules`, made today.
 fn check_options(rules: Rules) -> CheckOptions {
     check_options_on(rules, chrono::Local::now().date_naive())

@@ -14,6 +14,9 @@ use taizhang::template::{self, Baseline, TemplateError, TemplateOptions};
 use crate::cli::TemplateArgs;
 
 pub fn run(args: &TemplateArgs) -> Result<u8> {
+    if args.decisions {
+        return decisions_form(args);
+    }
     let options = options(args)?;
     // What the run reads is never written over, `--force` or not.
     let inputs = Inputs::default()
@@ -25,6 +28,22 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
         Some(roster) => per_unit(&args.out, roster, &options, baseline.as_ref(), &inputs),
         None => blank(&args.out, &options, &inputs),
     }
+}
+
+/// `--decisions`: the blank decisions workbook, at `-o` when it names an .xlsx file, else as
+/// 审定意见.xlsx in that folder.
+fn decisions_form(args: &TemplateArgs) -> Result<u8> {
+    let is_file = (args.out.extension()).is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let path = match is_file {
+        true => args.out.clone(),
+        false => args.out.join("审定意见.xlsx"),
+    };
+    let rules = super::load_rules(args.rules.as_deref())?;
+    let inputs = Inputs::default().file(args.rules.as_deref(), "评分标准文件");
+    taizhang::output::prepare(&path, Kind::Decisions, args.force, &inputs)?;
+    taizhang::decisions::form::write(&path, &rules, args.force)?;
+    println!("已生成审定意见表：{}", path.display());
+    Ok(0)
 }
 
 /// The April ledger of `--baseline`, read back once the run is known to make year-end forms

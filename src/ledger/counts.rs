@@ -172,9 +172,9 @@ impl UnitSummary {
         self.warnings += report.warnings();
         let Some(form) = &report.form else { return };
         for (record, c) in form.organizations.iter().zip(&report.classifications) {
-            self.tiers.add(c.tier);
+            self.tiers.add(c.final_tier());
             self.problems.add(c);
-            self.cross.add(c.tier, record);
+            self.cross.add(c.final_tier(), record);
         }
         self.coverage.add_form(form);
     }

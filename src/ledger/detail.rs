@@ -37,6 +37,8 @@ pub fn value_columns() -> impl Iterator<Item = (usize, &'static Column)> {
 
 /// The width of 扣分说明, wrapped.
 const TRAIL_WIDTH: f64 = 48.0;
+/// The width of 依据 (of the department's decision), wrapped.
+const BASIS_WIDTH: f64 = 24.0;
 
 /// The organization's identifying columns, right after 单位代码 and 单位名称.
 const LEADING: [usize; 4] = [org::NAME, org::CODE, org::TYPE, org::DOMAIN];
@@ -91,6 +93,9 @@ pub fn columns(rules: &crate::rules::Rules) -> Vec<Col> {
         .collect();
     cols.push(col("总分", 7.0));
     cols.push(tier_col("核定等次", 9.0, rules));
+    cols.push(tier_col("审定等次", 9.0, rules));
+    cols.push(col("依据", BASIS_WIDTH).formatted(ColFormat::Wrap));
+    cols.push(tier_col("最终等次", 9.0, rules));
     cols.push(col("自评等次", 9.0));
     cols.push(col("争创目标", 9.0));
     cols.push(col("扣分说明", TRAIL_WIDTH).formatted(ColFormat::Wrap));
@@ -190,6 +195,16 @@ fn write_row(
     }
     // Centered and filled by the column (its format and highlights), not per cell.
     sheet.write_string(row, col + 1, rows.rules.tier_name(c.tier))?;
+    let basis = match &c.decided {
+        Some(d) => {
+            sheet.write_string(row, col + 2, rows.rules.tier_name(d.tier))?;
+            sheet.write_string(row, col + 3, &d.basis)?;
+            d.basis.as_str()
+        }
+        None => "",
+    };
+    sheet.write_string(row, col + 4, rows.rules.tier_name(c.final_tier()))?;
+    let col = col + 3;
     write_value(
         sheet,
         row,
@@ -207,7 +222,7 @@ fn write_row(
         Plain,
     )?;
     let trail = write_trail(sheet, row, col + 4, &c.trail, buf, None)?;
-    fit_height(sheet, row, &[(trail, TRAIL_WIDTH)])?;
+    fit_height(sheet, row, &[(trail, TRAIL_WIDTH), (basis, BASIS_WIDTH)])?;
     let status = match counts {
         (0, 0) => PASSED,
         (0, _) => WARNINGS,

@@ -1,4 +1,5 @@
-//! 后进整改: every organization computed as lagging, why, and its rectification plan, marked
+//! 后进整改: every organization whose final tier (最终等次: the department's decision, else
+//! the standard's) is lagging, why, and its rectification plan, marked
 //! 已逾期 when its 整改时限 is before the ledger's day (`--as-of`, default today).
 
 use super::continued::Continued;
@@ -23,7 +24,7 @@ pub fn columns(rules: &Rules) -> Vec<Col> {
             .identifies(),
         col("组织类型", 10.0),
         col("总分", 7.0),
-        tier_col("核定等次", 9.0, rules),
+        tier_col("最终等次", 9.0, rules),
         col("后进原因", TRAIL_WIDTH).formatted(ColFormat::Wrap),
         col("主要问题", PLAN_WIDTH).formatted(ColFormat::Wrap),
         col("整改措施", PLAN_WIDTH).formatted(ColFormat::Wrap),
@@ -52,7 +53,7 @@ pub fn write_report(
     };
     let plan = [org::PROBLEMS, org::MEASURES, org::DEADLINE];
     for (record, c) in form.organizations.iter().zip(&report.classifications) {
-        if !sink.rows.rules.is_lagging(c.tier) {
+        if !sink.rows.rules.is_lagging(c.final_tier()) {
             continue;
         }
         let (sheet, row) = list.next_row(sink.workbook, &sink.rows.styles)?;
@@ -66,8 +67,19 @@ pub fn write_report(
             sheet.write_number(row, 3, total as f64)?;
         }
         // Centered and filled by the column (its format and highlights), not per cell.
-        sheet.write_string(row, 4, sink.rows.rules.tier_name(c.tier))?;
-        let trail = write_trail(sheet, row, 5, &c.trail, sink.buf, None)?;
+        sheet.write_string(row, 4, sink.rows.rules.tier_name(c.final_tier()))?;
+        // A decision says why first: "审定：督查发现…", then the standard's deductions.
+        let decided: Vec<String>;
+        let reasons = match &c.decided {
+            Some(d) => {
+                decided = std::iter::once(format!("审定：{}", d.basis))
+                    .chain(c.trail.iter().cloned())
+                    .collect();
+                &decided
+            }
+            None => &c.trail,
+        };
+        let trail = write_trail(sheet, row, 5, reasons, sink.buf, None)?;
         let plan_text = |i| (record.text(i).unwrap_or_default(), PLAN_WIDTH);
         let texts = [
             (trail, TRAIL_WIDTH),

@@ -9,6 +9,7 @@ pub(crate) mod continued;
 pub(crate) mod counts;
 pub(crate) mod coverage;
 pub(crate) mod cross;
+pub(crate) mod decided;
 pub mod detail;
 pub(crate) mod file_entry;
 pub(crate) mod file_list;
@@ -84,6 +85,8 @@ pub struct LedgerOptions {
     /// The most rows a sheet holds (header included) before a long list continues on
     /// `台账明细(2)`…: Excel's 1,048,576; a test injects a small one.
     pub sheet_rows: u32,
+    /// The department's decisions (`ledger --decisions`), applied to the files that count.
+    pub decisions: Option<std::sync::Arc<crate::decisions::Decisions>>,
 }
 
 impl Default for LedgerOptions {
@@ -94,6 +97,7 @@ impl Default for LedgerOptions {
             inputs: crate::output::Inputs::default(),
             force: false,
             sheet_rows: writer::default_sheet_rows(),
+            decisions: None,
         }
     }
 }
@@ -117,6 +121,9 @@ pub struct LedgerSummary {
     /// (only when there are any and they are not counted: `--count-unlisted`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outside_roster: Option<OutsideRoster>,
+    /// With `--decisions`: the department's decisions, how many were applied, their problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decisions: Option<crate::decisions::Summary>,
 }
 
 /// Returns of units the roster does not name, not in the 合计.
@@ -286,6 +293,7 @@ pub fn summarize(ledger: &Ledger, output: &Path) -> LedgerSummary {
             errors: outside.errors,
             warnings: outside.warnings,
         }),
+        decisions: ledger.decisions.as_ref().map(|d| d.summary()),
     }
 }
 
@@ -310,8 +318,11 @@ impl LedgerSummary {
                 o.units, o.files, o.organizations, o.errors, o.warnings
             )
         });
+        let decisions = self.decisions.as_ref().map_or(String::new(), |d| {
+            d.to_text(&format!("台账“{}”表", crate::decisions::SHEET))
+        });
         format!(
-            "已生成台账：{}\n{stage}文件：共 {} 个，已读取 {}{superseded}{other_stage}，读取失败 {}，已忽略 {}\n{}党组织：{} 个（{}）\n问题：错误 {} 个，警告 {} 个\n{outside}",
+            "已生成台账：{}\n{stage}文件：共 {} 个，已读取 {}{superseded}{other_stage}，读取失败 {}，已忽略 {}\n{}党组织：{} 个（{}）\n{decisions}问题：错误 {} 个，警告 {} 个\n{outside}",
             self.output,
             self.files.found,
             self.files.read,

@@ -29,6 +29,8 @@ pub struct Ledger<'a> {
     pub status: Option<StatusReport>,
     /// The 调查阶段 collected.
     pub stage: Option<CollectedStage>,
+    /// With a decisions workbook: what became of each of its rows.
+    pub decisions: Option<crate::decisions::Outcome>,
 }
 
 impl<'a> Ledger<'a> {
@@ -65,6 +67,7 @@ impl<'a> Ledger<'a> {
             files,
             status,
             stage: Some(stage),
+            decisions: None,
         }
     }
 

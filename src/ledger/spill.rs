@@ -191,6 +191,7 @@ mod tests {
             blocking: vec!["org_code", "secretary"],
             trail: Vec::new(),
             deductions: vec!["funding"],
+            decided: None,
         };
         let back: Classification = decode(&encode(&classification)).expect("decode");
         assert_eq!(back, classification);

@@ -43,7 +43,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
         1,
         0,
         format!(
-            "评分标准：{}；{}{}、{} 个党组织{}；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
+            "评分标准：{}；{}{}、{} 个党组织{}{}；两新建党率目标 {}%、规模以上 {}%，低于目标的标红",
             ledger.rules.name(),
             ledger
                 .stage
@@ -51,6 +51,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
             unit_count(ledger),
             ledger.county.organizations(),
             outside_note(ledger),
+            decisions_note(ledger),
             ledger.rules.config().coverage.party_org_rate_percent,
             ledger.rules.config().coverage.above_scale_rate_percent
         ),
@@ -178,6 +179,18 @@ pub(super) fn outside_rows(
     row += 1;
     unit_row(sheet, row, outside, ledger, styles, true)?;
     Ok(row)
+}
+
+/// Whether the tiers counted include the department's decisions.
+fn decisions_note(ledger: &Ledger) -> String {
+    let Some(outcome) = &ledger.decisions else {
+        return String::new();
+    };
+    let decided: usize = outcome.found.iter().map(Vec::len).sum();
+    format!(
+        "；等次按最终等次统计，其中 {decided} 个党组织按组织部审定等次（见“{}”表）",
+        crate::decisions::SHEET
+    )
 }
 
 /// How the units outside the roster stand in the 合计, for the note above the table.

@@ -13,7 +13,9 @@ use super::model::Ledger;
 use super::rows::{Line, RowStyles, Sink};
 use super::style::Styles;
 use super::LedgerError;
-use super::{coverage, cross, detail, files, issues, laggards, problems, submissions, summary};
+use super::{
+    coverage, cross, decided, detail, files, issues, laggards, problems, submissions, summary,
+};
 use crate::attribution::unit_key;
 use crate::check::CheckOptions;
 use crate::check::FileReport;
@@ -214,6 +216,9 @@ fn assemble(
     order.extend(coverage.finish()?);
     order.push(end_sheet(&|s| problems::write(s, ledger, styles))?);
     order.push(end_sheet(&|s| cross::write(s, ledger, styles))?);
+    if ledger.decisions.is_some() {
+        order.push(end_sheet(&|s| decided::write(s, ledger, styles))?);
+    }
     order.extend(issues.finish()?);
     order.push(end_sheet(&|s| files::write(s, ledger, styles))?);
     for sheet in order {

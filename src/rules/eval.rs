@@ -50,6 +50,17 @@ pub struct Classification {
     /// one per deduction in the trail: what the 问题类型 counts are made of.
     #[serde(with = "crate::schema::key::list")]
     pub deductions: Vec<&'static str>,
+    /// The department's decision (审定), when its decisions workbook names this organization
+    /// ([`crate::decisions`]); `tier` stays the standard's verdict (核定等次).
+    pub decided: Option<Decided>,
+}
+
+/// A tier the department decided for an organization, and why (审定等次 and 依据).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decided {
+    pub tier: Tier,
+    /// 依据, with 审定人 and 审定日期 when given: "督查发现书记长期缺位（张三 2026-05-10）".
+    pub basis: String,
 }
 
 impl Classification {
@@ -57,9 +68,20 @@ impl Classification {
         self.tier == Tier::Pending
     }
 
-    /// The trail as one cell's text (the ledger's 扣分说明).
+    /// 最终等次: the department's decision where there is one, else the standard's tier.
+    /// Every count, share and comparison uses it.
+    pub fn final_tier(&self) -> Tier {
+        self.decided.as_ref().map_or(self.tier, |d| d.tier)
+    }
+
+    /// The trail as one cell's text, the department's decision first when there is one
+    /// ("审定为后进：督查发现…；…").
     pub fn trail_text(&self) -> String {
-        self.trail.join("；")
+        let decided = self.decided.as_ref().map(|d| format!("审定：{}", d.basis));
+        let reasons: Vec<&str> = (decided.iter().map(String::as_str))
+            .chain(self.trail.iter().map(String::as_str))
+            .collect();
+        reasons.join("；")
     }
 }
 
@@ -344,6 +366,7 @@ impl<'a> Scorer<'a> {
                 .collect(),
             trail: self.trail,
             deductions: self.deductions,
+            decided: None,
         }
     }
 }

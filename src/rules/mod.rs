@@ -23,7 +23,7 @@ mod validate;
 mod tests;
 
 pub use config::RulesFile;
-pub use eval::{Classification, PointScore, Veto};
+pub use eval::{Classification, Decided, PointScore, Veto};
 pub use load::RulesError;
 
 use crate::schema::{ORGANIZATIONS, TIERS};

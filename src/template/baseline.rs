@@ -62,7 +62,11 @@ impl Baseline {
             unit.organizations.push(PrefilledOrg {
                 name,
                 code,
-                baseline_tier: found.tier_name,
+                // 最终等次: the department's decision where the ledger records one.
+                baseline_tier: match found.decided {
+                    Some((decided, _)) => decided,
+                    None => found.tier_name,
+                },
             });
         }
     }

@@ -8,11 +8,12 @@ use super::readback::{self, LedgerOrg};
 use super::UpgradeError;
 use crate::attribution;
 use crate::check::{CheckOptions, FileReport};
+use crate::decisions::{Applied, Decisions, Outcome};
 use crate::form::{source_label, Record};
 use crate::issue::{Code, Issue};
 use crate::ledger::detail;
 use crate::roster::Roster;
-use crate::rules::{Classification, Rules};
+use crate::rules::{Classification, Decided, Rules, Tier};
 use crate::schema::org;
 use std::path::{Path, PathBuf};
 
@@ -177,6 +178,32 @@ fn add_report(input: &mut Input, inbox: &Path, report: &FileReport, unit: (Strin
     }
 }
 
+/// Apply the department's `decisions` to this side's organizations; their problems (and the
+/// decisions no organization answers to) become this side's issues.
+pub fn apply_decisions(input: &mut Input, decisions: &Decisions, rules: &Rules) -> Outcome {
+    let applied = Applied::default();
+    for (i, org) in input.orgs.iter_mut().enumerate() {
+        let unit = (org.unit_code.as_str(), org.unit_name.as_str());
+        applied.apply_one(
+            decisions,
+            rules,
+            (i, unit),
+            &org.record,
+            &mut org.classification,
+        );
+    }
+    let outcome = applied.outcome(decisions);
+    for issue in &outcome.issues {
+        input.issues.push(SideIssue {
+            side: input.side,
+            file: outcome.file.clone(),
+            unit: crate::decisions::SHEET.to_string(),
+            issue: issue.clone(),
+        });
+    }
+    outcome
+}
+
 /// W301: a baseline form that says 年终, or a year-end form that says 摸底.
 fn stage_warning(file: &str, stage: &str, side: Side) -> Issue {
     let mut issue = Issue::file(
@@ -219,10 +246,46 @@ fn from_ledger(path: &Path, side: Side, options: &CheckOptions) -> Result<Input,
     Ok(input)
 }
 
+/// The department's decision the ledger recorded beside the organization, kept as it was; a
+/// 审定等次 the run's standard does not have is a W307 warning and dropped.
+fn decided_in_ledger(
+    found: &LedgerOrg,
+    rules: &Rules,
+    file: &str,
+    input: &mut Input,
+) -> Option<Decided> {
+    let (name, basis) = found.decided.as_ref()?;
+    if let Some(tier) = rules.tier_by_name(name).filter(|t| *t != Tier::Pending) {
+        let basis = basis.clone();
+        return Some(Decided { tier, basis });
+    }
+    let mut issue = Issue::sheet(
+        Code::LedgerTierDiffers,
+        detail::SHEET,
+        format!(
+            "台账 {file}“{}”表第 {} 行 {} 的审定等次“{name}”不是本次评分标准的等次（{}），未采用",
+            detail::SHEET,
+            found.ledger_row,
+            found.record.org_name().unwrap_or_default(),
+            rules.tier_names().join("、")
+        ),
+    );
+    issue.row = Some(found.ledger_row);
+    issue.value = Some(name.clone());
+    input.issues.push(SideIssue {
+        side: input.side,
+        file: file.to_string(),
+        unit: found.unit_name.clone(),
+        issue,
+    });
+    None
+}
+
 /// Re-rate a read-back organization; a stored tier that the run's standard does not give is
 /// a W307 warning naming the ledger's cell.
 fn rerate(found: LedgerOrg, rules: &Rules, file: &str, input: &mut Input) -> RatedOrg {
-    let classification = rules.classify(&found.record);
+    let mut classification = rules.classify(&found.record);
+    classification.decided = decided_in_ledger(&found, rules, file, input);
     let now = rules.tier_name(classification.tier);
     if found.tier.is_some() && found.tier_name != now {
         let mut issue = Issue::sheet(

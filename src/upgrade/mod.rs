@@ -66,6 +66,11 @@ pub struct UpgradeOptions {
     pub inputs: crate::output::Inputs,
     /// Replace an existing output that is not an upgrade workbook of ours (`--force`).
     pub force: bool,
+    /// The department's decisions on the year-end ratings (`--decisions`).
+    pub decisions: Option<std::sync::Arc<crate::decisions::Decisions>>,
+    /// The department's decisions on the baseline's, when the baseline is a folder of returns
+    /// (`--baseline-decisions`; an April ledger carries its own).
+    pub baseline_decisions: Option<std::sync::Arc<crate::decisions::Decisions>>,
 }
 
 /// The whole comparison, ready to write or summarize.
@@ -75,6 +80,8 @@ pub struct Upgrade {
     pub year_end: Input,
     pub matching: Matching,
     pub evaluation: Evaluation,
+    /// What became of each decisions workbook, by the side it was applied to.
+    pub decisions: Vec<(Side, crate::decisions::Outcome)>,
 }
 
 impl Upgrade {
@@ -103,8 +110,16 @@ pub fn compare(
         crate::output::prepare(out, kind, options.force, &inputs)?;
     }
     let roster = options.roster.as_ref();
-    let base = input::load(baseline, Side::Baseline, &options.check, roster, exclude)?;
-    let fin = input::load(year_end, Side::YearEnd, &options.check, roster, exclude)?;
+    let rules = &options.check.rules;
+    let mut base = input::load(baseline, Side::Baseline, &options.check, roster, exclude)?;
+    let mut fin = input::load(year_end, Side::YearEnd, &options.check, roster, exclude)?;
+    let mut decisions = Vec::new();
+    if let Some(d) = &options.baseline_decisions {
+        decisions.push((Side::Baseline, input::apply_decisions(&mut base, d, rules)));
+    }
+    if let Some(d) = &options.decisions {
+        decisions.push((Side::YearEnd, input::apply_decisions(&mut fin, d, rules)));
+    }
     let mut matching = matching::match_sides(&base, &fin);
     let evaluation = outcome::evaluate(&matching, &base, &fin, &options.check.rules);
     let blank = outcome::development_not_filled(&evaluation.rows, &matching, &fin);
@@ -115,6 +130,7 @@ pub fn compare(
         year_end: fin,
         matching,
         evaluation,
+        decisions,
     })
 }
 
@@ -135,6 +151,10 @@ pub struct UpgradeSummary {
     pub development: serde_json::Map<String, serde_json::Value>,
     /// 双升级 / 单项晋位 / 均未晋位 ([`Double`]).
     pub double_upgrade: serde_json::Map<String, serde_json::Value>,
+    /// With `--decisions` / `--baseline-decisions`: each workbook's figures, by side
+    /// (`"年终"`, `"摸底"`).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub decisions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The county's figures as the JSON contract.
@@ -152,6 +172,12 @@ pub fn summarize(up: &Upgrade) -> UpgradeSummary {
         targets_total: county.targets,
         development: counted(outcome::MOVES.map(Outcome::label), county.development),
         double_upgrade: counted(Double::ALL.map(Double::label), county.double),
+        decisions: (up.decisions.iter())
+            .map(|(side, d)| {
+                let summary = serde_json::to_value(d.summary()).expect("plain data");
+                (side.label().to_string(), summary)
+            })
+            .collect(),
     }
 }
 
@@ -185,8 +211,14 @@ pub fn summary_text(up: &Upgrade, output: &Path) -> String {
     };
     let [up_, kept, down] = county.development;
     let [both, one, neither] = county.double;
+    let decisions: String = (up.decisions.iter())
+        .map(|(side, d)| {
+            let text = d.summary().to_text("升级工作簿“校验问题”表");
+            format!("{}{text}", side.label())
+        })
+        .collect();
     format!(
-        "已生成晋位升级工作簿：{}\n匹配 {} 个党组织：{}\n后进转化率 {}，争创目标达成率 {}（{}/{}），县级目标{verdict}\n发展等次：晋位 {up_}，保持 {kept}，降位 {down}；双升级 {both}，单项晋位 {one}，均未晋位 {neither}\n问题：错误 {errors} 个，警告 {warnings} 个\n",
+        "已生成晋位升级工作簿：{}\n匹配 {} 个党组织：{}\n后进转化率 {}，争创目标达成率 {}（{}/{}），县级目标{verdict}\n发展等次：晋位 {up_}，保持 {kept}，降位 {down}；双升级 {both}，单项晋位 {one}，均未晋位 {neither}\n{decisions}问题：错误 {errors} 个，警告 {warnings} 个\n",
         output.display(),
         county.matched(),
         outcomes.join("，"),

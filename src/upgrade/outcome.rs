@@ -253,8 +253,10 @@ pub fn evaluate(matching: &Matching, base: &Input, fin: &Input, rules: &Rules) -
 
 fn judge(link: &Link, base: &Input, fin: &Input, rules: &Rules) -> Row {
     let baseline = link.baseline.map(|b| &base.orgs[b]);
-    let baseline_tier = baseline.map(|o| o.classification.tier);
-    let year_end_tier = link.year_end.map(|f| fin.orgs[f].classification.tier);
+    let baseline_tier = baseline.map(|o| o.classification.final_tier());
+    let year_end_tier = link
+        .year_end
+        .map(|f| fin.orgs[f].classification.final_tier());
     let outcome = outcome(link, baseline_tier, year_end_tier, rules);
     let counted = outcome != Outcome::Ambiguous;
     let target = baseline.and_then(|o| o.record.choice(org::TARGET_TIER));

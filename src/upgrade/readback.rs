@@ -30,6 +30,12 @@ pub const TRAIL: &str = "扣分说明";
 pub const STATUS: &str = "校验状态";
 pub const SOURCE_FILE: &str = "来源文件";
 pub const SOURCE_ROW: &str = "来源行";
+/// The department's decision beside the standard's tier; ledgers written before decisions
+/// existed lack these columns, so they are read when present and never missed.
+pub const DECIDED: &str = "审定等次";
+pub const BASIS: &str = "依据";
+pub const FINAL: &str = "最终等次";
+const OPTIONAL: [&str; 3] = [DECIDED, BASIS, FINAL];
 
 /// Why a ledger could not be read back at all.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +70,8 @@ pub struct LedgerOrg {
     pub tier_name: String,
     /// The tier under the rules given; `None` when the name is not one of their tiers.
     pub tier: Option<Tier>,
+    /// The department's decision as the ledger recorded it: 审定等次 and 依据.
+    pub decided: Option<(String, String)>,
     /// 扣分说明, the trail joined by "；".
     pub trail: String,
     /// 校验状态 (通过 / 有警告 / 有错误).
@@ -93,11 +101,13 @@ pub fn is_ledger(path: &Path, limits: &Limits) -> bool {
         .is_some_and(|kind| kind == marker::LEDGER)
 }
 
-/// The headers 台账明细 has under `rules`, as [`detail::columns`] writes them.
+/// The headers 台账明细 has under `rules`, as [`detail::columns`] writes them, but for the
+/// decision's (read when present).
 pub fn expected_headers(rules: &Rules) -> Vec<String> {
     detail::columns(rules)
         .into_iter()
         .map(|c| c.header)
+        .filter(|h| !OPTIONAL.contains(&h.as_str()))
         .collect()
 }
 
@@ -251,7 +261,11 @@ impl Columns {
             }
         }
         let tier_name = self.text(grid, row, TIER);
+        let decided = Some(self.text(grid, row, DECIDED))
+            .filter(|t| !t.is_empty())
+            .map(|t| (t, self.text(grid, row, BASIS)));
         Some(LedgerOrg {
+            decided,
             unit_code: self.text(grid, row, UNIT_CODE),
             unit_name: self.text(grid, row, UNIT_NAME),
             record,
@@ -314,7 +328,9 @@ mod tests {
 
     #[test]
     fn named_headers_are_columns_of_the_detail_sheet() {
-        let headers = expected_headers(&Rules::embedded());
+        let headers: Vec<String> = (detail::columns(&Rules::embedded()).into_iter())
+            .map(|c| c.header)
+            .collect();
         for h in [
             UNIT_CODE,
             UNIT_NAME,
@@ -324,6 +340,9 @@ mod tests {
             STATUS,
             SOURCE_FILE,
             SOURCE_ROW,
+            DECIDED,
+            BASIS,
+            FINAL,
         ] {
             assert!(headers.iter().any(|x| x == h), "{h} not in 台账明细");
         }

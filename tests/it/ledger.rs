@@ -710,10 +710,11 @@ fn tier_and_status_cells_are_filled_by_the_column() {
         r#"<cfRule type="cellIs" [^>]*operator="equal"><formula>"([^"]*)"</formula>"#,
     )
     .unwrap();
-    for (name, list, with_status) in [
-        ("台账明细", "台账明细", true),
-        ("台账明细(2)", "台账明细", true),
-        ("后进整改", "后进整改", false),
+    let detail_tiers = &["核定等次", "审定等次", "最终等次"][..];
+    for (name, list, with_status, tier_columns) in [
+        ("台账明细", "台账明细", true, detail_tiers),
+        ("台账明细(2)", "台账明细", true, detail_tiers),
+        ("后进整改", "后进整改", false, &["最终等次"][..]),
     ] {
         let rows = sheet(&out, name).height() as u32;
         let index = 1 + names.iter().position(|n| n == name).unwrap();
@@ -740,9 +741,9 @@ fn tier_and_status_cells_are_filled_by_the_column() {
             );
         }
         found.sort();
-        let mut want: Vec<(String, String)> = ["好", "较好", "一般", "较差", "待定"]
-            .iter()
-            .map(|t| (letter("核定等次"), t.to_string()))
+        let tiers = ["好", "较好", "一般", "较差", "待定"];
+        let mut want: Vec<(String, String)> = (tier_columns.iter())
+            .flat_map(|c| tiers.iter().map(move |t| (letter(c), t.to_string())))
             .chain(
                 ["有警告", "有错误"]
                     .into_iter()

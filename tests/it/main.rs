@@ -3,6 +3,7 @@
 mod check;
 mod clerk_files;
 mod cli;
+mod decisions;
 mod feedback;
 mod hostile;
 mod imports;

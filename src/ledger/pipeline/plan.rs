@@ -6,6 +6,7 @@ use super::{release_free_memory, scratch, LedgerSink, Progress, TRIM_EVERY};
 use crate::attribution::shared::{Findings, Owners, SeatIndex};
 use crate::attribution::{self, Owner, Placements};
 use crate::check::{classify_report, FileReport, Tally};
+use crate::decisions::Applied;
 use crate::discover::Discovery;
 use crate::form::Form;
 use crate::issue::Issue;
@@ -48,6 +49,8 @@ pub(super) struct Plan<'r> {
     arrivals: Option<&'r crate::arrivals::Arrivals>,
     /// Version choice's issues (E406, W407), by file: usually a few.
     notes: Vec<(u32, Issue)>,
+    /// The organizations the department's decisions were applied to.
+    decided: Applied,
 }
 
 impl<'r> Plan<'r> {
@@ -103,6 +106,7 @@ impl<'r> Plan<'r> {
             count_unlisted: expect.count_unlisted,
             arrivals: expect.arrivals.as_ref(),
             notes,
+            decided: Applied::default(),
         })
     }
 
@@ -229,6 +233,15 @@ impl<'r> Plan<'r> {
         let Part { slot, first } = self.slots.of(i)[p];
         let mut report = self.replay.get(slot, &self.paths[i])?;
         classify_report(&mut report, &options.check);
+        if let Some(decisions) = options.decisions.as_deref() {
+            if self.placements[i].counts() {
+                let (code, name) = self
+                    .placements
+                    .label(&self.placements[i].owner, self.roster);
+                let unit = (i, (code.as_str(), name.as_str()));
+                (self.decided).apply(decisions, &options.check.rules, unit, &mut report);
+            }
+        }
         if !self.placements[i].is_superseded() {
             (self.findings).add_to_part(i, first, &mut report, &self.owners());
             if let Some(form) = report.form.as_mut() {
@@ -304,7 +317,11 @@ impl<'r> Plan<'r> {
             seen: (gathered.seen.into_iter()).map(|(_, s)| s).collect(),
         };
         let rules = &options.check.rules;
-        Ledger::assemble(rules, inbox, (expect, self.stage), parts, self.placements)
+        let decided = (options.decisions.as_deref()).map(|d| self.decided.outcome(d));
+        let mut ledger =
+            Ledger::assemble(rules, inbox, (expect, self.stage), parts, self.placements);
+        ledger.decisions = decided;
+        ledger
     }
 }
 

@@ -1,0 +1,356 @@
+//! The department's decisions (审定意见): a tier the department sets for an organization for a
+//! reason it records (a 督查 visit, a county decision), kept in a workbook of its own so that
+//! no later run can lose it.
+//!
+//! The standard's verdict stays the 核定等次; the decision is carried beside it
+//! ([`Classification::decided`]) and the final tier (最终等次,
+//! [`Classification::final_tier`]) is what every count, share and comparison uses.
+//!
+//! The workbook (`template --decisions` writes a blank one, [`form`]) has one row per decision:
+//! 单位名称 (optional), 党组织编码, 党组织名称, 审定等次, 依据, 审定人, 审定日期. A decision
+//! names its organization by code, else by name (within the unit, when 单位名称 is given).
+//! A row that cannot be used (no organization, no 依据, a tier outside the standard) is an
+//! issue on its cell and is not applied; so is one whose organization is not in the ledger,
+//! which is only known once every return is in ([`Applied::outcome`]). Of two rows for one
+//! organization the lower one counts (a later decision is written below an earlier one).
+
+pub mod form;
+mod read;
+
+pub use read::DecisionsError;
+
+use crate::check::FileReport;
+use crate::form::Record;
+use crate::issue::{Code, Issue};
+use crate::roster::{code_key, name_key};
+use crate::rules::{Classification, Decided, Rules, Tier};
+use crate::schema::org;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The sheet of the decisions workbook, and of the ledger listing what became of each.
+pub const SHEET: &str = "审定意见";
+
+/// One usable row of the workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// 单位名称 as typed, when given: the organization is looked for in that unit only.
+    pub unit: Option<String>,
+    pub code: Option<String>,
+    pub name: String,
+    pub tier: Tier,
+    pub basis: String,
+    pub by: Option<String>,
+    pub on: Option<NaiveDate>,
+    /// 1-based row in the workbook.
+    pub row: u32,
+}
+
+impl Decision {
+    /// The organization as the department named it: "“白马镇·城关村党支部”（编码 001）".
+    pub fn label(&self) -> String {
+        let unit = self
+            .unit
+            .as_deref()
+            .map_or(String::new(), |u| format!("{u}·"));
+        let code = self
+            .code
+            .as_deref()
+            .map_or(String::new(), |c| format!("（编码 {c}）"));
+        format!("“{unit}{}”{code}", self.name)
+    }
+
+    /// 依据 with 审定人 and 审定日期, as the ledger shows it.
+    fn basis_text(&self) -> String {
+        let who: Vec<String> = (self.by.iter().cloned())
+            .chain(self.on.map(|d| d.to_string()))
+            .collect();
+        match who.is_empty() {
+            true => self.basis.clone(),
+            false => format!("{}（{}）", self.basis, who.join(" ")),
+        }
+    }
+}
+
+/// A decisions workbook, read: its usable decisions and the problems of the others.
+#[derive(Debug, Clone)]
+pub struct Decisions {
+    pub path: PathBuf,
+    pub sheet: String,
+    pub list: Vec<Decision>,
+    /// Rows that cannot be used, and rows replaced by a later one (each on its cell).
+    pub issues: Vec<Issue>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl Decisions {
+    /// Read a decisions workbook (behind the guard) against the tiers of `rules`.
+    pub fn read(
+        path: &Path,
+        rules: &Rules,
+        limits: &crate::read::Limits,
+    ) -> Result<Decisions, DecisionsError> {
+        read::read(path, rules, limits)
+    }
+
+    fn new(path: &Path, sheet: String, rows: Vec<Decision>, mut issues: Vec<Issue>) -> Decisions {
+        let mut list: Vec<Decision> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for decision in rows {
+            let key = match &decision.code {
+                Some(code) => format!("c:{code}"),
+                None => format!(
+                    "n:{}|{}",
+                    decision.unit.as_deref().map(name_key).unwrap_or_default(),
+                    name_key(&decision.name)
+                ),
+            };
+            if let Some(&earlier) = seen.get(&key) {
+                issues.push(replaced(&sheet, &list[earlier], decision.row));
+                list[earlier] = decision;
+            } else {
+                seen.insert(key, list.len());
+                list.push(decision);
+            }
+        }
+        let mut by_code = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in list.iter().enumerate() {
+            match &d.code {
+                Some(code) => {
+                    by_code.insert(code.clone(), i);
+                }
+                None => by_name.entry(name_key(&d.name)).or_default().push(i),
+            }
+        }
+        issues.sort_by_key(|i| i.row);
+        Decisions {
+            path: path.to_path_buf(),
+            sheet,
+            list,
+            issues,
+            by_code,
+            by_name,
+        }
+    }
+
+    /// The decision on an organization of the unit `(code, name)`: by its code, else (for a
+    /// decision without a code) by its name, within the decision's unit when it names one.
+    pub fn find(&self, unit: (&str, &str), record: &Record) -> Option<usize> {
+        let code = record.text(org::CODE).map(code_key);
+        if let Some(&i) = code.as_ref().and_then(|c| self.by_code.get(c)) {
+            return Some(i);
+        }
+        let name = name_key(record.org_name()?);
+        let candidates = self.by_name.get(&name)?;
+        let in_unit = |d: &Decision| {
+            d.unit.as_deref().is_none_or(|u| {
+                let u = name_key(u);
+                u == name_key(unit.1) || u == code_key(unit.0)
+            })
+        };
+        candidates.iter().copied().find(|&i| in_unit(&self.list[i]))
+    }
+
+    /// The file name, for the ledger's lists.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// W503: a row replaced by a later row on the same organization.
+fn replaced(sheet: &str, earlier: &Decision, later: u32) -> Issue {
+    let mut issue = Issue::sheet(
+        Code::DecisionReplaced,
+        sheet,
+        format!(
+            "第 {} 行对{}的审定被第 {later} 行替代，以第 {later} 行为准；如两行都要保留，请核对党组织编码或名称",
+            earlier.row,
+            earlier.label()
+        ),
+    );
+    issue.row = Some(earlier.row);
+    issue.cell = Some(crate::cellref::a1(earlier.row - 1, 0));
+    issue
+}
+
+/// The organizations a run's decisions were applied to, gathered as the reports pass (in
+/// parallel, and a part of a file more than once when its feedback needs it whole).
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// (decision, file, 0-based source row) → the organization.
+    found: Mutex<BTreeMap<(usize, usize, u32), Found>>,
+}
+
+/// An organization a decision was applied to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Found {
+    pub unit: String,
+    pub organization: String,
+    /// Its 核定等次, by the standard.
+    pub rated: String,
+}
+
+impl Applied {
+    /// Apply `decisions` to the organizations of `report` (file `file` of the run, of the unit
+    /// `(code, name)`), recording each.
+    pub fn apply(
+        &self,
+        decisions: &Decisions,
+        rules: &Rules,
+        (file, unit): (usize, (&str, &str)),
+        report: &mut FileReport,
+    ) {
+        let Some(form) = &report.form else { return };
+        let pairs = form.organizations.iter().zip(&mut report.classifications);
+        for (record, c) in pairs {
+            self.apply_one(decisions, rules, (file, unit), record, c);
+        }
+    }
+
+    /// [`Applied::apply`] to one organization (`file` numbers it with its row).
+    pub fn apply_one(
+        &self,
+        decisions: &Decisions,
+        rules: &Rules,
+        (file, unit): (usize, (&str, &str)),
+        record: &Record,
+        c: &mut Classification,
+    ) {
+        let Some(i) = decisions.find(unit, record) else {
+            return;
+        };
+        let found = Found {
+            unit: unit.1.to_string(),
+            organization: record.org_name().unwrap_or_default().to_string(),
+            rated: rules.tier_name(c.tier).to_string(),
+        };
+        decide(c, &decisions.list[i]);
+        let mut map = self.found.lock().expect("decisions lock");
+        map.insert((i, file, record.row), found);
+    }
+
+    /// What became of every row, once every return is in.
+    pub fn outcome(self, decisions: &Decisions) -> Outcome {
+        let found = self.found.into_inner().expect("decisions lock");
+        let mut rows: Vec<Vec<Found>> = vec![Vec::new(); decisions.list.len()];
+        for ((i, _, _), f) in found {
+            rows[i].push(f);
+        }
+        let mut issues = decisions.issues.clone();
+        for (d, found) in decisions.list.iter().zip(&rows) {
+            match found.len() {
+                0 => issues.push(not_found(&decisions.sheet, d)),
+                1 => {}
+                n => issues.push(several(&decisions.sheet, d, n)),
+            }
+        }
+        issues.sort_by_key(|i| i.row);
+        Outcome {
+            file: decisions.file_name(),
+            decisions: decisions.list.clone(),
+            found: rows,
+            issues,
+        }
+    }
+}
+
+/// Set `decision` on a classification.
+pub fn decide(c: &mut Classification, decision: &Decision) {
+    c.decided = Some(Decided {
+        tier: decision.tier,
+        basis: decision.basis_text(),
+    });
+}
+
+/// E504: a decision on an organization no return has.
+fn not_found(sheet: &str, d: &Decision) -> Issue {
+    let mut issue = Issue::sheet(
+        Code::DecisionNotFound,
+        sheet,
+        format!(
+            "第 {} 行审定的{}在各单位的报表中找不到，未采用；请核对党组织编码、名称和单位名称",
+            d.row,
+            d.label()
+        ),
+    );
+    issue.row = Some(d.row);
+    issue.cell = Some(crate::cellref::a1(d.row - 1, 0));
+    issue
+}
+
+/// W505: a decision by name that more than one organization answers to.
+fn several(sheet: &str, d: &Decision, n: usize) -> Issue {
+    let mut issue = Issue::sheet(
+        Code::DecisionAmbiguous,
+        sheet,
+        format!(
+            "第 {} 行审定的{}对应到 {n} 个党组织，已全部采用；如只针对其中一个，请填写党组织编码或单位名称",
+            d.row,
+            d.label()
+        ),
+    );
+    issue.row = Some(d.row);
+    issue.cell = Some(crate::cellref::a1(d.row - 1, 0));
+    issue
+}
+
+/// What became of a decisions workbook in one run: every usable row with the organizations it
+/// was applied to, and every problem.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub file: String,
+    pub decisions: Vec<Decision>,
+    /// Parallel to `decisions`.
+    pub found: Vec<Vec<Found>>,
+    pub issues: Vec<Issue>,
+}
+
+impl Outcome {
+    /// Decisions applied to at least one organization.
+    pub fn applied(&self) -> usize {
+        self.found.iter().filter(|f| !f.is_empty()).count()
+    }
+
+    /// The figures for `--format json`.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            file: self.file.clone(),
+            decisions: self.decisions.len(),
+            applied: self.applied(),
+            issues: self.issues.clone(),
+        }
+    }
+}
+
+/// `decisions` in the ledger's and the upgrade's JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub file: String,
+    /// Usable rows.
+    pub decisions: usize,
+    /// Of those, applied to an organization.
+    pub applied: usize,
+    pub issues: Vec<Issue>,
+}
+
+impl Summary {
+    /// One line for the terminal; `listed` says where the problems are listed.
+    pub fn to_text(&self, listed: &str) -> String {
+        let problems = match self.issues.len() {
+            0 => String::new(),
+            n => format!("；{n} 处问题（见{listed}）"),
+        };
+        format!(
+            "审定意见：{} 共 {} 条，已采用 {} 条{problems}\n",
+            self.file, self.decisions, self.applied
+        )
+    }
+}
