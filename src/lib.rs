@@ -42,6 +42,7 @@ pub mod check;
 pub mod dates;
 pub mod decisions;
 pub mod discover;
+pub mod evaluation;
 pub mod form;
 pub mod issue;
 pub(crate) mod layout;

@@ -9,5 +9,6 @@ pub fn run(rules: Option<&Path>) -> Result<u8> {
         println!("{line}");
     }
     println!("{}", rules.describe_deadlines());
+    println!("{}", rules.describe_evaluation());
     Ok(0)
 }

@@ -19,6 +19,7 @@ pub(crate) mod laggards;
 pub mod model;
 pub mod pipeline;
 pub(crate) mod problems;
+pub(crate) mod ranking;
 pub(crate) mod rows;
 pub mod sink;
 pub(crate) mod spill;

@@ -14,7 +14,8 @@ use super::rows::{Line, RowStyles, Sink};
 use super::style::Styles;
 use super::LedgerError;
 use super::{
-    coverage, cross, decided, detail, files, issues, laggards, problems, submissions, summary,
+    coverage, cross, decided, detail, files, issues, laggards, problems, ranking, submissions,
+    summary,
 };
 use crate::attribution::unit_key;
 use crate::check::CheckOptions;
@@ -216,6 +217,9 @@ fn assemble(
     order.extend(coverage.finish()?);
     order.push(end_sheet(&|s| problems::write(s, ledger, styles))?);
     order.push(end_sheet(&|s| cross::write(s, ledger, styles))?);
+    let ranking = ranking::of_ledger(ledger);
+    let note = "台账按摸底报送的情况考评；后进转化率、争创目标达成率在晋位升级工作簿（taizhang upgrade）中考评。";
+    order.push(end_sheet(&|s| ranking::write(s, &ranking, styles, note))?);
     if ledger.decisions.is_some() {
         order.push(end_sheet(&|s| decided::write(s, ledger, styles))?);
     }

@@ -26,6 +26,44 @@ pub struct RulesFile {
     /// before it existed keeps 4月15日 and 12月31日.
     #[serde(default)]
     pub deadlines: Deadlines,
+    /// The weights of the 单位考评 (验收评比). Optional: a file written before it existed
+    /// gets the defaults.
+    #[serde(default)]
+    pub evaluation: Evaluation,
+}
+
+/// The weight of each indicator of the 单位考评 ([`crate::evaluation`]); 0 leaves one out.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Evaluation {
+    /// 优秀占比: the share of the unit's organizations whose final tier is the highest.
+    pub excellent_share: f64,
+    /// 后进转化率 (the year-end comparison).
+    pub laggard_conversion: f64,
+    /// 争创目标达成率 (the year-end comparison).
+    pub targets_met: f64,
+    /// 两新建党率 against the target: the rate over the target, at most 1.
+    pub coverage: f64,
+    /// 按时报送: the return in by the deadline (with a roster).
+    pub on_time: f64,
+    /// 报表无错误: the unit's returns without an error.
+    pub clean_returns: f64,
+    /// 整改按期完成: the share of its rectification plans done by their 整改时限.
+    pub rectified_on_time: f64,
+}
+
+impl Default for Evaluation {
+    fn default() -> Self {
+        Evaluation {
+            excellent_share: 25.0,
+            laggard_conversion: 20.0,
+            targets_met: 10.0,
+            coverage: 15.0,
+            on_time: 10.0,
+            clean_returns: 10.0,
+            rectified_on_time: 10.0,
+        }
+    }
 }
 
 /// The day each 调查阶段's returns are due, in the survey's year, as month-day ("04-15").

@@ -40,6 +40,22 @@ impl Rules {
         )
     }
 
+    /// The weights of the 单位考评, as `taizhang rules` shows them.
+    pub fn describe_evaluation(&self) -> String {
+        use crate::evaluation::Indicator::*;
+        let e = &self.file.evaluation;
+        let weights: Vec<String> = [
+            Excellent, Conversion, Targets, Coverage, OnTime, Clean, Rectified,
+        ]
+        .iter()
+        .map(|i| format!("{} {}", i.label(), format_number(i.weight(e))))
+        .collect();
+        format!(
+            "单位考评权重：{}（按各单位适用的指标折算为百分制）",
+            weights.join("，")
+        )
+    }
+
     fn overview(&self) -> String {
         let parts: Vec<String> = self
             .survey_point_names()

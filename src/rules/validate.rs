@@ -40,7 +40,30 @@ pub(crate) fn check(file: &RulesFile) -> Checked {
     check_role(file)?;
     check_tiers(&file.tiers, file.total)?;
     check_targets(file)?;
-    check_deadlines(file)
+    check_deadlines(file)?;
+    check_weights(file)
+}
+
+fn check_weights(f: &RulesFile) -> Checked {
+    let e = &f.evaluation;
+    let weights = [
+        ("excellent_share", e.excellent_share),
+        ("laggard_conversion", e.laggard_conversion),
+        ("targets_met", e.targets_met),
+        ("coverage", e.coverage),
+        ("on_time", e.on_time),
+        ("clean_returns", e.clean_returns),
+        ("rectified_on_time", e.rectified_on_time),
+    ];
+    for (key, weight) in weights {
+        if !weight.is_finite() || weight < 0.0 {
+            let message = format!(
+                "{key} 是单位考评的权重，应为不小于 0 的数（0 表示不考评该项），现为 {weight}"
+            );
+            return fault(&[Key("evaluation"), Key(key)], message);
+        }
+    }
+    Ok(())
 }
 
 fn check_deadlines(f: &RulesFile) -> Checked {

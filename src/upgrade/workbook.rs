@@ -2,6 +2,7 @@
 
 use super::outcome::{self, transitions, Double, Figures, Outcome};
 use super::{sheets, Upgrade, UpgradeError};
+use crate::evaluation::{share, Indicator, Ranking};
 use crate::ledger::style::{col, header_row, tier_chart_color, write_rate, Col, Styles};
 use crate::print::Print;
 use crate::rules::{Tier, PENDING};
@@ -30,9 +31,31 @@ fn build(up: &Upgrade) -> Result<Workbook, XlsxError> {
     summary(workbook.add_worksheet(), up, &styles)?;
     sheets::detail(workbook.add_worksheet(), up, &styles)?;
     sheets::follow_up(workbook.add_worksheet(), up, &styles)?;
+    let note = "晋位升级按年终的最终等次、后进转化和争创目标考评；两新建党率、按时报送、报表无错误在台账（taizhang ledger）中考评。";
+    crate::ledger::ranking::write(workbook.add_worksheet(), &ranking(up), &styles, note)?;
     sheets::issues(workbook.add_worksheet(), up, &styles)?;
     workbook.push_worksheet(crate::marker::meta_sheet(OUTPUT_KIND)?);
     Ok(workbook)
+}
+
+/// The units scored on the year end: 优秀占比 (final tiers), 后进转化率, 争创目标达成率.
+fn ranking(up: &Upgrade) -> Ranking {
+    let known = [
+        Indicator::Excellent,
+        Indicator::Conversion,
+        Indicator::Targets,
+    ];
+    let units = (up.matching.units.iter().zip(&up.evaluation.units))
+        .map(|(unit, f)| {
+            let excellent = share(
+                f.year_end.rated.first().copied().unwrap_or(0),
+                f.year_end.total(),
+            );
+            let values = vec![excellent, f.laggard_conversion(), f.target_rate()];
+            (unit.code.clone(), unit.name.clone(), values)
+        })
+        .collect();
+    Ranking::new(&up.rules.config().evaluation, &known, units)
 }
 
 fn columns(up: &Upgrade) -> Vec<Col> {

@@ -309,6 +309,7 @@ fn the_sheets_are_there_in_order_with_their_columns() {
             "两新明细",
             "问题类型",
             "双分类",
+            "单位考评",
             "校验问题",
             "文件清单",
             "_meta"
@@ -328,6 +329,9 @@ fn the_sheets_are_there_in_order_with_their_columns() {
         "作用发挥（30分）",
         "总分",
         "核定等次",
+        "审定等次",
+        "依据",
+        "最终等次",
         "自评等次",
         "争创目标",
         "扣分说明",

@@ -15,6 +15,7 @@ mod parts;
 mod print;
 mod problems;
 mod properties;
+mod ranking;
 mod roster;
 mod samples;
 mod serve;

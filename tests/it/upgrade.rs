@@ -510,8 +510,14 @@ fn the_json_summary_is_the_contract() {
     assert!(workbook.is_file());
     let sheets = calamine_sheets(&workbook);
     assert_eq!(
-        sheets[..4],
-        ["升级汇总", "升级明细", "降位与未复评", "校验问题"]
+        sheets[..5],
+        [
+            "升级汇总",
+            "升级明细",
+            "降位与未复评",
+            "单位考评",
+            "校验问题"
+        ]
     );
 }
 
