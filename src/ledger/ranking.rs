@@ -69,6 +69,7 @@ pub fn write(
     sheet.set_row_height(0, 45)?;
     let mut order: Vec<usize> = (0..ranking.units.len()).collect();
     order.sort_by_key(|&i| ranking.units[i].rank.unwrap_or(usize::MAX));
+    let two_places = rust_xlsxwriter::Format::new().set_num_format("0.00");
     let mut row = 1;
     for i in order {
         let unit = &ranking.units[i];
@@ -83,7 +84,7 @@ pub fn write(
             c += 1;
         }
         match unit.score {
-            Some(score) => sheet.write_number_with_format(row, c, score, &styles.decimal)?,
+            Some(score) => sheet.write_number_with_format(row, c, score, &two_places)?,
             None => sheet.write_string(row, c, "—")?,
         };
         row += 1;
