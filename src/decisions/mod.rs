@@ -165,7 +165,7 @@ impl Decisions {
     }
 }
 
-/// W503: a row replaced by a later row on the same organization.
+/// W603: a row replaced by a later row on the same organization.
 fn replaced(sheet: &str, earlier: &Decision, later: u32) -> Issue {
     let mut issue = Issue::sheet(
         Code::DecisionReplaced,
@@ -270,7 +270,7 @@ pub fn decide(c: &mut Classification, decision: &Decision) {
     });
 }
 
-/// E504: a decision on an organization no return has.
+/// E604: a decision on an organization no return has.
 fn not_found(sheet: &str, d: &Decision) -> Issue {
     let mut issue = Issue::sheet(
         Code::DecisionNotFound,
@@ -286,7 +286,7 @@ fn not_found(sheet: &str, d: &Decision) -> Issue {
     issue
 }
 
-/// W505: a decision by name that more than one organization answers to.
+/// W605: a decision by name that more than one organization answers to.
 fn several(sheet: &str, d: &Decision, n: usize) -> Issue {
     let mut issue = Issue::sheet(
         Code::DecisionAmbiguous,
