@@ -153,6 +153,7 @@ fn run(cli: Cli) -> Result<u8> {
             format,
             force,
         ),
+        Command::Rectify(args) => cmd::rectify::run(&args),
         Command::Rules { rules } => cmd::rules::run(rules.as_deref()),
         Command::Codes { format } => cmd::codes::run(format),
     }

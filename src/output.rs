@@ -45,6 +45,10 @@ pub enum Kind {
     Template,
     /// The web intake's access codes (`serve --codes`).
     Codes,
+    /// An issued 整改进展表 (`template --rectify`) nobody has filled in.
+    RectifyForm,
+    /// The rectification tracking workbook (`rectify`).
+    Rectify,
 }
 
 impl Kind {
@@ -55,7 +59,8 @@ impl Kind {
             Kind::Upgrade => Some(crate::marker::UPGRADE),
             Kind::Feedback => Some(crate::marker::FEEDBACK),
             Kind::Codes => Some(crate::marker::CODES),
-            Kind::Template => None,
+            Kind::Rectify => Some(crate::marker::RECTIFY),
+            Kind::Template | Kind::RectifyForm => None,
         }
     }
 
@@ -66,6 +71,8 @@ impl Kind {
             Kind::Feedback => "反馈文件",
             Kind::Template => "尚未填写的调查表",
             Kind::Codes => "报送口令表",
+            Kind::RectifyForm => "尚未填写的整改进展表",
+            Kind::Rectify => "整改跟踪表",
         }
     }
 }
@@ -229,6 +236,7 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
             .ok()
             .and_then(|mut w| w.meta_value(crate::marker::OUTPUT_KEY))
             .is_some_and(|k| k == marker),
+        None if kind == Kind::RectifyForm => crate::rectify::returned::is_unfilled(path, &limits),
         None => is_unfilled_template(path, &limits),
     }
 }

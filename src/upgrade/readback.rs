@@ -26,6 +26,9 @@ pub const UNIT_CODE: &str = "单位代码";
 pub const UNIT_NAME: &str = "单位名称";
 pub const TOTAL: &str = "总分";
 pub const TIER: &str = "核定等次";
+/// The tier a department settled on, where the ledger has such a column (not a column this
+/// version writes: read when present, else empty).
+pub const FINAL_TIER: &str = "最终等次";
 pub const TRAIL: &str = "扣分说明";
 pub const STATUS: &str = "校验状态";
 pub const SOURCE_FILE: &str = "来源文件";
@@ -64,6 +67,8 @@ pub struct LedgerOrg {
     pub tier_name: String,
     /// The tier under the rules given; `None` when the name is not one of their tiers.
     pub tier: Option<Tier>,
+    /// 最终等次 as written, when the ledger has that column; empty otherwise.
+    pub final_tier: String,
     /// 扣分说明, the trail joined by "；".
     pub trail: String,
     /// 校验状态 (通过 / 有警告 / 有错误).
@@ -263,6 +268,7 @@ impl Columns {
             total: self.number(grid, row, TOTAL),
             tier: rules.tier_by_name(&tier_name),
             tier_name,
+            final_tier: self.text(grid, row, FINAL_TIER),
             trail: self.text(grid, row, TRAIL),
             status: self.text(grid, row, STATUS),
             source_file: self.text(grid, row, SOURCE_FILE),
