@@ -26,7 +26,7 @@ pub static RECTIFY: SheetSchema = SheetSchema {
     aliases: &["整改进展表", "整改进展情况"],
     columns: &[
         col("org_code", "党组织编码", &["组织编码", "编码"], Kind::Code, Need::Optional, "", 16.0),
-        col("org_name", "党组织名称", &["组织名称", "党组织"], Kind::Text, Need::Required, "", 28.0),
+        col("org_name", "党组织名称", &["组织名称", "党组织"], Kind::Text, Need::Optional, "", 28.0),
         col("tier", "核定等次", &["等次", "最终等次"], Kind::Text, Need::Optional, "", 9.0),
         col("reason", "扣分说明", &["后进原因"], Kind::Text, Need::Optional, "", 30.0),
         col("problems", "主要问题", &["存在问题"], Kind::Text, Need::Optional, "", 28.0),

@@ -14,6 +14,7 @@ mod parts;
 mod print;
 mod problems;
 mod properties;
+mod rectify;
 mod roster;
 mod samples;
 mod serve;
