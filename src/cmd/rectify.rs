@@ -10,7 +10,9 @@ pub fn run(args: &RectifyArgs) -> Result<u8> {
     let options = RectifyOptions {
         rules: super::load_rules(args.rules.as_deref())?,
         include: args.include.clone(),
-        as_of: args.as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
         previous: args.previous.clone(),
         force: args.force,
         limits: Limits::default(),

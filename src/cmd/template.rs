@@ -140,7 +140,11 @@ fn rectify_forms(args: &TemplateArgs) -> Result<u8> {
         let n = unit.organizations.len();
         println!("已生成整改进展表：{}（{n} 个党组织）", path.display());
     }
-    println!("共 {} 个单位、{} 个党组织", plan.units.len(), plan.organizations());
+    println!(
+        "共 {} 个单位、{} 个党组织",
+        plan.units.len(),
+        plan.organizations()
+    );
     if let Some(roster) = roster {
         let outside: Vec<(&str, &str)> = (plan.units.iter())
             .filter(|u| !roster.units.iter().any(|r| r.code == u.code))
@@ -148,7 +152,11 @@ fn rectify_forms(args: &TemplateArgs) -> Result<u8> {
             .collect();
         if !outside.is_empty() {
             let named: Vec<String> = outside.iter().map(|(c, n)| format!("{n}（{c}）")).collect();
-            println!("注意：台账中有 {} 个单位不在花名册中（其整改进展表照常生成）：{}", outside.len(), named.join("、"));
+            println!(
+                "注意：台账中有 {} 个单位不在花名册中（其整改进展表照常生成）：{}",
+                outside.len(),
+                named.join("、")
+            );
         }
     }
     Ok(0)

@@ -85,7 +85,14 @@ fn check_dates(back: &Return, record: &Record, as_of: NaiveDate, out: &mut Vec<I
     let issue = |code, i: usize, message: String| {
         let cell = back.cell(record.row, i)?;
         let value = record.get(i).map(|v| v.to_string());
-        Some(Issue::cell(code, &back.sheet, cell, RECTIFY.columns[i].key, value, message))
+        Some(Issue::cell(
+            code,
+            &back.sheet,
+            cell,
+            RECTIFY.columns[i].key,
+            value,
+            message,
+        ))
     };
     let name = record.text(rect::NAME).unwrap_or_default();
     let found = match (status, done_on) {
@@ -118,7 +125,10 @@ fn check_dates(back: &Return, record: &Record, as_of: NaiveDate, out: &mut Vec<I
         issue(
             Code::DoneLastYear,
             rect::DONE_ON,
-            format!("“{name}”的完成日期 {done_on} 在 {} 年之前，整改在本年度进行，请核实年份", as_of.year()),
+            format!(
+                "“{name}”的完成日期 {done_on} 在 {} 年之前，整改在本年度进行，请核实年份",
+                as_of.year()
+            ),
         )
     } else {
         None
@@ -164,4 +174,3 @@ fn missing_row(back: &Return, planned: &PlanOrg, unit: &PlanUnit) -> Issue {
         ),
     )
 }
-

@@ -102,7 +102,12 @@ fn included(include: &[String]) -> String {
 }
 
 /// The plan of the ledger at `path` under `rules`, refused when empty.
-pub fn read_plan(path: &Path, rules: &Rules, include: &[String], limits: &Limits) -> Result<Plan, RectifyError> {
+pub fn read_plan(
+    path: &Path,
+    rules: &Rules,
+    include: &[String],
+    limits: &Limits,
+) -> Result<Plan, RectifyError> {
     let ledger = read_ledger(path, rules, limits)?;
     let plan = Plan::of(&ledger, rules, include);
     if plan.units.is_empty() {
@@ -116,7 +121,12 @@ pub fn read_plan(path: &Path, rules: &Rules, include: &[String], limits: &Limits
 
 /// The whole run: the output checked first, the plan, the returns, the previous tracking,
 /// and the 整改跟踪 workbook saved at `out`.
-pub fn run(ledger: &Path, inbox: &Path, out: &Path, options: &RectifyOptions) -> Result<Tracking, RectifyError> {
+pub fn run(
+    ledger: &Path,
+    inbox: &Path,
+    out: &Path,
+    options: &RectifyOptions,
+) -> Result<Tracking, RectifyError> {
     let inputs = Inputs::default()
         .file(Some(ledger), "台账")
         .file(options.previous.as_deref(), "上次的整改跟踪表")

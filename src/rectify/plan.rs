@@ -70,7 +70,9 @@ pub fn plan_tier(org: &LedgerOrg) -> &str {
 /// Whether an organization of this tier rectifies: a lagging tier of `rules` (后进), or one
 /// of the tiers `include`d (待定, 一般).
 fn rectifies(tier: &str, rules: &Rules, include: &[String]) -> bool {
-    let lagging = rules.tier_by_name(tier).is_some_and(|t| rules.is_lagging(t));
+    let lagging = rules
+        .tier_by_name(tier)
+        .is_some_and(|t| rules.is_lagging(t));
     lagging || include.iter().any(|t| t == tier)
 }
 
@@ -101,7 +103,10 @@ impl Plan {
     }
 
     fn unit_mut(&mut self, code: &str, name: &str) -> &mut PlanUnit {
-        let at = self.units.iter().position(|u| u.code == code && u.name == name);
+        let at = self
+            .units
+            .iter()
+            .position(|u| u.code == code && u.name == name);
         let at = at.unwrap_or_else(|| {
             self.units.push(PlanUnit {
                 code: code.to_string(),
@@ -116,8 +121,11 @@ impl Plan {
     /// The unit a return names: by 单位代码, else by 单位名称.
     pub fn unit(&self, code: &str, name: &str) -> Option<usize> {
         let (code, name) = (code.trim(), name_key(name));
-        (self.units.iter().position(|u| !code.is_empty() && u.code == code))
-            .or_else(|| (self.units.iter()).position(|u| !name.is_empty() && name_key(&u.name) == name))
+        (self
+            .units
+            .iter()
+            .position(|u| !code.is_empty() && u.code == code))
+        .or_else(|| (self.units.iter()).position(|u| !name.is_empty() && name_key(&u.name) == name))
     }
 
     /// How many organizations the plan has.

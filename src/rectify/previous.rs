@@ -21,7 +21,9 @@ pub fn read_previous(path: &Path, limits: &Limits) -> Result<Previous, RectifyEr
     };
     let mut book = Workbook::open(path, limits).map_err(|e| refuse(e.message()))?;
     if book.meta_value(marker::OUTPUT_KEY).as_deref() != Some(marker::RECTIFY) {
-        return Err(refuse("不是本程序 taizhang rectify 生成的整改跟踪表".to_string()));
+        return Err(refuse(
+            "不是本程序 taizhang rectify 生成的整改跟踪表".to_string(),
+        ));
     }
     let grid = book.load(SHEET_DETAIL).map_err(|e| refuse(e.message()))?;
     let Some((first, last)) = grid.rows() else {
@@ -31,8 +33,8 @@ pub fn read_previous(path: &Path, limits: &Limits) -> Result<Previous, RectifyEr
     let text = |r, c| normalize::text(grid.get(r, c));
     let col = |header: &str| (c0..=c1).find(|&c| text(first, c) == header);
     let missing = |h: &str| refuse(format!("“{SHEET_DETAIL}”表中找不到“{h}”列"));
-    let [unit, code, name, status] = [UNIT_CODE, ORG_CODE, ORG_NAME, STATUS]
-        .map(|h| col(h).ok_or_else(|| missing(h)));
+    let [unit, code, name, status] =
+        [UNIT_CODE, ORG_CODE, ORG_NAME, STATUS].map(|h| col(h).ok_or_else(|| missing(h)));
     let (unit, code, name, status) = (unit?, code?, name?, status?);
     let mut previous = Previous::new();
     for row in first + 1..=last {

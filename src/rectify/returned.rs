@@ -46,7 +46,9 @@ impl Return {
         self.info_text(rect_info::UNIT_CODE)
     }
     pub fn filled_on(&self) -> Option<NaiveDate> {
-        self.info[rect_info::FILLED_ON].as_ref().and_then(Value::as_date)
+        self.info[rect_info::FILLED_ON]
+            .as_ref()
+            .and_then(Value::as_date)
     }
     /// The A1 reference of column `i` of [`RECTIFY`] in row `row` (0-based), if the column
     /// was found.
@@ -69,10 +71,12 @@ pub enum ReturnError {
 /// Read one returned form. Never panics: calamine's panics on malformed files end as this
 /// file's error.
 pub fn read_return(path: &Path, limits: &Limits) -> Result<Return, ReturnError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_unguarded(path, limits)))
-        .unwrap_or(Err(ReturnError::Read(ReadError::Rejected(
-            guard::Rejection::ParserPanic,
-        ))))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_unguarded(path, limits)
+    }))
+    .unwrap_or(Err(ReturnError::Read(ReadError::Rejected(
+        guard::Rejection::ParserPanic,
+    ))))
 }
 
 fn read_unguarded(path: &Path, limits: &Limits) -> Result<Return, ReturnError> {
@@ -87,7 +91,9 @@ fn read_unguarded(path: &Path, limits: &Limits) -> Result<Return, ReturnError> {
             return Err(not(&own_output(&kind)));
         }
         _ if meta_value("template_version").is_some() => {
-            return Err(not("这是基层党组织分类定级调查表，不是整改进展表；调查表请用 taizhang ledger 汇总"));
+            return Err(not(
+                "这是基层党组织分类定级调查表，不是整改进展表；调查表请用 taizhang ledger 汇总",
+            ));
         }
         _ => {}
     }
@@ -122,7 +128,11 @@ fn find_list(workbook: &mut Workbook) -> Result<Option<(Grid, HeaderMatch)>, Rea
         let usable = header.score() >= MIN_COLUMNS
             && header.columns[rect::NAME].is_some()
             && header.columns[rect::STATUS].is_some();
-        if usable && best.as_ref().is_none_or(|(_, b)| header.score() > b.score()) {
+        if usable
+            && best
+                .as_ref()
+                .is_none_or(|(_, b)| header.score() > b.score())
+        {
             best = Some((grid, header));
         }
     }
@@ -147,7 +157,8 @@ fn read_list(path: &Path, grid: Grid, header: &HeaderMatch) -> Return {
     let (mut rows, mut issues) = (Vec::new(), Vec::new());
     grid.take_rows(header.row + 1, |row| {
         if !row.is_blank() {
-            let record = crate::read::extract::read_row(&sheet, &RECTIFY, row, &mapped, &mut issues);
+            let record =
+                crate::read::extract::read_row(&sheet, &RECTIFY, row, &mapped, &mut issues);
             // A row with none of the plan's identity and no progress is not an organization.
             if record.values.iter().any(Option::is_some) || record.invalid != 0 {
                 rows.push(record);

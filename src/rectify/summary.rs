@@ -45,7 +45,11 @@ pub struct IssueCounts {
 impl Summary {
     pub fn of(tracking: &Tracking, output: &std::path::Path) -> Summary {
         let count = |o| tracking.files.iter().filter(|f| f.outcome == o).count();
-        let errors = tracking.issues.iter().filter(|i| i.issue.is_error()).count();
+        let errors = tracking
+            .issues
+            .iter()
+            .filter(|i| i.issue.is_error())
+            .count();
         Summary {
             output: output.display().to_string(),
             as_of: tracking.as_of.to_string(),

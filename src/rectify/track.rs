@@ -102,7 +102,8 @@ impl OrgLine {
         if let Some(days) = self.overdue_days(as_of) {
             return format!("已逾期 {days} 天");
         }
-        let late = (self.closed_on().zip(self.org.deadline)).map(|(done, due)| (done - due).num_days());
+        let late =
+            (self.closed_on().zip(self.org.deadline)).map(|(done, due)| (done - due).num_days());
         match late {
             Some(days) if days > 0 => format!("逾期 {days} 天完成"),
             _ => String::new(),
@@ -167,10 +168,20 @@ pub fn track(plan: &Plan, inbox: &Path, found: Discovery, options: &RectifyOptio
     let mut files: Vec<FileLine> = Vec::new();
     let mut issues = Vec::new();
     for ignored in &found.ignored {
-        files.push(line(rel(&ignored.path), Outcome::Ignored, "", ignored.reason));
+        files.push(line(
+            rel(&ignored.path),
+            Outcome::Ignored,
+            "",
+            ignored.reason,
+        ));
     }
     for (path, why) in &found.unlisted {
-        files.push(line(rel(path), Outcome::Failed, "", &format!("无法访问：{why}")));
+        files.push(line(
+            rel(path),
+            Outcome::Failed,
+            "",
+            &format!("无法访问：{why}"),
+        ));
     }
     let read: Vec<_> = (found.candidates.par_iter())
         .map(|path| (path.clone(), read_return(path, &options.limits)))
@@ -187,12 +198,17 @@ pub fn track(plan: &Plan, inbox: &Path, found: Discovery, options: &RectifyOptio
                 None => (Outcome::Unplaced, unplaced(&back)),
             },
             Err(ReturnError::Read(e)) => (Outcome::Failed, e.to_issue()),
-            Err(ReturnError::NotTheForm { reason }) => {
-                (Outcome::NotTheForm, Issue::file(Code::NotRectifyForm, reason))
-            }
+            Err(ReturnError::NotTheForm { reason }) => (
+                Outcome::NotTheForm,
+                Issue::file(Code::NotRectifyForm, reason),
+            ),
         };
         files.push(line(file.clone(), outcome, "", &issue.message));
-        issues.push(FileIssue { file, unit: String::new(), issue });
+        issues.push(FileIssue {
+            file,
+            unit: String::new(),
+            issue,
+        });
     }
     let mut counted: HashMap<usize, (String, Vec<Option<Reported>>)> = HashMap::new();
     for (u, returns) in by_unit {
@@ -248,7 +264,14 @@ fn unplaced(back: &Return) -> Issue {
         Some(cell) => {
             let key = RECTIFY_INFO.columns[rect_info::UNIT_CODE].key;
             let value = Some(back.unit_code().to_string());
-            Issue::cell(Code::RectifyUnitUnknown, &back.sheet, cell, key, value, message)
+            Issue::cell(
+                Code::RectifyUnitUnknown,
+                &back.sheet,
+                cell,
+                key,
+                value,
+                message,
+            )
         }
         None => Issue::sheet(Code::RectifyUnitUnknown, &back.sheet, message),
     }
@@ -257,14 +280,21 @@ fn unplaced(back: &Return) -> Issue {
 /// The return that counts (the latest 填报日期, then modification time, then path) and the
 /// others.
 fn latest(mut returns: Vec<Return>) -> (Return, Vec<Return>) {
-    let modified = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+    let modified = |p: &PathBuf| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .unwrap_or(SystemTime::UNIX_EPOCH)
+    };
     returns.sort_by_cached_key(|r| (r.filled_on(), modified(&r.path), r.path.clone()));
     let latest = returns.pop().expect("a unit with a return has one");
     (latest, returns)
 }
 
 /// One line per planned organization, in plan order.
-fn org_lines(plan: &Plan, mut counted: HashMap<usize, (String, Vec<Option<Reported>>)>) -> Vec<OrgLine> {
+fn org_lines(
+    plan: &Plan,
+    mut counted: HashMap<usize, (String, Vec<Option<Reported>>)>,
+) -> Vec<OrgLine> {
     let mut lines = Vec::new();
     for (u, unit) in plan.units.iter().enumerate() {
         let (source, mut reported) = counted.remove(&u).unwrap_or_default();
@@ -274,7 +304,11 @@ fn org_lines(plan: &Plan, mut counted: HashMap<usize, (String, Vec<Option<Report
                 unit_code: unit.code.clone(),
                 unit_name: unit.name.clone(),
                 org: org.clone(),
-                source: if reported.is_some() { source.clone() } else { String::new() },
+                source: if reported.is_some() {
+                    source.clone()
+                } else {
+                    String::new()
+                },
                 reported,
                 moved: String::new(),
             });
@@ -289,7 +323,10 @@ impl Tracking {
         self.units.clear();
         self.total = Counts::default();
         for line in &self.orgs {
-            let new_unit = self.units.last().is_none_or(|u| u.code != line.unit_code || u.name != line.unit_name);
+            let new_unit = self
+                .units
+                .last()
+                .is_none_or(|u| u.code != line.unit_code || u.name != line.unit_name);
             if new_unit {
                 self.units.push(UnitLine {
                     code: line.unit_code.clone(),
@@ -302,7 +339,12 @@ impl Tracking {
             self.total.add(line, self.as_of);
         }
         if self.compared {
-            for counts in self.units.iter_mut().map(|u| &mut u.counts).chain([&mut self.total]) {
+            for counts in self
+                .units
+                .iter_mut()
+                .map(|u| &mut u.counts)
+                .chain([&mut self.total])
+            {
                 counts.changed.get_or_insert(0);
             }
         }

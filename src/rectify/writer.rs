@@ -94,11 +94,19 @@ fn sheet(name: &str, columns: &[(&str, f64)], styles: &Styles) -> Result<Workshe
     }
     sheet.set_freeze_panes(1, 0)?;
     let landscape = columns.len() > 6;
-    styles.print.set_up(&mut sheet, Paper::A4, landscape, Some((0, 0)))?;
+    styles
+        .print
+        .set_up(&mut sheet, Paper::A4, landscape, Some((0, 0)))?;
     Ok(sheet)
 }
 
-fn date(sheet: &mut Worksheet, row: u32, col: u16, day: Option<NaiveDate>, styles: &Styles) -> Result<(), XlsxError> {
+fn date(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    day: Option<NaiveDate>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     if let Some(d) = day {
         let at = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
         sheet.write_datetime_with_format(row, col, at, &styles.date)?;
@@ -133,7 +141,11 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
             sheet.write_with_format(row, col, text, &styles.wrap)?;
         }
         date(&mut sheet, row, 7, line.org.deadline, styles)?;
-        let status_format = if line.status().is_none() { &styles.alert } else { &styles.wrap };
+        let status_format = if line.status().is_none() {
+            &styles.alert
+        } else {
+            &styles.wrap
+        };
         sheet.write_with_format(row, 9, line.status_label(), status_format)?;
         date(&mut sheet, row, 10, reported.done_on, styles)?;
         sheet.write_with_format(row, 13, line.overdue_text(tracking.as_of), &styles.alert)?;
@@ -145,7 +157,12 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
     Ok(sheet)
 }
 
-fn counts_row(sheet: &mut Worksheet, row: u32, counts: &Counts, compared: bool) -> Result<(), XlsxError> {
+fn counts_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    counts: &Counts,
+    compared: bool,
+) -> Result<(), XlsxError> {
     let values = [
         counts.organizations,
         counts.done,
@@ -212,7 +229,12 @@ fn issues(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
 }
 
 fn files(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> {
-    let columns = [("文件", 30.0), ("结果", 14.0), ("单位", 14.0), ("说明", 70.0)];
+    let columns = [
+        ("文件", 30.0),
+        ("结果", 14.0),
+        ("单位", 14.0),
+        ("说明", 70.0),
+    ];
     let mut sheet = sheet(SHEET_FILES, &columns, styles)?;
     for (i, file) in tracking.files.iter().enumerate() {
         let row = i as u32 + 1;
@@ -234,5 +256,9 @@ pub fn tally(tracking: &Tracking) -> String {
         .into_iter()
         .map(|o| format!("{} {}", o.label(), count(o)))
         .collect();
-    format!("发现的文件 {} = {}", tracking.files.len(), parts.join(" + "))
+    format!(
+        "发现的文件 {} = {}",
+        tracking.files.len(),
+        parts.join(" + ")
+    )
 }

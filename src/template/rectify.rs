@@ -4,8 +4,8 @@
 //! marks it [`crate::marker::RECTIFY_FORM`], so `rectify` knows it and `ledger` never reads it
 //! as a survey form.
 
-use super::*;
 use super::tables::{validation, write_header_cell};
+use super::*;
 use crate::ledger::style::fit_height;
 use crate::rectify::plan::{PlanOrg, PlanUnit};
 use crate::schema::{rect, rect_info, RECTIFY, RECTIFY_INFO};
@@ -30,10 +30,19 @@ pub fn rectify_file_name(unit: &PlanUnit) -> String {
 
 /// Write `unit`'s form into `dir` and return its path: atomically, and over nothing but an
 /// unfilled form of ours unless `force` ([`crate::output`]).
-pub fn write_rectify_form(dir: &Path, unit: &PlanUnit, force: bool) -> Result<PathBuf, TemplateError> {
+pub fn write_rectify_form(
+    dir: &Path,
+    unit: &PlanUnit,
+    force: bool,
+) -> Result<PathBuf, TemplateError> {
     let path = dir.join(rectify_file_name(unit));
     let mut workbook = build_rectify_form(unit)?;
-    crate::save::save_output(&mut workbook, &path, crate::output::Kind::RectifyForm, force)?;
+    crate::save::save_output(
+        &mut workbook,
+        &path,
+        crate::output::Kind::RectifyForm,
+        force,
+    )?;
     Ok(path)
 }
 
@@ -45,7 +54,9 @@ pub fn build_rectify_form(unit: &PlanUnit) -> Result<Workbook, TemplateError> {
     workbook.set_properties(&properties(&title)?);
     workbook.push_worksheet(progress_sheet(unit, &styles)?);
     let sections = rectify_instructions(unit);
-    workbook.push_worksheet(super::instructions::paragraphs_sheet(&title, &sections, &styles)?);
+    workbook.push_worksheet(super::instructions::paragraphs_sheet(
+        &title, &sections, &styles,
+    )?);
     workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::RECTIFY_FORM)?);
     Ok(workbook)
 }
@@ -115,7 +126,11 @@ fn write_plan_row(
     planned: &PlanOrg,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let wrapped = styles.fixed_value.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let wrapped = styles
+        .fixed_value
+        .clone()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let texts = [
         (rect::CODE, &planned.code),
         (rect::NAME, &planned.name),
@@ -137,11 +152,15 @@ fn write_plan_row(
         None => sheet.write_blank(row, deadline_col, &wrapped)?,
     };
     for (i, column) in RECTIFY.columns.iter().enumerate().skip(rect::PROGRESS) {
-        let format = styles.data(column.kind).set_text_wrap().set_align(FormatAlign::Top);
+        let format = styles
+            .data(column.kind)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
         sheet.write_blank(row, i as u16, &format)?;
     }
     let width = |i: usize| RECTIFY.columns[i].width;
-    let sized = [rect::REASON, rect::PROBLEMS, rect::MEASURES].map(|i| (texts[i].1.as_str(), width(i)));
+    let sized =
+        [rect::REASON, rect::PROBLEMS, rect::MEASURES].map(|i| (texts[i].1.as_str(), width(i)));
     fit_height(sheet, row, &sized)
 }
 

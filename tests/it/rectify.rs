@@ -30,7 +30,10 @@ fn stderr(output: &Output) -> String {
 fn sample_ledger(dir: &Path) -> PathBuf {
     let samples = root().join("samples/摸底");
     let samples = samples.to_str().unwrap();
-    let out = taizhang(&["ledger", samples, "-o", "台账.xlsx", "--as-of", AS_OF], dir);
+    let out = taizhang(
+        &["ledger", samples, "-o", "台账.xlsx", "--as-of", AS_OF],
+        dir,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     dir.join("台账.xlsx")
 }
@@ -45,18 +48,32 @@ fn write_return(path: &Path, unit: (&str, &str), filled_on: &str, rows: &[Row]) 
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("整改进展").unwrap();
     sheet.write(0, 1, format!("{}整改进展表", unit.0)).unwrap();
-    let info = [("单位名称：", unit.0), ("单位代码：", unit.1), ("填报日期：", filled_on)];
+    let info = [
+        ("单位名称：", unit.0),
+        ("单位代码：", unit.1),
+        ("填报日期：", filled_on),
+    ];
     for (k, (label, value)) in info.into_iter().enumerate() {
         sheet.write(1, 1 + 2 * k as u16, label).unwrap();
         sheet.write(1, 2 + 2 * k as u16, value).unwrap();
     }
-    let headers = ["党组织编码", "党组织名称", "完成状态", "完成日期", "进展情况", "责任人"];
+    let headers = [
+        "党组织编码",
+        "党组织名称",
+        "完成状态",
+        "完成日期",
+        "进展情况",
+        "责任人",
+    ];
     for (c, h) in headers.into_iter().enumerate() {
         sheet.write(3, 1 + c as u16, h).unwrap();
     }
     for (r, (code, name, status, done, progress)) in rows.iter().enumerate() {
         let row = 4 + r as u32;
-        for (c, text) in [code, name, status, done, progress, &"张三"].into_iter().enumerate() {
+        for (c, text) in [code, name, status, done, progress, &"张三"]
+            .into_iter()
+            .enumerate()
+        {
             if !text.is_empty() {
                 sheet.write(row, 1 + c as u16, *text).unwrap();
             }
@@ -78,8 +95,20 @@ fn write_returns(inbox: &Path) {
         BAIMA,
         "2026-10-12",
         &[
-            ("0511101003006", "白马镇马垭村党支部", "已完成", "2026-08-20", "已选派书记"),
-            ("0511101003009", "白马镇上河村党支部", "完成", "2026年10月10日", "已召开党员大会"),
+            (
+                "0511101003006",
+                "白马镇马垭村党支部",
+                "已完成",
+                "2026-08-20",
+                "已选派书记",
+            ),
+            (
+                "0511101003009",
+                "白马镇上河村党支部",
+                "完成",
+                "2026年10月10日",
+                "已召开党员大会",
+            ),
         ],
     );
     write_return(
@@ -87,7 +116,13 @@ fn write_returns(inbox: &Path) {
         LIUXI,
         "2026.10.8",
         &[
-            ("0511101006007", "柳溪镇周坪村党总支", "推进中", "", "已召开院坝会 3 次"),
+            (
+                "0511101006007",
+                "柳溪镇周坪村党总支",
+                "推进中",
+                "",
+                "已召开院坝会 3 次",
+            ),
             ("0511101006017", "柳溪镇柳口村党总支", "未启动", "", ""),
             ("0511101006999", "柳溪镇新建村党支部", "推进中", "", "新建"),
         ],
@@ -98,8 +133,20 @@ fn write_returns(inbox: &Path) {
         QINGLIN,
         "2026.9.20",
         &[
-            ("0511101012009", "青林乡杨坝村党支部", "已完成", "2026-09-01", "已按期召开党员大会"),
-            ("0511101012022", "青林乡茶桥村党支部", "推进中", "", "建立流动党员台账"),
+            (
+                "0511101012009",
+                "青林乡杨坝村党支部",
+                "已完成",
+                "2026-09-01",
+                "已按期召开党员大会",
+            ),
+            (
+                "0511101012022",
+                "青林乡茶桥村党支部",
+                "推进中",
+                "",
+                "建立流动党员台账",
+            ),
         ],
     );
 }
@@ -136,7 +183,10 @@ fn rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
 /// The 整改明细 row of an organization, by name, as header → value.
 fn detail_of(path: &Path, name: &str) -> std::collections::HashMap<String, String> {
     let all = rows(path, "整改明细");
-    let row = all.iter().find(|r| r[3] == name).unwrap_or_else(|| panic!("{name}"));
+    let row = all
+        .iter()
+        .find(|r| r[3] == name)
+        .unwrap_or_else(|| panic!("{name}"));
     all[0].iter().cloned().zip(row.iter().cloned()).collect()
 }
 
@@ -149,7 +199,16 @@ fn ledger_overdue(ledger: &Path) -> usize {
 }
 
 fn rectify_json(dir: &Path, inbox: &str, out: &str, extra: &[&str]) -> serde_json::Value {
-    let mut args = vec!["rectify", "--ledger", "台账.xlsx", inbox, "-o", out, "--as-of", AS_OF];
+    let mut args = vec![
+        "rectify",
+        "--ledger",
+        "台账.xlsx",
+        inbox,
+        "-o",
+        out,
+        "--as-of",
+        AS_OF,
+    ];
     args.extend(extra);
     args.extend(["--format", "json"]);
     let output = taizhang(&args, dir);
@@ -166,26 +225,64 @@ fn unit<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
     let dir = temp_dir();
     let ledger = sample_ledger(dir.path());
-    let issued = taizhang(&["template", "--rectify", "--ledger", "台账.xlsx", "-o", "下发"], dir.path());
+    let issued = taizhang(
+        &[
+            "template",
+            "--rectify",
+            "--ledger",
+            "台账.xlsx",
+            "-o",
+            "下发",
+        ],
+        dir.path(),
+    );
     assert_eq!(issued.status.code(), Some(0), "{}", stderr(&issued));
     // 后进 in 11 of the 14 sample units (凤凰镇 and the two departments have none).
-    assert_eq!(std::fs::read_dir(dir.path().join("下发")).unwrap().count(), 11);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("下发")).unwrap().count(),
+        11
+    );
     let form = dir.path().join("下发/511101003_白马镇_整改进展表.xlsx");
     let form_rows = rows(&form, "整改进展");
-    assert_eq!(form_rows[2][..4], ["单位名称", "白马镇", "单位代码", "511101003"]);
-    assert_eq!(form_rows[6][..3], ["0511101003006", "白马镇马垭村党支部", "后进"]);
+    assert_eq!(
+        form_rows[2][..4],
+        ["单位名称", "白马镇", "单位代码", "511101003"]
+    );
+    assert_eq!(
+        form_rows[6][..3],
+        ["0511101003006", "白马镇马垭村党支部", "后进"]
+    );
 
     let inbox = dir.path().join("整改收件");
     write_returns(&inbox);
     let json = rectify_json(dir.path(), "整改收件", "整改跟踪.xlsx", &[]);
-    let keys = ["organizations", "done", "in_progress", "not_started", "overdue", "no_report", "units"];
+    let keys = [
+        "organizations",
+        "done",
+        "in_progress",
+        "not_started",
+        "overdue",
+        "no_report",
+        "units",
+    ];
     let top = json_keys(&json);
     assert!(keys.iter().all(|k| top.contains(k)), "{top:?}");
-    assert_eq!(json_keys(unit(&json, "白马镇"))[..3], ["code", "name", "organizations"]);
+    assert_eq!(
+        json_keys(unit(&json, "白马镇"))[..3],
+        ["code", "name", "organizations"]
+    );
     // 37 planned; done: 白马镇 2 + 杨坝村; in progress: 周坪村, 茶桥村; not started: 柳口村;
     // the other 8 units (37 - 6 = 31 organizations) sent nothing.
     let counts = |j: &serde_json::Value| {
-        ["organizations", "done", "in_progress", "not_started", "overdue", "no_report"].map(|k| j[k].as_u64().unwrap())
+        [
+            "organizations",
+            "done",
+            "in_progress",
+            "not_started",
+            "overdue",
+            "no_report",
+        ]
+        .map(|k| j[k].as_u64().unwrap())
     };
     let out = dir.path().join("整改跟踪.xlsx");
     // Overdue: every plan past its 时限 (the ledger's own count) but the 3 done ones, all
@@ -196,7 +293,9 @@ fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
     assert_eq!(counts(unit(&json, "柳溪镇")), [2, 0, 1, 1, 2, 0]);
     assert_eq!(counts(unit(&json, "青林乡")), [2, 1, 1, 0, 0, 0]);
     assert_eq!(unit(&json, "金竹乡")["no_report"], 7);
-    let no_report = rows(&out, "整改明细").into_iter().filter(|r| r[1] == "金竹乡");
+    let no_report = rows(&out, "整改明细")
+        .into_iter()
+        .filter(|r| r[1] == "金竹乡");
     assert!(no_report.map(|r| r[9].clone()).all(|s| s == "未报送进展"));
 
     // 周坪村: 时限 2026-03-31, 推进中 on 10-15: 30 + 31 + 30 + 31 + 31 + 30 + 15 days.
@@ -220,15 +319,24 @@ fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
     assert_eq!(replaced.as_array().unwrap().len(), 1, "{replaced}");
     assert_eq!(replaced[0]["file"], "青林乡/青林乡整改.xlsx");
     let files = rows(&out, "文件清单");
-    let older = files.iter().find(|r| r[0] == "青林乡/青林乡整改.xlsx").unwrap();
+    let older = files
+        .iter()
+        .find(|r| r[0] == "青林乡/青林乡整改.xlsx")
+        .unwrap();
     assert_eq!(older[1], "已被替代");
-    assert!(older[3].contains("青林乡/青林乡整改（更新）.xlsx"), "{older:?}");
+    assert!(
+        older[3].contains("青林乡/青林乡整改（更新）.xlsx"),
+        "{older:?}"
+    );
 
     // The row not in 柳溪镇's plan: its code cell, B7 in the file (list from column B, the
     // header in row 4, the third organization in row 7).
     let issues = rows(&out, "校验问题");
     let foreign = issues.iter().find(|r| r[5] == "E506").expect("E506");
-    assert_eq!(foreign[..4], ["柳溪镇整改.xlsx", "柳溪镇", "整改进展", "B7"]);
+    assert_eq!(
+        foreign[..4],
+        ["柳溪镇整改.xlsx", "柳溪镇", "整改进展", "B7"]
+    );
     assert_eq!(
         foreign[6],
         "党组织编码“0511101006999”（柳溪镇新建村党支部）不是台账中柳溪镇需整改的党组织，该行未计入；请用下发的整改进展表填报，不要增加或改动预填的行"
@@ -244,17 +352,56 @@ fn template_rectify_refuses_to_overwrite_a_file_it_did_not_write() {
     let out = dir.path().join("下发");
     std::fs::create_dir_all(&out).unwrap();
     let foreign = out.join("511101003_白马镇_整改进展表.xlsx");
-    write_return(&foreign, BAIMA, "2026-10-12", &[("0511101003006", "白马镇马垭村党支部", "已完成", "2026-08-20", "")]);
+    write_return(
+        &foreign,
+        BAIMA,
+        "2026-10-12",
+        &[(
+            "0511101003006",
+            "白马镇马垭村党支部",
+            "已完成",
+            "2026-08-20",
+            "",
+        )],
+    );
     let before = std::fs::read(&foreign).unwrap();
-    let output = taizhang(&["template", "--rectify", "--ledger", "台账.xlsx", "-o", "下发"], dir.path());
+    let output = taizhang(
+        &[
+            "template",
+            "--rectify",
+            "--ledger",
+            "台账.xlsx",
+            "-o",
+            "下发",
+        ],
+        dir.path(),
+    );
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("不是本程序生成的尚未填写的整改进展表，不能覆盖"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("不是本程序生成的尚未填写的整改进展表，不能覆盖"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(std::fs::read(&foreign).unwrap(), before);
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "nothing else written");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        1,
+        "nothing else written"
+    );
     // Our own unfilled forms are replaced on a second run.
     std::fs::remove_file(&foreign).unwrap();
     for _ in 0..2 {
-        let output = taizhang(&["template", "--rectify", "--ledger", "台账.xlsx", "-o", "下发"], dir.path());
+        let output = taizhang(
+            &[
+                "template",
+                "--rectify",
+                "--ledger",
+                "台账.xlsx",
+                "-o",
+                "下发",
+            ],
+            dir.path(),
+        );
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
 }
@@ -276,9 +423,17 @@ fn a_hostile_file_in_the_inbox_is_reported_and_the_others_go_through() {
     assert_eq!(json["done"], 3);
     let issues = rows(&dir.path().join("跟踪.xlsx"), "校验问题");
     for name in ["坏文件.xls", "扫描件.xlsx"] {
-        let found = issues.iter().find(|r| r[0] == name).unwrap_or_else(|| panic!("{name}"));
+        let found = issues
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name}"));
         assert_eq!(found[5], "E001", "{found:?}");
-        assert!(found[6].chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{found:?}");
+        assert!(
+            found[6]
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{found:?}"
+        );
     }
 }
 
@@ -292,13 +447,33 @@ fn previous_tracking_shows_what_moved() {
     let first = rectify_json(dir.path(), "收件", "上次.xlsx", &[]);
     assert_eq!(unit(&first, "青林乡")["not_started"], 2);
     write_returns(&inbox);
-    let json = rectify_json(dir.path(), "收件", "本次.xlsx", &["--previous", "上次.xlsx"]);
+    let json = rectify_json(
+        dir.path(),
+        "收件",
+        "本次.xlsx",
+        &["--previous", "上次.xlsx"],
+    );
     let out = dir.path().join("本次.xlsx");
-    assert_eq!(detail_of(&out, "青林乡杨坝村党支部")["较上次变化"], "新销号");
-    assert_eq!(detail_of(&out, "青林乡茶桥村党支部")["较上次变化"], "未启动→推进中");
-    assert_eq!(detail_of(&out, "柳溪镇柳口村党总支")["较上次变化"], "未报送进展→未启动");
-    let jinzhu: Vec<_> = rows(&out, "整改明细").into_iter().filter(|r| r[1] == "金竹乡").collect();
-    assert!(jinzhu.len() == 7 && jinzhu.iter().all(|r| r[16].is_empty()), "{jinzhu:?}");
+    assert_eq!(
+        detail_of(&out, "青林乡杨坝村党支部")["较上次变化"],
+        "新销号"
+    );
+    assert_eq!(
+        detail_of(&out, "青林乡茶桥村党支部")["较上次变化"],
+        "未启动→推进中"
+    );
+    assert_eq!(
+        detail_of(&out, "柳溪镇柳口村党总支")["较上次变化"],
+        "未报送进展→未启动"
+    );
+    let jinzhu: Vec<_> = rows(&out, "整改明细")
+        .into_iter()
+        .filter(|r| r[1] == "金竹乡")
+        .collect();
+    assert!(
+        jinzhu.len() == 7 && jinzhu.iter().all(|r| r[16].is_empty()),
+        "{jinzhu:?}"
+    );
     assert_eq!(unit(&json, "青林乡")["changed"], 2);
     assert_eq!(unit(&json, "金竹乡")["changed"], 0);
     // 白马镇 2 + 柳溪镇 2 + 青林乡 2.
