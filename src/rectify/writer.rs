@@ -3,7 +3,7 @@
 
 use super::track::{Counts, Tracking};
 use super::RectifyError;
-use crate::print::{Paper, Print};
+use crate::print::{Paper, Print, A4_LANDSCAPE_WIDTH};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use std::path::Path;
@@ -85,18 +85,26 @@ pub fn write(tracking: &Tracking, out: &Path, force: bool) -> Result<(), Rectify
     Ok(())
 }
 
-fn sheet(name: &str, columns: &[(&str, f64)], styles: &Styles) -> Result<Worksheet, XlsxError> {
+/// A sheet with its header row, frozen and repeated on every printed page; a list wider than
+/// an A4 landscape page prints a few pages wide, its first `identifying` columns on each.
+fn sheet(
+    name: &str,
+    columns: &[(&str, f64)],
+    identifying: u16,
+    styles: &Styles,
+) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(name)?;
     for (i, (header, width)) in columns.iter().enumerate() {
         sheet.write_with_format(0, i as u16, *header, &styles.header)?;
         sheet.set_column_width(i as u16, *width)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_freeze_panes(1, identifying)?;
+    let width: f64 = columns.iter().map(|(_, w)| w).sum();
+    let pages = (width / A4_LANDSCAPE_WIDTH).ceil().max(1.0) as u16;
     let landscape = columns.len() > 6;
-    styles
-        .print
-        .set_up(&mut sheet, Paper::A4, landscape, Some((0, 0)))?;
+    let paper = (Paper::A4, landscape, Some((0, 0)));
+    (styles.print).set_up_wide(&mut sheet, paper.0, paper.1, paper.2, (pages, identifying))?;
     Ok(sheet)
 }
 
@@ -119,8 +127,7 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
     if tracking.compared {
         columns.push((MOVED, 14.0));
     }
-    let mut sheet = sheet(SHEET_DETAIL, &columns, styles)?;
-    sheet.set_freeze_panes(1, 4)?;
+    let mut sheet = sheet(SHEET_DETAIL, &columns, 4, styles)?;
     for (i, line) in tracking.orgs.iter().enumerate() {
         let row = i as u32 + 1;
         let reported = line.reported.clone().unwrap_or_default();
@@ -185,7 +192,7 @@ fn summary(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError>
     if tracking.compared {
         columns.push((MOVED, 11.0));
     }
-    let mut sheet = sheet(SHEET_SUMMARY, &columns, styles)?;
+    let mut sheet = sheet(SHEET_SUMMARY, &columns, 0, styles)?;
     for (i, unit) in tracking.units.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write(row, 0, &unit.code)?;
@@ -208,7 +215,7 @@ fn issues(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
         ("代码", 6.0),
         ("说明", 70.0),
     ];
-    let mut sheet = sheet(SHEET_ISSUES, &columns, styles)?;
+    let mut sheet = sheet(SHEET_ISSUES, &columns, 0, styles)?;
     for (i, found) in tracking.issues.iter().enumerate() {
         let row = i as u32 + 1;
         let issue = &found.issue;
@@ -235,7 +242,7 @@ fn files(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> {
         ("单位", 14.0),
         ("说明", 70.0),
     ];
-    let mut sheet = sheet(SHEET_FILES, &columns, styles)?;
+    let mut sheet = sheet(SHEET_FILES, &columns, 0, styles)?;
     for (i, file) in tracking.files.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write(row, 0, &file.file)?;
