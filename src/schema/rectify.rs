@@ -3,6 +3,7 @@
 //! ([`crate::rectify::form`]) and the reader of returns ([`crate::rectify::returned`]).
 
 use super::column::{col, Kind, Need, SheetSchema};
+use super::unit_info::{FILLED_ON, FILLER, PHONE};
 use super::Choices;
 
 /// 完成状态: where a plan stands.
@@ -146,7 +147,8 @@ pub static RECTIFY: SheetSchema = SheetSchema {
     references: &[],
 };
 
-/// The header block above the list: the unit (pre-filled, locked) and who filled it in when.
+/// The header block above the list: the unit (pre-filled, locked) and who filled it in when
+/// (the same fields as 单位信息's).
 pub static RECTIFY_INFO: SheetSchema = SheetSchema {
     name: "整改进展",
     aliases: &[],
@@ -169,33 +171,9 @@ pub static RECTIFY_INFO: SheetSchema = SheetSchema {
             "",
             14.0,
         ),
-        col(
-            "filled_on",
-            "填报日期",
-            &["填表日期"],
-            Kind::Date,
-            Need::Required,
-            "填写报送日期，如 2026-09-30",
-            14.0,
-        ),
-        col(
-            "filler",
-            "填报人",
-            &["填表人"],
-            Kind::Text,
-            Need::Required,
-            "填写经办人姓名",
-            14.0,
-        ),
-        col(
-            "phone",
-            "联系电话",
-            &["电话"],
-            Kind::Phone,
-            Need::Required,
-            "手机号，或带区号的座机",
-            16.0,
-        ),
+        FILLED_ON,
+        FILLER,
+        PHONE,
     ],
     references: &[],
 };

@@ -38,6 +38,28 @@ fn sample_ledger(dir: &Path) -> PathBuf {
     dir.join("台账.xlsx")
 }
 
+/// A temporary folder with the sample ledger in it.
+fn with_ledger() -> tempfile::TempDir {
+    let dir = temp_dir();
+    sample_ledger(dir.path());
+    dir
+}
+
+/// `template --rectify` on the ledger of [`with_ledger`], into 下发.
+fn issue_forms(dir: &Path) -> Output {
+    taizhang(
+        &[
+            "template",
+            "--rectify",
+            "--ledger",
+            "台账.xlsx",
+            "-o",
+            "下发",
+        ],
+        dir,
+    )
+}
+
 /// One row of a return: 党组织编码, 党组织名称, 完成状态, 完成日期 (as typed), 进展情况.
 type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 
@@ -45,6 +67,10 @@ type Row<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
 /// title and a header block (labels with a colon), its columns in another order, the plan
 /// columns left out, 填报日期 as text.
 fn write_return(path: &Path, unit: (&str, &str), filled_on: &str, rows: &[Row]) {
+    return_book(unit, filled_on, rows).save(path).unwrap();
+}
+
+fn return_book(unit: (&str, &str), filled_on: &str, rows: &[Row]) -> Workbook {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("整改进展").unwrap();
     sheet.write(0, 1, format!("{}整改进展表", unit.0)).unwrap();
@@ -79,7 +105,7 @@ fn write_return(path: &Path, unit: (&str, &str), filled_on: &str, rows: &[Row]) 
             }
         }
     }
-    book.save(path).unwrap();
+    book
 }
 
 const BAIMA: (&str, &str) = ("白马镇", "511101003");
@@ -223,19 +249,9 @@ fn unit<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 
 #[test]
 fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
-    let dir = temp_dir();
-    let ledger = sample_ledger(dir.path());
-    let issued = taizhang(
-        &[
-            "template",
-            "--rectify",
-            "--ledger",
-            "台账.xlsx",
-            "-o",
-            "下发",
-        ],
-        dir.path(),
-    );
+    let dir = with_ledger();
+    let ledger = dir.path().join("台账.xlsx");
+    let issued = issue_forms(dir.path());
     assert_eq!(issued.status.code(), Some(0), "{}", stderr(&issued));
     // 后进 in 11 of the 14 sample units (凤凰镇 and the two departments have none).
     assert_eq!(
@@ -343,39 +359,30 @@ fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
     );
 }
 
-/// A file at a form's name that we did not write (or a return filled in) stops the run
-/// before any form is written.
+/// A return filled in from one of our forms, at a form's name, stops the run before any
+/// form is written; our own unfilled forms are replaced.
 #[test]
 fn template_rectify_refuses_to_overwrite_a_file_it_did_not_write() {
-    let dir = temp_dir();
-    sample_ledger(dir.path());
+    let dir = with_ledger();
     let out = dir.path().join("下发");
     std::fs::create_dir_all(&out).unwrap();
     let foreign = out.join("511101003_白马镇_整改进展表.xlsx");
-    write_return(
-        &foreign,
-        BAIMA,
-        "2026-10-12",
-        &[(
-            "0511101003006",
-            "白马镇马垭村党支部",
-            "已完成",
-            "2026-08-20",
-            "",
-        )],
+    // A unit's filled-in return, still carrying the issued form's hidden mark.
+    let done = (
+        "0511101003006",
+        "白马镇马垭村党支部",
+        "已完成",
+        "2026-08-20",
+        "",
     );
+    let mut book = return_book(BAIMA, "2026-10-12", &[done]);
+    let meta = book.add_worksheet().set_name("_meta").unwrap();
+    meta.write(0, 0, "taizhang_output").unwrap();
+    meta.write(0, 1, "rectify_form").unwrap();
+    meta.set_hidden(true);
+    book.save(&foreign).unwrap();
     let before = std::fs::read(&foreign).unwrap();
-    let output = taizhang(
-        &[
-            "template",
-            "--rectify",
-            "--ledger",
-            "台账.xlsx",
-            "-o",
-            "下发",
-        ],
-        dir.path(),
-    );
+    let output = issue_forms(dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("不是本程序生成的尚未填写的整改进展表，不能覆盖"),
@@ -391,17 +398,7 @@ fn template_rectify_refuses_to_overwrite_a_file_it_did_not_write() {
     // Our own unfilled forms are replaced on a second run.
     std::fs::remove_file(&foreign).unwrap();
     for _ in 0..2 {
-        let output = taizhang(
-            &[
-                "template",
-                "--rectify",
-                "--ledger",
-                "台账.xlsx",
-                "-o",
-                "下发",
-            ],
-            dir.path(),
-        );
+        let output = issue_forms(dir.path());
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
 }
@@ -410,8 +407,7 @@ fn template_rectify_refuses_to_overwrite_a_file_it_did_not_write() {
 /// file-level issue and 读取失败, the other returns counted.
 #[test]
 fn a_hostile_file_in_the_inbox_is_reported_and_the_others_go_through() {
-    let dir = temp_dir();
-    sample_ledger(dir.path());
+    let dir = with_ledger();
     let inbox = dir.path().join("收件");
     write_returns(&inbox);
     let fuzz = root().join("tests/data/fuzz/xls-short-mergedcells.xls");
@@ -440,8 +436,7 @@ fn a_hostile_file_in_the_inbox_is_reported_and_the_others_go_through() {
 /// With --previous, each organization says what moved and each unit how many did.
 #[test]
 fn previous_tracking_shows_what_moved() {
-    let dir = temp_dir();
-    sample_ledger(dir.path());
+    let dir = with_ledger();
     let inbox = dir.path().join("收件");
     write_qinglin_older(&inbox);
     let first = rectify_json(dir.path(), "收件", "上次.xlsx", &[]);
