@@ -115,7 +115,7 @@ const QINGLIN: (&str, &str) = ("青林乡", "511101012");
 /// The returns: 白马镇 all done (one after its 时限), 柳溪镇 推进中 / 未启动 both past their
 /// 时限 and a row not in its plan, 青林乡 twice (the later 填报日期 counts).
 fn write_returns(inbox: &Path) {
-    std::fs::create_dir_all(inbox.join("青林乡")).unwrap();
+    write_qinglin_older(inbox);
     write_return(
         &inbox.join("白马镇整改.xlsx"),
         BAIMA,
@@ -153,7 +153,6 @@ fn write_returns(inbox: &Path) {
             ("0511101006999", "柳溪镇新建村党支部", "推进中", "", "新建"),
         ],
     );
-    write_qinglin_older(inbox);
     write_return(
         &inbox.join("青林乡/青林乡整改（更新）.xlsx"),
         QINGLIN,
@@ -473,4 +472,58 @@ fn previous_tracking_shows_what_moved() {
     assert_eq!(unit(&json, "金竹乡")["changed"], 0);
     // 白马镇 2 + 柳溪镇 2 + 青林乡 2.
     assert_eq!(json["changed"], 6);
+}
+
+/// 已完成 without a date, a date after --as-of, a planned organization missing: each an
+/// issue on its cell (or sheet), in Chinese; the missing one counts as 未报送进展.
+#[test]
+fn row_checks_name_the_cell_and_a_missing_row_counts_as_not_reported() {
+    let dir = with_ledger();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let undated = ("0511101003006", "白马镇马垭村党支部", "已完成", "", "");
+    write_return(&inbox.join("白马镇.xlsx"), BAIMA, "2026-10-12", &[undated]);
+    let future = (
+        "0511101006007",
+        "柳溪镇周坪村党总支",
+        "已完成",
+        "2026-11-01",
+        "",
+    );
+    let started = ("0511101006017", "柳溪镇柳口村党总支", "推进中", "", "");
+    write_return(
+        &inbox.join("柳溪镇.xlsx"),
+        LIUXI,
+        "2026-10-12",
+        &[future, started],
+    );
+    let json = rectify_json(dir.path(), "收件", "跟踪.xlsx", &[]);
+    assert_eq!(unit(&json, "白马镇")["no_report"], 1, "{json}");
+    let issues = rows(&dir.path().join("跟踪.xlsx"), "校验问题");
+    let find = |code: &str| {
+        issues
+            .iter()
+            .find(|r| r[5] == code)
+            .unwrap_or_else(|| panic!("{code}"))
+    };
+    assert_eq!(
+        find("E503")[..4],
+        ["白马镇.xlsx", "白马镇", "整改进展", "E5"]
+    );
+    assert!(
+        find("E503")[6].contains("完成日期未填写"),
+        "{:?}",
+        find("E503")
+    );
+    assert_eq!(
+        find("E504")[..4],
+        ["柳溪镇.xlsx", "柳溪镇", "整改进展", "E5"]
+    );
+    assert!(find("E504")[6].contains("2026-11-01 晚于统计日期 2026-10-15"));
+    assert_eq!(find("E507")[3], "", "a sheet-level issue");
+    assert!(
+        find("E507")[6].contains("白马镇上河村党支部"),
+        "{:?}",
+        find("E507")
+    );
 }
