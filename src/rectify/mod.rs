@@ -80,6 +80,9 @@ pub enum RectifyError {
     /// Nobody in the ledger has to rectify.
     #[error("台账 {} 中没有需要整改的党组织（等次为后进{}的）", path.display(), included(include))]
     NothingToRectify { path: PathBuf, include: Vec<String> },
+    /// `--include` names a tier the rules do not have.
+    #[error("--include 中的“{tier}”不是等次，应为 {known} 中的一个或几个，用逗号分隔")]
+    UnknownTier { tier: String, known: String },
     /// The inbox is missing or a file.
     #[error("整改收件文件夹 {} 不存在或不是文件夹", path.display())]
     NoInbox { path: PathBuf },
@@ -108,6 +111,14 @@ pub fn read_plan(
     include: &[String],
     limits: &Limits,
 ) -> Result<Plan, RectifyError> {
+    if let Some(tier) = include.iter().find(|t| rules.tier_by_name(t).is_none()) {
+        let mut known = rules.tier_names();
+        known.push(crate::rules::PENDING);
+        return Err(RectifyError::UnknownTier {
+            tier: tier.clone(),
+            known: known.join("、"),
+        });
+    }
     let ledger = read_ledger(path, rules, limits)?;
     let plan = Plan::of(&ledger, rules, include);
     if plan.units.is_empty() {

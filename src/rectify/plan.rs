@@ -133,3 +133,50 @@ impl Plan {
         self.units.iter().map(|u| u.organizations.len()).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::Record;
+    use crate::schema::ORGANIZATIONS;
+
+    fn ledger_org(tier: &str, final_tier: &str) -> LedgerOrg {
+        LedgerOrg {
+            unit_code: "511101003".into(),
+            unit_name: "白马镇".into(),
+            record: Record::new(4, ORGANIZATIONS.columns.len()),
+            points: Vec::new(),
+            total: None,
+            tier_name: tier.into(),
+            tier: None,
+            final_tier: final_tier.into(),
+            trail: String::new(),
+            status: String::new(),
+            source_file: String::new(),
+            source_row: 5,
+            ledger_row: 2,
+        }
+    }
+
+    #[test]
+    fn the_final_tier_wins_over_the_rated_one_when_the_ledger_has_it() {
+        let rules = Rules::embedded();
+        let ledger = LedgerReadback {
+            organizations: vec![
+                ledger_org("一般", "后进"),
+                ledger_org("后进", "一般"),
+                ledger_org("后进", ""),
+            ],
+            ..LedgerReadback::default()
+        };
+        let plan = Plan::of(&ledger, &rules, &[]);
+        let tiers: Vec<&str> = plan.units[0]
+            .organizations
+            .iter()
+            .map(|o| o.tier.as_str())
+            .collect();
+        assert_eq!(tiers, ["后进", "后进"]);
+        let with_average = Plan::of(&ledger, &rules, &["一般".to_string()]);
+        assert_eq!(with_average.organizations(), 3);
+    }
+}
