@@ -80,6 +80,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// 年终晋位升级：把年终复评与摸底基线逐个党组织比较，生成升级工作簿
     Upgrade(UpgradeArgs),
+    /// 整改跟踪：读取各单位报送的整改进展表，对照台账中的整改计划，统计完成、逾期和未报送
+    Rectify(RectifyArgs),
     /// 用中文列出将要使用的评分标准
     Rules {
         /// 评分标准文件（默认使用内置标准）
@@ -152,9 +154,50 @@ pub struct TemplateArgs {
     #[arg(long, value_parser = parse_year, value_name = "年份")]
     pub year: Option<i32>,
     /// 生成空白审定意见表（组织部审定个别党组织等次用，供 ledger/upgrade --decisions 读取），不生成调查表；-o 为文件夹时写入其中的“审定意见.xlsx”，也可直接给 .xlsx 文件名
-    #[arg(long, conflicts_with_all = ["roster", "baseline"])]
+    #[arg(long, conflicts_with_all = ["roster", "baseline", "rectify"])]
     pub decisions: bool,
-    /// 输出目录中同名文件不是未填写的本程序调查表时，仍然覆盖（花名册永不覆盖）
+    /// 生成整改进展表而不是调查表：按 --ledger 台账为每个有后进党组织的单位生成一份，预填并锁定整改计划
+    #[arg(long, requires = "ledger", conflicts_with_all = ["baseline", "stage", "deadline", "year"])]
+    pub rectify: bool,
+    /// 分类管理台账（taizhang ledger 生成），与 --rectify 同用：整改计划按此台账
+    #[arg(long, value_name = "台账文件", requires = "rectify")]
+    pub ledger: Option<PathBuf>,
+    /// 与 --rectify 同用：除后进外，这些等次的党组织也列入整改，用逗号分隔，如 待定,一般
+    #[arg(long, value_delimiter = ',', value_name = "等次", requires = "rectify")]
+    pub include: Vec<String>,
+    /// 输出目录中同名文件不是未填写的本程序调查表（或整改进展表）时，仍然覆盖（花名册、台账永不覆盖）
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `taizhang rectify`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct RectifyArgs {
+    /// 整改收件文件夹（含子文件夹）：各单位报送的整改进展表
+    #[arg(value_name = "整改收件文件夹")]
+    pub inbox: PathBuf,
+    /// 分类管理台账（taizhang ledger 生成）：整改计划按此台账
+    #[arg(long, value_name = "台账文件", required = true)]
+    pub ledger: PathBuf,
+    /// 整改跟踪表
+    #[arg(short = 'o', long = "out", value_name = "整改跟踪表")]
+    pub out: PathBuf,
+    /// 按哪一天统计逾期，如 2026-10-15（默认为今天）
+    #[arg(long = "as-of", value_parser = parse_date, value_name = "日期")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// 上次生成的整改跟踪表：逐个党组织列出变化（如 未启动→推进中、新销号），各单位统计变化个数
+    #[arg(long, value_name = "整改跟踪表")]
+    pub previous: Option<PathBuf>,
+    /// 除后进外，这些等次的党组织也列入整改，用逗号分隔，如 待定,一般（应与生成整改进展表时相同）
+    #[arg(long, value_delimiter = ',', value_name = "等次")]
+    pub include: Vec<String>,
+    /// 评分标准文件（默认使用内置标准）
+    #[arg(long, value_name = "标准文件")]
+    pub rules: Option<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text, value_name = "格式")]
+    pub format: Format,
+    /// 输出文件已存在且不是本程序生成的整改跟踪表时，仍然覆盖（台账、收件文件夹中的文件永不覆盖）
     #[arg(long)]
     pub force: bool,
 }

@@ -95,13 +95,21 @@ codes! {
     LedgerColumnMissing = "E306", Error, "台账缺少列", "读回的台账“台账明细”表中找不到本程序写入的某一列";
     LedgerTierDiffers = "W307", Warning, "台账等次与本次评分标准不一致", "读回台账时，按本次评分标准核定的等次与台账中记录的不同，以本次标准为准";
     UnitNotReturned = "E308", Error, "单位未报送年终报表", "基线中有此单位，年终一方没有它的报表";
+    DevelopmentNotFilled = "W309", Warning, "年终未填发展等次", "基线填了发展等次的党组织，年终报表中未填，无法比较发展等次（双升级）";
+    NotRectifyForm = "E501", Error, "不是整改进展表", "整改收件文件夹中的文件找不到“整改进展”表及其表头（党组织名称、完成状态等列），或是调查表、台账等其他文件";
+    RectifyUnitUnknown = "E502", Error, "单位不在整改计划中", "整改进展表的单位代码和单位名称都对应不到台账中有整改任务的单位";
+    DoneWithoutDate = "E503", Error, "已完成但未填完成日期", "完成状态为“已完成”，完成日期为空";
+    DoneInFuture = "E504", Error, "完成日期晚于统计日期", "完成日期晚于本次统计的日期（--as-of，默认今天），多半是年份或月份填错了";
+    DateWithoutDone = "W505", Warning, "填了完成日期但未完成", "填写了完成日期，完成状态却不是“已完成”";
+    OrgNotInPlan = "E506", Error, "党组织不在本单位的整改计划中", "整改进展表中的党组织编码（无编码时为名称）不是台账中本单位需整改的党组织";
+    PlanRowMissing = "E507", Error, "整改计划中的党组织未报进展", "台账中本单位需整改的党组织在整改进展表中找不到";
+    DoneLastYear = "W508", Warning, "完成日期早于本年度", "完成日期在统计日期的上一年或更早（整改在当年进行），多半是年份填错了";
     DecisionTierUnknown = "E601", Error, "审定等次不在评分标准中", "审定意见表中的审定等次为空，或不是评分标准的等次（待定不能审定）：该行未采用";
     DecisionIncomplete = "E602", Error, "审定意见不完整", "审定意见表中的一行既无党组织名称也无编码，或没有依据：该行未采用";
     DecisionReplaced = "W603", Warning, "同一党组织有两条审定", "审定意见表中两行审定同一党组织，以下面一行为准";
     DecisionNotFound = "E604", Error, "审定的党组织找不到", "审定意见表中的党组织在各单位的报表中都没有：该行未采用";
     DecisionAmbiguous = "W605", Warning, "审定对应到多个党组织", "审定意见只写了党组织名称，多个单位有同名党组织，已全部采用";
     DecisionDateUnreadable = "W606", Warning, "审定日期无法识别", "审定意见表中的审定日期不是日期：审定照常采用";
-    DevelopmentNotFilled = "W309", Warning, "年终未填发展等次", "基线填了发展等次的党组织，年终报表中未填，无法比较发展等次（双升级）";
 }
 
 impl Code {

@@ -32,6 +32,9 @@
 //! - 网上报送, the web intake ([`serve`]); 报送口令, a unit's access code ([`serve::codes`]);
 //!   报送记录, its log of submissions and reviews ([`intake_log`]); 通过 / 退回, accepted /
 //!   returned.
+//! - 整改, rectification: the plan of every 后进 organization (主要问题, 整改措施, 整改时限);
+//!   整改进展表, the progress form a unit returns; 整改跟踪, the follow-up workbook; 销号, a plan
+//!   reported 已完成; 逾期, past its 整改时限 and not 已完成 ([`rectify`]).
 //!
 //! Data flows one way: discover → read → locate → normalize → validate → classify →
 //! consolidate → write. Each stage is a module with a function from typed input to typed
@@ -64,6 +67,7 @@ pub mod builder;
 pub mod feedback;
 pub mod intake_log;
 pub mod read;
+pub mod rectify;
 pub mod report;
 pub mod roster;
 pub mod rules;

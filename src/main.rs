@@ -138,6 +138,7 @@ fn run(cli: Cli) -> Result<u8> {
         ),
         Command::Serve(args) => cmd::serve::run(&args),
         Command::Upgrade(args) => cmd::upgrade::run(&args),
+        Command::Rectify(args) => cmd::rectify::run(&args),
         Command::Rules { rules } => cmd::rules::run(rules.as_deref()),
         Command::Codes { format } => cmd::codes::run(format),
     }

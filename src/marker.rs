@@ -13,6 +13,10 @@ pub const UPGRADE: &str = "upgrade";
 pub const DECISIONS: &str = "decisions";
 /// The first row (0-based) of a decision in that workbook, under its title, note and header.
 pub const DECISIONS_FIRST_ROW: u32 = 3;
+/// An issued 整改进展表 (`template --rectify`), blank or filled in: a unit returns it.
+pub const RECTIFY_FORM: &str = "rectify_form";
+/// The rectification tracking workbook (`taizhang rectify`).
+pub const RECTIFY: &str = "rectify";
 /// The access codes of the web intake (`taizhang serve --codes`).
 pub const CODES: &str = "codes";
 
@@ -33,6 +37,8 @@ pub fn describe(kind: &str) -> &'static str {
     match kind {
         LEDGER => "这是本程序生成的分类管理台账，不是报送的调查表",
         FEEDBACK => "这是本程序生成的反馈表，请修改原报表后报送原报表，不要报送反馈表",
+        RECTIFY_FORM => "这是整改进展表，不是调查表；请报送分类定级调查表",
+        RECTIFY => "这是本程序生成的整改跟踪表，不是报送的调查表",
         _ => "这是本程序生成的文件，不是报送的调查表",
     }
 }

@@ -47,6 +47,10 @@ pub enum Kind {
     Codes,
     /// The department's decisions workbook (`template --decisions`), while nobody filled it.
     Decisions,
+    /// An issued 整改进展表 (`template --rectify`) nobody has filled in.
+    RectifyForm,
+    /// The rectification tracking workbook (`rectify`).
+    Rectify,
 }
 
 impl Kind {
@@ -58,7 +62,8 @@ impl Kind {
             Kind::Feedback => Some(crate::marker::FEEDBACK),
             Kind::Codes => Some(crate::marker::CODES),
             Kind::Decisions => Some(crate::marker::DECISIONS),
-            Kind::Template => None,
+            Kind::Rectify => Some(crate::marker::RECTIFY),
+            Kind::Template | Kind::RectifyForm => None,
         }
     }
 
@@ -70,6 +75,8 @@ impl Kind {
             Kind::Template => "尚未填写的调查表",
             Kind::Codes => "报送口令表",
             Kind::Decisions => "尚未填写的审定意见表",
+            Kind::RectifyForm => "尚未填写的整改进展表",
+            Kind::Rectify => "整改跟踪表",
         }
     }
 }
@@ -234,6 +241,7 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
                 .is_some_and(|k| k == marker)
                 && (kind != Kind::Decisions || no_decision(&mut w))
         }),
+        None if kind == Kind::RectifyForm => crate::rectify::returned::is_unfilled(path, &limits),
         None => is_unfilled_template(path, &limits),
     }
 }

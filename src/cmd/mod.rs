@@ -8,6 +8,7 @@ pub mod codes;
 pub mod dropped;
 pub mod ledger;
 mod progress;
+pub mod rectify;
 pub mod rules;
 pub mod serve;
 pub mod status;

@@ -17,6 +17,9 @@ pub fn run(args: &TemplateArgs) -> Result<u8> {
     if args.decisions {
         return decisions_form(args);
     }
+    if args.rectify {
+        return rectify_forms(args);
+    }
     let options = options(args)?;
     // What the run reads is never written over, `--force` or not.
     let inputs = Inputs::default()
@@ -130,6 +133,50 @@ fn per_unit(
     if let Some(baseline) = baseline {
         let codes: Vec<&str> = roster.units.iter().map(|u| u.code.as_str()).collect();
         say_left_out(&baseline.units_not_in(&codes));
+    }
+    Ok(0)
+}
+
+/// `--rectify`: one 整改进展表 per unit of the ledger's plan, every file checked against
+/// [`taizhang::output`]'s rule before the first is written.
+fn rectify_forms(args: &TemplateArgs) -> Result<u8> {
+    let ledger = (args.ledger.as_deref()).context("--rectify 须与 --ledger（台账文件）同用")?;
+    let rules = super::load_rules(args.rules.as_deref())?;
+    let inputs = Inputs::default()
+        .file(Some(ledger), "台账")
+        .file(args.roster.as_deref(), "花名册")
+        .file(args.rules.as_deref(), "评分标准文件");
+    let roster = args.roster.as_deref().map(Roster::load).transpose()?;
+    let plan = taizhang::rectify::read_plan(ledger, &rules, &args.include, &Limits::default())?;
+    for unit in &plan.units {
+        let path = args.out.join(template::rectify_file_name(unit));
+        taizhang::output::check_target(&path, Kind::RectifyForm, args.force, &inputs)?;
+    }
+    taizhang::output::prepare_folder(&args.out)?;
+    for unit in &plan.units {
+        let path = template::write_rectify_form(&args.out, unit, args.force)
+            .with_context(|| format!("{}（{}）的整改进展表未生成", unit.name, unit.code))?;
+        let n = unit.organizations.len();
+        println!("已生成整改进展表：{}（{n} 个党组织）", path.display());
+    }
+    println!(
+        "共 {} 个单位、{} 个党组织",
+        plan.units.len(),
+        plan.organizations()
+    );
+    if let Some(roster) = roster {
+        let outside: Vec<(&str, &str)> = (plan.units.iter())
+            .filter(|u| !roster.units.iter().any(|r| r.code == u.code))
+            .map(|u| (u.code.as_str(), u.name.as_str()))
+            .collect();
+        if !outside.is_empty() {
+            let named: Vec<String> = outside.iter().map(|(c, n)| format!("{n}（{c}）")).collect();
+            println!(
+                "注意：台账中有 {} 个单位不在花名册中（其整改进展表照常生成）：{}",
+                outside.len(),
+                named.join("、")
+            );
+        }
     }
     Ok(0)
 }

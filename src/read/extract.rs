@@ -140,7 +140,7 @@ fn is_total_label(cell: &Data) -> bool {
             .any(|m| chars().take(m.chars().count()).eq(m.chars()))
 }
 
-fn read_row(
+pub(crate) fn read_row(
     sheet: &str,
     schema: &'static SheetSchema,
     row: &Row,

@@ -13,6 +13,7 @@ mod coverage;
 mod header;
 pub mod key;
 mod organizations;
+mod rectify;
 mod unit_info;
 
 pub use choices::{
@@ -22,6 +23,7 @@ pub use column::{Choices, Column, Kind, Need, SheetSchema};
 pub use coverage::{cov, COVERAGE};
 pub use header::fold_header;
 pub use organizations::{org, BASELINE_TIER, ORGANIZATIONS};
+pub use rectify::{rect, rect_info, RECTIFY, RECTIFY_INFO, RECTIFY_STATUSES};
 pub use unit_info::{unit, UNIT_INFO};
 
 /// The version written into every issued form (custom property and hidden `_meta` sheet).

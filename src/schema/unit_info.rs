@@ -1,7 +1,40 @@
 //! 单位信息: the fields of the filling unit, as label/value pairs, and their indexes.
 
-use super::column::{col, Kind, Need, SheetSchema};
+use super::column::{col, Column, Kind, Need, SheetSchema};
 use super::STAGES;
+
+/// 填报人: who filled the form in (单位信息, and the 整改进展表's header block).
+pub(super) const FILLER: Column = col(
+    "filler",
+    "填报人",
+    &["填表人"],
+    Kind::Text,
+    Need::Required,
+    "填写经办人姓名",
+    30.0,
+);
+
+/// 联系电话 of who filled it in.
+pub(super) const PHONE: Column = col(
+    "phone",
+    "联系电话",
+    &["电话", "联系方式"],
+    Kind::Phone,
+    Need::Required,
+    "手机号，或带区号的座机，如 0831-1234567",
+    30.0,
+);
+
+/// 填报日期: which of a unit's several returns counts.
+pub(super) const FILLED_ON: Column = col(
+    "filled_on",
+    "填报日期",
+    &["填表日期", "日期"],
+    Kind::Date,
+    Need::Required,
+    "如 2026-04-10",
+    30.0,
+);
 
 /// 单位信息: label/value pairs.
 pub static UNIT_INFO: SheetSchema = SheetSchema {
@@ -35,33 +68,9 @@ pub static UNIT_INFO: SheetSchema = SheetSchema {
             "摸底（年初摸底调查）或 年终（年终复评）",
             30.0,
         ),
-        col(
-            "filler",
-            "填报人",
-            &["填表人"],
-            Kind::Text,
-            Need::Required,
-            "填写经办人姓名",
-            30.0,
-        ),
-        col(
-            "phone",
-            "联系电话",
-            &["电话", "联系方式"],
-            Kind::Phone,
-            Need::Required,
-            "手机号，或带区号的座机，如 0831-1234567",
-            30.0,
-        ),
-        col(
-            "filled_on",
-            "填报日期",
-            &["填表日期", "日期"],
-            Kind::Date,
-            Need::Required,
-            "如 2026-04-10",
-            30.0,
-        ),
+        FILLER,
+        PHONE,
+        FILLED_ON,
     ],
     references: &[],
 };

@@ -9,20 +9,30 @@ pub(super) fn instructions_sheet(
     rules: &Rules,
     styles: &Styles,
 ) -> Result<Worksheet, XlsxError> {
+    let sections = instruction_sections(options, rules);
+    paragraphs_sheet(&styles.form_title, &sections, styles)
+}
+
+/// A 填报说明 sheet for the form titled `title`: each section's heading, then its
+/// paragraphs, one per row.
+pub(super) fn paragraphs_sheet(
+    title: &str,
+    sections: &[(&'static str, Vec<String>)],
+    styles: &Styles,
+) -> Result<Worksheet, XlsxError> {
     let mut sheet = Worksheet::new();
     sheet.set_name(schema::SHEET_INSTRUCTIONS)?;
     sheet.set_column_width(0, INSTRUCTIONS_WIDTH)?;
-    let title = format!("{}填报说明", styles.form_title);
-    sheet.write_with_format(0, 0, title, &styles.title)?;
+    sheet.write_with_format(0, 0, format!("{title}填报说明"), &styles.title)?;
     sheet.set_row_height(0, 30)?;
     let mut row = 2;
-    for (heading, lines) in instruction_sections(options, rules) {
-        sheet.write_with_format(row, 0, heading, &styles.heading)?;
+    for (heading, lines) in sections {
+        sheet.write_with_format(row, 0, *heading, &styles.heading)?;
         row += 1;
         for line in lines {
             // Wrapped rows are not re-measured by every office suite: size them here.
             let height =
-                16.0 * layout::display_width(&line).div_ceil(INSTRUCTIONS_WIDTH as usize) as f64;
+                16.0 * layout::display_width(line).div_ceil(INSTRUCTIONS_WIDTH as usize) as f64;
             sheet.set_row_height(row, height.max(16.0))?;
             sheet.write_with_format(row, 0, line, &styles.paragraph)?;
             row += 1;

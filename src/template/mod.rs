@@ -9,12 +9,17 @@ mod baseline;
 mod example;
 mod instructions;
 mod options;
+mod rectify;
 mod tables;
 
 pub use baseline::{Baseline, PrefilledOrg};
 use example::example_sheet;
 use instructions::instructions_sheet;
 pub use options::TemplateOptions;
+pub use rectify::{
+    build_rectify_form, rectify_file_name, write_rectify_form, RECTIFY_FORM_NAME,
+    RECTIFY_HEADER_ROW,
+};
 use tables::{coverage_sheet, organizations_sheet, unit_info_sheet};
 
 use std::path::{Path, PathBuf};

@@ -72,6 +72,8 @@ pub struct LedgerOrg {
     pub tier: Option<Tier>,
     /// The department's decision as the ledger recorded it: 审定等次 and 依据.
     pub decided: Option<(String, String)>,
+    /// 最终等次 as written, when the ledger has that column; empty otherwise.
+    pub final_tier: String,
     /// 扣分说明, the trail joined by "；".
     pub trail: String,
     /// 校验状态 (通过 / 有警告 / 有错误).
@@ -277,6 +279,7 @@ impl Columns {
             total: self.number(grid, row, TOTAL),
             tier: rules.tier_by_name(&tier_name),
             tier_name,
+            final_tier: self.text(grid, row, FINAL),
             trail: self.text(grid, row, TRAIL),
             status: self.text(grid, row, STATUS),
             source_file: self.text(grid, row, SOURCE_FILE),

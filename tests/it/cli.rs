@@ -353,6 +353,7 @@ fn english_words(text: &str) -> Vec<String> {
     const ALLOWED: &[&str] = &[
         "taizhang", "text", "json", "markdown", "README", "Ctrl-C", "TMPDIR", "template", "check",
         "ledger", "status", "watch", "upgrade", "rules", "codes", "serve", "HTTPS", "PEM", "MB",
+        "rectify",
     ];
     let is_code = |t: &str| {
         t.len() == 4 && t.starts_with(['E', 'W']) && t[1..].chars().all(|c| c.is_ascii_digit())
@@ -371,7 +372,8 @@ fn english_words(text: &str) -> Vec<String> {
 #[test]
 fn help_and_usage_errors_are_chinese() {
     let subcommands = [
-        "template", "check", "ledger", "status", "watch", "serve", "upgrade", "rules", "codes",
+        "template", "check", "ledger", "status", "watch", "serve", "upgrade", "rectify", "rules",
+        "codes",
     ];
     let mut pages = vec![vec!["--help"], vec!["-h"], vec!["--version"]];
     pages.extend(subcommands.iter().map(|s| vec![*s, "--help"]));
@@ -581,7 +583,8 @@ fn a_filing_date_after_today_is_a_warning_at_its_cell() {
 #[test]
 fn help_pages_and_usage_errors_are_kept_as_snapshots() {
     let commands = [
-        "", "template", "check", "ledger", "status", "watch", "serve", "upgrade", "rules", "codes",
+        "", "template", "check", "ledger", "status", "watch", "serve", "upgrade", "rectify",
+        "rules", "codes",
     ];
     for command in commands {
         let mut cmd = taizhang();

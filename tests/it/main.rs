@@ -16,6 +16,7 @@ mod print;
 mod problems;
 mod properties;
 mod ranking;
+mod rectify;
 mod roster;
 mod samples;
 mod serve;

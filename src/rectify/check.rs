@@ -1,0 +1,176 @@
+//! A unit's return against its plan, cell by cell: each row found in the plan (by 党组织编码,
+//! else by name), its 完成状态 and 完成日期 consistent and not in the future, and every
+//! planned organization present.
+
+use super::plan::{OrgKey, PlanOrg, PlanUnit};
+use super::returned::Return;
+use super::Status;
+use crate::form::Record;
+use crate::issue::{Code, Issue};
+use crate::schema::{rect, RECTIFY};
+use crate::upgrade::matching::name_key;
+use chrono::{Datelike, NaiveDate};
+
+/// What a unit reported for one planned organization.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reported {
+    /// `None` when the row has no valid 完成状态.
+    pub status: Option<Status>,
+    pub done_on: Option<NaiveDate>,
+    pub progress: String,
+    pub responsible: String,
+    pub leader: String,
+    pub evidence: String,
+}
+
+/// The return checked: per planned organization (in plan order) what was reported, if its
+/// row was found, and the issues found.
+pub struct Checked {
+    pub reported: Vec<Option<Reported>>,
+    pub issues: Vec<Issue>,
+}
+
+/// Check `back` against `unit`'s plan as of `as_of`.
+pub fn check_return(back: &Return, unit: &PlanUnit, as_of: NaiveDate) -> Checked {
+    let mut checked = Checked {
+        reported: vec![None; unit.organizations.len()],
+        issues: back.issues.clone(),
+    };
+    for record in &back.rows {
+        let Some(at) = find(unit, record) else {
+            checked.issues.push(not_in_plan(back, record, unit));
+            continue;
+        };
+        if checked.reported[at].is_some() {
+            continue; // the same organization twice: its first row counts
+        }
+        check_dates(back, record, as_of, &mut checked.issues);
+        checked.reported[at] = Some(reported(record));
+    }
+    for (planned, found) in unit.organizations.iter().zip(&checked.reported) {
+        if found.is_none() {
+            checked.issues.push(missing_row(back, planned, unit));
+        }
+    }
+    checked
+}
+
+/// The planned organization a row is: by code when the row has one, else by name; a plan
+/// without a code is found by name.
+fn find(unit: &PlanUnit, record: &Record) -> Option<usize> {
+    let text = |i| record.text(i).unwrap_or_default();
+    let (code, name) = (text(rect::CODE), name_key(text(rect::NAME)));
+    let row_key = OrgKey::of(code, text(rect::NAME));
+    (unit.organizations.iter()).position(|p| {
+        p.key() == row_key || ((p.code.is_empty() || code.is_empty()) && name_key(&p.name) == name)
+    })
+}
+
+fn reported(record: &Record) -> Reported {
+    let text = |i| record.text(i).unwrap_or_default().to_string();
+    Reported {
+        status: record.choice(rect::STATUS).and_then(Status::parse),
+        done_on: record.date(rect::DONE_ON),
+        progress: text(rect::PROGRESS),
+        responsible: text(rect::RESPONSIBLE),
+        leader: text(rect::LEADER),
+        evidence: text(rect::EVIDENCE),
+    }
+}
+
+/// 完成状态 given, 已完成 dated, a date not after `as_of` nor in an earlier year.
+fn check_dates(back: &Return, record: &Record, as_of: NaiveDate, out: &mut Vec<Issue>) {
+    let status = record.choice(rect::STATUS).and_then(Status::parse);
+    let done_on = record.date(rect::DONE_ON);
+    let issue = |code, i: usize, message: String| {
+        let cell = back.cell(record.row, i)?;
+        let value = record.get(i).map(|v| v.to_string());
+        Some(Issue::cell(
+            code,
+            &back.sheet,
+            cell,
+            RECTIFY.columns[i].key,
+            value,
+            message,
+        ))
+    };
+    let name = record.text(rect::NAME).unwrap_or_default();
+    let found = match (status, done_on) {
+        (None, _) if !record.is_invalid(rect::STATUS) => issue(
+            Code::MissingValue,
+            rect::STATUS,
+            format!("“{name}”的完成状态未填写，应从下拉列表选择：未启动、推进中、已完成"),
+        ),
+        (Some(Status::Done), None) if !record.is_invalid(rect::DONE_ON) => issue(
+            Code::DoneWithoutDate,
+            rect::DONE_ON,
+            format!("“{name}”的完成状态为“已完成”，完成日期未填写，应填写销号的日期，如 {}", as_of),
+        ),
+        (Some(status), Some(_)) if status != Status::Done => issue(
+            Code::DateWithoutDone,
+            rect::DONE_ON,
+            format!("“{name}”填写了完成日期，完成状态却是“{}”；已完成的请把完成状态改为“已完成”，未完成的请删除完成日期", status.label()),
+        ),
+        _ => None,
+    };
+    out.extend(found);
+    let Some(done_on) = done_on else { return };
+    let dated = if done_on > as_of {
+        issue(
+            Code::DoneInFuture,
+            rect::DONE_ON,
+            format!("“{name}”的完成日期 {done_on} 晚于统计日期 {as_of}，请核实年份和月份"),
+        )
+    } else if done_on.year() < as_of.year() {
+        issue(
+            Code::DoneLastYear,
+            rect::DONE_ON,
+            format!(
+                "“{name}”的完成日期 {done_on} 在 {} 年之前，整改在本年度进行，请核实年份",
+                as_of.year()
+            ),
+        )
+    } else {
+        None
+    };
+    out.extend(dated);
+}
+
+/// E506 on the row's 党组织编码 (its name when it has none).
+fn not_in_plan(back: &Return, record: &Record, unit: &PlanUnit) -> Issue {
+    let text = |i| record.text(i).unwrap_or_default();
+    let (code, name) = (text(rect::CODE), text(rect::NAME));
+    let (i, what) = match code {
+        "" => (rect::NAME, format!("党组织“{name}”")),
+        code => (rect::CODE, format!("党组织编码“{code}”（{name}）")),
+    };
+    let cell = back.cell(record.row, i).unwrap_or((record.row, 0));
+    let value = record.get(i).map(|v| v.to_string());
+    Issue::cell(
+        Code::OrgNotInPlan,
+        &back.sheet,
+        cell,
+        RECTIFY.columns[i].key,
+        value,
+        format!(
+            "{what}不是台账中{}需整改的党组织，该行未计入；请用下发的整改进展表填报，不要增加或改动预填的行",
+            unit.name
+        ),
+    )
+}
+
+/// E507 on the sheet: a planned organization with no row.
+fn missing_row(back: &Return, planned: &PlanOrg, unit: &PlanUnit) -> Issue {
+    let code = match planned.code.as_str() {
+        "" => String::new(),
+        code => format!("（编码 {code}）"),
+    };
+    Issue::sheet(
+        Code::PlanRowMissing,
+        &back.sheet,
+        format!(
+            "台账中{}需整改的“{}”{code}在“{}”表中找不到，该党组织按未报送进展统计；请补填该行后重新报送",
+            unit.name, planned.name, back.sheet
+        ),
+    )
+}
