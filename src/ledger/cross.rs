@@ -1,4 +1,4 @@
-//! 双分类: every unit's organizations counted by 核定等次 × 发展等次 (the county's table is in
+//! 双分类: every unit's organizations counted by 最终等次 × 发展等次 (the county's table is in
 //! 汇总).
 
 use super::model::{Ledger, UnitSummary};
@@ -25,7 +25,7 @@ fn columns(ledger: &Ledger) -> Vec<Col> {
     cols
 }
 
-/// A row per unit, a column per 核定等次 × 发展等次 (优秀·好 …, 待定·未填).
+/// A row per unit, a column per 最终等次 × 发展等次 (优秀·好 …, 待定·未填).
 pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(SHEET)?;
     header_row(sheet, 0, &columns(ledger), styles)?;

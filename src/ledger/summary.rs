@@ -282,8 +282,8 @@ fn tier_chart(
     Ok(())
 }
 
-/// The county's breakdowns below the chart: 双分类 (核定等次 × 发展等次), 所属领域 × 核定等次,
-/// and with a roster 单位类别 × 核定等次. Gives back the row after them.
+/// The county's breakdowns below the chart: 双分类 (最终等次 × 发展等次), 所属领域 × 最终等次,
+/// and with a roster 单位类别 × 最终等次. Gives back the row after them.
 fn breakdowns(
     sheet: &mut Worksheet,
     first: u32,
@@ -299,7 +299,7 @@ fn breakdowns(
     let next = count_table(
         sheet,
         first,
-        ("双分类（核定等次 × 发展等次），全县", "核定等次"),
+        ("双分类（最终等次 × 发展等次），全县", "最终等次"),
         (&development, cross),
         ledger,
         styles,
@@ -308,7 +308,7 @@ fn breakdowns(
         .zip(&ledger.county.cross.domains)
         .map(|(domain, counts)| (domain, None, counts.clone()))
         .collect();
-    let title = ("所属领域 × 核定等次，全县", "所属领域");
+    let title = ("所属领域 × 最终等次，全县", "所属领域");
     let next = count_table(sheet, next, title, (&tier_names, domains), ledger, styles)?;
     let Some(roster) = &ledger.roster else {
         return Ok(next);
@@ -326,7 +326,7 @@ fn breakdowns(
         .iter()
         .zip(by_kind)
         .map(|(k, counts)| (k.label(), None, counts));
-    let title = ("单位类别 × 核定等次，全县（花名册中的单位）", "单位类别");
+    let title = ("单位类别 × 最终等次，全县（花名册中的单位）", "单位类别");
     count_table(
         sheet,
         next,

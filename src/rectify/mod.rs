@@ -157,6 +157,7 @@ pub fn run(
     if let Some(previous) = &previous {
         tracking.compare(previous);
     }
-    writer::write(&tracking, out, options.force)?;
+    let ranking = tracking.ranking(&options.rules.config().evaluation);
+    writer::write(&tracking, &ranking, out, options.force)?;
     Ok(tracking)
 }

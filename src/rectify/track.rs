@@ -8,6 +8,7 @@ use super::plan::{OrgKey, Plan, PlanOrg};
 use super::returned::{read_return, Return, ReturnError};
 use super::{RectifyOptions, Status, NO_REPORT};
 use crate::discover::Discovery;
+use crate::evaluation::{share, Indicator, Ranking};
 use crate::issue::{Code, Issue};
 use crate::schema::{rect_info, RECTIFY_INFO};
 use chrono::NaiveDate;
@@ -88,6 +89,15 @@ impl OrgLine {
     pub fn closed_on(&self) -> Option<NaiveDate> {
         let reported = self.reported.as_ref()?;
         (reported.status == Some(Status::Done)).then_some(reported.done_on)?
+    }
+
+    /// Whether the plan was reported 已完成 by its 整改时限 (or done, without one).
+    pub fn done_on_time(&self) -> bool {
+        match (self.closed_on(), self.org.deadline) {
+            (Some(done), Some(due)) => done <= due,
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
     }
 
     /// Days past the 整改时限 of a plan not 已完成 as of `as_of`.
@@ -352,6 +362,19 @@ impl Tracking {
 
     /// Say per organization what moved since `previous` (完成状态 by unit code and
     /// organization), and count the moves.
+    /// 单位考评 of the units with plans, on 整改按期完成: their plans done by their 时限.
+    pub fn ranking(&self, weights: &crate::rules::config::Evaluation) -> Ranking {
+        let units = (self.units.iter())
+            .map(|unit| {
+                let mine = self.orgs.iter().filter(|o| o.unit_code == unit.code);
+                let on_time = mine.filter(|o| o.done_on_time()).count();
+                let values = vec![share(on_time, unit.counts.organizations)];
+                (unit.code.clone(), unit.name.clone(), values)
+            })
+            .collect();
+        Ranking::new(weights, &[Indicator::Rectified], units)
+    }
+
     pub fn compare(&mut self, previous: &HashMap<(String, OrgKey), String>) {
         for line in &mut self.orgs {
             let now = line.status_label();

@@ -62,7 +62,12 @@ struct Styles {
 }
 
 /// Lay the workbook out and save it at `out` ([`crate::save::save_output`]).
-pub fn write(tracking: &Tracking, out: &Path, force: bool) -> Result<(), RectifyError> {
+pub fn write(
+    tracking: &Tracking,
+    ranking: &crate::evaluation::Ranking,
+    out: &Path,
+    force: bool,
+) -> Result<(), RectifyError> {
     let styles = Styles {
         header: Format::new()
             .set_bold()
@@ -78,6 +83,11 @@ pub fn write(tracking: &Tracking, out: &Path, force: bool) -> Result<(), Rectify
     let mut book = Workbook::new();
     book.push_worksheet(detail(tracking, &styles)?);
     book.push_worksheet(summary(tracking, &styles)?);
+    let mut ranked = Worksheet::new();
+    let note = "整改跟踪按整改按期完成考评：整改时限内报告已完成（或未定时限而已完成）的党组织占应整改的比例；其他指标见台账和晋位升级工作簿。";
+    let ledger_styles = crate::ledger::style::Styles::new(styles.print.clone());
+    crate::ledger::ranking::write(&mut ranked, ranking, &ledger_styles, note)?;
+    book.push_worksheet(ranked);
     book.push_worksheet(issues(tracking, &styles)?);
     book.push_worksheet(files(tracking, &styles)?);
     book.push_worksheet(crate::marker::meta_sheet(crate::marker::RECTIFY)?);

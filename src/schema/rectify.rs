@@ -46,8 +46,8 @@ pub static RECTIFY: SheetSchema = SheetSchema {
         ),
         col(
             "tier",
-            "核定等次",
-            &["等次", "最终等次"],
+            "最终等次",
+            &["等次", "核定等次"],
             Kind::Text,
             Need::Optional,
             "",

@@ -353,3 +353,29 @@ fn filled_copy(path: &Path) {
     meta.set_hidden(true);
     book.save(path).unwrap();
 }
+
+/// An organization the department decided 后进 is planned for rectification like one the
+/// standard rated 后进: its unit's 整改进展表 lists it.
+#[test]
+fn a_decided_laggard_gets_its_rectification_form() {
+    let dir = temp_dir();
+    let ledger = dir.path().join("台账.xlsx");
+    let workbook = dir.path().join("审定意见.xlsx");
+    decisions_workbook(&workbook, &[["", "", SECOND, "后进", "督查", "", ""]]);
+    ledger_json(&ledger, Some(&workbook));
+    let forms = dir.path().join("下发");
+    Command::cargo_bin("taizhang")
+        .unwrap()
+        .args(["template", "--rectify", "--ledger"])
+        .arg(&ledger)
+        .arg("-o")
+        .arg(&forms)
+        .assert()
+        .success();
+    let form = forms.join("511101001_城关街道_整改进展表.xlsx");
+    let listed = sheet(&form, "整改进展");
+    let row = (listed.iter())
+        .find(|r| r.iter().any(|c| *c == SECOND))
+        .unwrap_or_else(|| panic!("{SECOND} not planned"));
+    assert!(row.iter().any(|c| *c == "后进"), "{row:?}");
+}

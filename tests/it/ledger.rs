@@ -799,7 +799,7 @@ fn column_letters(mut i: usize) -> String {
     }
 }
 
-/// 汇总's 双分类 table counts 台账明细's rows by 核定等次 × 发展等次, county-wide.
+/// 汇总's 双分类 table counts 台账明细's rows by 最终等次 × 发展等次, county-wide.
 #[test]
 fn the_cross_table_counts_the_detail_rows() {
     let dir = temp_dir();
@@ -807,7 +807,7 @@ fn the_cross_table_counts_the_detail_rows() {
     write_ledger(&samples(), &out, &Rules::embedded(), 2);
     let detail = list_rows(&out, "台账明细");
     let at = |name: &str| detail[0].iter().position(|h| *h == name).unwrap();
-    let (tier, development) = (at("核定等次"), at("发展等次"));
+    let (tier, development) = (at("最终等次"), at("发展等次"));
     let mut expected = std::collections::BTreeMap::new();
     for row in &detail[1..] {
         let dev = match row[development].to_string() {
@@ -970,7 +970,7 @@ fn count_table(
 }
 
 /// 汇总's 所属领域 and 单位类别 tables count 台账明细's rows by 所属领域 (or the roster's 单位类别
-/// of the row's unit) × 核定等次.
+/// of the row's unit) × 最终等次.
 #[test]
 fn the_domain_and_unit_kind_tables_count_the_detail_rows() {
     let dir = temp_dir();
@@ -983,7 +983,7 @@ fn the_domain_and_unit_kind_tables_count_the_detail_rows() {
     stream_ledger(&samples(), &out, &Rules::embedded(), 2, u32::MAX, &expect);
     let detail = list_rows(&out, "台账明细");
     let at = |name: &str| detail[0].iter().position(|h| *h == name).unwrap();
-    let (tier, domain, unit) = (at("核定等次"), at("所属领域"), at("单位代码"));
+    let (tier, domain, unit) = (at("最终等次"), at("所属领域"), at("单位代码"));
     let mut by_domain = std::collections::BTreeMap::new();
     let mut by_kind = std::collections::BTreeMap::new();
     for row in &detail[1..] {
@@ -1008,7 +1008,7 @@ fn the_domain_and_unit_kind_tables_count_the_detail_rows() {
     assert_eq!(count_table(&summary, "单位类别", &tiers[..4]), by_kind);
 }
 
-/// 双分类 counts each unit's 台账明细 rows by 核定等次 × 发展等次.
+/// 双分类 counts each unit's 台账明细 rows by 最终等次 × 发展等次.
 #[test]
 fn the_per_unit_cross_table_counts_each_units_detail_rows() {
     let dir = temp_dir();
@@ -1016,7 +1016,7 @@ fn the_per_unit_cross_table_counts_each_units_detail_rows() {
     write_ledger(&samples(), &out, &Rules::embedded(), 2);
     let detail = list_rows(&out, "台账明细");
     let at = |name: &str| detail[0].iter().position(|h| *h == name).unwrap();
-    let (unit, tier, development) = (at("单位名称"), at("核定等次"), at("发展等次"));
+    let (unit, tier, development) = (at("单位名称"), at("最终等次"), at("发展等次"));
     let mut expected = std::collections::BTreeMap::new();
     for row in &detail[1..] {
         let dev = match row[development].to_string() {

@@ -329,6 +329,23 @@ fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
     assert_eq!(yangba["是否逾期"], "逾期 63 天完成");
     assert_eq!(yangba["来源文件"], "青林乡/青林乡整改（更新）.xlsx");
 
+    // 单位考评 on 整改按期完成: 白马镇 closed 马垭村 in time and 上河村 late (1 of 2); every
+    // other unit closed none in time (杨坝村 late, the rest open or not reported).
+    let ranked = rows(&out, "单位考评");
+    assert_eq!(ranked[0][3..], ["整改按期完成（权重 10）", "得分"]);
+    let scored: Vec<(&str, f64, f64)> = (ranked[1..].iter())
+        .take_while(|r| !r[1].is_empty())
+        .map(|r| (r[2].as_str(), r[0].parse().unwrap(), r[4].parse().unwrap()))
+        .collect();
+    assert_eq!(scored.len(), 11);
+    assert_eq!(scored[0], ("白马镇", 1.0, 50.0));
+    assert!(
+        scored[1..]
+            .iter()
+            .all(|&(_, rank, score)| rank == 2.0 && score == 0.0),
+        "{scored:?}"
+    );
+
     // The older 青林乡 return is listed as replaced, in the summary and in 文件清单.
     let replaced = &json["files"]["replaced"];
     assert_eq!(replaced.as_array().unwrap().len(), 1, "{replaced}");
