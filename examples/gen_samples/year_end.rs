@@ -6,6 +6,7 @@
 //! Three cases are planted so every outcome appears: 白马镇 dissolved one organization (未复评),
 //! 龙泉镇 set up a new one (新增), and in 凤凰镇 a village became a community (撤村建居), so one
 //! organization was renamed under the same 党组织编码. 桃源乡 has no codes: matched by name.
+//! 发展等次 moves on a PRNG of its own ([`develop`]), so adding it moved no other figure.
 
 use super::*;
 use taizhang::rules::Rules;
@@ -14,12 +15,15 @@ const YEAR_END_SEED: u64 = SEED ^ 0x4E49_414E_5A48_4F4E; // "NIANZHON"
 /// (unit, 0-based row) of the organization dissolved during the year.
 const DISSOLVED: (&str, usize) = ("白马镇", 2);
 const NEW_ORG_UNIT: &str = "龙泉镇";
+/// The 发展等次 steps, lowest first.
+const DEVELOPMENT: [&str; 3] = ["差", "中", "好"];
 const RENAMED_UNIT: &str = "凤凰镇";
 
 /// Write every unit's year-end return into `out`, saying how many organizations moved.
 pub(super) fn write_all(units: &[(&UnitSpec, FormBuilder)], rules: &Rules, out: &Path) {
     std::fs::create_dir_all(out).expect("create year-end samples dir");
     let mut rng = Rng::new(YEAR_END_SEED);
+    let mut moves = Rng::new(YEAR_END_SEED ^ 0xD5D5);
     let mut names = Names {
         rng: Rng::new(YEAR_END_SEED ^ 0xA5A5),
         villages: HashSet::new(),
@@ -27,7 +31,7 @@ pub(super) fn write_all(units: &[(&UnitSpec, FormBuilder)], rules: &Rules, out: 
     };
     let (mut up, mut down) = (0, 0);
     for (spec, clean) in units {
-        let form = year_end_form(spec, clean, &mut rng, &mut names, rules);
+        let form = year_end_form(spec, clean, (&mut rng, &mut moves), &mut names, rules);
         let rank =
             |r: &OrgRow| crate_tier(rules, r).and_then(|t| TIERS.iter().position(|x| *x == t));
         for after in form.org_rows() {
@@ -56,7 +60,7 @@ const TIERS: [&str; 3] = ["优秀", "一般", "后进"];
 fn year_end_form(
     spec: &UnitSpec,
     clean: &FormBuilder,
-    rng: &mut Rng,
+    (rng, moves): (&mut Rng, &mut Rng),
     names: &mut Names,
     rules: &Rules,
 ) -> FormBuilder {
@@ -80,6 +84,7 @@ fn year_end_form(
             continue;
         }
         let mut row = rerate(row.clone(), rng, names, style, rules);
+        row = develop(&rows[i], row, moves, rules);
         if Some(i) == renamed {
             let name = row.get("org_name").display().replacen('村', "社区", 1);
             row = row.name(name).domain("社区");
@@ -93,6 +98,25 @@ fn year_end_form(
         form = form.coverage_row(c.clone());
     }
     form
+}
+
+/// 发展等次 at year end: an organization whose Party-building tier rose often developed too
+/// (双升级), a few others moved a step up or down; blank stays blank.
+fn develop(before: &OrgRow, after: OrgRow, moves: &mut Rng, rules: &Rules) -> OrgRow {
+    let was = before.get("development").display();
+    let Some(at) = DEVELOPMENT.iter().position(|d| was == *d) else {
+        return after;
+    };
+    let rank = |r: &OrgRow| crate_tier(rules, r).and_then(|t| TIERS.iter().position(|x| *x == t));
+    let rose = matches!((rank(before), rank(&after)), (Some(a), Some(b)) if b < a);
+    let to = if moves.percent(if rose { 60 } else { 12 }) {
+        (at + 1).min(DEVELOPMENT.len() - 1)
+    } else if moves.percent(5) {
+        at.saturating_sub(1)
+    } else {
+        at
+    };
+    after.development(DEVELOPMENT[to])
 }
 
 fn percent(style: Style, v: u32) -> Cell {

@@ -4,6 +4,7 @@ mod check;
 mod clerk_files;
 mod cli;
 mod decisions;
+mod double;
 mod feedback;
 mod hostile;
 mod imports;
