@@ -47,6 +47,8 @@ pub struct Decision {
     pub on: Option<NaiveDate>,
     /// 1-based row in the workbook.
     pub row: u32,
+    /// Its 党组织名称 cell (党组织编码 when the name is blank), for messages: "C5".
+    pub cell: String,
 }
 
 impl Decision {
@@ -167,17 +169,19 @@ impl Decisions {
 
 /// W603: a row replaced by a later row on the same organization.
 fn replaced(sheet: &str, earlier: &Decision, later: u32) -> Issue {
-    let mut issue = Issue::sheet(
-        Code::DecisionReplaced,
-        sheet,
-        format!(
-            "第 {} 行对{}的审定被第 {later} 行替代，以第 {later} 行为准；如两行都要保留，请核对党组织编码或名称",
-            earlier.row,
-            earlier.label()
-        ),
+    let message = format!(
+        "第 {} 行对{}的审定被第 {later} 行替代，以第 {later} 行为准；如两行都要保留，请核对党组织编码或名称",
+        earlier.row,
+        earlier.label()
     );
-    issue.row = Some(earlier.row);
-    issue.cell = Some(crate::cellref::a1(earlier.row - 1, 0));
+    on_row(Code::DecisionReplaced, sheet, earlier, message)
+}
+
+/// An issue on the row of decision `d`, at its organization's cell.
+fn on_row(code: Code, sheet: &str, d: &Decision, message: String) -> Issue {
+    let mut issue = Issue::sheet(code, sheet, message);
+    issue.row = Some(d.row);
+    issue.cell = Some(d.cell.clone());
     issue
 }
 
@@ -272,34 +276,22 @@ pub fn decide(c: &mut Classification, decision: &Decision) {
 
 /// E604: a decision on an organization no return has.
 fn not_found(sheet: &str, d: &Decision) -> Issue {
-    let mut issue = Issue::sheet(
-        Code::DecisionNotFound,
-        sheet,
-        format!(
-            "第 {} 行审定的{}在各单位的报表中找不到，未采用；请核对党组织编码、名称和单位名称",
-            d.row,
-            d.label()
-        ),
+    let message = format!(
+        "第 {} 行审定的{}在各单位的报表中找不到，未采用；请核对党组织编码、名称和单位名称",
+        d.row,
+        d.label()
     );
-    issue.row = Some(d.row);
-    issue.cell = Some(crate::cellref::a1(d.row - 1, 0));
-    issue
+    on_row(Code::DecisionNotFound, sheet, d, message)
 }
 
 /// W605: a decision by name that more than one organization answers to.
 fn several(sheet: &str, d: &Decision, n: usize) -> Issue {
-    let mut issue = Issue::sheet(
-        Code::DecisionAmbiguous,
-        sheet,
-        format!(
-            "第 {} 行审定的{}对应到 {n} 个党组织，已全部采用；如只针对其中一个，请填写党组织编码或单位名称",
-            d.row,
-            d.label()
-        ),
+    let message = format!(
+        "第 {} 行审定的{}对应到 {n} 个党组织，已全部采用；如只针对其中一个，请填写党组织编码或单位名称",
+        d.row,
+        d.label()
     );
-    issue.row = Some(d.row);
-    issue.cell = Some(crate::cellref::a1(d.row - 1, 0));
-    issue
+    on_row(Code::DecisionAmbiguous, sheet, d, message)
 }
 
 /// What became of a decisions workbook in one run: every usable row with the organizations it

@@ -184,7 +184,13 @@ impl Row<'_> {
             usable = false;
         }
         let on = self.date(issues);
+        let at = match name.is_some() {
+            true => Col::Name,
+            false => Col::Code,
+        };
+        let cell = crate::cellref::a1(self.r, self.columns[at as usize].unwrap_or(0));
         usable.then(|| Decision {
+            cell,
             unit: self.text(Col::Unit),
             code,
             name: name.unwrap_or_default(),

@@ -162,12 +162,12 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
         })
         .collect();
     let expected = [
-        ("W603", "A3"), // 田林, replaced by row 7
+        ("W603", "C3"), // 田林, replaced by row 7
         ("E601", "D4"), // 很好
         ("E602", "E5"), // no 依据
         ("W606", "G6"), // 明天
-        ("E604", "A6"), // not in any return
-        ("E604", "A8"), // 茶林 is not 白马镇's
+        ("E604", "C6"), // not in any return
+        ("E604", "C8"), // 茶林 is not 白马镇's
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
