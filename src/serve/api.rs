@@ -381,6 +381,9 @@ fn rejection_message(status: StatusCode, path: &str) -> Option<(&'static str, St
             "请求的内容类型不对：页面请从表单提交，接口请按说明用 multipart/form-data 或 JSON"
                 .to_string()
         }
+        StatusCode::REQUEST_TIMEOUT => {
+            "请求太久没有完成（网络太慢或中断），已断开；请检查网络后重试。如刚才点的是“提交”，请先回到本单位页面看是否已经提交".to_string()
+        }
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
             "请求的内容不完整或格式不对，请从页面上重新操作，或按接口说明发送".to_string()
         }
@@ -389,6 +392,7 @@ fn rejection_message(status: StatusCode, path: &str) -> Option<(&'static str, St
     let title = match status {
         StatusCode::PAYLOAD_TOO_LARGE => "内容太大",
         StatusCode::NOT_FOUND => "找不到页面",
+        StatusCode::REQUEST_TIMEOUT => "请求超时",
         _ => "无法处理的请求",
     };
     Some((title, message))

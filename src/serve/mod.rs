@@ -53,11 +53,13 @@ use crate::roster::Roster;
 use crate::stage::SurveyStage;
 use crate::status::{Expectation, StatusReport};
 use axum::extract::DefaultBodyLimit;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 pub use codes::Who;
 
@@ -84,7 +86,16 @@ pub struct ServeOptions {
     pub queue: usize,
     /// The session cookie is sent only over HTTPS.
     pub secure_cookies: bool,
+    /// A connection that has not sent a whole request head in this time is closed.
+    pub header_timeout: Duration,
+    /// A request not answered in this time (an upload that trickles in) is answered 408.
+    pub request_timeout: Duration,
 }
+
+/// [`ServeOptions::header_timeout`] by default.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// [`ServeOptions::request_timeout`] by default: 20 MB at 256 kbit/s takes about 11 minutes.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 impl ServeOptions {
     pub fn new(inbox: PathBuf, roster: Roster, roster_path: PathBuf, codes: PathBuf) -> Self {
@@ -101,6 +112,8 @@ impl ServeOptions {
             workers: 2,
             queue: 4,
             secure_cookies: false,
+            header_timeout: HEADER_TIMEOUT,
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 }
@@ -355,6 +368,13 @@ pub const UPLOAD_ROUTES: [&str; 4] = ["/unit/check", "/unit/submit", "/api/check
 /// Every route: the pages and the API.
 pub fn router(app: Arc<App>) -> Router {
     let upload = DefaultBodyLimit::max(app.options.max_upload as usize + 64 * 1024);
+    let request_timeout = app.options.request_timeout;
+    let deadline = move |request: axum::extract::Request, next: axum::middleware::Next| async move {
+        match tokio::time::timeout(request_timeout, next.run(request)).await {
+            Ok(response) => response,
+            Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+        }
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/signin", post(pages::sign_in))
@@ -376,6 +396,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/feedback/{id}", get(api::feedback))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(SMALL_BODY))
+        .layer(axum::middleware::from_fn(deadline))
         .layer(axum::middleware::from_fn(api::finish_response))
         .with_state(app)
 }
@@ -428,23 +449,33 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ListenError> {
     listener.set_nonblocking(true)?;
+    let header_timeout = app.options.header_timeout;
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let Some(config) = tls else {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, service)
-            .with_graceful_shutdown(stop)
-            .await?;
-        return Ok(());
-    };
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {
         stop.await;
-        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+        stopper.graceful_shutdown(Some(Duration::from_secs(5)));
     });
-    axum_server::from_tcp_rustls(listener, config)?
-        .handle(handle)
-        .serve(service)
-        .await?;
+    // A client that opens a connection and sends its request head slowly, or never, is cut
+    // off: it would otherwise hold the connection for good.
+    match tls {
+        Some(config) => {
+            let mut server = axum_server::from_tcp_rustls(listener, config)?.handle(handle);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.serve(service).await?
+        }
+        None => {
+            let mut server = axum_server::from_tcp(listener)?.handle(handle);
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.serve(service).await?
+        }
+    }
     Ok(())
 }

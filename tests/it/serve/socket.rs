@@ -181,3 +181,69 @@ fn with_a_certificate_it_serves_https_and_its_cookie_is_secure() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A client that never finishes its request head is cut off, and an upload that trickles in
+/// past the request time limit is answered 408 in Chinese; the server answers others meanwhile.
+#[test]
+fn a_slow_client_is_cut_off() {
+    let setup = Setup::new();
+    let mut options = setup.options();
+    options.header_timeout = Duration::from_millis(300);
+    options.request_timeout = Duration::from_millis(600);
+    let app = taizhang::serve::App::open(options).unwrap().0;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(taizhang::serve::run(app, listener, None, async {
+            let _ = stopped.await;
+        }))
+    });
+
+    // Half a request head, then nothing: the connection is closed, not kept.
+    let mut stalled = TcpStream::connect(&address).unwrap();
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stalled.write_all(b"GET / HTTP/1.1\r\nHost: te").unwrap();
+    let started = std::time::Instant::now();
+    let mut reply = Vec::new();
+    stalled
+        .read_to_end(&mut reply)
+        .expect("closed by the server");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A whole head promising 100 KB of upload, of which 10 bytes come: 408, in Chinese.
+    let mut slow = TcpStream::connect(&address).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = format!(
+        "POST /api/check HTTP/1.1\r\nHost: test\r\nConnection: close\r\nX-Code: {}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n--x\r\nConte",
+        setup.code_of("511101001")
+    );
+    slow.write_all(head.as_bytes()).unwrap();
+    // Meanwhile another client is answered.
+    let (status, _) = exchange(
+        &address,
+        "GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        b"",
+    );
+    assert!(status.contains("200"), "{status}");
+    let mut reply = Vec::new();
+    slow.read_to_end(&mut reply).unwrap();
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("请求太久没有完成"), "{reply}");
+
+    stop.send(()).unwrap();
+    server.join().unwrap().unwrap();
+}
