@@ -7,12 +7,13 @@
 //! [`Classification::final_tier`]) is what every count, share and comparison uses.
 //!
 //! The workbook (`template --decisions` writes a blank one, [`form`]) has one row per decision:
-//! 单位名称 (optional), 党组织编码, 党组织名称, 审定等次, 依据, 审定人, 审定日期. A decision
-//! names its organization by code, else by name (within the unit, when 单位名称 is given).
-//! A row that cannot be used (no organization, no 依据, a tier outside the standard) is an
-//! issue on its cell and is not applied; so is one whose organization is not in the ledger,
-//! which is only known once every return is in ([`Applied::outcome`]). Of two rows for one
-//! organization the lower one counts (a later decision is written below an earlier one).
+//! 单位名称, 党组织编码, 党组织名称, 审定等次, 依据, 审定人, 审定日期. A decision names its
+//! organization within its unit (a code is unique only within a return): by code, else, for
+//! a row without one, by name. A row that cannot be used (no unit, no organization, no 依据,
+//! a tier outside the standard) is an issue on its cell and is not applied; so is one whose
+//! organization is in no return, which is only known once every return is in
+//! ([`Applied::outcome`]). Of two rows on one organization, however each names it, the lower
+//! one counts (a later decision is written below an earlier one).
 
 pub mod form;
 mod read;
@@ -37,8 +38,8 @@ pub const SHEET: &str = "审定意见";
 /// One usable row of the workbook.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
-    /// 单位名称 as typed, when given: the organization is looked for in that unit only.
-    pub unit: Option<String>,
+    /// 单位名称 as typed (or the unit's code): the organization is looked for in that unit.
+    pub unit: String,
     pub code: Option<String>,
     pub name: String,
     pub tier: Tier,
@@ -54,15 +55,14 @@ pub struct Decision {
 impl Decision {
     /// The organization as the department named it: "“白马镇·城关村党支部”（编码 001）".
     pub fn label(&self) -> String {
-        let unit = self
-            .unit
-            .as_deref()
-            .map_or(String::new(), |u| format!("{u}·"));
-        let code = self
-            .code
-            .as_deref()
-            .map_or(String::new(), |c| format!("（编码 {c}）"));
-        format!("“{unit}{}”{code}", self.name)
+        let code = (self.code.as_deref()).map_or(String::new(), |c| format!("（编码 {c}）"));
+        format!("“{}·{}”{code}", self.unit, self.name)
+    }
+
+    /// Whether the decision is about an organization of the unit `(code, name)`.
+    fn in_unit(&self, (code, name): (&str, &str)) -> bool {
+        let unit = name_key(&self.unit);
+        unit == name_key(name) || unit == code_key(code)
     }
 
     /// 依据 with 审定人 and 审定日期, as the ledger shows it.
@@ -83,9 +83,10 @@ pub struct Decisions {
     pub path: PathBuf,
     pub sheet: String,
     pub list: Vec<Decision>,
-    /// Rows that cannot be used, and rows replaced by a later one (each on its cell).
+    /// Rows that cannot be used (each on its cell).
     pub issues: Vec<Issue>,
-    by_code: HashMap<String, usize>,
+    /// The decisions with a code, by it; those without, by name.
+    by_code: HashMap<String, Vec<usize>>,
     by_name: HashMap<String, Vec<usize>>,
 }
 
@@ -99,37 +100,15 @@ impl Decisions {
         read::read(path, rules, limits)
     }
 
-    fn new(path: &Path, sheet: String, rows: Vec<Decision>, mut issues: Vec<Issue>) -> Decisions {
-        let mut list: Vec<Decision> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for decision in rows {
-            let key = match &decision.code {
-                Some(code) => format!("c:{code}"),
-                None => format!(
-                    "n:{}|{}",
-                    decision.unit.as_deref().map(name_key).unwrap_or_default(),
-                    name_key(&decision.name)
-                ),
-            };
-            if let Some(&earlier) = seen.get(&key) {
-                issues.push(replaced(&sheet, &list[earlier], decision.row));
-                list[earlier] = decision;
-            } else {
-                seen.insert(key, list.len());
-                list.push(decision);
-            }
-        }
-        let mut by_code = HashMap::new();
+    fn new(path: &Path, sheet: String, list: Vec<Decision>, issues: Vec<Issue>) -> Decisions {
+        let mut by_code: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, d) in list.iter().enumerate() {
             match &d.code {
-                Some(code) => {
-                    by_code.insert(code.clone(), i);
-                }
+                Some(code) => by_code.entry(code.clone()).or_default().push(i),
                 None => by_name.entry(name_key(&d.name)).or_default().push(i),
             }
         }
-        issues.sort_by_key(|i| i.row);
         Decisions {
             path: path.to_path_buf(),
             sheet,
@@ -140,22 +119,20 @@ impl Decisions {
         }
     }
 
-    /// The decision on an organization of the unit `(code, name)`: by its code, else (for a
-    /// decision without a code) by its name, within the decision's unit when it names one.
-    pub fn find(&self, unit: (&str, &str), record: &Record) -> Option<usize> {
+    /// Every decision on an organization of the unit `(code, name)`, in row order (the last
+    /// one counts): those naming its code, and those without a code naming its name.
+    pub fn on(&self, unit: (&str, &str), record: &Record) -> Vec<usize> {
         let code = record.text(org::CODE).map(code_key);
-        if let Some(&i) = code.as_ref().and_then(|c| self.by_code.get(c)) {
-            return Some(i);
-        }
-        let name = name_key(record.org_name()?);
-        let candidates = self.by_name.get(&name)?;
-        let in_unit = |d: &Decision| {
-            d.unit.as_deref().is_none_or(|u| {
-                let u = name_key(u);
-                u == name_key(unit.1) || u == code_key(unit.0)
-            })
-        };
-        candidates.iter().copied().find(|&i| in_unit(&self.list[i]))
+        let by_code = code.and_then(|c| self.by_code.get(&c));
+        let by_name = record
+            .org_name()
+            .and_then(|n| self.by_name.get(&name_key(n)));
+        let mut found: Vec<usize> = (by_code.into_iter().chain(by_name).flatten())
+            .copied()
+            .filter(|&i| self.list[i].in_unit(unit))
+            .collect();
+        found.sort_unstable();
+        found
     }
 
     /// The file name, for the ledger's lists.
@@ -167,8 +144,8 @@ impl Decisions {
     }
 }
 
-/// W603: a row replaced by a later row on the same organization.
-fn replaced(sheet: &str, earlier: &Decision, later: u32) -> Issue {
+/// W603: a row replaced by a lower row on the same organization.
+fn replaced_by(sheet: &str, earlier: &Decision, later: u32) -> Issue {
     let message = format!(
         "第 {} 行对{}的审定被第 {later} 行替代，以第 {later} 行为准；如两行都要保留，请核对党组织编码或名称",
         earlier.row,
@@ -189,8 +166,10 @@ fn on_row(code: Code, sheet: &str, d: &Decision, message: String) -> Issue {
 /// parallel, and a part of a file more than once when its feedback needs it whole).
 #[derive(Debug, Default)]
 pub struct Applied {
-    /// (decision, file, 0-based source row) → the organization.
-    found: Mutex<BTreeMap<(usize, usize, u32), Found>>,
+    /// (decision, file, sheet, 0-based source row) → the organization.
+    found: Mutex<BTreeMap<(usize, usize, u32, u32), Found>>,
+    /// Decisions a lower row on the same organization replaced: → that row.
+    replaced: Mutex<BTreeMap<usize, u32>>,
 }
 
 /// An organization a decision was applied to.
@@ -228,7 +207,8 @@ impl Applied {
         record: &Record,
         c: &mut Classification,
     ) {
-        let Some(i) = decisions.find(unit, record) else {
+        let on = decisions.on(unit, record);
+        let Some((&i, earlier)) = on.split_last() else {
             return;
         };
         let found = Found {
@@ -236,24 +216,35 @@ impl Applied {
             organization: record.org_name().unwrap_or_default().to_string(),
             rated: rules.tier_name(c.tier).to_string(),
         };
-        decide(c, &decisions.list[i]);
-        let mut map = self.found.lock().expect("decisions lock");
-        map.insert((i, file, record.row), found);
+        let decision = &decisions.list[i];
+        decide(c, decision);
+        let key = (i, file, record.table, record.row);
+        self.found
+            .lock()
+            .expect("decisions lock")
+            .insert(key, found);
+        let mut replaced = self.replaced.lock().expect("decisions lock");
+        for &e in earlier {
+            replaced.insert(e, decision.row);
+        }
     }
 
     /// What became of every row, once every return is in.
     pub fn outcome(self, decisions: &Decisions) -> Outcome {
         let found = self.found.into_inner().expect("decisions lock");
+        let replaced = self.replaced.into_inner().expect("decisions lock");
         let mut rows: Vec<Vec<Found>> = vec![Vec::new(); decisions.list.len()];
-        for ((i, _, _), f) in found {
+        for ((i, ..), f) in found {
             rows[i].push(f);
         }
         let mut issues = decisions.issues.clone();
-        for (d, found) in decisions.list.iter().zip(&rows) {
-            match found.len() {
-                0 => issues.push(not_found(&decisions.sheet, d)),
-                1 => {}
-                n => issues.push(several(&decisions.sheet, d, n)),
+        let sheet = &decisions.sheet;
+        for (i, (d, found)) in decisions.list.iter().zip(&rows).enumerate() {
+            match (found.len(), replaced.get(&i)) {
+                (0, Some(&later)) => issues.push(replaced_by(sheet, d, later)),
+                (0, None) => issues.push(not_found(sheet, d)),
+                (1, _) => {}
+                (n, _) => issues.push(several(sheet, d, n)),
             }
         }
         issues.sort_by_key(|i| i.row);
@@ -287,7 +278,7 @@ fn not_found(sheet: &str, d: &Decision) -> Issue {
 /// W605: a decision by name that more than one organization answers to.
 fn several(sheet: &str, d: &Decision, n: usize) -> Issue {
     let message = format!(
-        "第 {} 行审定的{}对应到 {n} 个党组织，已全部采用；如只针对其中一个，请填写党组织编码或单位名称",
+        "第 {} 行审定的{}在该单位的报表中对应到 {n} 个党组织（编码或名称重复），已全部采用；请改正报表中重复的党组织，或在本行填写党组织编码",
         d.row,
         d.label()
     );

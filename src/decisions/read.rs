@@ -25,7 +25,7 @@ pub enum DecisionsError {
         #[source]
         source: Box<ReadError>,
     },
-    #[error("审定意见表 {} 中找不到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“党组织名称”“审定等次”“依据”的一行（可用 taizhang template --decisions 生成空白审定意见表）", path.display())]
+    #[error("审定意见表 {} 中找不到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“单位名称”“党组织名称”“审定等次”“依据”的一行（可用 taizhang template --decisions 生成空白审定意见表）", path.display())]
     NoHeader { path: PathBuf },
 }
 
@@ -34,7 +34,7 @@ const HEADER_SEARCH_ROWS: u32 = 10;
 
 /// The columns: header, aliases, required. Their order is [`Col`]'s.
 pub(super) const COLUMNS: [(&str, &[&str], bool); 7] = [
-    ("单位名称", &["所属单位", "乡镇街", "单位"], false),
+    ("单位名称", &["所属单位", "乡镇街", "单位"], true),
     ("党组织编码", &["组织编码", "党组织代码"], false),
     ("党组织名称", &["组织名称", "党组织全称"], true),
     ("审定等次", &["审定结果", "审定"], true),
@@ -170,7 +170,13 @@ impl Row<'_> {
         let code = Some(code_key(&normalize::code(self.cell(Col::Code)))).filter(|c| !c.is_empty());
         let tier = self.tier(rules, issues);
         let basis = self.text(Col::Basis);
+        let unit = self.text(Col::Unit);
         let mut usable = tier.is_some();
+        if unit.is_none() {
+            let message = format!("第 {row} 行：单位名称为空；请填写党组织所在的乡镇、街道或县级部门（党组织编码只在本单位内不重复），本行未采用");
+            issues.push(self.issue(Code::DecisionIncomplete, Col::Unit, message));
+            usable = false;
+        }
         if name.is_none() && code.is_none() {
             let message = format!(
                 "第 {row} 行：党组织名称和党组织编码都为空，不知审定的是哪个党组织，本行未采用"
@@ -191,7 +197,7 @@ impl Row<'_> {
         let cell = crate::cellref::a1(self.r, self.columns[at as usize].unwrap_or(0));
         usable.then(|| Decision {
             cell,
-            unit: self.text(Col::Unit),
+            unit: unit.expect("usable"),
             code,
             name: name.unwrap_or_default(),
             tier: tier.expect("usable"),

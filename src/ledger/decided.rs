@@ -31,7 +31,7 @@ pub fn write(sheet: &mut Worksheet, ledger: &Ledger, styles: &Styles) -> Result<
     let mut row = 1;
     for (d, found) in outcome.decisions.iter().zip(&outcome.found) {
         sheet.write_number(row, 0, d.row as f64)?;
-        sheet.write_string(row, 1, d.unit.as_deref().unwrap_or(""))?;
+        sheet.write_string(row, 1, &d.unit)?;
         sheet.write_string(row, 2, d.code.as_deref().unwrap_or(""))?;
         sheet.write_string(row, 3, &d.name)?;
         sheet.write_string(row, 4, ledger.rules.tier_name(d.tier))?;

@@ -11,6 +11,9 @@ use std::path::Path;
 /// Two organizations of 城关街道 in samples/摸底 (no 党组织编码 there: found by name).
 const SECOND: &str = "城关街道机关第二党支部";
 const TIANLIN: &str = "城关街道田林社区党支部";
+/// One of 白马镇's, with a 党组织编码.
+const MAYA: &str = "白马镇马垭村党支部";
+const MAYA_CODE: &str = "0511101003006";
 
 /// A decisions workbook as a department would fill it: the header on the first row (no title),
 /// 单位名称 on one row only, a date typed as a date and one as text.
@@ -95,18 +98,18 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
     let before = ledger_json(&plain, None);
     let detail = sheet(&plain, "台账明细");
     let rated = |org| row_of(&detail, org).unwrap()["核定等次"].clone();
-    // What the standard gives the two, in the committed samples.
-    assert_eq!(
-        (rated(SECOND).as_str(), rated(TIANLIN).as_str()),
-        ("优秀", "一般")
-    );
+    // What the standard gives the three, in the committed samples.
+    let rated = [rated(SECOND), rated(TIANLIN), rated(MAYA)];
+    assert_eq!(rated, ["优秀", "一般", "后进"]);
+    assert_eq!(row_of(&detail, MAYA).unwrap()["党组织编码"], MAYA_CODE);
 
     let workbook = dir.path().join("审定意见.xlsx");
+    let cg = "城关街道";
     decisions_workbook(
         &workbook,
         &[
             [
-                "城关街道",
+                cg,
                 "",
                 SECOND,
                 "后进",
@@ -114,13 +117,13 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
                 "张三",
                 "2026-05-10",
             ],
-            ["", "", TIANLIN, "一般", "初审意见", "", ""],
-            ["", "", "城关街道松嘴社区党支部", "很好", "理由", "", ""],
-            ["", "", "城关街道茶林社区党支部", "后进", "", "", ""],
-            ["", "", "不存在的党支部", "一般", "理由", "", "明天"],
+            [cg, "", TIANLIN, "一般", "初审意见", "", ""],
+            [cg, "", "城关街道松嘴社区党支部", "很好", "理由", "", ""],
+            [cg, "", "城关街道茶林社区党支部", "后进", "", "", ""],
+            [cg, "", "不存在的党支部", "一般", "理由", "", "明天"],
             // Lower in the sheet: replaces row 3's decision on 田林.
             [
-                "",
+                cg,
                 "",
                 TIANLIN,
                 "优秀",
@@ -128,7 +131,7 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
                 "",
                 "2026年5月12日",
             ],
-            // 单位名称 of another unit: not this organization.
+            // Another unit's: not this organization.
             [
                 "白马镇",
                 "",
@@ -138,42 +141,54 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
                 "",
                 "",
             ],
+            // No unit: not used.
+            ["", "", "城关街道茶林社区党支部", "优秀", "理由", "", ""],
+            // 马垭村 by name, then by its code lower down: the lower row counts.
+            ["白马镇", "", MAYA, "一般", "初审", "", ""],
+            ["白马镇", MAYA_CODE, MAYA, "优秀", "复审", "", ""],
+            // 马垭村's code in another unit: a code is the unit's own.
+            ["青林乡", MAYA_CODE, "", "优秀", "理由", "", ""],
         ],
     );
     let after = ledger_json(&decided, Some(&workbook));
 
-    // 优秀 → 后进 and 一般 → 优秀: 优秀 the same, 一般 one fewer, 后进 one more.
-    assert_eq!(tier_count(&after, "优秀"), tier_count(&before, "优秀"));
+    // 优秀 → 后进, 一般 → 优秀, 后进 → 优秀 (by row 12, not 一般 by row 11).
+    assert_eq!(tier_count(&after, "优秀"), tier_count(&before, "优秀") + 1);
     assert_eq!(tier_count(&after, "一般"), tier_count(&before, "一般") - 1);
-    assert_eq!(tier_count(&after, "后进"), tier_count(&before, "后进") + 1);
+    assert_eq!(tier_count(&after, "后进"), tier_count(&before, "后进"));
     assert_eq!(after["organizations"], before["organizations"]);
 
     let d = &after["decisions"];
     assert_eq!(
         (d["decisions"].as_i64(), d["applied"].as_i64()),
-        (Some(4), Some(2))
+        (Some(8), Some(3))
     );
     let problems: Vec<(String, String)> = (d["issues"].as_array().unwrap().iter())
         .map(|i| {
-            (
-                i["code"].as_str().unwrap().into(),
-                i["cell"].as_str().unwrap().into(),
-            )
+            let at = |k: &str| i[k].as_str().unwrap().to_string();
+            (at("code"), at("cell"))
         })
         .collect();
     let expected = [
-        ("W603", "C3"), // 田林, replaced by row 7
-        ("E601", "D4"), // 很好
-        ("E602", "E5"), // no 依据
-        ("W606", "G6"), // 明天
-        ("E604", "C6"), // not in any return
-        ("E604", "C8"), // 茶林 is not 白马镇's
+        ("W603", "C3"),  // 田林, replaced by row 7
+        ("E601", "D4"),  // 很好
+        ("E602", "E5"),  // no 依据
+        ("W606", "G6"),  // 明天
+        ("E604", "C6"),  // not in any return
+        ("E604", "C8"),  // 茶林 is not 白马镇's
+        ("E602", "A9"),  // no 单位名称
+        ("W603", "C10"), // 马垭村 by name, replaced by row 11 by code
+        ("E604", "B12"), // the code in 青林乡: no such organization there
     ];
-    let expected: Vec<(String, String)> = expected
-        .iter()
+    let expected: Vec<(String, String)> = (expected.iter())
         .map(|(c, a)| (c.to_string(), a.to_string()))
         .collect();
     assert_eq!(problems, expected);
+    let maya = row_of(&sheet(&decided, "台账明细"), MAYA).unwrap();
+    assert_eq!(
+        (maya["审定等次"].as_str(), maya["依据"].as_str()),
+        ("优秀", "复审")
+    );
 
     let detail = sheet(&decided, "台账明细");
     let second = row_of(&detail, SECOND).unwrap();
@@ -215,7 +230,7 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
     assert!(missing["采用情况"].starts_with("未采用"), "{missing:?}");
     let summary = sheet(&decided, "汇总");
     let note = summary[1][0].to_string();
-    assert!(note.contains("其中 2 个党组织按组织部审定等次"), "{note}");
+    assert!(note.contains("其中 3 个党组织按组织部审定等次"), "{note}");
 }
 
 /// The year end compared by final tier: a decision on the year end turns a 保持 or 晋位 into a
@@ -255,7 +270,7 @@ fn the_year_end_comparison_uses_the_final_tiers() {
     let workbook = dir.path().join("年终审定.xlsx");
     decisions_workbook(
         &workbook,
-        &[["", "", SECOND, "后进", "年终督查发现问题", "", ""]],
+        &[["城关街道", "", SECOND, "后进", "年终督查发现问题", "", ""]],
     );
     let (decided, rows) = upgrade(&base, Some(&workbook), "decided.xlsx");
     let row = row_of(&rows, SECOND).unwrap();
@@ -272,7 +287,7 @@ fn the_year_end_comparison_uses_the_final_tiers() {
     let april_decisions = dir.path().join("四月审定.xlsx");
     decisions_workbook(
         &april_decisions,
-        &[["", "", SECOND, "后进", "督查", "", ""]],
+        &[["城关街道", "", SECOND, "后进", "督查", "", ""]],
     );
     ledger_json(&april, Some(&april_decisions));
     let (_, rows) = upgrade(&april, None, "from-ledger.xlsx");
@@ -339,7 +354,10 @@ fn filled_copy(path: &Path) {
     for (c, h) in header.iter().enumerate() {
         sheet.write_string(2, c as u16, *h).unwrap();
     }
-    for (c, v) in ["", "", SECOND, "后进", "督查", "", ""].iter().enumerate() {
+    for (c, v) in ["城关街道", "", SECOND, "后进", "督查", "", ""]
+        .iter()
+        .enumerate()
+    {
         if !v.is_empty() {
             sheet.write_string(3, c as u16, *v).unwrap();
         }
@@ -361,7 +379,10 @@ fn a_decided_laggard_gets_its_rectification_form() {
     let dir = temp_dir();
     let ledger = dir.path().join("台账.xlsx");
     let workbook = dir.path().join("审定意见.xlsx");
-    decisions_workbook(&workbook, &[["", "", SECOND, "后进", "督查", "", ""]]);
+    decisions_workbook(
+        &workbook,
+        &[["城关街道", "", SECOND, "后进", "督查", "", ""]],
+    );
     ledger_json(&ledger, Some(&workbook));
     let forms = dir.path().join("下发");
     Command::cargo_bin("taizhang")
