@@ -87,6 +87,13 @@ pub enum OutputError {
     /// The path is one of the run's inputs.
     #[error("输出文件 {} 是{what}，不能覆盖；请换一个输出文件名", path.display())]
     Input { path: PathBuf, what: &'static str },
+    /// The path holds a record someone filled in on a workbook of ours (a decisions workbook,
+    /// a 整改进展表): never replaced, `--force` or not.
+    #[error(
+        "{} 是已填写的{what}，不能覆盖（加 --force 也不行）；请换一个文件名或输出目录",
+        path.display()
+    )]
+    Filled { path: PathBuf, what: &'static str },
     /// The path holds a file taizhang did not write as this kind of output.
     #[error(
         "{} 已存在，且不是本程序生成的{kind}，不能覆盖；请换一个输出文件名（或输出目录），确认要覆盖时加上 --force",
@@ -218,6 +225,12 @@ pub fn may_replace(path: &Path, kind: Kind, force: bool) -> Result<(), OutputErr
             path: path.to_path_buf(),
         });
     }
+    if let Some(what) = filled_record(path, kind) {
+        return Err(OutputError::Filled {
+            path: path.to_path_buf(),
+            what,
+        });
+    }
     if force || is_ours(path, kind) {
         return Ok(());
     }
@@ -244,6 +257,26 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
         None if kind == Kind::RectifyForm => crate::rectify::returned::is_unfilled(path, &limits),
         None => is_unfilled_template(path, &limits),
     }
+}
+
+/// What `path` is when it is a workbook of ours that someone has filled in and that only
+/// exists as that record: a decisions workbook or a 整改进展表 (`None` for anything else).
+fn filled_record(path: &Path, kind: Kind) -> Option<&'static str> {
+    let (what, marker) = match kind {
+        Kind::Decisions => ("审定意见表", crate::marker::DECISIONS),
+        Kind::RectifyForm => ("整改进展表", crate::marker::RECTIFY_FORM),
+        _ => return None,
+    };
+    let limits = Limits::default();
+    let mut book = Workbook::open(path, &limits).ok()?;
+    if book.meta_value(crate::marker::OUTPUT_KEY).as_deref() != Some(marker) {
+        return None;
+    }
+    let filled = match kind {
+        Kind::Decisions => !no_decision(&mut book),
+        _ => !crate::rectify::returned::is_unfilled(path, &limits),
+    };
+    filled.then_some(what)
 }
 
 /// A decisions workbook of ours with nothing typed below its header, on any sheet.

@@ -295,7 +295,7 @@ fn the_year_end_comparison_uses_the_final_tiers() {
 }
 
 /// `template --decisions` writes a blank workbook that reads back as no decision, replaces a
-/// blank one of its own, and never a filled one.
+/// blank one of its own, and never a filled one, `--force` or not.
 #[test]
 fn the_blank_decisions_workbook_is_replaced_only_while_blank() {
     let dir = temp_dir();
@@ -328,7 +328,16 @@ fn the_blank_decisions_workbook_is_replaced_only_while_blank() {
     let before = std::fs::read(&path).unwrap();
     let refused = template().failure();
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
-    assert!(stderr.contains("不能覆盖"), "{stderr}");
+    assert!(stderr.contains("已填写的审定意见表，不能覆盖"), "{stderr}");
+    // Not even with --force: it is the department's only record of its decisions.
+    let forced = Command::cargo_bin("taizhang")
+        .unwrap()
+        .args(["template", "--decisions", "--force", "-o"])
+        .arg(dir.path())
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&forced.get_output().stderr).into_owned();
+    assert!(stderr.contains("--force 也不行"), "{stderr}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     let filled = taizhang::decisions::Decisions::read(&path, &rules, &limits).unwrap();
     assert_eq!(filled.list.len(), 1);

@@ -376,7 +376,7 @@ fn a_full_cycle_on_the_samples_counts_progress_overdue_and_closed_plans() {
 }
 
 /// A return filled in from one of our forms, at a form's name, stops the run before any
-/// form is written; our own unfilled forms are replaced.
+/// form is written, `--force` or not; our own unfilled forms are replaced.
 #[test]
 fn template_rectify_refuses_to_overwrite_a_file_it_did_not_write() {
     let dir = with_ledger();
@@ -401,10 +401,22 @@ fn template_rectify_refuses_to_overwrite_a_file_it_did_not_write() {
     let output = issue_forms(dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("不是本程序生成的尚未填写的整改进展表，不能覆盖"),
+        stderr(&output).contains("是已填写的整改进展表，不能覆盖"),
         "{}",
         stderr(&output)
     );
+    // Not even with --force: it is the unit's report.
+    let args = [
+        "template",
+        "--rectify",
+        "--ledger",
+        "台账.xlsx",
+        "-o",
+        "下发",
+        "--force",
+    ];
+    let forced = taizhang(&args, dir.path());
+    assert_eq!(forced.status.code(), Some(2), "{}", stderr(&forced));
     assert_eq!(std::fs::read(&foreign).unwrap(), before);
     assert_eq!(
         std::fs::read_dir(&out).unwrap().count(),
