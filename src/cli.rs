@@ -75,6 +75,9 @@ pub enum Command {
         /// 评分标准文件（默认使用内置标准）
         #[arg(long, value_name = "标准文件")]
         rules: Option<PathBuf>,
+        /// 审定意见表（taizhang template --decisions 生成）：同 ledger --decisions，每次重算台账时重新读取，改动后也会重算
+        #[arg(long, value_name = "审定意见表")]
+        decisions: Option<PathBuf>,
     },
     /// 网上报送：在本机开启报送网页，各单位上传即检查、提交，组织部审核并查看报送情况
     Serve(ServeArgs),
@@ -235,6 +238,9 @@ pub struct ServeArgs {
     /// HTTPS 私钥文件（PEM），与 --tls-cert 同用
     #[arg(long = "tls-key", value_name = "私钥", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// 审定意见表（taizhang template --decisions 生成）：下载的台账同 ledger --decisions，每次下载时重新读取
+    #[arg(long, value_name = "审定意见表")]
+    pub decisions: Option<PathBuf>,
 }
 
 /// `taizhang ledger`'s arguments.

@@ -129,10 +129,11 @@ fn run(cli: Cli) -> Result<u8> {
             count_unlisted,
             feedback,
             rules,
+            decisions,
         } => cmd::watch::run(
             (inbox, out),
             &submissions,
-            count_unlisted,
+            (count_unlisted, decisions),
             feedback,
             rules.as_deref(),
         ),

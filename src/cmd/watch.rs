@@ -9,7 +9,7 @@ use taizhang::watch::{self, WatchOptions};
 pub fn run(
     (inbox, out): (PathBuf, PathBuf),
     args: &SubmissionArgs,
-    count_unlisted: bool,
+    (count_unlisted, decisions): (bool, Option<PathBuf>),
     feedback: Option<PathBuf>,
     rules: Option<&std::path::Path>,
 ) -> Result<u8> {
@@ -34,6 +34,7 @@ pub fn run(
         out.with_file_name(format!("{stem}_收件记录.csv"))
     }));
     options.feedback = feedback;
+    options.decisions = decisions;
     let stop = options.stop.clone();
     ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst))
         .context("无法注册 Ctrl-C 处理")?;

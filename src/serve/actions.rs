@@ -115,7 +115,12 @@ impl App {
         // The ledger is saved by renaming a file of its own over ours: ours must not be there.
         drop(temp);
         let expect = self.expectation().map_err(|e| e.to_string())?;
-        let options = self.ledger_options(Some(&out));
+        let mut options = self.ledger_options(Some(&out));
+        if let Some(path) = &self.options.decisions {
+            let check = &options.check;
+            let read = crate::decisions::Decisions::read(path, &check.rules, &check.limits);
+            options.decisions = Some(std::sync::Arc::new(read.map_err(|e| e.to_string())?));
+        }
         let run = crate::ledger::RunOptions {
             expect: &expect,
             feedback: None,

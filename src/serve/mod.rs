@@ -90,6 +90,8 @@ pub struct ServeOptions {
     pub header_timeout: Duration,
     /// A request not answered in this time (an upload that trickles in) is answered 408.
     pub request_timeout: Duration,
+    /// The department's decisions workbook (`--decisions`), read for each ledger built.
+    pub decisions: Option<PathBuf>,
 }
 
 /// [`ServeOptions::header_timeout`] by default.
@@ -114,6 +116,7 @@ impl ServeOptions {
             secure_cookies: false,
             header_timeout: HEADER_TIMEOUT,
             request_timeout: REQUEST_TIMEOUT,
+            decisions: None,
         }
     }
 }
@@ -286,7 +289,8 @@ impl App {
             exclude: out.map(Path::to_path_buf).into_iter().collect(),
             inputs: crate::output::Inputs::default()
                 .file(Some(&self.options.roster_path), "花名册")
-                .file(self.options.rules_path.as_deref(), "评分标准文件"),
+                .file(self.options.rules_path.as_deref(), "评分标准文件")
+                .file(self.options.decisions.as_deref(), "审定意见表"),
             ..crate::ledger::LedgerOptions::default()
         }
     }

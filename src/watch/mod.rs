@@ -64,6 +64,9 @@ pub struct WatchOptions {
     pub max_batches: Option<usize>,
     /// End after this long.
     pub timeout: Option<Duration>,
+    /// The department's decisions workbook (`--decisions`): read for each ledger, and a
+    /// change to it rebuilds the ledger.
+    pub decisions: Option<PathBuf>,
 }
 
 impl WatchOptions {
@@ -83,6 +86,7 @@ impl WatchOptions {
             stop: Arc::new(AtomicBool::new(false)),
             max_batches: None,
             timeout: None,
+            decisions: None,
         }
     }
 }
@@ -136,6 +140,8 @@ struct State {
     /// The web intake's 报送记录 as of the last ledger: a review appended to it changes the
     /// ledger (报送情况) though no form changed.
     intake_log: seen::LogStamp,
+    /// The decisions workbook as of the last ledger.
+    decisions: seen::LogStamp,
 }
 
 /// Watch `options.inbox` until stopped, calling `log` with one Chinese line per event.
@@ -300,6 +306,7 @@ fn run_loop(
             None => continue,
             Some(back) => pending |= back,
         }
+        pending |= state.decisions_stamp() != state.decisions;
         if std::mem::take(&mut pending) && state.refresh(false, log).is_some() {
             batches += 1;
         }
@@ -322,6 +329,7 @@ impl State {
             },
             seen: BTreeMap::new(),
             intake_log: None,
+            decisions: None,
         }
     }
 
@@ -372,9 +380,17 @@ impl State {
         }
         let intake_log = seen::log_stamp(&self.options.inbox);
         let log_changed = intake_log != self.intake_log;
-        if changes.is_empty() && !log_changed && !initial {
+        let decisions = self.decisions_stamp();
+        let decided = decisions != self.decisions;
+        if changes.is_empty() && !log_changed && !decided && !initial {
             self.seen = now;
             return None;
+        }
+        if let Err(e) = self.read_decisions() {
+            // Not without them: a ledger without its decisions would count other tiers.
+            log(format!("错误：台账未更新：{e}"));
+            self.decisions = decisions;
+            return Some(found.candidates.len());
         }
         // Watching runs for days: "today" (W116, days left) is the day of each ledger.
         let today = chrono::Local::now().date_naive();
@@ -387,8 +403,11 @@ impl State {
         let built = match self.rebuild(found) {
             Ok(finished) => {
                 self.log_changes(&finished, &changes, initial, log);
-                if changes.is_empty() && !initial {
+                if changes.is_empty() && log_changed && !initial {
                     log("报送记录有更新（网上报送或审核），台账已重算".to_string());
+                }
+                if changes.is_empty() && decided && !initial {
+                    log("审定意见表有改动，台账已重算".to_string());
                 }
                 true
             }
@@ -398,9 +417,25 @@ impl State {
             }
         };
         if built {
-            (self.seen, self.intake_log) = (now, intake_log);
+            (self.seen, self.intake_log, self.decisions) = (now, intake_log, decisions);
         }
         Some(files)
+    }
+
+    /// The decisions workbook's stamp now (`None` without one).
+    fn decisions_stamp(&self) -> seen::LogStamp {
+        seen::file_stamp(self.options.decisions.as_deref()?)
+    }
+
+    /// The decisions workbook read afresh for the next ledger.
+    fn read_decisions(&mut self) -> Result<(), crate::decisions::DecisionsError> {
+        let Some(path) = &self.options.decisions else {
+            return Ok(());
+        };
+        let check = &self.ledger.check;
+        let read = crate::decisions::Decisions::read(path, &check.rules, &check.limits)?;
+        self.ledger.decisions = Some(Arc::new(read));
+        Ok(())
     }
 
     /// The web intake's 报送记录, read afresh for each ledger: its arrival times and decisions

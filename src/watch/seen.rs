@@ -22,7 +22,12 @@ pub(super) type LogStamp = Option<Stamp>;
 
 /// The stamp of `inbox`'s 报送记录 now.
 pub(super) fn log_stamp(inbox: &Path) -> LogStamp {
-    let meta = std::fs::metadata(inbox.join(crate::intake_log::LOG)).ok()?;
+    file_stamp(&inbox.join(crate::intake_log::LOG))
+}
+
+/// The stamp of a file now (`None` when it is not there).
+pub(super) fn file_stamp(path: &Path) -> LogStamp {
+    let meta = std::fs::metadata(path).ok()?;
     Some((meta.len(), meta.modified().ok()))
 }
 

@@ -90,3 +90,18 @@ pub fn ledger_run<'a>(
     let finished = pipeline::run(inbox, found, options, &run, sink).expect("ledger");
     (finished.ledger, finished.done)
 }
+
+/// A one-sheet workbook of text cells, row by row, saved beside `path` and renamed into
+/// place (as an office suite's save ends): a decisions workbook in a test.
+pub fn write_rows(path: &Path, rows: &[&[&str]]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *text).unwrap();
+        }
+    }
+    let temp = path.with_extension("tmp");
+    book.save(&temp).unwrap();
+    std::fs::rename(&temp, path).unwrap();
+}

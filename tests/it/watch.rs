@@ -598,3 +598,52 @@ fn watch_records_when_each_return_arrived() {
     let when = arrivals.arrival(&hash).expect("the current version");
     assert!(when >= before, "{when} after {before}");
 }
+
+/// A decisions workbook with one decision on `org` of 第1镇, its 依据 `basis`.
+fn write_decision(path: &Path, org: &str, basis: &str) {
+    let header = ["单位名称", "党组织名称", "审定等次", "依据"];
+    crate::support::write_rows(path, &[&header, &["第1镇", org, "后进", basis]]);
+}
+
+/// With `--decisions` the ledger carries them; a change to the workbook alone rebuilds it; a
+/// workbook that cannot be read keeps the last ledger (never one without the decisions).
+#[test]
+fn watch_keeps_the_decisions_and_rebuilds_when_they_change() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    let form = unit_form(1);
+    let org = form.org_rows()[0].get("org_name").display().to_string();
+    form.write(inbox.join("第1镇.xlsx")).unwrap();
+    let ledger = dir.path().join("台账.xlsx");
+    let decisions = dir.path().join("审定意见.xlsx");
+    write_decision(&decisions, &org, "督查发现问题甲");
+    let mut options = quick_options(&inbox, &ledger);
+    options.decisions = Some(decisions.clone());
+    let stop = options.stop.clone();
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        watch(&options, &mut |line| {
+            let _ = tx.send(line);
+        })
+    });
+    expect_line(&rx, "开始监视");
+    assert!(sheet_texts(&ledger, "台账明细").contains(&"督查发现问题甲".to_string()));
+
+    write_decision(&decisions, &org, "督查发现问题乙");
+    expect_line(&rx, "审定意见表有改动，台账已重算");
+    let texts = sheet_texts(&ledger, "台账明细");
+    assert!(texts.contains(&"督查发现问题乙".to_string()), "{texts:?}");
+
+    let kept = std::fs::read(&ledger).unwrap();
+    std::thread::sleep(Duration::from_millis(1100)); // a rebuild would differ in its time
+    std::fs::write(&decisions, b"not a workbook").unwrap();
+    expect_line(&rx, "错误：台账未更新：无法读取审定意见表");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        std::fs::read(&ledger).unwrap() == kept,
+        "the ledger was rebuilt"
+    );
+    stop.store(true, Ordering::SeqCst);
+    worker.join().unwrap().unwrap();
+}

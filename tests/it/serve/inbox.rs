@@ -147,7 +147,18 @@ async fn concurrent_submissions_of_one_unit_are_all_stored_under_their_own_numbe
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ledger_downloaded_is_the_ledger_of_taizhang_ledger_cell_for_cell() {
     let setup = Setup::new();
-    let app = setup.open();
+    // With the department's decisions, as `ledger --decisions` takes them.
+    let decisions = setup.file("审定意见.xlsx");
+    let org = FormBuilder::new().orgs(1).org_rows()[0]
+        .get("org_name")
+        .display()
+        .to_string();
+    let header = ["单位名称", "党组织名称", "审定等次", "依据"];
+    let row = ["龙泉镇", &org, "后进", "督查发现问题"];
+    crate::support::write_rows(&decisions, &[&header, &row]);
+    let mut options = setup.options();
+    options.decisions = Some(decisions.clone());
+    let app = taizhang::serve::App::open(options).unwrap().0;
     let fields: [(&str, Option<&str>, &[u8]); 2] = [
         ("file", Some("白马镇.xlsx"), &erroneous()),
         ("reason", None, "稍后补".as_bytes()),
@@ -188,6 +199,8 @@ async fn the_ledger_downloaded_is_the_ledger_of_taizhang_ledger_cell_for_cell() 
         .arg(setup.file("命令行.xlsx"))
         .arg("--roster")
         .arg(&setup.roster)
+        .arg("--decisions")
+        .arg(&decisions)
         .output()
         .unwrap();
     assert!(
@@ -207,6 +220,7 @@ async fn the_ledger_downloaded_is_the_ledger_of_taizhang_ledger_cell_for_cell() 
     let text = format!("{web:?}");
     assert!(text.contains("网上报送审核：通过"), "{text}");
     assert!(text.contains("本程序网上报送的记录"), "{text}");
+    assert!(text.contains("督查发现问题"), "{text}");
 }
 
 /// Every sheet of a workbook: its name and its cells.
