@@ -110,6 +110,7 @@ codes! {
     DecisionNotFound = "E604", Error, "审定的党组织找不到", "审定意见表中的党组织在各单位的报表中都没有：该行未采用";
     DecisionAmbiguous = "W605", Warning, "审定对应到多个党组织", "审定意见只写了党组织名称，多个单位有同名党组织，已全部采用";
     DecisionDateUnreadable = "W606", Warning, "审定日期无法识别", "审定意见表中的审定日期不是日期：审定照常采用";
+    DecidedLaggardWithoutPlan = "W607", Warning, "审定为后进但无整改计划", "组织部审定为后进的党组织（按标准和自评都不是后进），主要问题、整改措施、整改时限未填全，需在整改进展表中补写";
 }
 
 impl Code {

@@ -191,14 +191,29 @@ impl Applied {
         (file, unit): (usize, (&str, &str)),
         report: &mut FileReport,
     ) {
-        let Some(form) = &report.form else { return };
-        let pairs = form.organizations.iter().zip(&mut report.classifications);
-        for (record, c) in pairs {
-            self.apply_one(decisions, rules, (file, unit), record, c);
+        let FileReport {
+            form: Some(form),
+            classifications,
+            ..
+        } = report
+        else {
+            return;
+        };
+        let mut issues = Vec::new();
+        for (record, c) in form.organizations.iter().zip(classifications) {
+            if !self.apply_one(decisions, rules, (file, unit), record, c) {
+                continue;
+            }
+            if let Some(table) = form.org_location(record) {
+                issues.extend(rules.decided_plan_missing(record, c, &table.sheet, table));
+            }
         }
+        form.issues.extend(issues);
+        form.sort_issues();
     }
 
-    /// [`Applied::apply`] to one organization (`file` numbers it with its row).
+    /// [`Applied::apply`] to one organization (`file` numbers it with its row); whether a
+    /// decision was.
     pub fn apply_one(
         &self,
         decisions: &Decisions,
@@ -206,10 +221,10 @@ impl Applied {
         (file, unit): (usize, (&str, &str)),
         record: &Record,
         c: &mut Classification,
-    ) {
+    ) -> bool {
         let on = decisions.on(unit, record);
         let Some((&i, earlier)) = on.split_last() else {
-            return;
+            return false;
         };
         let found = Found {
             unit: unit.1.to_string(),
@@ -227,6 +242,7 @@ impl Applied {
         for &e in earlier {
             replaced.insert(e, decision.row);
         }
+        true
     }
 
     /// What became of every row, once every return is in.

@@ -1,5 +1,6 @@
-//! The two findings of RULES.md that are not form errors: a self-assessment the standard
-//! disagrees with (W201), and a lagging organization without a rectification plan (W202).
+//! The findings of RULES.md that are not form errors: a self-assessment the standard
+//! disagrees with (W201), a lagging organization without a rectification plan (W202), and
+//! one the department decided lagging without a plan (W607).
 
 use super::{Classification, Rules, Tier};
 use crate::form::{Record, TableLocation};
@@ -83,6 +84,39 @@ impl Rules {
             names.join("、")
         );
         Some(row.issue(first, Code::LaggardWithoutPlan, None, message))
+    }
+}
+
+impl Rules {
+    /// W607: decided lagging by the department (the standard said otherwise, and so did the
+    /// unit: else W202 or E111 speaks) and its plan is incomplete.
+    pub fn decided_plan_missing(
+        &self,
+        rec: &Record,
+        c: &Classification,
+        sheet: &str,
+        table: &TableLocation,
+    ) -> Option<Issue> {
+        let decided = c.decided.as_ref()?;
+        let unit_said_lagging = rec.choice(org::SELF_TIER) == TIERS.values.last().copied();
+        if !self.is_lagging(decided.tier) || self.is_lagging(c.tier) || unit_said_lagging {
+            return None;
+        }
+        let missing: Vec<usize> = (PLAN.into_iter())
+            .filter(|&col| rec.get(col).is_none())
+            .collect();
+        let first = *missing.first()?;
+        let names: Vec<&str> = (missing.iter())
+            .map(|&col| ORGANIZATIONS.columns[col].header)
+            .collect();
+        let message = format!(
+            "组织部审定为“{}”（{}），但{}未填写；请在整改进展表中写明整改计划",
+            self.tier_name(decided.tier),
+            decided.basis,
+            names.join("、")
+        );
+        let row = Row { rec, sheet, table };
+        Some(row.issue(first, Code::DecidedLaggardWithoutPlan, None, message))
     }
 }
 

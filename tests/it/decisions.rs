@@ -157,6 +157,9 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
     assert_eq!(tier_count(&after, "一般"), tier_count(&before, "一般") - 1);
     assert_eq!(tier_count(&after, "后进"), tier_count(&before, "后进"));
     assert_eq!(after["organizations"], before["organizations"]);
+    // Decided 后进 with no plan (the standard said 优秀): W607 on its 主要问题 cell.
+    let warnings = |j: &Value| j["issues"]["warning"].as_i64().unwrap();
+    assert_eq!(warnings(&after), warnings(&before) + 1);
 
     let d = &after["decisions"];
     assert_eq!(
@@ -184,6 +187,13 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
         .map(|(c, a)| (c.to_string(), a.to_string()))
         .collect();
     assert_eq!(problems, expected);
+    let issues = sheet(&decided, "校验问题");
+    let w607: Vec<&Vec<Data>> = issues.iter().filter(|r| r[7] == "W607").collect();
+    assert_eq!(w607.len(), 1, "{w607:?}");
+    assert!(
+        w607[0][8].to_string().contains("组织部审定为“后进”"),
+        "{w607:?}"
+    );
     let maya = row_of(&sheet(&decided, "台账明细"), MAYA).unwrap();
     assert_eq!(
         (maya["审定等次"].as_str(), maya["依据"].as_str()),
