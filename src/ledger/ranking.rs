@@ -1,7 +1,7 @@
 //! 单位考评: the units scored and ranked ([`crate::evaluation`]), best first. The ledger's
 //! sheet and the upgrade workbook's are written by [`write`].
 
-use super::model::Ledger;
+use super::model::{FileStatus, Ledger};
 use super::style::{col, header_row, write_rate, Col, Styles};
 use crate::evaluation::{share, Indicator, Ranking};
 use crate::status::State;
@@ -27,6 +27,14 @@ pub fn of_ledger(ledger: &Ledger) -> Ranking {
             line.state != State::Missing && !line.late,
         )))
     };
+    // 报表无错误: of a unit's returns in the ledger (文件清单's 已读取), those without an error.
+    let clean = |unit: &super::model::UnitSummary| {
+        let read = (ledger.files.lines().iter()).filter(|f| {
+            f.status == FileStatus::Read && f.unit_code == unit.code && f.unit_name == unit.name
+        });
+        let (files, clean) = read.fold((0, 0), |(n, c), f| (n + 1, c + usize::from(f.errors == 0)));
+        share(clean, files)
+    };
     let units = (ledger.units.iter().take(ledger.units.counted()))
         .map(|unit| {
             let coverage = share(unit.coverage.organized, unit.coverage.total);
@@ -37,7 +45,7 @@ pub fn of_ledger(ledger: &Ledger) -> Ranking {
                     false => 1.0,
                 }),
                 on_time(&unit.code),
-                (unit.files > 0).then(|| f64::from(u8::from(unit.errors == 0))),
+                clean(&unit),
             ];
             (unit.code, unit.name, values)
         })

@@ -22,14 +22,14 @@ fn number(cell: &Data) -> f64 {
     }
 }
 
-fn ledger(out: &Path, rules: Option<&Path>) {
+fn ledger(out: &Path, rules: Option<&Path>, deadline: &str) {
     let mut cmd = Command::cargo_bin("taizhang").unwrap();
     cmd.args([
         "ledger",
         "--as-of",
         "2026-04-16",
         "--deadline",
-        "2026-04-15",
+        deadline,
         "-o",
     ])
     .arg(out)
@@ -50,11 +50,21 @@ fn row<'a>(rows: &'a [Vec<Data>], unit: &str) -> &'a [Data] {
         .unwrap_or_else(|| panic!("{unit}"))
 }
 
+/// A sheet's rows from its header (the first row holding `first`) down.
+fn table(path: &Path, name: &str, first: &str) -> Vec<Vec<Data>> {
+    let rows = sheet(path, name);
+    let top = rows.iter().position(|r| r[0] == first).unwrap();
+    rows[top..].to_vec()
+}
+
+/// Each unit's score worked out from the other sheets, with the weights 25 / 15 / 10 / 10 of
+/// 优秀占比, 两新建党率达标 (60% target), 按时报送 and 报表无错误, over what applies.
 #[test]
 fn the_ledger_scores_each_unit_from_its_figures_and_ranks_them() {
     let dir = temp_dir();
     let out = dir.path().join("台账.xlsx");
-    ledger(&out, None);
+    // A deadline some units missed (their 填报日期 is after it).
+    ledger(&out, None, "2026-04-08");
     let ranked = sheet(&out, "单位考评");
     let header: Vec<String> = ranked[0].iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -70,34 +80,60 @@ fn the_ledger_scores_each_unit_from_its_figures_and_ranks_them() {
             "得分"
         ]
     );
-    // 城关街道 from 汇总 (header on row 3): its 优秀 over its organizations, its errors.
-    let summary = sheet(&out, "汇总");
-    let summary_header = summary
-        .iter()
-        .position(|r| r.iter().any(|c| *c == "党组织数"))
-        .unwrap();
-    let summary = &summary[summary_header..];
-    let at = |h: &str| summary[0].iter().position(|c| *c == h).unwrap();
-    let cg = row(summary, "城关街道");
-    let excellent = number(&cg[at("优秀")]) / number(&cg[at("党组织数")]);
-    assert_eq!(
-        number(&cg[at("错误")]),
-        0.0,
-        "城关街道 returned a clean form"
-    );
-    // Its 两新建党率 is at or above the 60% target, and it returned on time: 1 each.
-    let expected = (excellent * 25.0 + 15.0 + 10.0 + 10.0) / 60.0 * 100.0;
-    let line = row(&ranked, "城关街道");
-    assert!(
-        (number(&line[7]) - expected).abs() < 1e-9,
-        "{line:?} vs {expected}"
-    );
-    // Ranks follow the scores, best first; equal scores share a rank.
+    let summary = table(&out, "汇总", "单位代码");
+    let status = table(&out, "报送情况", "单位代码");
+    let files = table(&out, "文件清单", "文件");
+    let col = |rows: &[Vec<Data>], h: &str| rows[0].iter().position(|c| *c == h).unwrap();
+    let (mut late, mut dirty) = (0, 0);
     let units: Vec<&Vec<Data>> = ranked[1..]
         .iter()
         .take_while(|r| r[1] != Data::Empty)
         .collect();
     assert_eq!(units.len(), 14);
+    for line in &units {
+        let name = line[2].to_string();
+        let unit = row(&summary, &name);
+        let excellent =
+            number(&unit[col(&summary, "优秀")]) / number(&unit[col(&summary, "党组织数")]);
+        let coverage = match &unit[col(&summary, "两新建党率")] {
+            Data::Float(rate) => Some((rate / 0.6).min(1.0)),
+            _ => None,
+        };
+        let said = row(&status, &name);
+        let in_time = said[col(&status, "报送状态")] != "未报送"
+            && !said[col(&status, "期限")].to_string().contains("逾期");
+        late += usize::from(!in_time);
+        let mine: Vec<&Vec<Data>> = (files[1..].iter())
+            .filter(|f| {
+                f[col(&files, "状态")] == "已读取" && f[col(&files, "单位名称")] == name.as_str()
+            })
+            .collect();
+        let clean = mine
+            .iter()
+            .filter(|f| number(&f[col(&files, "错误")]) == 0.0)
+            .count();
+        dirty += usize::from(clean < mine.len());
+        let clean = clean as f64 / mine.len() as f64;
+        let parts = [
+            Some((excellent, 25.0)),
+            coverage.map(|c| (c, 15.0)),
+            Some((f64::from(u8::from(in_time)), 10.0)),
+            Some((clean, 10.0)),
+        ];
+        let (sum, weight) =
+            (parts.iter().flatten()).fold((0.0, 0.0), |(s, t), (v, w)| (s + v * w, t + w));
+        let expected = sum / weight * 100.0;
+        assert!(
+            (number(&line[7]) - expected).abs() < 1e-9,
+            "{line:?} vs {expected}"
+        );
+    }
+    assert!(
+        late > 0 && late < 14,
+        "{late} late: the deadline should split them"
+    );
+    assert!(dirty > 0 && dirty < 14, "{dirty} with errors");
+    // Ranks follow the scores, best first; equal scores share a rank.
     for pair in units.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         assert!(number(&a[7]) >= number(&b[7]), "{a:?} before {b:?}");
@@ -119,7 +155,7 @@ fn the_weights_come_from_the_rules_file() {
     let rules = dir.path().join("标准.toml");
     std::fs::write(&rules, only_clean).unwrap();
     let out = dir.path().join("台账.xlsx");
-    ledger(&out, Some(&rules));
+    ledger(&out, Some(&rules), "2026-04-15");
     let ranked = sheet(&out, "单位考评");
     assert_eq!(ranked[0][3], Data::String("报表无错误（权重 3）".into()));
     assert_eq!(ranked[0][4], Data::String("得分".into()));
