@@ -157,7 +157,7 @@ pub struct TemplateArgs {
     #[arg(long, value_parser = parse_year, value_name = "年份")]
     pub year: Option<i32>,
     /// 生成空白审定意见表（组织部审定个别党组织等次用，供 ledger/upgrade --decisions 读取），不生成调查表；-o 为文件夹时写入其中的“审定意见.xlsx”，也可直接给 .xlsx 文件名
-    #[arg(long, conflicts_with_all = ["roster", "baseline", "rectify"])]
+    #[arg(long, conflicts_with_all = ["roster", "baseline", "rectify", "stage", "deadline", "year"])]
     pub decisions: bool,
     /// 生成整改进展表而不是调查表：按 --ledger 台账为每个有后进党组织的单位生成一份，预填并锁定整改计划
     #[arg(long, requires = "ledger", conflicts_with_all = ["baseline", "stage", "deadline", "year"])]

@@ -69,17 +69,15 @@ pub fn write_report(
         // Centered and filled by the column (its format and highlights), not per cell.
         sheet.write_string(row, 4, sink.rows.rules.tier_name(c.final_tier()))?;
         // A decision says why first: "审定：督查发现…", then the standard's deductions.
-        let decided: Vec<String>;
-        let reasons = match &c.decided {
-            Some(d) => {
-                decided = std::iter::once(format!("审定：{}", d.basis))
-                    .chain(c.trail.iter().cloned())
-                    .collect();
-                &decided
+        let decided;
+        let trail = match &c.decided {
+            Some(_) => {
+                decided = c.trail_text();
+                sheet.write_string(row, 5, &decided)?;
+                decided.as_str()
             }
-            None => &c.trail,
+            None => write_trail(sheet, row, 5, &c.trail, sink.buf, None)?,
         };
-        let trail = write_trail(sheet, row, 5, reasons, sink.buf, None)?;
         let plan_text = |i| (record.text(i).unwrap_or_default(), PLAN_WIDTH);
         let texts = [
             (trail, TRAIL_WIDTH),

@@ -218,7 +218,7 @@ fn assemble(
     order.push(end_sheet(&|s| problems::write(s, ledger, styles))?);
     order.push(end_sheet(&|s| cross::write(s, ledger, styles))?);
     let ranking = ranking::of_ledger(ledger);
-    let note = "台账按摸底报送的情况考评；后进转化率、争创目标达成率在晋位升级工作簿（taizhang upgrade）中考评。";
+    let note = "台账按本次报送的情况考评；后进转化率、争创目标达成率在晋位升级工作簿（taizhang upgrade）中考评，整改按期完成在整改跟踪表（taizhang rectify）中考评。";
     order.push(end_sheet(&|s| ranking::write(s, &ranking, styles, note))?);
     if ledger.decisions.is_some() {
         order.push(end_sheet(&|s| decided::write(s, ledger, styles))?);

@@ -197,7 +197,7 @@ pub fn apply_decisions(input: &mut Input, decisions: &Decisions, rules: &Rules) 
         input.issues.push(SideIssue {
             side: input.side,
             file: outcome.file.clone(),
-            unit: crate::decisions::SHEET.to_string(),
+            unit: String::new(),
             issue: issue.clone(),
         });
     }
