@@ -141,7 +141,7 @@ pub struct TemplateArgs {
     /// 单位花名册（.xlsx 或 .csv）：为每个单位生成一份预填并锁定单位名称、代码的调查表
     #[arg(long, value_name = "花名册")]
     pub roster: Option<PathBuf>,
-    /// 摸底台账（taizhang ledger 生成）：与 --roster、--stage 年终 同用，每个单位的年终复评表预填并锁定本单位摸底时的党组织名称、编码，并列出摸底核定等次供参考
+    /// 摸底台账（taizhang ledger 生成）：与 --roster、--stage 年终 同用，每个单位的年终复评表预填并锁定本单位摸底时的党组织名称、编码，并列出摸底等次供参考
     #[arg(long, value_name = "台账文件")]
     pub baseline: Option<PathBuf>,
     /// 评分标准文件：填报说明中的调查要点和评分标准按此文件写（默认使用内置标准）

@@ -15,10 +15,13 @@ const fn grouped(column: Column) -> Column {
     }
 }
 
-/// The year-end form's reference column, right of 备注: the tier the county assessed in the
-/// April baseline, shown to the clerk and never read back (the bracket folds away, so a header
-/// shortened to 摸底核定等次 is still known).
-pub const BASELINE_TIER: &str = "摸底核定等次（仅供参考，不汇总）";
+/// The year-end form's reference column, right of 备注: the April baseline's final tier (the
+/// department's decision, else the standard's), shown to the clerk and never read back (the
+/// bracket folds away, so a header shortened to 摸底等次 is still known, and so is the
+/// 摸底核定等次 of forms issued before decisions).
+pub const BASELINE_TIER: &str = "摸底等次（仅供参考，不汇总）";
+/// What [`BASELINE_TIER`] was called before decisions.
+const BASELINE_TIER_BEFORE: &str = "摸底核定等次";
 
 /// 党组织情况: one row per grassroots Party organization.
 pub static ORGANIZATIONS: SheetSchema = SheetSchema {
@@ -253,7 +256,7 @@ pub static ORGANIZATIONS: SheetSchema = SheetSchema {
             20.0,
         ),
     ],
-    references: &[BASELINE_TIER],
+    references: &[BASELINE_TIER, BASELINE_TIER_BEFORE],
 };
 
 /// Column indexes of 党组织情况, checked at compile time.

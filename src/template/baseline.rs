@@ -62,11 +62,7 @@ impl Baseline {
             unit.organizations.push(PrefilledOrg {
                 name,
                 code,
-                // 最终等次: the department's decision where the ledger records one.
-                baseline_tier: match found.decided {
-                    Some((decided, _)) => decided,
-                    None => found.tier_name,
-                },
+                baseline_tier: found.final_tier_name().to_string(),
             });
         }
     }
@@ -131,7 +127,7 @@ pub(super) fn prefilled_instructions(organizations: &[PrefilledOrg]) -> Vec<Stri
             organizations.len()
         ),
         format!(
-            "2. 最右侧“{BASELINE_TIER}”列是县委组织部在摸底时核定的等次，只供参考，不需填写，汇总时不读取。"
+            "2. 最右侧“{BASELINE_TIER}”列是县委组织部在摸底时核定（或审定）的等次，只供参考，不需填写，汇总时不读取。"
         ),
         "3. 摸底后新成立的党组织，在预填各行下方的空行中填写，编码按全国党员信息系统填写。".to_string(),
         format!(

@@ -86,6 +86,18 @@ pub struct LedgerOrg {
     pub ledger_row: u32,
 }
 
+impl LedgerOrg {
+    /// 最终等次 as the ledger recorded it: the column when the ledger has it, else the
+    /// decision's 审定等次, else 核定等次 (a ledger written before decisions existed).
+    pub fn final_tier_name(&self) -> &str {
+        match (self.final_tier.trim(), &self.decided) {
+            ("", Some((decided, _))) => decided,
+            ("", None) => &self.tier_name,
+            (tier, _) => tier,
+        }
+    }
+}
+
 /// A ledger read back: its organizations in ledger order and what was wrong with it.
 #[derive(Debug, Clone, Default)]
 pub struct LedgerReadback {
