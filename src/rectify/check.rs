@@ -21,6 +21,10 @@ pub struct Reported {
     pub responsible: String,
     pub leader: String,
     pub evidence: String,
+    /// The plan as the return has it (used where the ledger has none: [`rect::UNIT_PLAN`]).
+    pub problems: String,
+    pub measures: String,
+    pub deadline: Option<NaiveDate>,
 }
 
 /// The return checked: per planned organization (in plan order) what was reported, if its
@@ -86,6 +90,9 @@ fn reported(record: &Record) -> Reported {
         responsible: text(rect::RESPONSIBLE),
         leader: text(rect::LEADER),
         evidence: text(rect::EVIDENCE),
+        problems: text(rect::PROBLEMS),
+        measures: text(rect::MEASURES),
+        deadline: record.date(rect::DEADLINE),
     }
 }
 

@@ -76,6 +76,15 @@ fn rectifies(tier: &str, rules: &Rules, include: &[String]) -> bool {
     lagging || include.iter().any(|t| t == tier)
 }
 
+/// 扣分说明 as the ledger's 后进整改 gives it: the department's decision first
+/// ("审定：督查发现…"), then the standard's deductions.
+fn reason(found: &LedgerOrg) -> String {
+    let decided = (found.decided.as_ref()).map(|(_, basis)| format!("审定：{basis}"));
+    let trail = Some(found.trail.clone()).filter(|t| !t.is_empty());
+    let parts: Vec<String> = decided.into_iter().chain(trail).collect();
+    parts.join("；")
+}
+
 impl Plan {
     /// The plan of a ledger read back.
     pub fn of(ledger: &LedgerReadback, rules: &Rules, include: &[String]) -> Plan {
@@ -90,7 +99,7 @@ impl Plan {
                 code: text(org::CODE),
                 name: text(org::NAME),
                 tier: tier.to_string(),
-                reason: found.trail.clone(),
+                reason: reason(found),
                 problems: text(org::PROBLEMS),
                 measures: text(org::MEASURES),
                 deadline: found.record.date(org::DEADLINE),

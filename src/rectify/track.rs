@@ -71,6 +71,9 @@ pub struct OrgLine {
     pub reported: Option<Reported>,
     /// The return it was read from.
     pub source: String,
+    /// The plan's columns the ledger has empty and the return filled (主要问题, 整改措施,
+    /// 整改时限): the values in `org` are the unit's.
+    pub from_unit: Vec<&'static str>,
     /// What moved since the previous tracking (`--previous`); empty when nothing did.
     pub moved: String,
 }
@@ -310,10 +313,13 @@ fn org_lines(
         let (source, mut reported) = counted.remove(&u).unwrap_or_default();
         reported.resize(unit.organizations.len(), None);
         for (org, reported) in unit.organizations.iter().zip(reported) {
+            let mut org = org.clone();
+            let from_unit = reported.as_ref().map(|r| fill_plan(&mut org, r));
             lines.push(OrgLine {
                 unit_code: unit.code.clone(),
                 unit_name: unit.name.clone(),
-                org: org.clone(),
+                org,
+                from_unit: from_unit.unwrap_or_default(),
                 source: if reported.is_some() {
                     source.clone()
                 } else {
@@ -325,6 +331,25 @@ fn org_lines(
         }
     }
     lines
+}
+
+/// Fill the plan's values the ledger lacks from the return (a decided 后进 has no plan in the
+/// ledger; its unit writes it on the form), and say which.
+fn fill_plan(org: &mut PlanOrg, reported: &Reported) -> Vec<&'static str> {
+    let mut filled = Vec::new();
+    if org.problems.is_empty() && !reported.problems.is_empty() {
+        org.problems = reported.problems.clone();
+        filled.push("主要问题");
+    }
+    if org.measures.is_empty() && !reported.measures.is_empty() {
+        org.measures = reported.measures.clone();
+        filled.push("整改措施");
+    }
+    if org.deadline.is_none() && reported.deadline.is_some() {
+        org.deadline = reported.deadline;
+        filled.push("整改时限");
+    }
+    filled
 }
 
 impl Tracking {

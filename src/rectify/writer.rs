@@ -1,7 +1,7 @@
 //! The 整改跟踪 workbook: 整改明细 (one row per planned organization), 整改汇总 (per unit and
 //! the county), 校验问题 and 文件清单, marked as ours and saved atomically.
 
-use super::track::{Counts, Tracking};
+use super::track::{Counts, OrgLine, Tracking};
 use super::RectifyError;
 use crate::print::{Paper, Print, A4_LANDSCAPE_WIDTH};
 use chrono::{Datelike, NaiveDate};
@@ -152,7 +152,7 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
             (8, &reported.progress),
             (11, &reported.responsible),
             (12, &reported.leader),
-            (15, &line.source),
+            (15, &source(line)),
         ];
         for (col, text) in texts {
             sheet.write_with_format(row, col, text, &styles.wrap)?;
@@ -172,6 +172,14 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
         }
     }
     Ok(sheet)
+}
+
+/// 来源文件, and which plan values the unit wrote there because the ledger had none.
+fn source(line: &OrgLine) -> String {
+    match line.from_unit.as_slice() {
+        [] => line.source.clone(),
+        filled => format!("{}（{}由单位填报）", line.source, filled.join("、")),
+    }
 }
 
 fn counts_row(
