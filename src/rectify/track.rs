@@ -4,13 +4,14 @@
 //! counted per unit and for the county.
 
 use super::check::{check_return, Reported};
-use super::plan::{OrgKey, Plan, PlanOrg};
+use super::plan::{Plan, PlanOrg};
 use super::returned::{read_return, Return, ReturnError};
 use super::{RectifyOptions, Status, NO_REPORT};
 use crate::discover::Discovery;
 use crate::evaluation::{share, Indicator, Ranking};
 use crate::issue::{Code, Issue};
 use crate::schema::{rect_info, RECTIFY_INFO};
+use crate::upgrade::matching::name_key;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -92,6 +93,11 @@ impl OrgLine {
     pub fn closed_on(&self) -> Option<NaiveDate> {
         let reported = self.reported.as_ref()?;
         (reported.status == Some(Status::Done)).then_some(reported.done_on)?
+    }
+
+    /// Whether 整改按期完成 judges the plan as of `as_of`: it is done, or its 整改时限 has come.
+    pub fn due_or_done(&self, as_of: NaiveDate) -> bool {
+        self.closed_on().is_some() || self.org.deadline.is_some_and(|due| due <= as_of)
     }
 
     /// Whether the plan was reported 已完成 by its 整改时限 (or done, without one).
@@ -385,25 +391,34 @@ impl Tracking {
         }
     }
 
-    /// Say per organization what moved since `previous` (完成状态 by unit code and
-    /// organization), and count the moves.
-    /// 单位考评 of the units with plans, on 整改按期完成: their plans done by their 时限.
+    /// 单位考评 of the units with plans, on 整改按期完成: of their plans done or due by
+    /// `as_of`, the share done by their 时限 (or done, without one); no value for a unit with
+    /// none of either.
     pub fn ranking(&self, weights: &crate::rules::config::Evaluation) -> Ranking {
         let units = (self.units.iter())
             .map(|unit| {
-                let mine = self.orgs.iter().filter(|o| o.unit_code == unit.code);
-                let on_time = mine.filter(|o| o.done_on_time()).count();
-                let values = vec![share(on_time, unit.counts.organizations)];
+                let judged: Vec<&OrgLine> = (self.orgs.iter())
+                    .filter(|o| o.unit_code == unit.code && o.unit_name == unit.name)
+                    .filter(|o| o.due_or_done(self.as_of))
+                    .collect();
+                let on_time = judged.iter().filter(|o| o.done_on_time()).count();
+                let values = vec![share(on_time, judged.len())];
                 (unit.code.clone(), unit.name.clone(), values)
             })
             .collect();
         Ranking::new(weights, &[Indicator::Rectified], units)
     }
 
-    pub fn compare(&mut self, previous: &HashMap<(String, OrgKey), String>) {
+    /// Say per organization what moved since `previous` (完成状态 by unit and organization),
+    /// and count the moves.
+    pub fn compare(&mut self, previous: &super::previous::Previous) {
         for line in &mut self.orgs {
             let now = line.status_label();
-            let key = (line.unit_code.clone(), line.org.key());
+            let key = (
+                line.unit_code.clone(),
+                name_key(&line.unit_name),
+                line.org.key(),
+            );
             line.moved = match previous.get(&key).map(String::as_str) {
                 None => "新列入".to_string(),
                 Some(before) if before == now => String::new(),
@@ -413,5 +428,93 @@ impl Tracking {
         }
         self.compared = true;
         self.count();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rectify::plan::OrgKey;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    /// An organization of a unit without 单位代码, due on `due`, done on `done`.
+    fn line(unit: &str, org: &str, due: NaiveDate, done: Option<NaiveDate>) -> OrgLine {
+        let reported = Reported {
+            status: Some(done.map_or(Status::InProgress, |_| Status::Done)),
+            done_on: done,
+            ..Reported::default()
+        };
+        OrgLine {
+            unit_code: String::new(),
+            unit_name: unit.to_string(),
+            org: PlanOrg {
+                code: String::new(),
+                name: org.to_string(),
+                tier: "后进".to_string(),
+                reason: String::new(),
+                problems: String::new(),
+                measures: String::new(),
+                deadline: Some(due),
+            },
+            reported: Some(reported),
+            source: String::new(),
+            from_unit: Vec::new(),
+            moved: String::new(),
+        }
+    }
+
+    fn tracking(orgs: Vec<OrgLine>) -> Tracking {
+        let mut tracking = Tracking {
+            as_of: day(9, 15),
+            orgs,
+            units: Vec::new(),
+            total: Counts::default(),
+            files: Vec::new(),
+            issues: Vec::new(),
+            compared: false,
+        };
+        tracking.count();
+        tracking
+    }
+
+    /// Two units without 单位代码 are two units, and a plan neither done nor due by the
+    /// statistics day is not judged: 甲 1 of 1, 乙 0 of 1, 丙 nothing to judge.
+    #[test]
+    fn units_without_a_code_are_kept_apart_and_only_done_or_due_plans_are_judged() {
+        let tracking = tracking(vec![
+            line("甲", "一支部", day(9, 30), Some(day(9, 1))),
+            line("甲", "二支部", day(12, 30), None),
+            line("乙", "三支部", day(6, 30), Some(day(7, 1))),
+            line("乙", "四支部", day(9, 30), None),
+            line("丙", "五支部", day(12, 30), None),
+        ]);
+        let ranking = tracking.ranking(&crate::rules::config::Evaluation::default());
+        let value = |name: &str| {
+            let unit = ranking.units.iter().find(|u| u.name == name).unwrap();
+            unit.values[0]
+        };
+        assert_eq!(value("甲"), Some(1.0));
+        assert_eq!(value("乙"), Some(0.0));
+        assert_eq!(value("丙"), None);
+    }
+
+    #[test]
+    fn compare_keeps_units_without_a_code_apart() {
+        let mut tracking = tracking(vec![
+            line("甲", "一支部", day(9, 30), Some(day(9, 1))),
+            line("乙", "一支部", day(9, 30), Some(day(9, 1))),
+        ]);
+        let key = OrgKey::of("", "一支部");
+        let previous = [(
+            (String::new(), "甲".to_string(), key),
+            "推进中".to_string(),
+        )];
+        tracking.compare(&previous.into_iter().collect());
+        let moved: Vec<&str> = tracking.orgs.iter().map(|o| o.moved.as_str()).collect();
+        assert_eq!(moved, ["新销号", "新列入"]);
+        assert_eq!(tracking.units[0].counts.changed, Some(1));
     }
 }

@@ -697,3 +697,60 @@ fn a_form_with_the_units_plan_written_in_is_not_overwritten() {
     let output = issue_forms(dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// 单位考评 on 整改按期完成 as of 9-15, only plans done or due by then judged: 白马镇
+/// 马垭村 done 8-20 by its 9-30 (上河村 推进中, due 9-30, not yet judged): 1 of 1; 青林乡
+/// 杨坝村 done 6-20 by 6-30 and 茶桥村 done 9-10 by 12-30: 2 of 2; 柳溪镇 周坪村 done 9-01
+/// after 3-31 (柳口村 未启动, due 9-30): 0 of 1; 金竹乡, nothing reported, 非公企业联合党支部
+/// due 6-30: 0 of 1; 龙泉镇, all due 9-30, and nothing done: no value.
+#[test]
+fn rectified_on_time_counts_only_plans_done_or_due() {
+    let dir = with_ledger();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let returns: [(&str, (&str, &str), Vec<Row>); 3] = [
+        (
+            "白马镇.xlsx",
+            BAIMA,
+            vec![
+                ("0511101003006", "白马镇马垭村党支部", "已完成", "2026-08-20", ""),
+                ("0511101003009", "白马镇上河村党支部", "推进中", "", "谈话"),
+            ],
+        ),
+        (
+            "青林乡.xlsx",
+            QINGLIN,
+            vec![
+                ("0511101012009", "青林乡杨坝村党支部", "已完成", "2026-06-20", ""),
+                ("0511101012022", "青林乡茶桥村党支部", "已完成", "2026-09-10", ""),
+            ],
+        ),
+        (
+            "柳溪镇.xlsx",
+            LIUXI,
+            vec![
+                ("0511101006007", "柳溪镇周坪村党总支", "已完成", "2026-09-01", ""),
+                ("0511101006017", "柳溪镇柳口村党总支", "未启动", "", ""),
+            ],
+        ),
+    ];
+    for (file, unit, rows) in &returns {
+        write_return(&inbox.join(file), *unit, "2026-09-14", rows);
+    }
+    let out = taizhang(
+        &["rectify", "--ledger", "台账.xlsx", "收件", "-o", "跟踪.xlsx", "--as-of", "2026-09-15"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ranked = rows(&dir.path().join("跟踪.xlsx"), "单位考评");
+    // 排名, 整改按期完成, 得分.
+    let of = |name: &str| {
+        let row = ranked.iter().find(|r| r[2] == name).unwrap();
+        [0, 3, 4].map(|c| row[c].clone())
+    };
+    assert_eq!(of("白马镇"), ["1", "1", "100"]);
+    assert_eq!(of("青林乡"), ["1", "1", "100"]);
+    assert_eq!(of("柳溪镇")[1..], ["0", "0"]);
+    assert_eq!(of("金竹乡")[1..], ["0", "0"]);
+    assert_eq!(of("龙泉镇"), ["", "—", "—"]);
+}
