@@ -9,6 +9,7 @@ use super::*;
 use crate::ledger::style::fit_height;
 use crate::rectify::plan::{PlanOrg, PlanUnit};
 use crate::schema::{rect, rect_info, RECTIFY, RECTIFY_INFO};
+use std::collections::HashMap;
 
 /// What the workbook is called, after the unit's code and name in its file name.
 pub const RECTIFY_FORM_NAME: &str = "整改进展表";
@@ -26,6 +27,32 @@ pub fn rectify_file_name(unit: &PlanUnit) -> String {
         .collect();
     let stem = crate::save::safe_file_name(&parts.join("_"));
     crate::output::fit_name(&stem, &format!("_{RECTIFY_FORM_NAME}.xlsx"))
+}
+
+/// The Chinese reason to refuse when two units' forms would have the same file name (as a
+/// case-insensitive file system sees it): names that differ only in characters a file name
+/// cannot hold, or only past where the name is cut.
+pub fn file_name_clash(units: &[PlanUnit]) -> Option<String> {
+    let mut seen: HashMap<String, &PlanUnit> = HashMap::new();
+    for unit in units {
+        let name = rectify_file_name(unit);
+        if let Some(first) = seen.insert(name.to_lowercase(), unit) {
+            return Some(format!(
+                "{}和{}的整改进展表文件名都是“{name}”，后一份会覆盖前一份，未生成任何整改进展表；\
+                 请在台账中为这两个单位填写单位代码，或使其单位名称有所区别",
+                unit_label(first),
+                unit_label(unit)
+            ));
+        }
+    }
+    None
+}
+
+fn unit_label(unit: &PlanUnit) -> String {
+    match unit.code.as_str() {
+        "" => format!("“{}”（无单位代码）", unit.name),
+        code => format!("“{}”（单位代码 {code}）", unit.name),
+    }
 }
 
 /// Write `unit`'s form into `dir` and return its path: atomically, and over nothing but an
@@ -213,4 +240,28 @@ fn rectify_instructions(unit: &PlanUnit) -> Vec<(&'static str, Vec<String>)> {
         "6. 整改时限已过仍未完成的，汇总时标为“已逾期”；逾期完成的，标明逾期天数。".to_string(),
     ];
     vec![("【填报对象和时间】", who), ("【填报要求】", how)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, name: &str) -> PlanUnit {
+        PlanUnit {
+            code: code.to_string(),
+            name: name.to_string(),
+            organizations: Vec::new(),
+        }
+    }
+
+    /// Two units without a code whose names differ only in a character a file name cannot
+    /// hold would share one file: refused, both named.
+    #[test]
+    fn two_units_on_one_file_name_are_refused_naming_both() {
+        let units = [unit("", "城关街道/机关"), unit("511101003", "白马镇"), unit("", "城关街道:机关")];
+        let clash = file_name_clash(&units).expect("a clash");
+        assert!(clash.contains("“城关街道/机关”（无单位代码）和“城关街道:机关”（无单位代码）"), "{clash}");
+        assert!(clash.contains("城关街道_机关_整改进展表.xlsx"), "{clash}");
+        assert_eq!(file_name_clash(&units[..2]), None);
+    }
 }
