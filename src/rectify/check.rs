@@ -190,7 +190,14 @@ fn undated(back: &Return, as_of: NaiveDate) -> Option<Issue> {
         "未填写填报日期：本单位报送多份整改进展表时，无法据此判断哪份最新（填了填报日期的优先，都未填的以修改时间最新的文件为准）；请填写报送当天的日期，如 {as_of}"
     );
     Some(match back.info_cells[rect_info::FILLED_ON] {
-        Some(cell) => Issue::cell(Code::NoFilledOn, &back.sheet, cell, column.key, None, message),
+        Some(cell) => Issue::cell(
+            Code::NoFilledOn,
+            &back.sheet,
+            cell,
+            column.key,
+            None,
+            message,
+        ),
         None => Issue::sheet(Code::NoFilledOn, &back.sheet, message),
     })
 }

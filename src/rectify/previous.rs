@@ -3,11 +3,11 @@
 
 use super::plan::OrgKey;
 use super::writer::{ORG_CODE, ORG_NAME, SHEET_DETAIL, STATUS, UNIT_CODE, UNIT_NAME};
-use crate::upgrade::matching::name_key;
 use super::RectifyError;
 use crate::marker;
 use crate::normalize;
 use crate::read::{Limits, Workbook};
+use crate::upgrade::matching::name_key;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -225,7 +225,12 @@ pub fn is_unfilled(path: &Path, limits: &Limits) -> bool {
     let filled_info = [rect_info::FILLED_ON, rect_info::FILLER, rect_info::PHONE];
     let progress = rect::PROGRESS..RECTIFY.columns.len();
     let untouched = |r: &Record| r.invalid == 0 && progress.clone().all(|i| r.get(i).is_none());
-    let empty_plan = |r: &Record| rect::UNIT_PLAN.iter().filter(|&&i| r.get(i).is_none()).count();
+    let empty_plan = |r: &Record| {
+        rect::UNIT_PLAN
+            .iter()
+            .filter(|&&i| r.get(i).is_none())
+            .count()
+    };
     let still_open: usize = back.rows.iter().map(empty_plan).sum();
     back.issues.is_empty()
         && filled_info.iter().all(|&i| back.info[i].is_none())

@@ -508,10 +508,7 @@ mod tests {
             line("乙", "一支部", day(9, 30), Some(day(9, 1))),
         ]);
         let key = OrgKey::of("", "一支部");
-        let previous = [(
-            (String::new(), "甲".to_string(), key),
-            "推进中".to_string(),
-        )];
+        let previous = [((String::new(), "甲".to_string(), key), "推进中".to_string())];
         tracking.compare(&previous.into_iter().collect());
         let moved: Vec<&str> = tracking.orgs.iter().map(|o| o.moved.as_str()).collect();
         assert_eq!(moved, ["新销号", "新列入"]);

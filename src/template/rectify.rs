@@ -94,10 +94,14 @@ pub fn build_rectify_form(unit: &PlanUnit) -> Result<Workbook, TemplateError> {
 /// How many plan cells the form leaves open for the unit ([`rect::UNIT_PLAN`]).
 fn open_plan_cells(unit: &PlanUnit) -> usize {
     let open = |o: &PlanOrg| {
-        [o.problems.is_empty(), o.measures.is_empty(), o.deadline.is_none()]
-            .into_iter()
-            .filter(|&e| e)
-            .count()
+        [
+            o.problems.is_empty(),
+            o.measures.is_empty(),
+            o.deadline.is_none(),
+        ]
+        .into_iter()
+        .filter(|&e| e)
+        .count()
     };
     unit.organizations.iter().map(open).sum()
 }
@@ -258,9 +262,16 @@ mod tests {
     /// hold would share one file: refused, both named.
     #[test]
     fn two_units_on_one_file_name_are_refused_naming_both() {
-        let units = [unit("", "城关街道/机关"), unit("511101003", "白马镇"), unit("", "城关街道:机关")];
+        let units = [
+            unit("", "城关街道/机关"),
+            unit("511101003", "白马镇"),
+            unit("", "城关街道:机关"),
+        ];
         let clash = file_name_clash(&units).expect("a clash");
-        assert!(clash.contains("“城关街道/机关”（无单位代码）和“城关街道:机关”（无单位代码）"), "{clash}");
+        assert!(
+            clash.contains("“城关街道/机关”（无单位代码）和“城关街道:机关”（无单位代码）"),
+            "{clash}"
+        );
         assert!(clash.contains("城关街道_机关_整改进展表.xlsx"), "{clash}");
         assert_eq!(file_name_clash(&units[..2]), None);
     }

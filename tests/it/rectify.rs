@@ -552,8 +552,22 @@ fn of_two_rows_for_one_organization_the_lower_counts_and_the_other_is_named() {
     let dir = with_ledger();
     let inbox = dir.path().join("收件");
     std::fs::create_dir_all(&inbox).unwrap();
-    let mayan = |status, done, progress| ("0511101003006", "白马镇马垭村党支部", status, done, progress);
-    let shanghe = ("0511101003009", "白马镇上河村党支部", "推进中", "", "已召开党员大会");
+    let mayan = |status, done, progress| {
+        (
+            "0511101003006",
+            "白马镇马垭村党支部",
+            status,
+            done,
+            progress,
+        )
+    };
+    let shanghe = (
+        "0511101003009",
+        "白马镇上河村党支部",
+        "推进中",
+        "",
+        "已召开党员大会",
+    );
     write_return(
         &inbox.join("白马镇.xlsx"),
         BAIMA,
@@ -573,7 +587,10 @@ fn of_two_rows_for_one_organization_the_lower_counts_and_the_other_is_named() {
     let issues = rows(&out, "校验问题");
     let twice: Vec<_> = issues.iter().filter(|r| r[5] == "W509").collect();
     assert_eq!(twice.len(), 1, "{issues:?}");
-    assert_eq!(twice[0][..5], ["白马镇.xlsx", "白马镇", "整改进展", "B5", "警告"]);
+    assert_eq!(
+        twice[0][..5],
+        ["白马镇.xlsx", "白马镇", "整改进展", "B5", "警告"]
+    );
     assert!(
         twice[0][6].contains("以下面的第 7 行为准，第 5 行未计入"),
         "{:?}",
@@ -581,7 +598,10 @@ fn of_two_rows_for_one_organization_the_lower_counts_and_the_other_is_named() {
     );
     let undated = issues.iter().find(|r| r[5] == "W510").expect("W510");
     assert_eq!(undated[3], "G2");
-    assert!(undated[6].contains("以修改时间最新的文件为准"), "{undated:?}");
+    assert!(
+        undated[6].contains("以修改时间最新的文件为准"),
+        "{undated:?}"
+    );
 }
 
 /// One row of a return with the plan columns: 党组织名称, 主要问题, 整改措施, 整改时限,
@@ -591,17 +611,33 @@ type PlanRow<'a> = [&'a str; 6];
 /// A return on the issued layout's columns (plan columns included), its header block with
 /// 单位名称 and 单位代码 and `filled_on`, and, when `open_plan` is given, the hidden mark of
 /// an issued form with that many plan cells left open.
-fn plan_book(unit: (&str, &str), filled_on: &str, rows: &[PlanRow], open_plan: Option<&str>) -> Workbook {
+fn plan_book(
+    unit: (&str, &str),
+    filled_on: &str,
+    rows: &[PlanRow],
+    open_plan: Option<&str>,
+) -> Workbook {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("整改进展").unwrap();
-    let info = [("单位名称", unit.0), ("单位代码", unit.1), ("填报日期", filled_on)];
+    let info = [
+        ("单位名称", unit.0),
+        ("单位代码", unit.1),
+        ("填报日期", filled_on),
+    ];
     for (k, (label, value)) in info.into_iter().enumerate() {
         sheet.write(2, 2 * k as u16, label).unwrap();
         if !value.is_empty() {
             sheet.write(2, 1 + 2 * k as u16, value).unwrap();
         }
     }
-    let headers = ["党组织名称", "主要问题", "整改措施", "整改时限", "完成状态", "进展情况"];
+    let headers = [
+        "党组织名称",
+        "主要问题",
+        "整改措施",
+        "整改时限",
+        "完成状态",
+        "进展情况",
+    ];
     for (c, h) in headers.into_iter().enumerate() {
         sheet.write(5, c as u16, h).unwrap();
     }
@@ -640,8 +676,18 @@ fn with_decided_laggard() -> tempfile::TempDir {
     }
     book.save(dir.path().join("审定意见.xlsx")).unwrap();
     let samples = root().join("samples/摸底");
-    let args = ["ledger", samples.to_str().unwrap(), "-o", "台账.xlsx", "--as-of", AS_OF];
-    let out = taizhang(&[&args[..], &["--decisions", "审定意见.xlsx"]].concat(), dir.path());
+    let args = [
+        "ledger",
+        samples.to_str().unwrap(),
+        "-o",
+        "台账.xlsx",
+        "--as-of",
+        AS_OF,
+    ];
+    let out = taizhang(
+        &[&args[..], &["--decisions", "审定意见.xlsx"]].concat(),
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     dir
 }
@@ -657,12 +703,22 @@ fn a_decided_laggard_without_a_plan_takes_the_units_and_can_become_overdue() {
     let listed = rows(&form, "整改进展");
     let row = listed.iter().find(|r| r[1] == SECOND).expect("planned");
     assert_eq!(row[2], "后进");
-    assert!(row[3].starts_with("审定：督查发现书记长期不在岗"), "{row:?}");
+    assert!(
+        row[3].starts_with("审定：督查发现书记长期不在岗"),
+        "{row:?}"
+    );
     assert_eq!(row[4..7], ["", "", ""], "no plan in the ledger");
 
     let inbox = dir.path().join("收件");
     std::fs::create_dir_all(&inbox).unwrap();
-    let planned = [SECOND, "书记长期不在岗", "调整书记", "2026-09-30", "推进中", "已谈话"];
+    let planned = [
+        SECOND,
+        "书记长期不在岗",
+        "调整书记",
+        "2026-09-30",
+        "推进中",
+        "已谈话",
+    ];
     plan_book(CHENGGUAN, "2026-10-12", &[planned], None)
         .save(inbox.join("城关街道.xlsx"))
         .unwrap();
@@ -686,14 +742,18 @@ fn a_form_with_the_units_plan_written_in_is_not_overwritten() {
     std::fs::create_dir_all(&out).unwrap();
     let form = out.join("511101001_城关街道_整改进展表.xlsx");
     let written = [SECOND, "书记长期不在岗", "", "", "", ""];
-    plan_book(CHENGGUAN, "", &[written], Some("3")).save(&form).unwrap();
+    plan_book(CHENGGUAN, "", &[written], Some("3"))
+        .save(&form)
+        .unwrap();
     let before = std::fs::read(&form).unwrap();
     let output = issue_forms(dir.path());
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("不能覆盖"), "{}", stderr(&output));
     assert_eq!(std::fs::read(&form).unwrap(), before);
     let untouched = [SECOND, "", "", "", "", ""];
-    plan_book(CHENGGUAN, "", &[untouched], Some("3")).save(&form).unwrap();
+    plan_book(CHENGGUAN, "", &[untouched], Some("3"))
+        .save(&form)
+        .unwrap();
     let output = issue_forms(dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
@@ -713,7 +773,13 @@ fn rectified_on_time_counts_only_plans_done_or_due() {
             "白马镇.xlsx",
             BAIMA,
             vec![
-                ("0511101003006", "白马镇马垭村党支部", "已完成", "2026-08-20", ""),
+                (
+                    "0511101003006",
+                    "白马镇马垭村党支部",
+                    "已完成",
+                    "2026-08-20",
+                    "",
+                ),
                 ("0511101003009", "白马镇上河村党支部", "推进中", "", "谈话"),
             ],
         ),
@@ -721,15 +787,33 @@ fn rectified_on_time_counts_only_plans_done_or_due() {
             "青林乡.xlsx",
             QINGLIN,
             vec![
-                ("0511101012009", "青林乡杨坝村党支部", "已完成", "2026-06-20", ""),
-                ("0511101012022", "青林乡茶桥村党支部", "已完成", "2026-09-10", ""),
+                (
+                    "0511101012009",
+                    "青林乡杨坝村党支部",
+                    "已完成",
+                    "2026-06-20",
+                    "",
+                ),
+                (
+                    "0511101012022",
+                    "青林乡茶桥村党支部",
+                    "已完成",
+                    "2026-09-10",
+                    "",
+                ),
             ],
         ),
         (
             "柳溪镇.xlsx",
             LIUXI,
             vec![
-                ("0511101006007", "柳溪镇周坪村党总支", "已完成", "2026-09-01", ""),
+                (
+                    "0511101006007",
+                    "柳溪镇周坪村党总支",
+                    "已完成",
+                    "2026-09-01",
+                    "",
+                ),
                 ("0511101006017", "柳溪镇柳口村党总支", "未启动", "", ""),
             ],
         ),
@@ -738,7 +822,16 @@ fn rectified_on_time_counts_only_plans_done_or_due() {
         write_return(&inbox.join(file), *unit, "2026-09-14", rows);
     }
     let out = taizhang(
-        &["rectify", "--ledger", "台账.xlsx", "收件", "-o", "跟踪.xlsx", "--as-of", "2026-09-15"],
+        &[
+            "rectify",
+            "--ledger",
+            "台账.xlsx",
+            "收件",
+            "-o",
+            "跟踪.xlsx",
+            "--as-of",
+            "2026-09-15",
+        ],
         dir.path(),
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
