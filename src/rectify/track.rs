@@ -4,7 +4,7 @@
 //! counted per unit and for the county.
 
 use super::check::{check_return, Reported};
-use super::plan::{Plan, PlanOrg};
+use super::plan::{OrgKey, Plan, PlanOrg};
 use super::returned::{read_return, Return, ReturnError};
 use super::{RectifyOptions, Status, NO_REPORT};
 use crate::discover::Discovery;
@@ -411,7 +411,7 @@ impl Tracking {
 
     /// Say per organization what moved since `previous` (完成状态 by unit and organization),
     /// and count the moves.
-    pub fn compare(&mut self, previous: &super::previous::Previous) {
+    pub fn compare(&mut self, previous: &HashMap<(String, String, OrgKey), String>) {
         for line in &mut self.orgs {
             let now = line.status_label();
             let key = (
@@ -434,7 +434,6 @@ impl Tracking {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rectify::plan::OrgKey;
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()
