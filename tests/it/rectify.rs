@@ -708,6 +708,19 @@ fn a_decided_laggard_without_a_plan_takes_the_units_and_can_become_overdue() {
         "{row:?}"
     );
     assert_eq!(row[4..7], ["", "", ""], "no plan in the ledger");
+    // Row 7: 主要问题, 整改措施, 整改时限 open for the unit, the 时限 date-checked; the plan of
+    // the row below (from the ledger) locked.
+    assert!(["E7", "F7", "G7"].iter().all(|a1| unlocked(&form, a1)));
+    assert!(!unlocked(&form, "E8") && !unlocked(&form, "G8"));
+    let xml = zip_entry(&form, "xl/worksheets/sheet1.xml");
+    let checks = xml
+        .split("<dataValidation ")
+        .map(|v| v.split('>').next().unwrap());
+    let g7 = checks
+        .clone()
+        .find(|v| v.contains("sqref=\"G7\""))
+        .expect("G7 checked");
+    assert!(g7.starts_with("type=\"date\""), "{g7}");
 
     let inbox = dir.path().join("收件");
     std::fs::create_dir_all(&inbox).unwrap();
@@ -846,4 +859,30 @@ fn rectified_on_time_counts_only_plans_done_or_due() {
     assert_eq!(of("柳溪镇")[1..], ["0", "0"]);
     assert_eq!(of("金竹乡")[1..], ["0", "0"]);
     assert_eq!(of("龙泉镇"), ["", "—", "—"]);
+}
+
+fn zip_entry(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// Whether cell `a1` of the first sheet has an unlocked format.
+fn unlocked(path: &Path, a1: &str) -> bool {
+    let sheet = zip_entry(path, "xl/worksheets/sheet1.xml");
+    let cell = sheet.split(&format!("<c r=\"{a1}\"")).nth(1).expect(a1);
+    let tag = cell.split('>').next().unwrap();
+    let style: usize = tag
+        .split_once(" s=\"")
+        .map_or(0, |(_, s)| s.split_once('"').unwrap().0.parse().unwrap());
+    let styles = zip_entry(path, "xl/styles.xml");
+    let xfs = styles.split_once("<cellXfs").unwrap().1;
+    let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+    xf.split("</xf>").next().unwrap().contains("locked=\"0\"")
 }
