@@ -148,6 +148,9 @@ fn rectify_forms(args: &TemplateArgs) -> Result<u8> {
         .file(args.rules.as_deref(), "评分标准文件");
     let roster = args.roster.as_deref().map(Roster::load).transpose()?;
     let plan = taizhang::rectify::read_plan(ledger, &rules, &args.include, &Limits::default())?;
+    if let Some(clash) = template::file_name_clash(&plan.units) {
+        bail!(clash);
+    }
     for unit in &plan.units {
         let path = args.out.join(template::rectify_file_name(unit));
         taizhang::output::check_target(&path, Kind::RectifyForm, args.force, &inputs)?;

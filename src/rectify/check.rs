@@ -1,13 +1,13 @@
 //! A unit's return against its plan, cell by cell: each row found in the plan (by 党组织编码,
-//! else by name), its 完成状态 and 完成日期 consistent and not in the future, and every
-//! planned organization present.
+//! else by name; of two rows for one organization the lower counts), its 完成状态 and 完成日期
+//! consistent and not in the future, and every planned organization present.
 
 use super::plan::{OrgKey, PlanOrg, PlanUnit};
 use super::returned::Return;
 use super::Status;
 use crate::form::Record;
 use crate::issue::{Code, Issue};
-use crate::schema::{rect, RECTIFY};
+use crate::schema::{rect, rect_info, RECTIFY, RECTIFY_INFO};
 use crate::upgrade::matching::name_key;
 use chrono::{Datelike, NaiveDate};
 
@@ -21,6 +21,10 @@ pub struct Reported {
     pub responsible: String,
     pub leader: String,
     pub evidence: String,
+    /// The plan as the return has it (used where the ledger has none: [`rect::UNIT_PLAN`]).
+    pub problems: String,
+    pub measures: String,
+    pub deadline: Option<NaiveDate>,
 }
 
 /// The return checked: per planned organization (in plan order) what was reported, if its
@@ -36,13 +40,24 @@ pub fn check_return(back: &Return, unit: &PlanUnit, as_of: NaiveDate) -> Checked
         reported: vec![None; unit.organizations.len()],
         issues: back.issues.clone(),
     };
-    for record in &back.rows {
-        let Some(at) = find(unit, record) else {
+    checked.issues.extend(undated(back, as_of));
+    let found: Vec<Option<usize>> = back.rows.iter().map(|r| find(unit, r)).collect();
+    // The same organization on two rows: the lower one counts (a clerk adds an update below).
+    let mut counting: Vec<Option<&Record>> = vec![None; unit.organizations.len()];
+    for (record, at) in back.rows.iter().zip(&found) {
+        if let Some(at) = at {
+            counting[*at] = Some(record);
+        }
+    }
+    for (record, at) in back.rows.iter().zip(found) {
+        let Some(at) = at else {
             checked.issues.push(not_in_plan(back, record, unit));
             continue;
         };
-        if checked.reported[at].is_some() {
-            continue; // the same organization twice: its first row counts
+        let counted = counting[at].expect("set above");
+        if counted.row != record.row {
+            checked.issues.push(twice(back, record, counted));
+            continue;
         }
         check_dates(back, record, as_of, &mut checked.issues);
         checked.reported[at] = Some(reported(record));
@@ -75,6 +90,9 @@ fn reported(record: &Record) -> Reported {
         responsible: text(rect::RESPONSIBLE),
         leader: text(rect::LEADER),
         evidence: text(rect::EVIDENCE),
+        problems: text(rect::PROBLEMS),
+        measures: text(rect::MEASURES),
+        deadline: record.date(rect::DEADLINE),
     }
 }
 
@@ -140,11 +158,11 @@ fn check_dates(back: &Return, record: &Record, as_of: NaiveDate, out: &mut Vec<I
 fn not_in_plan(back: &Return, record: &Record, unit: &PlanUnit) -> Issue {
     let text = |i| record.text(i).unwrap_or_default();
     let (code, name) = (text(rect::CODE), text(rect::NAME));
-    let (i, what) = match code {
-        "" => (rect::NAME, format!("党组织“{name}”")),
-        code => (rect::CODE, format!("党组织编码“{code}”（{name}）")),
+    let what = match code {
+        "" => format!("党组织“{name}”"),
+        code => format!("党组织编码“{code}”（{name}）"),
     };
-    let cell = back.cell(record.row, i).unwrap_or((record.row, 0));
+    let (i, cell) = identity(back, record);
     let value = record.get(i).map(|v| v.to_string());
     Issue::cell(
         Code::OrgNotInPlan,
@@ -155,6 +173,58 @@ fn not_in_plan(back: &Return, record: &Record, unit: &PlanUnit) -> Issue {
         format!(
             "{what}不是台账中{}需整改的党组织，该行未计入；请用下发的整改进展表填报，不要增加或改动预填的行",
             unit.name
+        ),
+    )
+}
+
+/// W510 on 填报日期 (on the sheet when the label is not found) when it is blank: nothing
+/// then says whether this return is newer than another of its unit. A date that could not be
+/// read has its own issue already.
+fn undated(back: &Return, as_of: NaiveDate) -> Option<Issue> {
+    let column = &RECTIFY_INFO.columns[rect_info::FILLED_ON];
+    let unreadable = back.issues.iter().any(|i| i.field == Some(column.key));
+    if back.info[rect_info::FILLED_ON].is_some() || unreadable {
+        return None;
+    }
+    let message = format!(
+        "未填写填报日期：本单位报送多份整改进展表时，无法据此判断哪份最新（填了填报日期的优先，都未填的以修改时间最新的文件为准）；请填写报送当天的日期，如 {as_of}"
+    );
+    Some(match back.info_cells[rect_info::FILLED_ON] {
+        Some(cell) => Issue::cell(
+            Code::NoFilledOn,
+            &back.sheet,
+            cell,
+            column.key,
+            None,
+            message,
+        ),
+        None => Issue::sheet(Code::NoFilledOn, &back.sheet, message),
+    })
+}
+
+/// The cell naming a row's organization: its 党组织编码, else its name.
+fn identity(back: &Return, record: &Record) -> (usize, (u32, u32)) {
+    let i = match record.text(rect::CODE).unwrap_or_default() {
+        "" => rect::NAME,
+        _ => rect::CODE,
+    };
+    (i, back.cell(record.row, i).unwrap_or((record.row, 0)))
+}
+
+/// W509 on the identity cell of a row that does not count: its organization has a row lower
+/// down, which does.
+fn twice(back: &Return, record: &Record, counted: &Record) -> Issue {
+    let (i, cell) = identity(back, record);
+    let name = record.text(rect::NAME).unwrap_or_default();
+    let (this, that) = (record.row + 1, counted.row + 1);
+    Issue::cell(
+        Code::OrgTwice,
+        &back.sheet,
+        cell,
+        RECTIFY.columns[i].key,
+        record.get(i).map(|v| v.to_string()),
+        format!(
+            "“{name}”填了两行（第 {this} 行和第 {that} 行），以下面的第 {that} 行为准，第 {this} 行未计入；请删除多余的一行，只保留最新的进展"
         ),
     )
 }

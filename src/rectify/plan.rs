@@ -58,13 +58,9 @@ pub struct Plan {
     pub units: Vec<PlanUnit>,
 }
 
-/// The tier an organization is planned by: the ledger's 最终等次 when it has one (a
-/// department's override), else its 核定等次.
+/// The tier an organization is planned by: its 最终等次 ([`LedgerOrg::final_tier_name`]).
 pub fn plan_tier(org: &LedgerOrg) -> &str {
-    match org.final_tier.trim() {
-        "" => &org.tier_name,
-        tier => tier,
-    }
+    org.final_tier_name()
 }
 
 /// Whether an organization of this tier rectifies: a lagging tier of `rules` (后进), or one
@@ -74,6 +70,15 @@ fn rectifies(tier: &str, rules: &Rules, include: &[String]) -> bool {
         .tier_by_name(tier)
         .is_some_and(|t| rules.is_lagging(t));
     lagging || include.iter().any(|t| t == tier)
+}
+
+/// 扣分说明 as the ledger's 后进整改 gives it: the department's decision first
+/// ("审定：督查发现…"), then the standard's deductions.
+fn reason(found: &LedgerOrg) -> String {
+    let decided = (found.decided.as_ref()).map(|(_, basis)| format!("审定：{basis}"));
+    let trail = Some(found.trail.clone()).filter(|t| !t.is_empty());
+    let parts: Vec<String> = decided.into_iter().chain(trail).collect();
+    parts.join("；")
 }
 
 impl Plan {
@@ -90,7 +95,7 @@ impl Plan {
                 code: text(org::CODE),
                 name: text(org::NAME),
                 tier: tier.to_string(),
-                reason: found.trail.clone(),
+                reason: reason(found),
                 problems: text(org::PROBLEMS),
                 measures: text(org::MEASURES),
                 deadline: found.record.date(org::DEADLINE),

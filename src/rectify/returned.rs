@@ -208,23 +208,32 @@ fn read_info(grid: &Grid, header_row: u32, back: &mut Return) {
     }
 }
 
-/// Whether `path` is an issued 整改进展表 nobody has filled in: our mark, and nothing in its
-/// progress columns or in 填报日期 / 填报人 / 联系电话 ([`crate::output`]'s rule).
+/// Whether `path` is an issued 整改进展表 nobody has filled in: our mark, nothing in its
+/// progress columns or in 填报日期 / 填报人 / 联系电话, and as many plan cells empty as it
+/// was issued with ([`rect::OPEN_PLAN_KEY`]) ([`crate::output`]'s rule).
 pub fn is_unfilled(path: &Path, limits: &Limits) -> bool {
-    let marked = Workbook::open(path, limits)
-        .ok()
-        .and_then(|mut w| w.meta_value(marker::OUTPUT_KEY))
-        .is_some_and(|k| k == marker::RECTIFY_FORM);
-    if !marked {
+    let Ok(mut book) = Workbook::open(path, limits) else {
+        return false;
+    };
+    if book.meta_value(marker::OUTPUT_KEY).as_deref() != Some(marker::RECTIFY_FORM) {
         return false;
     }
+    let open_plan = book.meta_value(rect::OPEN_PLAN_KEY);
     let Ok(back) = read_return(path, limits) else {
         return false;
     };
     let filled_info = [rect_info::FILLED_ON, rect_info::FILLER, rect_info::PHONE];
     let progress = rect::PROGRESS..RECTIFY.columns.len();
     let untouched = |r: &Record| r.invalid == 0 && progress.clone().all(|i| r.get(i).is_none());
+    let empty_plan = |r: &Record| {
+        rect::UNIT_PLAN
+            .iter()
+            .filter(|&&i| r.get(i).is_none())
+            .count()
+    };
+    let still_open: usize = back.rows.iter().map(empty_plan).sum();
     back.issues.is_empty()
         && filled_info.iter().all(|&i| back.info[i].is_none())
         && back.rows.iter().all(untouched)
+        && open_plan.is_none_or(|n| n == still_open.to_string())
 }

@@ -11,6 +11,7 @@ use crate::discover::Discovery;
 use crate::evaluation::{share, Indicator, Ranking};
 use crate::issue::{Code, Issue};
 use crate::schema::{rect_info, RECTIFY_INFO};
+use crate::upgrade::matching::name_key;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -71,6 +72,9 @@ pub struct OrgLine {
     pub reported: Option<Reported>,
     /// The return it was read from.
     pub source: String,
+    /// The plan's columns the ledger has empty and the return filled (主要问题, 整改措施,
+    /// 整改时限): the values in `org` are the unit's.
+    pub from_unit: Vec<&'static str>,
     /// What moved since the previous tracking (`--previous`); empty when nothing did.
     pub moved: String,
 }
@@ -89,6 +93,11 @@ impl OrgLine {
     pub fn closed_on(&self) -> Option<NaiveDate> {
         let reported = self.reported.as_ref()?;
         (reported.status == Some(Status::Done)).then_some(reported.done_on)?
+    }
+
+    /// Whether 整改按期完成 judges the plan as of `as_of`: it is done, or its 整改时限 has come.
+    pub fn due_or_done(&self, as_of: NaiveDate) -> bool {
+        self.closed_on().is_some() || self.org.deadline.is_some_and(|due| due <= as_of)
     }
 
     /// Whether the plan was reported 已完成 by its 整改时限 (or done, without one).
@@ -310,10 +319,13 @@ fn org_lines(
         let (source, mut reported) = counted.remove(&u).unwrap_or_default();
         reported.resize(unit.organizations.len(), None);
         for (org, reported) in unit.organizations.iter().zip(reported) {
+            let mut org = org.clone();
+            let from_unit = reported.as_ref().map(|r| fill_plan(&mut org, r));
             lines.push(OrgLine {
                 unit_code: unit.code.clone(),
                 unit_name: unit.name.clone(),
-                org: org.clone(),
+                org,
+                from_unit: from_unit.unwrap_or_default(),
                 source: if reported.is_some() {
                     source.clone()
                 } else {
@@ -325,6 +337,25 @@ fn org_lines(
         }
     }
     lines
+}
+
+/// Fill the plan's values the ledger lacks from the return (a decided 后进 has no plan in the
+/// ledger; its unit writes it on the form), and say which.
+fn fill_plan(org: &mut PlanOrg, reported: &Reported) -> Vec<&'static str> {
+    let mut filled = Vec::new();
+    if org.problems.is_empty() && !reported.problems.is_empty() {
+        org.problems = reported.problems.clone();
+        filled.push("主要问题");
+    }
+    if org.measures.is_empty() && !reported.measures.is_empty() {
+        org.measures = reported.measures.clone();
+        filled.push("整改措施");
+    }
+    if org.deadline.is_none() && reported.deadline.is_some() {
+        org.deadline = reported.deadline;
+        filled.push("整改时限");
+    }
+    filled
 }
 
 impl Tracking {
@@ -360,25 +391,34 @@ impl Tracking {
         }
     }
 
-    /// Say per organization what moved since `previous` (完成状态 by unit code and
-    /// organization), and count the moves.
-    /// 单位考评 of the units with plans, on 整改按期完成: their plans done by their 时限.
+    /// 单位考评 of the units with plans, on 整改按期完成: of their plans done or due by
+    /// `as_of`, the share done by their 时限 (or done, without one); no value for a unit with
+    /// none of either.
     pub fn ranking(&self, weights: &crate::rules::config::Evaluation) -> Ranking {
         let units = (self.units.iter())
             .map(|unit| {
-                let mine = self.orgs.iter().filter(|o| o.unit_code == unit.code);
-                let on_time = mine.filter(|o| o.done_on_time()).count();
-                let values = vec![share(on_time, unit.counts.organizations)];
+                let judged: Vec<&OrgLine> = (self.orgs.iter())
+                    .filter(|o| o.unit_code == unit.code && o.unit_name == unit.name)
+                    .filter(|o| o.due_or_done(self.as_of))
+                    .collect();
+                let on_time = judged.iter().filter(|o| o.done_on_time()).count();
+                let values = vec![share(on_time, judged.len())];
                 (unit.code.clone(), unit.name.clone(), values)
             })
             .collect();
         Ranking::new(weights, &[Indicator::Rectified], units)
     }
 
-    pub fn compare(&mut self, previous: &HashMap<(String, OrgKey), String>) {
+    /// Say per organization what moved since `previous` (完成状态 by unit and organization),
+    /// and count the moves.
+    pub fn compare(&mut self, previous: &HashMap<(String, String, OrgKey), String>) {
         for line in &mut self.orgs {
             let now = line.status_label();
-            let key = (line.unit_code.clone(), line.org.key());
+            let key = (
+                line.unit_code.clone(),
+                name_key(&line.unit_name),
+                line.org.key(),
+            );
             line.moved = match previous.get(&key).map(String::as_str) {
                 None => "新列入".to_string(),
                 Some(before) if before == now => String::new(),
@@ -388,5 +428,89 @@ impl Tracking {
         }
         self.compared = true;
         self.count();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+    }
+
+    /// An organization of a unit without 单位代码, due on `due`, done on `done`.
+    fn line(unit: &str, org: &str, due: NaiveDate, done: Option<NaiveDate>) -> OrgLine {
+        let reported = Reported {
+            status: Some(done.map_or(Status::InProgress, |_| Status::Done)),
+            done_on: done,
+            ..Reported::default()
+        };
+        OrgLine {
+            unit_code: String::new(),
+            unit_name: unit.to_string(),
+            org: PlanOrg {
+                code: String::new(),
+                name: org.to_string(),
+                tier: "后进".to_string(),
+                reason: String::new(),
+                problems: String::new(),
+                measures: String::new(),
+                deadline: Some(due),
+            },
+            reported: Some(reported),
+            source: String::new(),
+            from_unit: Vec::new(),
+            moved: String::new(),
+        }
+    }
+
+    fn tracking(orgs: Vec<OrgLine>) -> Tracking {
+        let mut tracking = Tracking {
+            as_of: day(9, 15),
+            orgs,
+            units: Vec::new(),
+            total: Counts::default(),
+            files: Vec::new(),
+            issues: Vec::new(),
+            compared: false,
+        };
+        tracking.count();
+        tracking
+    }
+
+    /// Two units without 单位代码 are two units, and a plan neither done nor due by the
+    /// statistics day is not judged: 甲 1 of 1, 乙 0 of 1, 丙 nothing to judge.
+    #[test]
+    fn units_without_a_code_are_kept_apart_and_only_done_or_due_plans_are_judged() {
+        let tracking = tracking(vec![
+            line("甲", "一支部", day(9, 30), Some(day(9, 1))),
+            line("甲", "二支部", day(12, 30), None),
+            line("乙", "三支部", day(6, 30), Some(day(7, 1))),
+            line("乙", "四支部", day(9, 30), None),
+            line("丙", "五支部", day(12, 30), None),
+        ]);
+        let ranking = tracking.ranking(&crate::rules::config::Evaluation::default());
+        let value = |name: &str| {
+            let unit = ranking.units.iter().find(|u| u.name == name).unwrap();
+            unit.values[0]
+        };
+        assert_eq!(value("甲"), Some(1.0));
+        assert_eq!(value("乙"), Some(0.0));
+        assert_eq!(value("丙"), None);
+    }
+
+    #[test]
+    fn compare_keeps_units_without_a_code_apart() {
+        let mut tracking = tracking(vec![
+            line("甲", "一支部", day(9, 30), Some(day(9, 1))),
+            line("乙", "一支部", day(9, 30), Some(day(9, 1))),
+        ]);
+        let key = OrgKey::of("", "一支部");
+        let previous = [((String::new(), "甲".to_string(), key), "推进中".to_string())];
+        tracking.compare(&previous.into_iter().collect());
+        let moved: Vec<&str> = tracking.orgs.iter().map(|o| o.moved.as_str()).collect();
+        assert_eq!(moved, ["新销号", "新列入"]);
+        assert_eq!(tracking.units[0].counts.changed, Some(1));
     }
 }

@@ -1,7 +1,7 @@
 //! The 整改跟踪 workbook: 整改明细 (one row per planned organization), 整改汇总 (per unit and
 //! the county), 校验问题 and 文件清单, marked as ours and saved atomically.
 
-use super::track::{Counts, Tracking};
+use super::track::{Counts, OrgLine, Tracking};
 use super::RectifyError;
 use crate::print::{Paper, Print, A4_LANDSCAPE_WIDTH};
 use chrono::{Datelike, NaiveDate};
@@ -16,6 +16,7 @@ pub const SHEET_FILES: &str = "文件清单";
 
 /// 整改明细's headers that [`super::previous`] reads back.
 pub const UNIT_CODE: &str = "单位代码";
+pub const UNIT_NAME: &str = "单位名称";
 pub const ORG_CODE: &str = "党组织编码";
 pub const ORG_NAME: &str = "党组织名称";
 pub const STATUS: &str = "完成状态";
@@ -24,7 +25,7 @@ pub const MOVED: &str = "较上次变化";
 
 const DETAIL: &[(&str, f64)] = &[
     (UNIT_CODE, 12.0),
-    ("单位名称", 14.0),
+    (UNIT_NAME, 14.0),
     (ORG_CODE, 16.0),
     (ORG_NAME, 28.0),
     ("等次", 7.0),
@@ -84,7 +85,7 @@ pub fn write(
     book.push_worksheet(detail(tracking, &styles)?);
     book.push_worksheet(summary(tracking, &styles)?);
     let mut ranked = Worksheet::new();
-    let note = "整改跟踪按整改按期完成考评：整改时限内报告已完成（或未定时限而已完成）的党组织占应整改的比例；其他指标见台账和晋位升级工作簿。";
+    let note = "整改跟踪按整改按期完成考评：已完成或整改时限已到（不晚于统计日期）的党组织中，在整改时限内完成（或未定时限而已完成）的比例；都没有的单位为“—”。其他指标见台账和晋位升级工作簿。";
     let ledger_styles = crate::ledger::style::Styles::new(styles.print.clone());
     crate::ledger::ranking::write(&mut ranked, ranking, &ledger_styles, note)?;
     book.push_worksheet(ranked);
@@ -152,7 +153,7 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
             (8, &reported.progress),
             (11, &reported.responsible),
             (12, &reported.leader),
-            (15, &line.source),
+            (15, &source(line)),
         ];
         for (col, text) in texts {
             sheet.write_with_format(row, col, text, &styles.wrap)?;
@@ -172,6 +173,14 @@ fn detail(tracking: &Tracking, styles: &Styles) -> Result<Worksheet, XlsxError> 
         }
     }
     Ok(sheet)
+}
+
+/// 来源文件, and which plan values the unit wrote there because the ledger had none.
+fn source(line: &OrgLine) -> String {
+    match line.from_unit.as_slice() {
+        [] => line.source.clone(),
+        filled => format!("{}（{}由单位填报）", line.source, filled.join("、")),
+    }
 }
 
 fn counts_row(

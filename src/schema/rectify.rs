@@ -196,6 +196,11 @@ pub mod rect {
     pub const EVIDENCE: usize = S.index_of("evidence");
     /// The columns pre-filled from the ledger and locked: the plan.
     pub const PLAN: std::ops::Range<usize> = CODE..PROGRESS;
+    /// The plan's columns a unit fills when the ledger has them empty.
+    pub const UNIT_PLAN: [usize; 3] = [PROBLEMS, MEASURES, DEADLINE];
+    /// The `_meta` key of how many [`UNIT_PLAN`] cells a form was issued with empty, so that
+    /// a form whose unit wrote one is never taken for an unfilled one.
+    pub const OPEN_PLAN_KEY: &str = "open_plan_cells";
 }
 
 /// Column indexes of [`RECTIFY_INFO`].

@@ -17,7 +17,7 @@ use example::example_sheet;
 use instructions::instructions_sheet;
 pub use options::TemplateOptions;
 pub use rectify::{
-    build_rectify_form, rectify_file_name, write_rectify_form, RECTIFY_FORM_NAME,
+    build_rectify_form, file_name_clash, rectify_file_name, write_rectify_form, RECTIFY_FORM_NAME,
     RECTIFY_HEADER_ROW,
 };
 use tables::{coverage_sheet, organizations_sheet, unit_info_sheet};

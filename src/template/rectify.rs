@@ -9,6 +9,7 @@ use super::*;
 use crate::ledger::style::fit_height;
 use crate::rectify::plan::{PlanOrg, PlanUnit};
 use crate::schema::{rect, rect_info, RECTIFY, RECTIFY_INFO};
+use std::collections::HashMap;
 
 /// What the workbook is called, after the unit's code and name in its file name.
 pub const RECTIFY_FORM_NAME: &str = "整改进展表";
@@ -26,6 +27,32 @@ pub fn rectify_file_name(unit: &PlanUnit) -> String {
         .collect();
     let stem = crate::save::safe_file_name(&parts.join("_"));
     crate::output::fit_name(&stem, &format!("_{RECTIFY_FORM_NAME}.xlsx"))
+}
+
+/// The Chinese reason to refuse when two units' forms would have the same file name (as a
+/// case-insensitive file system sees it): names that differ only in characters a file name
+/// cannot hold, or only past where the name is cut.
+pub fn file_name_clash(units: &[PlanUnit]) -> Option<String> {
+    let mut seen: HashMap<String, &PlanUnit> = HashMap::new();
+    for unit in units {
+        let name = rectify_file_name(unit);
+        if let Some(first) = seen.insert(name.to_lowercase(), unit) {
+            return Some(format!(
+                "{}和{}的整改进展表文件名都是“{name}”，后一份会覆盖前一份，未生成任何整改进展表；\
+                 请在台账中为这两个单位填写单位代码，或使其单位名称有所区别",
+                unit_label(first),
+                unit_label(unit)
+            ));
+        }
+    }
+    None
+}
+
+fn unit_label(unit: &PlanUnit) -> String {
+    match unit.code.as_str() {
+        "" => format!("“{}”（无单位代码）", unit.name),
+        code => format!("“{}”（单位代码 {code}）", unit.name),
+    }
 }
 
 /// Write `unit`'s form into `dir` and return its path: atomically, and over nothing but an
@@ -57,8 +84,26 @@ pub fn build_rectify_form(unit: &PlanUnit) -> Result<Workbook, TemplateError> {
     workbook.push_worksheet(super::instructions::paragraphs_sheet(
         &title, &sections, &styles,
     )?);
-    workbook.push_worksheet(crate::marker::meta_sheet(crate::marker::RECTIFY_FORM)?);
+    let mut meta = crate::marker::meta_sheet(crate::marker::RECTIFY_FORM)?;
+    meta.write_string(2, 0, rect::OPEN_PLAN_KEY)?;
+    meta.write_string(2, 1, open_plan_cells(unit).to_string())?;
+    workbook.push_worksheet(meta);
     Ok(workbook)
+}
+
+/// How many plan cells the form leaves open for the unit ([`rect::UNIT_PLAN`]).
+fn open_plan_cells(unit: &PlanUnit) -> usize {
+    let open = |o: &PlanOrg| {
+        [
+            o.problems.is_empty(),
+            o.measures.is_empty(),
+            o.deadline.is_none(),
+        ]
+        .into_iter()
+        .filter(|&e| e)
+        .count()
+    };
+    unit.organizations.iter().map(open).sum()
 }
 
 fn progress_sheet(unit: &PlanUnit, styles: &Styles) -> Result<Worksheet, XlsxError> {
@@ -67,7 +112,7 @@ fn progress_sheet(unit: &PlanUnit, styles: &Styles) -> Result<Worksheet, XlsxErr
     let last_col = RECTIFY.columns.len() as u16 - 1;
     sheet.merge_range(0, 0, 0, last_col, &styles.form_title, &styles.title)?;
     sheet.set_row_height(0, 32)?;
-    let note = "灰底各列是县委组织部按分类定级台账预填的整改计划，已锁定；请填写白底各列和上方的填报日期、填报人、联系电话（见“填报说明”）";
+    let note = "灰底各列是县委组织部按分类定级台账预填的整改计划，已锁定；请填写白底各列（台账中没有的整改计划也由本单位填写）和上方的填报日期、填报人、联系电话（见“填报说明”）";
     sheet.merge_range(1, 0, 1, last_col, note, &styles.note)?;
     write_info(&mut sheet, unit, styles)?;
     for (i, column) in RECTIFY.columns.iter().enumerate() {
@@ -120,6 +165,8 @@ fn write_info(sheet: &mut Worksheet, unit: &PlanUnit, styles: &Styles) -> Result
 }
 
 /// One organization: its plan locked (wrapped, the row grown to fit), its progress cells open.
+/// A plan cell the ledger has empty (a department decided the organization 后进, so the unit
+/// never wrote a plan) is left open for the unit to fill, with its column's check.
 fn write_plan_row(
     sheet: &mut Worksheet,
     row: u32,
@@ -140,28 +187,44 @@ fn write_plan_row(
         (rect::MEASURES, &planned.measures),
     ];
     for (i, text) in texts {
-        sheet.write_with_format(row, i as u16, text.as_str(), &wrapped)?;
+        match (i, text.is_empty()) {
+            (rect::PROBLEMS | rect::MEASURES, true) => open_cell(sheet, row, i, styles)?,
+            _ => sheet
+                .write_with_format(row, i as u16, text.as_str(), &wrapped)
+                .map(|_| ())?,
+        }
     }
-    let deadline_col = rect::DEADLINE as u16;
     match planned.deadline {
         Some(d) => {
             let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
             let format = wrapped.clone().set_num_format("yyyy-mm-dd");
-            sheet.write_datetime_with_format(row, deadline_col, date, &format)?
+            sheet.write_datetime_with_format(row, rect::DEADLINE as u16, date, &format)?;
         }
-        None => sheet.write_blank(row, deadline_col, &wrapped)?,
+        None => open_cell(sheet, row, rect::DEADLINE, styles)?,
     };
-    for (i, column) in RECTIFY.columns.iter().enumerate().skip(rect::PROGRESS) {
-        let format = styles
-            .data(column.kind)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top);
-        sheet.write_blank(row, i as u16, &format)?;
+    for i in rect::PROGRESS..RECTIFY.columns.len() {
+        open_cell(sheet, row, i, styles)?;
     }
     let width = |i: usize| RECTIFY.columns[i].width;
     let sized =
         [rect::REASON, rect::PROBLEMS, rect::MEASURES].map(|i| (texts[i].1.as_str(), width(i)));
     fit_height(sheet, row, &sized)
+}
+
+/// A cell the unit fills: unlocked, wrapped; a plan cell also gets its column's check (the
+/// progress columns get theirs over the whole list).
+fn open_cell(sheet: &mut Worksheet, row: u32, i: usize, styles: &Styles) -> Result<(), XlsxError> {
+    let column = &RECTIFY.columns[i];
+    let format = (styles.data(column.kind))
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    sheet.write_blank(row, i as u16, &format)?;
+    if i < rect::PROGRESS {
+        if let Some(validation) = validation(column)? {
+            sheet.add_data_validation(row, i as u16, row, i as u16, &validation)?;
+        }
+    }
+    Ok(())
 }
 
 /// 填报说明 of the form.
@@ -173,12 +236,43 @@ fn rectify_instructions(unit: &PlanUnit) -> Vec<(&'static str, Vec<String>)> {
         unit.name
     )];
     let how = vec![
-        "1. 灰底各列（党组织编码至整改时限）由县委组织部按台账预填，已锁定，不能修改；请勿增删行、调换行。".to_string(),
+        "1. 灰底各列（党组织编码至整改时限）由县委组织部按台账预填，已锁定，不能修改；请勿增删行、调换行。台账中没有整改计划的党组织（如县委组织部审定为后进的），其“主要问题”“整改措施”“整改时限”为白底，请本单位填写，整改时限填日期（如 2026-09-30）。".to_string(),
         "2. 逐行填写“进展情况”“完成状态”“完成日期”“责任人”“包联领导”“佐证材料”。“完成状态”从下拉列表选择：未启动、推进中、已完成。".to_string(),
-        "3. 已完成的，必须填写“完成日期”（如 2026-09-30），不能晚于填报日期；推进中的，在“进展情况”中写明已做的工作和成效。".to_string(),
+        "3. 已完成的，必须填写“完成日期”（如 2026-09-30），不能晚于县委组织部汇总统计的日期（不能填将来的日期），也不能早于本年度；推进中的，在“进展情况”中写明已做的工作和成效。".to_string(),
         "4. 表头上方填写“填报日期”“填报人”“联系电话”。同一单位报送多份的，以填报日期最新的一份为准，请每次填写当天的日期。".to_string(),
         "5. 佐证材料（会议记录、照片、制度文件等）另行报送，表中写明材料名称。".to_string(),
         "6. 整改时限已过仍未完成的，汇总时标为“已逾期”；逾期完成的，标明逾期天数。".to_string(),
     ];
     vec![("【填报对象和时间】", who), ("【填报要求】", how)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, name: &str) -> PlanUnit {
+        PlanUnit {
+            code: code.to_string(),
+            name: name.to_string(),
+            organizations: Vec::new(),
+        }
+    }
+
+    /// Two units without a code whose names differ only in a character a file name cannot
+    /// hold would share one file: refused, both named.
+    #[test]
+    fn two_units_on_one_file_name_are_refused_naming_both() {
+        let units = [
+            unit("", "城关街道/机关"),
+            unit("511101003", "白马镇"),
+            unit("", "城关街道:机关"),
+        ];
+        let clash = file_name_clash(&units).expect("a clash");
+        assert!(
+            clash.contains("“城关街道/机关”（无单位代码）和“城关街道:机关”（无单位代码）"),
+            "{clash}"
+        );
+        assert!(clash.contains("城关街道_机关_整改进展表.xlsx"), "{clash}");
+        assert_eq!(file_name_clash(&units[..2]), None);
+    }
 }

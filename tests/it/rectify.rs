@@ -556,3 +556,345 @@ fn row_checks_name_the_cell_and_a_missing_row_counts_as_not_reported() {
         find("E507")
     );
 }
+
+/// The same organization on two rows: the lower row counts, the upper one gets W509 on its
+/// code cell naming the row that counts; a return without 填报日期 gets W510 on that cell.
+#[test]
+fn of_two_rows_for_one_organization_the_lower_counts_and_the_other_is_named() {
+    let dir = with_ledger();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let mayan = |status, done, progress| {
+        (
+            "0511101003006",
+            "白马镇马垭村党支部",
+            status,
+            done,
+            progress,
+        )
+    };
+    let shanghe = (
+        "0511101003009",
+        "白马镇上河村党支部",
+        "推进中",
+        "",
+        "已召开党员大会",
+    );
+    write_return(
+        &inbox.join("白马镇.xlsx"),
+        BAIMA,
+        "",
+        &[
+            mayan("推进中", "", "已谈话"),
+            shanghe,
+            mayan("已完成", "2026-08-20", "已选派书记"),
+        ],
+    );
+    let json = rectify_json(dir.path(), "收件", "跟踪.xlsx", &[]);
+    assert_eq!(unit(&json, "白马镇")["done"], 1, "{json}");
+    let out = dir.path().join("跟踪.xlsx");
+    let mayan = detail_of(&out, "白马镇马垭村党支部");
+    assert_eq!(mayan["完成状态"], "已完成");
+    assert_eq!(mayan["进展情况"], "已选派书记");
+    let issues = rows(&out, "校验问题");
+    let twice: Vec<_> = issues.iter().filter(|r| r[5] == "W509").collect();
+    assert_eq!(twice.len(), 1, "{issues:?}");
+    assert_eq!(
+        twice[0][..5],
+        ["白马镇.xlsx", "白马镇", "整改进展", "B5", "警告"]
+    );
+    assert!(
+        twice[0][6].contains("以下面的第 7 行为准，第 5 行未计入"),
+        "{:?}",
+        twice[0]
+    );
+    let undated = issues.iter().find(|r| r[5] == "W510").expect("W510");
+    assert_eq!(undated[3], "G2");
+    assert!(
+        undated[6].contains("以修改时间最新的文件为准"),
+        "{undated:?}"
+    );
+}
+
+/// One row of a return with the plan columns: 党组织名称, 主要问题, 整改措施, 整改时限,
+/// 完成状态, 进展情况.
+type PlanRow<'a> = [&'a str; 6];
+
+/// A return on the issued layout's columns (plan columns included), its header block with
+/// 单位名称 and 单位代码 and `filled_on`, and, when `open_plan` is given, the hidden mark of
+/// an issued form with that many plan cells left open.
+fn plan_book(
+    unit: (&str, &str),
+    filled_on: &str,
+    rows: &[PlanRow],
+    open_plan: Option<&str>,
+) -> Workbook {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet().set_name("整改进展").unwrap();
+    let info = [
+        ("单位名称", unit.0),
+        ("单位代码", unit.1),
+        ("填报日期", filled_on),
+    ];
+    for (k, (label, value)) in info.into_iter().enumerate() {
+        sheet.write(2, 2 * k as u16, label).unwrap();
+        if !value.is_empty() {
+            sheet.write(2, 1 + 2 * k as u16, value).unwrap();
+        }
+    }
+    let headers = [
+        "党组织名称",
+        "主要问题",
+        "整改措施",
+        "整改时限",
+        "完成状态",
+        "进展情况",
+    ];
+    for (c, h) in headers.into_iter().enumerate() {
+        sheet.write(5, c as u16, h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            sheet.write(6 + r as u32, c as u16, *text).unwrap();
+        }
+    }
+    if let Some(n) = open_plan {
+        let meta = book.add_worksheet().set_name("_meta").unwrap();
+        meta.write(0, 0, "taizhang_output").unwrap();
+        meta.write(0, 1, "rectify_form").unwrap();
+        meta.write(2, 0, "open_plan_cells").unwrap();
+        meta.write(2, 1, n).unwrap();
+        meta.set_hidden(true);
+    }
+    book
+}
+
+const CHENGGUAN: (&str, &str) = ("城关街道", "511101001");
+/// An organization of 城关街道 the standard rates 优秀 (no plan, no 党组织编码 in the samples).
+const SECOND: &str = "城关街道机关第二党支部";
+
+/// The sample ledger with the department's decision that [`SECOND`] is 后进.
+fn with_decided_laggard() -> tempfile::TempDir {
+    let dir = temp_dir();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = ["单位名称", "党组织编码", "党组织名称", "审定等次", "依据"];
+    let row = ["城关街道", "", SECOND, "后进", "督查发现书记长期不在岗"];
+    for (c, (h, v)) in header.iter().zip(row).enumerate() {
+        sheet.write(0, c as u16, *h).unwrap();
+        if !v.is_empty() {
+            sheet.write(1, c as u16, v).unwrap();
+        }
+    }
+    book.save(dir.path().join("审定意见.xlsx")).unwrap();
+    let samples = root().join("samples/摸底");
+    let args = [
+        "ledger",
+        samples.to_str().unwrap(),
+        "-o",
+        "台账.xlsx",
+        "--as-of",
+        AS_OF,
+    ];
+    let out = taizhang(
+        &[&args[..], &["--decisions", "审定意见.xlsx"]].concat(),
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    dir
+}
+
+/// A decided 后进 has no plan in the ledger: its form says why (the decision first) and
+/// leaves the plan to the unit; the 整改时限 the unit writes makes it overdue.
+#[test]
+fn a_decided_laggard_without_a_plan_takes_the_units_and_can_become_overdue() {
+    let dir = with_decided_laggard();
+    let issued = issue_forms(dir.path());
+    assert_eq!(issued.status.code(), Some(0), "{}", stderr(&issued));
+    let form = dir.path().join("下发/511101001_城关街道_整改进展表.xlsx");
+    let listed = rows(&form, "整改进展");
+    let row = listed.iter().find(|r| r[1] == SECOND).expect("planned");
+    assert_eq!(row[2], "后进");
+    assert!(
+        row[3].starts_with("审定：督查发现书记长期不在岗"),
+        "{row:?}"
+    );
+    assert_eq!(row[4..7], ["", "", ""], "no plan in the ledger");
+    // Row 7: 主要问题, 整改措施, 整改时限 open for the unit, the 时限 date-checked; the plan of
+    // the row below (from the ledger) locked.
+    assert!(["E7", "F7", "G7"].iter().all(|a1| unlocked(&form, a1)));
+    assert!(!unlocked(&form, "E8") && !unlocked(&form, "G8"));
+    let xml = zip_entry(&form, "xl/worksheets/sheet1.xml");
+    let checks = xml
+        .split("<dataValidation ")
+        .map(|v| v.split('>').next().unwrap());
+    let g7 = checks
+        .clone()
+        .find(|v| v.contains("sqref=\"G7\""))
+        .expect("G7 checked");
+    assert!(g7.starts_with("type=\"date\""), "{g7}");
+
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let planned = [
+        SECOND,
+        "书记长期不在岗",
+        "调整书记",
+        "2026-09-30",
+        "推进中",
+        "已谈话",
+    ];
+    plan_book(CHENGGUAN, "2026-10-12", &[planned], None)
+        .save(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    rectify_json(dir.path(), "收件", "跟踪.xlsx", &[]);
+    let second = detail_of(&dir.path().join("跟踪.xlsx"), SECOND);
+    assert_eq!(second["整改时限"], "2026-09-30");
+    assert_eq!(second["主要问题"], "书记长期不在岗");
+    assert_eq!(second["是否逾期"], "已逾期 15 天");
+    assert_eq!(
+        second["来源文件"],
+        "城关街道.xlsx（主要问题、整改措施、整改时限由单位填报）"
+    );
+}
+
+/// An issued form whose unit wrote only the plan the ledger lacked is the unit's work: not
+/// replaced; the same form untouched is.
+#[test]
+fn a_form_with_the_units_plan_written_in_is_not_overwritten() {
+    let dir = with_decided_laggard();
+    let out = dir.path().join("下发");
+    std::fs::create_dir_all(&out).unwrap();
+    let form = out.join("511101001_城关街道_整改进展表.xlsx");
+    let written = [SECOND, "书记长期不在岗", "", "", "", ""];
+    plan_book(CHENGGUAN, "", &[written], Some("3"))
+        .save(&form)
+        .unwrap();
+    let before = std::fs::read(&form).unwrap();
+    let output = issue_forms(dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("不能覆盖"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&form).unwrap(), before);
+    let untouched = [SECOND, "", "", "", "", ""];
+    plan_book(CHENGGUAN, "", &[untouched], Some("3"))
+        .save(&form)
+        .unwrap();
+    let output = issue_forms(dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// 单位考评 on 整改按期完成 as of 9-15, only plans done or due by then judged: 白马镇
+/// 马垭村 done 8-20 by its 9-30 (上河村 推进中, due 9-30, not yet judged): 1 of 1; 青林乡
+/// 杨坝村 done 6-20 by 6-30 and 茶桥村 done 9-10 by 12-30: 2 of 2; 柳溪镇 周坪村 done 9-01
+/// after 3-31 (柳口村 未启动, due 9-30): 0 of 1; 金竹乡, nothing reported, 非公企业联合党支部
+/// due 6-30: 0 of 1; 龙泉镇, all due 9-30, and nothing done: no value.
+#[test]
+fn rectified_on_time_counts_only_plans_done_or_due() {
+    let dir = with_ledger();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let returns: [(&str, (&str, &str), Vec<Row>); 3] = [
+        (
+            "白马镇.xlsx",
+            BAIMA,
+            vec![
+                (
+                    "0511101003006",
+                    "白马镇马垭村党支部",
+                    "已完成",
+                    "2026-08-20",
+                    "",
+                ),
+                ("0511101003009", "白马镇上河村党支部", "推进中", "", "谈话"),
+            ],
+        ),
+        (
+            "青林乡.xlsx",
+            QINGLIN,
+            vec![
+                (
+                    "0511101012009",
+                    "青林乡杨坝村党支部",
+                    "已完成",
+                    "2026-06-20",
+                    "",
+                ),
+                (
+                    "0511101012022",
+                    "青林乡茶桥村党支部",
+                    "已完成",
+                    "2026-09-10",
+                    "",
+                ),
+            ],
+        ),
+        (
+            "柳溪镇.xlsx",
+            LIUXI,
+            vec![
+                (
+                    "0511101006007",
+                    "柳溪镇周坪村党总支",
+                    "已完成",
+                    "2026-09-01",
+                    "",
+                ),
+                ("0511101006017", "柳溪镇柳口村党总支", "未启动", "", ""),
+            ],
+        ),
+    ];
+    for (file, unit, rows) in &returns {
+        write_return(&inbox.join(file), *unit, "2026-09-14", rows);
+    }
+    let out = taizhang(
+        &[
+            "rectify",
+            "--ledger",
+            "台账.xlsx",
+            "收件",
+            "-o",
+            "跟踪.xlsx",
+            "--as-of",
+            "2026-09-15",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ranked = rows(&dir.path().join("跟踪.xlsx"), "单位考评");
+    // 排名, 整改按期完成, 得分.
+    let of = |name: &str| {
+        let row = ranked.iter().find(|r| r[2] == name).unwrap();
+        [0, 3, 4].map(|c| row[c].clone())
+    };
+    assert_eq!(of("白马镇"), ["1", "1", "100"]);
+    assert_eq!(of("青林乡"), ["1", "1", "100"]);
+    assert_eq!(of("柳溪镇")[1..], ["0", "0"]);
+    assert_eq!(of("金竹乡")[1..], ["0", "0"]);
+    assert_eq!(of("龙泉镇"), ["", "—", "—"]);
+}
+
+fn zip_entry(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// Whether cell `a1` of the first sheet has an unlocked format.
+fn unlocked(path: &Path, a1: &str) -> bool {
+    let sheet = zip_entry(path, "xl/worksheets/sheet1.xml");
+    let cell = sheet.split(&format!("<c r=\"{a1}\"")).nth(1).expect(a1);
+    let tag = cell.split('>').next().unwrap();
+    let style: usize = tag
+        .split_once(" s=\"")
+        .map_or(0, |(_, s)| s.split_once('"').unwrap().0.parse().unwrap());
+    let styles = zip_entry(path, "xl/styles.xml");
+    let xfs = styles.split_once("<cellXfs").unwrap().1;
+    let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+    xf.split("</xf>").next().unwrap().contains("locked=\"0\"")
+}
