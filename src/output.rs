@@ -225,7 +225,7 @@ pub fn may_replace(path: &Path, kind: Kind, force: bool) -> Result<(), OutputErr
             path: path.to_path_buf(),
         });
     }
-    if let Some(what) = filled_record(path, kind) {
+    if let Some(what) = filled_record(path) {
         return Err(OutputError::Filled {
             path: path.to_path_buf(),
             what,
@@ -260,23 +260,19 @@ pub fn is_ours(path: &Path, kind: Kind) -> bool {
 }
 
 /// What `path` is when it is a workbook of ours that someone has filled in and that only
-/// exists as that record: a decisions workbook or a 整改进展表 (`None` for anything else).
-fn filled_record(path: &Path, kind: Kind) -> Option<&'static str> {
-    let (what, marker) = match kind {
-        Kind::Decisions => ("审定意见表", crate::marker::DECISIONS),
-        Kind::RectifyForm => ("整改进展表", crate::marker::RECTIFY_FORM),
-        _ => return None,
-    };
+/// exists as that record: a decisions workbook or a 整改进展表, whatever is being written over
+/// it (`None` for anything else).
+fn filled_record(path: &Path) -> Option<&'static str> {
     let limits = Limits::default();
     let mut book = Workbook::open(path, &limits).ok()?;
-    if book.meta_value(crate::marker::OUTPUT_KEY).as_deref() != Some(marker) {
-        return None;
+    match book.meta_value(crate::marker::OUTPUT_KEY).as_deref()? {
+        crate::marker::DECISIONS => (!no_decision(&mut book)).then_some("审定意见表"),
+        crate::marker::RECTIFY_FORM => {
+            let blank = crate::rectify::returned::is_unfilled(path, &limits);
+            (!blank).then_some("整改进展表")
+        }
+        _ => None,
     }
-    let filled = match kind {
-        Kind::Decisions => !no_decision(&mut book),
-        _ => !crate::rectify::returned::is_unfilled(path, &limits),
-    };
-    filled.then_some(what)
 }
 
 /// A decisions workbook of ours with nothing typed below its header, on any sheet.

@@ -56,7 +56,10 @@ impl Decision {
     /// The organization as the department named it: "“白马镇·城关村党支部”（编码 001）".
     pub fn label(&self) -> String {
         let code = (self.code.as_deref()).map_or(String::new(), |c| format!("（编码 {c}）"));
-        format!("“{}·{}”{code}", self.unit, self.name)
+        match self.name.is_empty() {
+            true => format!("“{}”的党组织{code}", self.unit),
+            false => format!("“{}·{}”{code}", self.unit, self.name),
+        }
     }
 
     /// Whether the decision is about an organization of the unit `(code, name)`.
@@ -200,14 +203,24 @@ impl Applied {
             return;
         };
         let mut issues = Vec::new();
+        let mut planless = Vec::new();
         for (record, c) in form.organizations.iter().zip(classifications) {
             if !self.apply_one(decisions, rules, (file, unit), record, c) {
                 continue;
             }
-            if let Some(table) = form.org_location(record) {
-                issues.extend(rules.decided_plan_missing(record, c, &table.sheet, table));
+            let Some(table) = form.org_location(record) else {
+                continue;
+            };
+            issues.extend(rules.decided_plan_missing(record, c, &table.sheet, table));
+            if !rules.is_lagging(c.final_tier()) {
+                // Decided out of 后进: no plan is owed (W202 was said before the decision).
+                planless.push((table.sheet.clone(), record.row + 1));
             }
         }
+        form.issues.retain(|i| {
+            let owed = (i.sheet.clone(), i.row.unwrap_or(0));
+            i.code != Code::LaggardWithoutPlan || !planless.contains(&owed)
+        });
         form.issues.extend(issues);
         form.sort_issues();
     }
@@ -284,7 +297,7 @@ pub fn decide(c: &mut Classification, decision: &Decision) {
 /// E604: a decision on an organization no return has.
 fn not_found(sheet: &str, d: &Decision) -> Issue {
     let message = format!(
-        "第 {} 行审定的{}在各单位的报表中找不到，未采用；请核对党组织编码、名称和单位名称",
+        "第 {} 行审定的{}在该单位的报表中找不到，未采用；请核对单位名称（也可填单位代码）、党组织编码和名称",
         d.row,
         d.label()
     );
@@ -294,7 +307,7 @@ fn not_found(sheet: &str, d: &Decision) -> Issue {
 /// W605: a decision by name that more than one organization answers to.
 fn several(sheet: &str, d: &Decision, n: usize) -> Issue {
     let message = format!(
-        "第 {} 行审定的{}在该单位的报表中对应到 {n} 个党组织（编码或名称重复），已全部采用；请改正报表中重复的党组织，或在本行填写党组织编码",
+        "第 {} 行审定的{}在该单位的报表中对应到 {n} 个党组织（编码或名称重复），已全部采用；请该单位改正报表中重复的党组织",
         d.row,
         d.label()
     );

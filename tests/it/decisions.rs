@@ -14,6 +14,8 @@ const TIANLIN: &str = "城关街道田林社区党支部";
 /// One of 白马镇's, with a 党组织编码.
 const MAYA: &str = "白马镇马垭村党支部";
 const MAYA_CODE: &str = "0511101003006";
+/// Of 东城街道: rated 后进 with no plan, its unit said 一般 (W202 in the samples).
+const ZHOUWAN: &str = "东城街道周湾社区党委";
 
 /// A decisions workbook as a department would fill it: the header on the first row (no title),
 /// 单位名称 on one row only, a date typed as a date and one as text.
@@ -148,23 +150,26 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
             ["白马镇", MAYA_CODE, MAYA, "优秀", "复审", "", ""],
             // 马垭村's code in another unit: a code is the unit's own.
             ["青林乡", MAYA_CODE, "", "优秀", "理由", "", ""],
+            // Rated 后进 without a plan (W202), decided 一般: no plan owed any more.
+            ["东城街道", "", ZHOUWAN, "一般", "复核后改定", "", ""],
         ],
     );
     let after = ledger_json(&decided, Some(&workbook));
 
-    // 优秀 → 后进, 一般 → 优秀, 后进 → 优秀 (by row 12, not 一般 by row 11).
+    // 优秀 → 后进, 一般 → 优秀, 后进 → 优秀 (by row 12, not 一般 by row 11), 后进 → 一般.
     assert_eq!(tier_count(&after, "优秀"), tier_count(&before, "优秀") + 1);
-    assert_eq!(tier_count(&after, "一般"), tier_count(&before, "一般") - 1);
-    assert_eq!(tier_count(&after, "后进"), tier_count(&before, "后进"));
+    assert_eq!(tier_count(&after, "一般"), tier_count(&before, "一般"));
+    assert_eq!(tier_count(&after, "后进"), tier_count(&before, "后进") - 1);
     assert_eq!(after["organizations"], before["organizations"]);
-    // Decided 后进 with no plan (the standard said 优秀): W607 on its 主要问题 cell.
+    // Decided 后进 with no plan (the standard said 优秀): W607 on its 主要问题 cell; decided
+    // out of 后进, 周湾's W202 is gone.
     let warnings = |j: &Value| j["issues"]["warning"].as_i64().unwrap();
-    assert_eq!(warnings(&after), warnings(&before) + 1);
+    assert_eq!(warnings(&after), warnings(&before));
 
     let d = &after["decisions"];
     assert_eq!(
         (d["decisions"].as_i64(), d["applied"].as_i64()),
-        (Some(8), Some(3))
+        (Some(9), Some(4))
     );
     let problems: Vec<(String, String)> = (d["issues"].as_array().unwrap().iter())
         .map(|i| {
@@ -190,6 +195,9 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
     let issues = sheet(&decided, "校验问题");
     let w607: Vec<&Vec<Data>> = issues.iter().filter(|r| r[7] == "W607").collect();
     assert_eq!(w607.len(), 1, "{w607:?}");
+    assert!(!issues.iter().any(|r| r[7] == "W202"), "周湾 owes no plan");
+    let plain_issues = sheet(&plain, "校验问题");
+    assert_eq!(plain_issues.iter().filter(|r| r[7] == "W202").count(), 1);
     assert!(
         w607[0][8].to_string().contains("组织部审定为“后进”"),
         "{w607:?}"
@@ -240,7 +248,7 @@ fn decisions_change_the_counts_and_the_ledger_shows_all_three_tiers() {
     assert!(missing["采用情况"].starts_with("未采用"), "{missing:?}");
     let summary = sheet(&decided, "汇总");
     let note = summary[1][0].to_string();
-    assert!(note.contains("其中 3 个党组织按组织部审定等次"), "{note}");
+    assert!(note.contains("其中 4 个党组织按组织部审定等次"), "{note}");
 }
 
 /// The year end compared by final tier: a decision on the year end turns a 保持 or 晋位 into a
@@ -348,6 +356,18 @@ fn the_blank_decisions_workbook_is_replaced_only_while_blank() {
         .failure();
     let stderr = String::from_utf8_lossy(&forced.get_output().stderr).into_owned();
     assert!(stderr.contains("--force 也不行"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Nor by any other output written there.
+    let ledger = Command::cargo_bin("taizhang")
+        .unwrap()
+        .arg("ledger")
+        .arg(root().join("samples/摸底"))
+        .args(["--force", "-o"])
+        .arg(&path)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&ledger.get_output().stderr).into_owned();
+    assert!(stderr.contains("已填写的审定意见表"), "{stderr}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     let filled = taizhang::decisions::Decisions::read(&path, &rules, &limits).unwrap();
     assert_eq!(filled.list.len(), 1);
