@@ -20,6 +20,8 @@ pub fn run(args: &ServeArgs) -> Result<u8> {
     options.stage = args.stage;
     options.max_upload = args.max_upload * 1024 * 1024;
     options.secure_cookies = args.tls_cert.is_some();
+    // A decisions workbook that cannot be read is said now, not at the first download.
+    super::decisions(args.decisions.as_deref(), &options.check)?;
     options.decisions = args.decisions.clone();
     let (app, issued) = App::open(options)?;
     if let Some(book) = &issued.workbook {

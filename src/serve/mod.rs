@@ -373,34 +373,39 @@ pub const UPLOAD_ROUTES: [&str; 4] = ["/unit/check", "/unit/submit", "/api/check
 pub fn router(app: Arc<App>) -> Router {
     let upload = DefaultBodyLimit::max(app.options.max_upload as usize + 64 * 1024);
     let request_timeout = app.options.request_timeout;
+    // An upload that trickles in is cut off; the ledger download, which may take long to
+    // build, is not.
     let deadline = move |request: axum::extract::Request, next: axum::middleware::Next| async move {
         match tokio::time::timeout(request_timeout, next.run(request)).await {
             Ok(response) => response,
             Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
         }
     };
+    let upload = (upload, axum::middleware::from_fn(deadline));
     Router::new()
         .route("/", get(pages::home))
         .route("/signin", post(pages::sign_in))
         .route("/signout", post(pages::sign_out))
         .route("/unit", get(pages::unit_page))
-        .route("/unit/check", post(pages::unit_check).layer(upload))
-        .route("/unit/submit", post(pages::unit_submit).layer(upload))
+        .route("/unit/check", post(pages::unit_check).layer(upload.clone()))
+        .route(
+            "/unit/submit",
+            post(pages::unit_submit).layer(upload.clone()),
+        )
         .route(
             "/unit/pending/{token}/feedback",
             get(pages::pending_feedback),
         )
         .route("/admin", get(pages::admin_page))
         .route("/admin/review", post(pages::admin_review))
-        .route("/api/check", post(api::check).layer(upload))
-        .route("/api/submit", post(api::submit).layer(upload))
+        .route("/api/check", post(api::check).layer(upload.clone()))
+        .route("/api/submit", post(api::submit).layer(upload.clone()))
         .route("/api/status", get(api::status))
         .route("/api/review", post(api::review))
         .route("/api/ledger.xlsx", get(api::ledger))
         .route("/api/feedback/{id}", get(api::feedback))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(SMALL_BODY))
-        .layer(axum::middleware::from_fn(deadline))
         .layer(axum::middleware::from_fn(api::finish_response))
         .with_state(app)
 }

@@ -416,8 +416,11 @@ impl State {
                 false
             }
         };
+        // The workbook read is the one a rebuild uses from now on, built or not: a failed
+        // build is retried on the next change, not at every turn of the loop.
+        self.decisions = decisions;
         if built {
-            (self.seen, self.intake_log, self.decisions) = (now, intake_log, decisions);
+            (self.seen, self.intake_log) = (now, intake_log);
         }
         Some(files)
     }
