@@ -168,7 +168,7 @@ pub struct TemplateArgs {
     /// 与 --rectify 同用：除后进外，这些等次的党组织也列入整改，用逗号分隔，如 待定,一般
     #[arg(long, value_delimiter = ',', value_name = "等次", requires = "rectify")]
     pub include: Vec<String>,
-    /// 输出目录中同名文件不是未填写的本程序调查表（或整改进展表）时，仍然覆盖（花名册、台账永不覆盖）
+    /// 输出目录中同名文件不是未填写的本程序调查表（或整改进展表）时，仍然覆盖（花名册、台账，以及已填写的整改进展表、审定意见表永不覆盖）
     #[arg(long)]
     pub force: bool,
 }

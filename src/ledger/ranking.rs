@@ -6,6 +6,7 @@ use super::style::{col, header_row, write_rate, Col, Styles};
 use crate::evaluation::{share, Indicator, Ranking};
 use crate::status::State;
 use rust_xlsxwriter::{Worksheet, XlsxError};
+use std::collections::HashMap;
 
 pub const SHEET: &str = "单位考评";
 
@@ -20,20 +21,25 @@ const LEDGER: [Indicator; 4] = [
 /// The ledger's units in the 合计 (not those outside the roster), scored.
 pub fn of_ledger(ledger: &Ledger) -> Ranking {
     let target = ledger.rules.config().coverage.party_org_rate_percent / 100.0;
-    let on_time = |code: &str| -> Option<f64> {
-        let status = ledger.status.as_ref()?;
-        let line = status.units.iter().find(|u| u.code == code)?;
-        Some(f64::from(u8::from(
-            line.state != State::Missing && !line.late,
-        )))
-    };
+    // 按时报送, by unit code (with a roster).
+    let on_time: HashMap<&str, f64> = (ledger.status.iter().flat_map(|s| &s.units))
+        .map(|u| {
+            (
+                u.code.as_str(),
+                f64::from(u8::from(u.state != State::Missing && !u.late)),
+            )
+        })
+        .collect();
     // 报表无错误: of a unit's returns in the ledger (文件清单's 已读取), those without an error.
+    let mut returns: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
+    for f in (ledger.files.lines().iter()).filter(|f| f.status == FileStatus::Read) {
+        let (files, clean) = returns.entry((&f.unit_code, &f.unit_name)).or_default();
+        *files += 1;
+        *clean += usize::from(f.errors == 0);
+    }
     let clean = |unit: &super::model::UnitSummary| {
-        let read = (ledger.files.lines().iter()).filter(|f| {
-            f.status == FileStatus::Read && f.unit_code == unit.code && f.unit_name == unit.name
-        });
-        let (files, clean) = read.fold((0, 0), |(n, c), f| (n + 1, c + usize::from(f.errors == 0)));
-        share(clean, files)
+        let (files, clean) = returns.get(&(unit.code.as_str(), unit.name.as_str()))?;
+        share(*clean, *files)
     };
     let units = (ledger.units.iter().take(ledger.units.counted()))
         .map(|unit| {
@@ -44,7 +50,7 @@ pub fn of_ledger(ledger: &Ledger) -> Ranking {
                     true => (rate / target).min(1.0),
                     false => 1.0,
                 }),
-                on_time(&unit.code),
+                on_time.get(unit.code.as_str()).copied(),
                 clean(&unit),
             ];
             (unit.code, unit.name, values)

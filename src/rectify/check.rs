@@ -60,6 +60,9 @@ pub fn check_return(back: &Return, unit: &PlanUnit, as_of: NaiveDate) -> Checked
             continue;
         }
         check_dates(back, record, as_of, &mut checked.issues);
+        checked
+            .issues
+            .extend(plan_left_open(back, record, &unit.organizations[at]));
         checked.reported[at] = Some(reported(record));
     }
     for (planned, found) in unit.organizations.iter().zip(&checked.reported) {
@@ -227,6 +230,35 @@ fn twice(back: &Return, record: &Record, counted: &Record) -> Issue {
             "“{name}”填了两行（第 {this} 行和第 {that} 行），以下面的第 {that} 行为准，第 {this} 行未计入；请删除多余的一行，只保留最新的进展"
         ),
     )
+}
+
+/// W511: the ledger had no plan for the organization (a 后进 the department decided) and the
+/// return leaves it unwritten: without a 整改时限 it can never be judged overdue.
+fn plan_left_open(back: &Return, record: &Record, planned: &PlanOrg) -> Option<Issue> {
+    let in_ledger = [
+        !planned.problems.is_empty(),
+        !planned.measures.is_empty(),
+        planned.deadline.is_some(),
+    ];
+    let open: Vec<usize> = (rect::UNIT_PLAN.into_iter().zip(in_ledger))
+        .filter(|&(i, given)| !given && record.get(i).is_none() && !record.is_invalid(i))
+        .map(|(i, _)| i)
+        .collect();
+    let first = *open.first()?;
+    let names: Vec<&str> = open.iter().map(|&i| RECTIFY.columns[i].header).collect();
+    let cell = back.cell(record.row, first)?;
+    Some(Issue::cell(
+        Code::PlanLeftOpen,
+        &back.sheet,
+        cell,
+        RECTIFY.columns[first].key,
+        None,
+        format!(
+            "“{}”的整改计划台账中没有，由本单位填写，但{}仍未填写；没有整改时限就无法判断是否按期完成",
+            planned.name,
+            names.join("、")
+        ),
+    ))
 }
 
 /// E507 on the sheet: a planned organization with no row.

@@ -395,15 +395,22 @@ impl Tracking {
     /// `as_of`, the share done by their 时限 (or done, without one); no value for a unit with
     /// none of either.
     pub fn ranking(&self, weights: &crate::rules::config::Evaluation) -> Ranking {
+        // Per unit: plans done or due, and of those done in time.
+        let mut judged: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
+        for o in self.orgs.iter().filter(|o| o.due_or_done(self.as_of)) {
+            let (due, on_time) = judged.entry((&o.unit_code, &o.unit_name)).or_default();
+            *due += 1;
+            *on_time += usize::from(o.done_on_time());
+        }
         let units = (self.units.iter())
             .map(|unit| {
-                let judged: Vec<&OrgLine> = (self.orgs.iter())
-                    .filter(|o| o.unit_code == unit.code && o.unit_name == unit.name)
-                    .filter(|o| o.due_or_done(self.as_of))
-                    .collect();
-                let on_time = judged.iter().filter(|o| o.done_on_time()).count();
-                let values = vec![share(on_time, judged.len())];
-                (unit.code.clone(), unit.name.clone(), values)
+                let key = (unit.code.as_str(), unit.name.as_str());
+                let (due, on_time) = judged.get(&key).copied().unwrap_or_default();
+                (
+                    unit.code.clone(),
+                    unit.name.clone(),
+                    vec![share(on_time, due)],
+                )
             })
             .collect();
         Ranking::new(weights, &[Indicator::Rectified], units)

@@ -756,6 +756,23 @@ fn a_decided_laggard_without_a_plan_takes_the_units_and_can_become_overdue() {
         second["来源文件"],
         "城关街道.xlsx（主要问题、整改措施、整改时限由单位填报）"
     );
+    // A return that leaves the plan it owes unwritten: W511 on the first such cell.
+    let unwritten = [SECOND, "书记长期不在岗", "", "", "推进中", "已谈话"];
+    plan_book(CHENGGUAN, "2026-10-13", &[unwritten], None)
+        .save(inbox.join("城关街道.xlsx"))
+        .unwrap();
+    rectify_json(dir.path(), "收件", "跟踪2.xlsx", &[]);
+    let issues = rows(&dir.path().join("跟踪2.xlsx"), "校验问题");
+    let open: Vec<&Vec<String>> = issues.iter().filter(|r| r[5] == "W511").collect();
+    assert_eq!(open.len(), 1, "{issues:?}");
+    assert!(
+        open[0][6].contains("整改措施、整改时限仍未填写"),
+        "{open:?}"
+    );
+    assert_eq!(
+        detail_of(&dir.path().join("跟踪2.xlsx"), SECOND)["是否逾期"],
+        ""
+    );
 }
 
 /// An issued form whose unit wrote only the plan the ledger lacked is the unit's work: not
