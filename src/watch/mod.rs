@@ -129,7 +129,44 @@ fn notify_words(e: &notify::Error) -> String {
 /// folder moved away and another made under the same name is told apart.
 type FolderId = (u64, u64);
 
-type Debouncer = notify_debouncer_mini::Debouncer<notify::RecommendedWatcher>;
+type Debouncer = notify_debouncer_mini::Debouncer<ChangeWatcher>;
+
+/// The platform's watcher with reads left out. inotify reports a folder or file opened or
+/// read; the watcher's own look at the inbox after each event would then be an event again,
+/// and it would rescan the inbox at the debounce rate for as long as it runs. A file closed
+/// after writing is kept: that is a change.
+struct ChangeWatcher(notify::RecommendedWatcher);
+
+impl notify::Watcher for ChangeWatcher {
+    fn new<F: notify::EventHandler>(
+        mut handler: F,
+        config: notify::Config,
+    ) -> notify::Result<Self> {
+        use notify::event::{AccessKind, AccessMode, EventKind};
+        let changes = move |event: notify::Result<notify::Event>| {
+            let read = |kind: &EventKind| match kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => false,
+                kind => kind.is_access(),
+            };
+            if !matches!(&event, Ok(e) if read(&e.kind)) {
+                handler.handle_event(event);
+            }
+        };
+        notify::RecommendedWatcher::new(changes, config).map(ChangeWatcher)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> notify::WatcherKind {
+        notify::RecommendedWatcher::kind()
+    }
+}
 
 /// The watcher's memory: the settings and one [`Seen`] per file of the last ledger.
 struct State {
@@ -166,12 +203,11 @@ pub fn watch(options: &WatchOptions, log: &mut dyn FnMut(String)) -> Result<(), 
         })?;
     }
     let (tx, rx) = mpsc::channel();
-    let mut debouncer =
-        notify_debouncer_mini::new_debouncer(options.debounce, tx).map_err(|source| {
-            WatchError::Notify {
-                path: options.inbox.clone(),
-                source,
-            }
+    let config = notify_debouncer_mini::Config::default().with_timeout(options.debounce);
+    let mut debouncer = notify_debouncer_mini::new_debouncer_opt::<_, ChangeWatcher>(config, tx)
+        .map_err(|source| WatchError::Notify {
+            path: options.inbox.clone(),
+            source,
         })?;
     register(&mut debouncer, &options.inbox, log).map_err(|source| WatchError::Notify {
         path: options.inbox.clone(),

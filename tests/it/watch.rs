@@ -647,3 +647,34 @@ fn watch_keeps_the_decisions_and_rebuilds_when_they_change() {
     stop.store(true, Ordering::SeqCst);
     worker.join().unwrap().unwrap();
 }
+
+/// An idle watcher stays idle: looking at the inbox is not a change (inotify reports a
+/// folder opened), so a ledger that cannot be built is tried again on the next real change,
+/// not over and over.
+#[test]
+fn watch_does_not_stir_itself() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("收件");
+    std::fs::create_dir(&inbox).unwrap();
+    unit_form(1).write(inbox.join("第1镇.xlsx")).unwrap();
+    let ledger = dir.path().join("台账.xlsx");
+    let decisions = dir.path().join("审定意见.xlsx");
+    std::fs::write(&decisions, b"not a workbook").unwrap();
+    let mut options = quick_options(&inbox, &ledger);
+    options.decisions = Some(decisions);
+    let stop = options.stop.clone();
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        watch(&options, &mut |line| {
+            let _ = tx.send(line);
+        })
+    });
+    expect_line(&rx, "开始监视");
+    std::thread::sleep(Duration::from_secs(2));
+    let failed = rx.try_iter().filter(|l| l.contains("台账未更新")).count();
+    assert_eq!(failed, 0, "no change, no new try");
+    unit_form(2).write(inbox.join("第2镇.xlsx")).unwrap();
+    expect_line(&rx, "错误：台账未更新：无法读取审定意见表");
+    stop.store(true, Ordering::SeqCst);
+    worker.join().unwrap().unwrap();
+}
