@@ -17,21 +17,23 @@ const MAYA_CODE: &str = "0511101003006";
 /// Of 东城街道: rated 后进 with no plan, its unit said 一般 (W202 in the samples).
 const ZHOUWAN: &str = "东城街道周湾社区党委";
 
+/// The decisions workbook's columns, as `template --decisions` writes them.
+const HEADER: [&str; 7] = [
+    "单位名称",
+    "党组织编码",
+    "党组织名称",
+    "审定等次",
+    "依据",
+    "审定人",
+    "审定日期",
+];
+
 /// A decisions workbook as a department would fill it: the header on the first row (no title),
-/// 单位名称 on one row only, a date typed as a date and one as text.
+/// a date typed as a date and one as text.
 fn decisions_workbook(path: &Path, rows: &[[&str; 7]]) {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    let header = [
-        "单位名称",
-        "党组织编码",
-        "党组织名称",
-        "审定等次",
-        "依据",
-        "审定人",
-        "审定日期",
-    ];
-    for (c, h) in header.iter().enumerate() {
+    for (c, h) in HEADER.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -378,19 +380,10 @@ fn the_blank_decisions_workbook_is_replaced_only_while_blank() {
 fn filled_copy(path: &Path) {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("审定意见").unwrap();
-    let header = [
-        "单位名称",
-        "党组织编码",
-        "党组织名称",
-        "审定等次",
-        "依据",
-        "审定人",
-        "审定日期",
-    ];
     sheet
         .write_string(0, 0, "基层党组织分类定级审定意见表")
         .unwrap();
-    for (c, h) in header.iter().enumerate() {
+    for (c, h) in HEADER.iter().enumerate() {
         sheet.write_string(2, c as u16, *h).unwrap();
     }
     for (c, v) in ["城关街道", "", SECOND, "后进", "督查", "", ""]

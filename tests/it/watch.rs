@@ -620,32 +620,25 @@ fn watch_keeps_the_decisions_and_rebuilds_when_they_change() {
     write_decision(&decisions, &org, "督查发现问题甲");
     let mut options = quick_options(&inbox, &ledger);
     options.decisions = Some(decisions.clone());
-    let stop = options.stop.clone();
-    let (tx, rx) = mpsc::channel();
-    let worker = std::thread::spawn(move || {
-        watch(&options, &mut |line| {
-            let _ = tx.send(line);
-        })
-    });
-    expect_line(&rx, "开始监视");
+    let watching = Watching::start(options);
+    let rx = &watching.lines;
     assert!(sheet_texts(&ledger, "台账明细").contains(&"督查发现问题甲".to_string()));
 
     write_decision(&decisions, &org, "督查发现问题乙");
-    expect_line(&rx, "审定意见表有改动，台账已重算");
+    expect_line(rx, "审定意见表有改动，台账已重算");
     let texts = sheet_texts(&ledger, "台账明细");
     assert!(texts.contains(&"督查发现问题乙".to_string()), "{texts:?}");
 
     let kept = std::fs::read(&ledger).unwrap();
     std::thread::sleep(Duration::from_millis(1100)); // a rebuild would differ in its time
     std::fs::write(&decisions, b"not a workbook").unwrap();
-    expect_line(&rx, "错误：台账未更新：无法读取审定意见表");
+    expect_line(rx, "错误：台账未更新：无法读取审定意见表");
     std::thread::sleep(Duration::from_millis(500));
     assert!(
         std::fs::read(&ledger).unwrap() == kept,
         "the ledger was rebuilt"
     );
-    stop.store(true, Ordering::SeqCst);
-    worker.join().unwrap().unwrap();
+    watching.stop();
 }
 
 /// An idle watcher stays idle: looking at the inbox is not a change (inotify reports a
@@ -662,19 +655,12 @@ fn watch_does_not_stir_itself() {
     std::fs::write(&decisions, b"not a workbook").unwrap();
     let mut options = quick_options(&inbox, &ledger);
     options.decisions = Some(decisions);
-    let stop = options.stop.clone();
-    let (tx, rx) = mpsc::channel();
-    let worker = std::thread::spawn(move || {
-        watch(&options, &mut |line| {
-            let _ = tx.send(line);
-        })
-    });
-    expect_line(&rx, "开始监视");
+    let watching = Watching::start(options);
+    let rx = &watching.lines;
     std::thread::sleep(Duration::from_secs(2));
     let failed = rx.try_iter().filter(|l| l.contains("台账未更新")).count();
     assert_eq!(failed, 0, "no change, no new try");
     unit_form(2).write(inbox.join("第2镇.xlsx")).unwrap();
-    expect_line(&rx, "错误：台账未更新：无法读取审定意见表");
-    stop.store(true, Ordering::SeqCst);
-    worker.join().unwrap().unwrap();
+    expect_line(rx, "错误：台账未更新：无法读取审定意见表");
+    watching.stop();
 }
